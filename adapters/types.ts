@@ -1,0 +1,57 @@
+/** The adapter contract: platform events in, core messages out. No domain rule lives in an adapter. */
+
+/** A conversation reference that round-trips as a string: `<platform>:dm:<id>` or `<platform>:group:<id>`. */
+export interface ChatRef {
+  platform: string;
+  kind: 'dm' | 'group';
+  id: string;
+}
+
+export function formatChatRef(r: ChatRef): string {
+  return `${r.platform}:${r.kind}:${r.id}`;
+}
+
+export function parseChatRef(s: string): ChatRef {
+  const m = /^([a-z]+):(dm|group):(.+)$/.exec(s);
+  if (!m) throw new Error(`not a chat ref: ${s}`);
+  return { platform: m[1]!, kind: m[2] as 'dm' | 'group', id: m[3]! };
+}
+
+/** One inbound message as the core sees it. */
+export interface Incoming {
+  platform: string;
+  /** The sender's account on that platform (on the console: a staff id or name). */
+  accountId: string;
+  chat: ChatRef;
+  /** Human name of a group chat, when the platform knows it. */
+  chatTitle?: string;
+  text: string;
+  /** A pressed button's action id (e.g. `ack:12`), when the platform has buttons. */
+  action?: string;
+  platformMessageId?: string;
+}
+
+export interface Button {
+  /** Action id sent back when pressed; WeChat users type the text equivalent instead. */
+  action: string;
+  label: string;
+  /** What to type where there are no buttons, e.g. `收到 12`. */
+  textEquivalent: string;
+}
+
+/** One message for delivery. */
+export interface Outgoing {
+  id: number;
+  chat: ChatRef;
+  text: string;
+  buttons?: Button[];
+  /** The person it is for (direct messages), for logging. */
+  personId?: number | null;
+}
+
+export interface ChatAdapter {
+  readonly platform: string;
+  start(onIncoming: (msg: Incoming) => Promise<void>): Promise<void>;
+  send(msg: Outgoing): Promise<void>;
+  stop(): Promise<void>;
+}

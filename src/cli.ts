@@ -1,0 +1,121 @@
+/** Admin CLI: `npm run cli -- <command>`. */
+import readline from 'node:readline';
+import { systemClock, ManualClock } from './clock.js';
+import { createDeps } from './app.js';
+import { configFromEnvironment } from './env.js';
+import { readWeeklyCount } from './domain/weekly-count-reader.js';
+import { readTable } from './roster/read-table.js';
+import { validateRoster } from './roster/validate.js';
+import { formatRosterErrors } from './roster/format-errors.js';
+import { DemoCountyError, importRoster, type ImportSummary } from './store/roster-import.js';
+import { seedDemo, DEMO_COUNTY_NAME } from './seed.js';
+import { createInviteCode } from './core/commands/binding.js';
+import { peopleByHandle } from './store/org.repository.js';
+import { runScript, runInteractive } from './console/converse.js';
+import { countyExists } from './store/org.repository.js';
+import { ROLE_LABELS, type Role } from './domain/types.js';
+
+const USAGE = `用法：npm run cli -- <命令>
+  import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
+  invite <工号或姓名>                           生成一次性绑定邀请码
+  parse-count "<文字>" | parse-count -          看机器人如何读一条周统计回复（- 从标准输入读 JSON 行）
+  converse [--script 文件.jsonl] [--now ISO]     控制台；有脚本时逐行执行并输出 JSON 行
+  seed-demo                                     向空数据库写入示范县`;
+
+function fail(msg: string, code = 1): never {
+  process.stderr.write(`${msg}\n`);
+  process.exit(code);
+}
+
+function describeImport(s: ImportSummary): string {
+  return [
+    `学生：新增 ${s.created.students}，更新 ${s.updated.students}，未变 ${s.unchanged.students}；人员：新增 ${s.created.people}，更新 ${s.updated.people}，未变 ${s.unchanged.people}`,
+    `新增镇 ${s.created.towns}、村 ${s.created.villages}、学校 ${s.created.schools}、班级 ${s.created.classes}`,
+    ...(s.notInFile.students + s.notInFile.people > 0 ? [`数据库中另有 ${s.notInFile.students} 名学生、${s.notInFile.people} 名人员不在本次文件中，未作改动。`] : []),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'parse-count') return parseCount(rest);
+  if (!cmd || cmd === 'help' || cmd === '--help') return void console.log(USAGE);
+  const config = configFromEnvironment();
+  const nowFlag = rest.indexOf('--now');
+  const nowArg = nowFlag >= 0 ? rest[nowFlag + 1] : undefined;
+  if (nowArg !== undefined && Number.isNaN(new Date(nowArg).getTime())) fail(`--now 不是有效时间：“${nowArg}”，示例：--now 2026-11-20T08:00:00+08:00`);
+  const scriptFlag = rest.indexOf('--script');
+  const script = scriptFlag >= 0 ? rest[scriptFlag + 1] : undefined;
+  const clock = nowArg || script ? new ManualClock(nowArg ?? systemClock.now()) : systemClock;
+  const deps = await createDeps(config, clock);
+  try {
+    switch (cmd) {
+      case 'import': {
+        const [peopleFile, studentsFile] = rest;
+        if (!peopleFile || !studentsFile) fail('需要两个文件：import <人员表> <学生表>，示例：npm run cli -- import people.csv students.xlsx');
+        const tables = await Promise.all([readTable(peopleFile), readTable(studentsFile)]).catch((e: Error) => fail(`读取文件失败：${e.message}`));
+        const r = validateRoster(tables[0], tables[1]);
+        if (!r.ok) fail(`${formatRosterErrors(r.errors)}\n没有写入任何数据。请改正以上各行后重新导入。`);
+        const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now() }).catch((e: Error) =>
+          e instanceof DemoCountyError ? fail(e.message) : Promise.reject(e),
+        );
+        console.log(`导入成功。\n${describeImport(summary)}`);
+        return;
+      }
+      case 'seed-demo': {
+        if (await countyExists(deps.db)) fail('数据库里已经有县的数据，示范县只能写入空数据库。');
+        console.log(`已生成${DEMO_COUNTY_NAME}。\n${describeImport(await seedDemo(deps.db, clock.now()))}`);
+        return;
+      }
+      case 'invite': {
+        const handle = rest[0];
+        if (!handle) fail('需要工号或姓名：invite <工号或姓名>，示例：npm run cli -- invite T0001');
+        const found = await peopleByHandle(deps.db, handle);
+        if (found.length !== 1) fail(found.length ? `“${handle}”有 ${found.length} 人同名，请用工号：${found.map((p) => p.staffId).join('、')}` : `没有找到人员“${handle}”。`);
+        const p = found[0]!;
+        const { code, expiresAt } = await createInviteCode(deps, p.id);
+        console.log(`${p.name}（${ROLE_LABELS[p.role as Role]}，工号 ${p.staffId}）的一次性邀请码：${code}\n请本人在 ${expiresAt.toISOString()} 前私信机器人：绑定 ${code}`);
+        return;
+      }
+      case 'converse': {
+        if (script) {
+          const fs = await import('node:fs');
+          if (!fs.existsSync(script)) fail(`找不到脚本文件：${script}`);
+          const lines = readline.createInterface({ input: fs.createReadStream(script, 'utf8'), crlfDelay: Infinity });
+          const problems = await runScript(deps, clock as ManualClock, lines, (l) => console.log(l), (l) => process.stderr.write(`${l}\n`));
+          if (problems > 0) process.exitCode = 1;
+          return;
+        }
+        await runInteractive(deps, process.stdin, (s) => console.log(s));
+        return;
+      }
+      default:
+        fail(`不认识的命令“${cmd}”。\n${USAGE}`);
+    }
+  } finally {
+    await deps.db.$disconnect();
+  }
+}
+
+async function parseCount(rest: string[]): Promise<void> {
+  const arg = rest.join(' ');
+  if (!arg) fail('需要一段文字：parse-count "应到45 实到44 病假1"，或 parse-count - 从标准输入读 JSON 行 {"text": "..."}');
+  if (arg !== '-') return void console.log(JSON.stringify(readWeeklyCount(arg)));
+  let n = 0;
+  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    n++;
+    if (!line.trim()) continue;
+    let text: unknown;
+    try {
+      text = (JSON.parse(line) as { text?: unknown }).text;
+    } catch {
+      text = undefined;
+    }
+    if (typeof text !== 'string') {
+      console.log(JSON.stringify({ outcome: 'invalid', figures: {}, reason: `第${n}行不是 {"text": "..."} 形式的 JSON` }));
+      continue;
+    }
+    console.log(JSON.stringify(readWeeklyCount(text)));
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,107 @@
+/** Environment configuration, validated by zod. A bad value stops the start with one line per problem. */
+import { z } from 'zod';
+
+const dateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const dateList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(/[,，\s]+/).filter(Boolean))
+  .pipe(z.array(dateStr));
+const termList = z
+  .string()
+  .default('2026秋季学期:2026-09-01..2027-01-22;2027春季学期:2027-02-22..2027-07-02')
+  .transform((s, ctx) => {
+    const out: { name: string; start: string; end: string }[] = [];
+    for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^(.+?):(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(part);
+      if (!m || m[2]! > m[3]!) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 名称:开始..结束，如 2026秋季学期:2026-09-01..2027-01-22` });
+        return z.NEVER;
+      }
+      out.push({ name: m[1]!, start: m[2]!, end: m[3]! });
+    }
+    return out;
+  });
+const rangeList = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const out: { name?: string; start: string; end: string }[] = [];
+    for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^(?:(.+?):)?(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(part);
+      if (!m || m[2]! > m[3]!) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 [名称:]开始..结束，如 寒假:2027-01-23..2027-02-21` });
+        return z.NEVER;
+      }
+      out.push({ ...(m[1] ? { name: m[1] } : {}), start: m[2]!, end: m[3]! });
+    }
+    return out;
+  });
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, '不是有效的 IANA 时区，如 Asia/Shanghai');
+const ratio = z.coerce.number().min(0).max(1);
+const days = z.coerce.number().int().min(1).max(60);
+
+export const configSchema = z
+  .object({
+    DATABASE_URL: z.string().startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db').default('file:./data/kongchuo.db'),
+    TIMEZONE: timeZone.default('Asia/Shanghai'),
+    LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    COUNTY_NAME: z.string().min(1).default('示范县'),
+    TERMS: termList,
+    VACATIONS: rangeList,
+    EXTRA_HOLIDAYS: dateList,
+    EXTRA_SCHOOL_DAYS: dateList,
+    ABSENCE_CALL_AFTER_DAYS: days.default(1),
+    ABSENCE_JOINT_VISIT_AFTER_DAYS: days.default(2),
+    ABSENCE_SUSPECTED_AFTER_DAYS: days.default(3),
+    CHRONIC_ABSENCE_RATIO: ratio.default(0.1),
+    TARGET_PRIMARY_DROPOUT_MAX: ratio.default(0.005),
+    TARGET_JUNIOR_DROPOUT_MAX: ratio.default(0.018),
+    TARGET_CONSOLIDATION_MIN: ratio.default(0.85),
+    TARGET_PRIMARY_ENROLMENT_MIN: ratio.default(0.99),
+    TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
+    INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (!(c.ABSENCE_CALL_AFTER_DAYS <= c.ABSENCE_JOINT_VISIT_AFTER_DAYS && c.ABSENCE_JOINT_VISIT_AFTER_DAYS <= c.ABSENCE_SUSPECTED_AFTER_DAYS)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ABSENCE_JOINT_VISIT_AFTER_DAYS'],
+        message: '阈值须满足 ABSENCE_CALL_AFTER_DAYS ≤ ABSENCE_JOINT_VISIT_AFTER_DAYS ≤ ABSENCE_SUSPECTED_AFTER_DAYS',
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置有误 / invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/** Parses an environment; empty strings count as unset. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') cleaned[key] = v.trim();
+  }
+  const r = configSchema.safeParse(cleaned);
+  if (r.success) return r.data;
+  throw new ConfigError(
+    r.error.issues.map((i) => {
+      const name = String(i.path[0] ?? 'config');
+      const given = cleaned[name];
+      return `${name}: ${i.message}${given !== undefined ? `（当前值 "${given}"）` : ''}`;
+    }),
+  );
+}

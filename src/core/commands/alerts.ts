@@ -1,0 +1,37 @@
+/** Acknowledging an alert (收到 12, or the button). */
+import type { CommandDef } from '../registry.js';
+import { refuse } from '../context.js';
+import { acknowledge, unackedFor } from '../../store/alert.repository.js';
+
+export const ack: CommandDef = {
+  id: 'ack',
+  words: ['收到', '已收到', 'ack'],
+  roles: 'all',
+  where: 'any',
+  mutates: true,
+  summary: { zh: '确认收到预警（回复预警编号）', en: 'acknowledge an alert by its number' },
+  example: '收到 12',
+  async run(ctx, args) {
+    const arg = args.replace(/^#/, '').trim();
+    if (!arg) {
+      // A bare "收到" in a group is chatter; in a direct chat it acknowledges the one alert waiting.
+      if (ctx.chat.kind === 'group') return;
+      const waiting = await unackedFor(ctx.tx, ctx.person.id);
+      if (waiting.length === 0) return ctx.reply('好的。您目前没有待确认的预警。');
+      if (waiting.length > 1) refuse(`您有 ${waiting.length} 条待确认的预警（#${waiting.map((w) => w.alertId).join('、#')}），请写明编号。`, `收到 ${waiting[0]!.alertId}`);
+      return confirm(ctx, waiting[0]!.alertId);
+    }
+    if (!/^\d+$/.test(arg)) {
+      if (ctx.chat.kind === 'group') return;
+      refuse(`“${arg}”不是预警编号。`, '收到 12');
+    }
+    return confirm(ctx, Number(arg));
+  },
+};
+
+async function confirm(ctx: Parameters<CommandDef['run']>[0], alertId: number): Promise<void> {
+  const r = await acknowledge(ctx.tx, alertId, ctx.person.id, ctx.now);
+  if (r === 'not_recipient') refuse(`预警 #${alertId} 不是发给您的，或不存在。请核对编号。`, '收到 12');
+  if (r === 'already') return ctx.reply(`预警 #${alertId} 您已经确认过了。`);
+  await ctx.reply(`已确认收到预警 #${alertId}。请尽快落实家访，家访后回复：家访 <姓名> <原因> <结果>`);
+}

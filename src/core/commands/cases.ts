@@ -1,0 +1,148 @@
+/** Home visits and the dropout case: log a visit, confirm a dropout, issue the return notice, list cases. */
+import type { CommandDef } from '../registry.js';
+import { refuse } from '../context.js';
+import type { Ctx } from '../context.js';
+import { dateWord, tokens } from '../parse-args.js';
+import { resolveStudent } from '../resolve.js';
+import { applyToOpenCase, rebuild } from '../../services/cases.js';
+import { addHomeVisit, openCaseOf } from '../../store/case.repository.js';
+import { CASE_STATE_LABELS, onDropoutRoster, type CaseEvent, type HomeVisitReason, type HomeVisitOutcome } from '../../domain/dropout-case.js';
+import { areaOf, studentInArea } from '../../domain/org.js';
+import { placeOf, studentById } from '../../store/org.repository.js';
+import { dayLabel } from '../../services/format.js';
+
+const REASONS: [RegExp, HomeVisitReason, string][] = [
+  [/^(贫困|经济困难|家庭困难|poverty)$/i, 'poverty', '贫困'],
+  [/^(厌学|不想上学|weariness)$/i, 'weariness', '厌学'],
+  [/^(学困|学习困难|跟不上)$/i, 'learning_difficulty', '学困'],
+  [/^(外出务工|打工|务工|童工|migrant_work)$/i, 'migrant_work', '外出务工'],
+  [/^(家庭|家庭原因|留守|family)$/i, 'family', '家庭原因'],
+  [/^(行为偏差|behaviour)$/i, 'behaviour', '行为偏差'],
+  [/^(学校|学校原因|school)$/i, 'school', '学校原因'],
+  [/^(生病|疾病|illness)$/i, 'illness', '疾病'],
+  [/^(其他|other)$/i, 'other', '其他'],
+];
+const OUTCOMES: [RegExp, HomeVisitOutcome, string][] = [
+  [/^(愿意返校|答应返校|同意返校|已返校|will_return)$/i, 'will_return', '愿意返校'],
+  [/^(拒绝|拒绝返校|不愿返校|不愿意|refused)$/i, 'refused', '拒绝返校'],
+  [/^(未见到|不在家|联系不上|找不到|not_found)$/i, 'not_found', '未见到人'],
+  [/^(其他结果|other)$/i, 'other', '其他'],
+];
+const VISIT_EXAMPLE = '家访 张三 厌学 愿意返校 已与父亲谈话';
+
+export const visit: CommandDef = {
+  id: 'visit',
+  words: ['家访', '入户家访', 'visit'],
+  roles: ['principal', 'class_teacher', 'subject_teacher', 'village', 'town'],
+  where: 'dm',
+  mutates: true,
+  summary: { zh: '记录一次家访：原因和结果', en: 'log a home visit: reason and outcome' },
+  example: VISIT_EXAMPLE,
+  async run(ctx, args) {
+    const [name, reasonWord, outcomeWord, ...noteParts] = tokens(args);
+    if (!name || !reasonWord || !outcomeWord) refuse('请写学生姓名、原因、结果，可加备注。', VISIT_EXAMPLE);
+    const reason = REASONS.find(([re]) => re.test(reasonWord));
+    const outcome = OUTCOMES.find(([re]) => re.test(outcomeWord));
+    if (!reason) refuse(`不认识原因“${reasonWord}”。可选：${REASONS.map((r) => r[2]).join('、')}。`, VISIT_EXAMPLE);
+    if (!outcome) refuse(`不认识结果“${outcomeWord}”。可选：${OUTCOMES.map((o) => o[2]).join('、')}。`, VISIT_EXAMPLE);
+    const s = await resolveStudent(ctx, name, VISIT_EXAMPLE);
+    const note = noteParts.join(' ');
+    const row = await openCaseOf(ctx.tx, s.id);
+    const ev: CaseEvent = { type: 'home_visit', at: ctx.today, by: String(ctx.person.id), visitorIds: [String(ctx.person.id)], reason: reason[1], outcome: outcome[1], ...(note ? { note } : {}) };
+    const step = row ? await applyToOpenCase(ctx.deps, ctx.tx, s.id, ev, ctx.person.id) : undefined;
+    if (step && !step.ok) refuse(`家访没有记录：${step.reason}`, VISIT_EXAMPLE);
+    await addHomeVisit(ctx.tx, { studentId: s.id, caseId: row?.id ?? null, visitorId: ctx.person.id, date: ctx.today, reason: reason[1], outcome: outcome[1], ...(note ? { note } : {}), chatRef: ctx.chatRef, at: ctx.now });
+    await ctx.reply(`已记录家访：${s.name}（${s.class.name}），${dayLabel(ctx.today)}，原因：${reason[2]}，结果：${outcome[2]}${note ? `，备注：${note}` : ''}${row ? `。个案 #${row.id} 已更新。` : '。'}`);
+  },
+};
+
+const CONFIRM_EXAMPLE = '确认辍学 张三';
+
+export const confirmDropout: CommandDef = {
+  id: 'confirm_dropout',
+  words: ['确认辍学', 'confirm_dropout'],
+  roles: ['principal', 'town'],
+  where: 'dm',
+  mutates: true,
+  summary: { zh: '把疑似辍学学生确认为辍学，列入辍学学生花名册', en: 'confirm a suspected dropout (onto the dropout roster)' },
+  example: CONFIRM_EXAMPLE,
+  async run(ctx, args) {
+    const [name] = tokens(args);
+    if (!name) refuse('请写学生姓名。', CONFIRM_EXAMPLE);
+    const s = await resolveStudent(ctx, name, CONFIRM_EXAMPLE);
+    const step = await applyToOpenCase(ctx.deps, ctx.tx, s.id, { type: 'confirm', at: ctx.today, by: String(ctx.person.id) }, ctx.person.id);
+    if (!step) refuse(`${s.name} 没有进行中的个案（连续无故缺勤 ${ctx.deps.policy.suspectedDropoutAfterDays} 天会自动列入疑似辍学台账）。`, CONFIRM_EXAMPLE);
+    if (!step.ok) refuse(step.reason, CONFIRM_EXAMPLE);
+    await ctx.tx.student.update({ where: { id: s.id }, data: { status: 'dropped_out' } });
+    await ctx.reply(`个案 #${step.caseId}：${s.name} 已确认辍学，列入辍学学生花名册（状态：${step.label}）。请继续家访劝返；劝返无效由镇政府发返校通知书。`);
+  },
+};
+
+const NOTICE_EXAMPLE = '返校通知 张三 12-10';
+
+export const issueNotice: CommandDef = {
+  id: 'issue_notice',
+  words: ['返校通知', '发返校通知', 'issue_notice'],
+  roles: ['town'],
+  where: 'dm',
+  mutates: true,
+  summary: { zh: '镇政府向监护人发《辍学学生返校通知书》，写明返校期限', en: 'issue the return-to-school notice with a deadline' },
+  example: NOTICE_EXAMPLE,
+  async run(ctx, args) {
+    const [name, deadlineWord] = tokens(args);
+    const deadline = deadlineWord ? dateWord(deadlineWord, ctx.today) : undefined;
+    if (!name || !deadline) refuse('请写学生姓名和返校期限。', NOTICE_EXAMPLE);
+    const s = await resolveStudent(ctx, name, NOTICE_EXAMPLE);
+    const step = await applyToOpenCase(ctx.deps, ctx.tx, s.id, { type: 'issue_notice', at: ctx.today, by: String(ctx.person.id), deadline }, ctx.person.id);
+    if (!step) refuse(`${s.name} 没有进行中的个案。`, NOTICE_EXAMPLE);
+    if (!step.ok) refuse(step.reason, NOTICE_EXAMPLE);
+    await ctx.reply(`个案 #${step.caseId}：已记录向 ${s.name} 的监护人${s.guardian ? `（${s.guardian}）` : ''}发出返校通知书，期限 ${deadline}。逾期未返校将报镇政府依法处理。`);
+  },
+};
+
+async function casesInScope(ctx: Ctx, rosterOnly: boolean) {
+  const area = areaOf(ctx.actor);
+  if (!area) refuse('您的账号没有关联负责范围，请联系管理员。');
+  const rows = await ctx.tx.dropoutCase.findMany({ where: { state: { notIn: ['returned', 'withdrawn'] } }, include: { events: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
+  const out = [];
+  for (const row of rows) {
+    const s = await studentById(ctx.tx, row.studentId);
+    if (!s || !studentInArea(area, placeOf(s))) continue;
+    const c = rebuild(row);
+    if (rosterOnly && !onDropoutRoster(c)) continue;
+    out.push({ row, s, c });
+  }
+  return out;
+}
+
+export const listCases: CommandDef = {
+  id: 'cases',
+  words: ['个案', '疑似辍学', 'cases'],
+  roles: ['county', 'town', 'village', 'principal', 'class_teacher'],
+  where: 'dm',
+  mutates: false,
+  summary: { zh: '查看负责范围内进行中的个案（疑似辍学、辍学）', en: 'open cases in my area' },
+  example: '个案',
+  async run(ctx) {
+    const list = await casesInScope(ctx, false);
+    if (list.length === 0) return ctx.reply('您负责的范围内目前没有进行中的个案。');
+    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${CASE_STATE_LABELS[c.state]}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}`);
+    await ctx.reply([`进行中的个案 ${list.length} 件：`, ...lines].join('\n'));
+  },
+};
+
+export const roster: CommandDef = {
+  id: 'roster',
+  words: ['辍学名单', '辍学花名册', '花名册', 'roster'],
+  roles: ['county', 'town', 'village', 'principal'],
+  where: 'dm',
+  mutates: false,
+  summary: { zh: '辍学学生花名册（负责范围内）', en: 'dropout roster of my area' },
+  example: '辍学名单',
+  async run(ctx) {
+    const list = await casesInScope(ctx, true);
+    if (list.length === 0) return ctx.reply('您负责的范围内辍学学生花名册为空。');
+    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name} ${s.gender === 'F' ? '女' : '男'} 学籍号${s.studentNo} ${s.class.school.name} ${s.class.name} ${s.village.town.name}${s.village.name} 监护人${s.guardian ?? '—'} ${s.guardianPhone ?? ''} 状态：${CASE_STATE_LABELS[c.state]}`);
+    await ctx.reply([`辍学学生花名册（${list.length} 人）：`, ...lines].join('\n'));
+  },
+};

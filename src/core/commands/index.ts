@@ -1,0 +1,13 @@
+/** Every command the bot understands, in help order. */
+import type { CommandDef } from '../registry.js';
+import { absent, allPresent, correct, returned } from './attendance.js';
+import { bindClass, whoami } from './binding.js';
+import { count } from './count.js';
+import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.js';
+import { status, confirmReport } from './status.js';
+import { ack } from './alerts.js';
+import { helpFor } from './help.js';
+
+const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, listCases, roster, confirmDropout, issueNotice, ack, bindClass, whoami];
+
+export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];

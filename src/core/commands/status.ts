@@ -1,0 +1,99 @@
+/** Status for every role (numbers only, safe in groups), and the principal's monthly report confirmation. */
+import type { CommandDef } from '../registry.js';
+import type { Ctx } from '../context.js';
+import { refuse } from '../context.js';
+import { areaOf } from '../../domain/org.js';
+import { bySchool, classFigures, type ClassFigures, type SchoolFigures } from '../../services/status.js';
+import { formatRate } from '../../domain/rates.js';
+import { isoWeek } from '../../domain/calendar.js';
+import { dayLabel } from '../../services/format.js';
+import { personById } from '../../store/org.repository.js';
+
+function dropoutLine(ctx: Ctx, s: SchoolFigures): string {
+  const base = s.onRoll + s.droppedOut;
+  if (base === 0) return '';
+  const rate = s.droppedOut / base;
+  const stages = new Set(s.classes.map((c) => c.stage));
+  const t = ctx.deps.targets;
+  const limit = stages.has('junior') && !stages.has('primary') ? t.juniorDropoutMax : t.primaryDropoutMax;
+  return `辍学 ${s.droppedOut} 人，辍学率 ${formatRate(rate)}${rate >= limit ? `（⚠️ 超过控制目标 ${formatRate(limit)}）` : ''}`;
+}
+
+function classLine(c: ClassFigures): string {
+  const a = c.absentToday;
+  const absent = a.sick + a.personal + a.truant;
+  const today = c.takenToday ? (absent ? `今天缺勤 ${absent}（病${a.sick} 事${a.personal} 旷${a.truant}）` : '今天全到') : '今天未报考勤';
+  return `${c.className}：在籍 ${c.onRoll}，${today}，本周统计${c.weekReported ? '已报' : '未报'}${c.openAlerts ? `，预警 ${c.openAlerts}` : ''}${c.openCases ? `，个案 ${c.openCases}` : ''}`;
+}
+
+function schoolLine(ctx: Ctx, s: SchoolFigures): string {
+  const n = s.classes.length;
+  return [
+    `${s.schoolName}：在籍 ${s.onRoll} 人，${dropoutLine(ctx, s)}`,
+    `  今天 ${s.classesTaken}/${n} 个班已报考勤，缺勤 ${s.absentToday}（旷课 ${s.truantToday}）；本周统计 ${s.classesReportedWeek}/${n} 个班已报`,
+    `  本月旷课 ${s.monthTruantDays} 人次；未解除预警 ${s.openAlerts}；进行中个案 ${s.openCases}`,
+  ].join('\n');
+}
+
+export const status: CommandDef = {
+  id: 'status',
+  words: ['情况', '本周', '学校情况', '辖区情况', '本班', 'status'],
+  roles: 'all',
+  where: 'any',
+  mutates: false,
+  summary: { zh: '查看负责范围的考勤、周统计、预警和个案数字', en: 'figures for my area: attendance, weekly counts, alerts, cases' },
+  example: '情况',
+  async run(ctx) {
+    const area = areaOf(ctx.actor);
+    if (!area) refuse('您的账号没有关联负责范围，请联系管理员在人员名单中补全。');
+    const rows = await classFigures(ctx.tx, area, ctx.today, ctx.deps.calendar);
+    const head = `${dayLabel(ctx.today)}（${isoWeek(ctx.today)}）`;
+    if (area.kind === 'class' || area.kind === 'school') {
+      const schools = bySchool(rows);
+      const body = schools.flatMap((s) => [schoolLine(ctx, s), ...(area.kind === 'school' ? s.classes.map((c) => `  · ${classLine(c)}`) : [])]);
+      const missing = rows.filter((r) => !r.weekReported).map((r) => r.className);
+      const tail = area.kind === 'school' && missing.length ? [`本周未报统计的班级：${missing.join('、')}`] : [];
+      return ctx.reply([`${head} 情况`, ...body, ...tail].join('\n'));
+    }
+    const schools = bySchool(rows);
+    const total = schools.reduce((n, s) => n + s.onRoll, 0);
+    const scopeNote = area.kind === 'village' ? '（仅统计居住在本村的学生）' : '';
+    await ctx.reply([`${head} 辖区情况${scopeNote}：${schools.length} 所学校，在籍 ${total} 人`, ...schools.map((s) => schoolLine(ctx, s))].join('\n'));
+  },
+};
+
+export const confirmReport: CommandDef = {
+  id: 'confirm_report',
+  words: ['确认月报', '月报确认', 'confirm_report'],
+  roles: ['principal'],
+  where: 'any',
+  mutates: true,
+  summary: { zh: '确认本校本月的控辍保学月报（每月23日前报镇政府）', en: "confirm the school's monthly report (due by the 23rd)" },
+  example: '确认月报 2026-11',
+  async run(ctx, args) {
+    const month = args.trim() || ctx.today.slice(0, 7);
+    if (!/^\d{4}-\d{2}$/.test(month)) refuse(`月份“${args}”格式不对。`, '确认月报 2026-11');
+    if (month > ctx.today.slice(0, 7)) refuse('不能确认未来月份的月报。', `确认月报 ${ctx.today.slice(0, 7)}`);
+    const schoolId = ctx.actor.schoolId;
+    if (schoolId == null) refuse('您的账号没有关联学校。');
+    const done = await ctx.tx.monthlyConfirmation.findUnique({ where: { schoolId_month: { schoolId, month } } });
+    if (done) {
+      const who = await personById(ctx.tx, done.confirmedById);
+      refuse(`${month} 月报已由${who?.name ?? ''}于 ${done.confirmedAt.toISOString().slice(0, 16).replace('T', ' ')}（UTC）确认，不能重复确认。如需更正请联系镇教育办。`);
+    }
+    const rows = await classFigures(ctx.tx, { kind: 'school', schoolId }, month === ctx.today.slice(0, 7) ? ctx.today : `${month}-28`, ctx.deps.calendar);
+    const [s] = bySchool(rows);
+    if (!s) refuse('本校没有班级数据，无法生成月报。');
+    const missingWeeks = rows.filter((r) => r.weeksReportedInMonth === 0).map((r) => r.className);
+    const snapshot = { month, onRoll: s.onRoll, droppedOut: s.droppedOut, monthTruantDays: s.monthTruantDays, openCases: s.openCases, classes: rows.map((r) => ({ class: r.className, onRoll: r.onRoll, droppedOut: r.droppedOut, weeksReported: r.weeksReportedInMonth, absences: r.monthAbsences })) };
+    await ctx.tx.monthlyConfirmation.create({ data: { schoolId, month, figures: JSON.stringify(snapshot), confirmedById: ctx.person.id, chatRef: ctx.chatRef, confirmedAt: ctx.now } });
+    await ctx.reply(
+      [
+        `已确认 ${s.schoolName} ${month} 控辍保学月报：`,
+        `在籍 ${s.onRoll} 人，${dropoutLine(ctx, s)}，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件。`,
+        missingWeeks.length ? `注意：${missingWeeks.join('、')} 本月没有周统计。` : '各班本月周统计齐全。',
+        '月报须在每月23日前书面报镇政府。',
+      ].join('\n'),
+    );
+  },
+};

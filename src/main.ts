@@ -1,0 +1,22 @@
+/** `npm start`: database migrated, demo county seeded if empty, then the console (no platform configured yet). */
+import { systemClock } from './clock.js';
+import { createDeps } from './app.js';
+import { configFromEnvironment } from './env.js';
+import { seedDemoIfEmpty } from './seed.js';
+import { runInteractive } from './console/converse.js';
+import { getCounty, peopleWithRole } from './store/org.repository.js';
+
+const config = configFromEnvironment();
+const deps = await createDeps(config, systemClock);
+const seeded = await seedDemoIfEmpty(deps.db, systemClock.now());
+const county = await getCounty(deps.db);
+if (seeded) {
+  console.log(`首次启动：已生成示范县“${county?.name}”（${seeded.created.schools} 所学校，${seeded.created.classes} 个班，${seeded.created.students} 名学生，${seeded.created.people} 名工作人员）。`);
+}
+console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
+const sample = await Promise.all(
+  (['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]),
+);
+console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}(${p!.staffId}, ${p!.role})`).join('，')}`);
+await runInteractive(deps, process.stdin, (s) => console.log(s), sample[0]?.staffId);
+await deps.db.$disconnect();

@@ -1,0 +1,104 @@
+/**
+ * The graduated absence ladder applied to one student after any change of their attendance:
+ * raises the steps newly reached (direct messages to both responsibility lines), and closes alerts whose
+ * streak no longer holds — withdrawn when the absence was corrected, resolved when the student came back.
+ * Messages not yet sent are cancelled; people already told are told it is over.
+ */
+import type { Tx } from '../store/prisma.js';
+import type { Deps } from './deps.js';
+import { consecutiveUnexcusedSchoolDays, ladderSteps, type LadderStep } from '../domain/absence.js';
+import { addDays } from '../domain/calendar.js';
+import { historyOf } from '../store/attendance.repository.js';
+import { responsibleFor, studentById, type StudentFull, type PersonRow } from '../store/org.repository.js';
+import * as alerts from '../store/alert.repository.js';
+import { cancelPending, statusOf } from '../store/outbox.repository.js';
+import { sendToPerson } from './messenger.js';
+import { dayLabel, homeLine, studentLine } from './format.js';
+import { openSuspectedCase } from './cases.js';
+import type { DateStr } from '../domain/types.js';
+
+export interface LadderOutcome {
+  raised: { alertId: number; step: LadderStep; recipients: number }[];
+  closed: { alertId: number; step: LadderStep; how: 'withdrawn' | 'resolved' }[];
+}
+
+export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: DateStr, actorName: string): Promise<LadderOutcome> {
+  const now = deps.clock.now();
+  const student = await studentById(tx, studentId);
+  if (!student) throw new Error(`student ${studentId} not found`);
+  const history = await historyOf(tx, studentId, addDays(today, -120));
+  const marked = [...history.keys()].filter((d) => d <= today).sort();
+  const asOf = marked.at(-1) ?? today;
+  const streak = consecutiveUnexcusedSchoolDays(history, deps.calendar, asOf);
+  const reached = ladderSteps(streak.days, deps.policy);
+  const out: LadderOutcome = { raised: [], closed: [] };
+
+  for (const a of await alerts.openAlertsOf(tx, studentId)) {
+    if (a.streakSince === streak.since && reached.includes(a.step as LadderStep)) continue;
+    const firstDay = history.get(a.streakSince);
+    const how = firstDay === 'truant' ? 'resolved' : 'withdrawn';
+    await alerts.closeAlert(tx, a.id, how, now);
+    await tellClosed(deps, tx, a, student, how, actorName, asOf);
+    out.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
+  }
+  if (!streak.since) return out;
+
+  const open = await alerts.openAlertsOf(tx, studentId);
+  const people = await responsibleFor(tx, student);
+  for (const step of reached) {
+    if (open.some((a) => a.step === step && a.streakSince === streak.since)) continue;
+    const alert = await alerts.createAlert(tx, { studentId, step, streakSince: streak.since, streakDays: streak.days, raisedOn: asOf, at: now });
+    const recipients = recipientsFor(step, people);
+    if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, student, asOf, people);
+    const text = alertText(step, alert.id, student, streak.days, streak.since);
+    for (const p of recipients) {
+      const outboxId = await sendToPerson(tx, now, p.id, text, [ackButton(alert.id)]);
+      await alerts.addRecipient(tx, alert.id, p.id, outboxId, now);
+    }
+    out.raised.push({ alertId: alert.id, step, recipients: recipients.length });
+  }
+  return out;
+}
+
+function recipientsFor(step: LadderStep, p: Awaited<ReturnType<typeof responsibleFor>>): PersonRow[] {
+  const list =
+    step === 'call_family'
+      ? p.classTeachers
+      : step === 'joint_home_visit'
+        ? [...p.classTeachers, ...p.principals, ...p.cadres]
+        : [...p.classTeachers, ...p.principals, ...p.cadres, ...p.townOfficials];
+  const seen = new Set<number>();
+  return list.filter((x) => !seen.has(x.id) && seen.add(x.id));
+}
+
+export function ackButton(alertId: number) {
+  return { action: `ack:${alertId}`, label: '已收到', textEquivalent: `收到 ${alertId}` };
+}
+
+function alertText(step: LadderStep, id: number, s: StudentFull, days: number, since: DateStr): string {
+  const who = `学生：${studentLine(s)}\n${homeLine(s)}`;
+  const streak = `自${dayLabel(since)}起已连续 ${days} 个上学日无故缺勤。`;
+  const ack = `确认收到请回复：收到 ${id}`;
+  switch (step) {
+    case 'call_family':
+      return `📞 缺勤提醒 #${id}\n${who}\n${streak}\n请今天联系家长，了解未到校原因。如是请假，请更正：更正 ${s.name} 病假\n${ack}`;
+    case 'joint_home_visit':
+      return `⚠️ 两天未到校预警 #${id}\n${who}\n${streak}\n按“无故两天不到校须立即家访”的要求，请学校与村里联合入户家访，查明原因、动员返校。\n家访后请私信回复：家访 ${s.name} <原因> <结果>（如：家访 ${s.name} 厌学 愿意返校）\n${ack}`;
+    case 'suspected_dropout':
+      return `🚨 疑似辍学 #${id}\n${who}\n${streak}\n该生已列入疑似辍学学生台账，包保责任人：班主任与村干部。请镇里督促落实家访劝返。\n${ack}`;
+  }
+}
+
+async function tellClosed(deps: Deps, tx: Tx, a: { id: number; step: string }, s: StudentFull, how: 'withdrawn' | 'resolved', actorName: string, asOf: DateStr): Promise<void> {
+  const recipients = await alerts.recipientsOf(tx, a.id);
+  const outboxIds = recipients.map((r) => r.outboxId).filter((x): x is number => x != null);
+  await cancelPending(tx, outboxIds);
+  const sent = new Set((await statusOf(tx, outboxIds)).filter((m) => m.status === 'sent').map((m) => m.id));
+  const text =
+    how === 'withdrawn'
+      ? `✅ 预警 #${a.id} 已撤销：${s.name}（${s.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
+      : `✅ 预警 #${a.id} 已解除：${s.name}（${s.class.name}）${dayLabel(asOf)}的考勤已不是无故缺勤（已到校或已请假）。`;
+  for (const r of recipients) {
+    if (r.outboxId != null && sent.has(r.outboxId)) await sendToPerson(tx, deps.clock.now(), r.personId, text);
+  }
+}

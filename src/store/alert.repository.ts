@@ -1,0 +1,36 @@
+/** Absence alerts and who was told. */
+import type { Tx } from './prisma.js';
+
+export async function openAlertsOf(db: Tx, studentId: number) {
+  return db.alert.findMany({ where: { studentId, status: 'open' }, orderBy: { id: 'asc' } });
+}
+
+export async function createAlert(db: Tx, a: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string; at: Date }) {
+  return db.alert.create({
+    data: { studentId: a.studentId, step: a.step, streakSince: a.streakSince, streakDays: a.streakDays, raisedOn: a.raisedOn, createdAt: a.at },
+  });
+}
+
+export async function closeAlert(db: Tx, id: number, how: 'withdrawn' | 'resolved', at: Date): Promise<void> {
+  await db.alert.update({ where: { id }, data: { status: how, closedAt: at, closedReason: how } });
+}
+
+export async function addRecipient(db: Tx, alertId: number, personId: number, outboxId: number, at: Date): Promise<void> {
+  await db.alertRecipient.create({ data: { alertId, personId, outboxId, notifiedAt: at } });
+}
+
+export async function recipientsOf(db: Tx, alertId: number) {
+  return db.alertRecipient.findMany({ where: { alertId }, orderBy: { id: 'asc' } });
+}
+
+export async function unackedFor(db: Tx, personId: number) {
+  return db.alertRecipient.findMany({ where: { personId, ackAt: null, alert: { status: 'open' } }, include: { alert: true }, orderBy: { id: 'asc' } });
+}
+
+export async function acknowledge(db: Tx, alertId: number, personId: number, at: Date): Promise<'ok' | 'already' | 'not_recipient'> {
+  const r = await db.alertRecipient.findUnique({ where: { alertId_personId: { alertId, personId } } });
+  if (!r) return 'not_recipient';
+  if (r.ackAt) return 'already';
+  await db.alertRecipient.update({ where: { id: r.id }, data: { ackAt: at } });
+  return 'ok';
+}

@@ -1,0 +1,63 @@
+/** Attendance marks: append-only; the latest mark per (student, date) is in force. */
+import type { Tx } from './prisma.js';
+import type { AttendanceStatus, DateStr } from '../domain/types.js';
+
+export interface MarkInput {
+  studentId: number;
+  date: DateStr;
+  status: AttendanceStatus;
+  note?: string;
+  reportedById: number;
+  chatRef: string;
+  at: Date;
+}
+
+export async function currentMark(db: Tx, studentId: number, date: DateStr) {
+  return db.attendanceMark.findFirst({ where: { studentId, date }, orderBy: { id: 'desc' } });
+}
+
+/** Appends a mark; returns it and the mark it supersedes (if any). */
+export async function addMark(db: Tx, m: MarkInput) {
+  const previous = await currentMark(db, m.studentId, m.date);
+  const row = await db.attendanceMark.create({
+    data: {
+      studentId: m.studentId,
+      date: m.date,
+      status: m.status,
+      note: m.note ?? null,
+      reportedById: m.reportedById,
+      chatRef: m.chatRef,
+      recordedAt: m.at,
+      supersedesId: previous?.id ?? null,
+    },
+  });
+  return { row, previous };
+}
+
+/** Effective marks of a student from a date on (latest per date). */
+export async function historyOf(db: Tx, studentId: number, from: DateStr): Promise<Map<DateStr, AttendanceStatus>> {
+  const rows = await db.attendanceMark.findMany({ where: { studentId, date: { gte: from } }, orderBy: { id: 'asc' } });
+  const map = new Map<DateStr, AttendanceStatus>();
+  for (const r of rows) map.set(r.date, r.status as AttendanceStatus);
+  return map;
+}
+
+/** Effective marks of a class on one date: studentId → status. */
+export async function classMarksOn(db: Tx, classId: number, date: DateStr): Promise<Map<number, AttendanceStatus>> {
+  const rows = await db.attendanceMark.findMany({ where: { date, studentId: { in: await studentIdsOf(db, classId) } }, orderBy: { id: 'asc' } });
+  const map = new Map<number, AttendanceStatus>();
+  for (const r of rows) map.set(r.studentId, r.status as AttendanceStatus);
+  return map;
+}
+
+async function studentIdsOf(db: Tx, classId: number): Promise<number[]> {
+  return (await db.student.findMany({ where: { classId }, select: { id: true } })).map((s) => s.id);
+}
+
+export async function markClassTaken(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Promise<void> {
+  await db.classAttendance.create({ data: { classId, date, reportedById: personId, chatRef, recordedAt: at } });
+}
+
+export async function classTakenOn(db: Tx, classId: number, date: DateStr): Promise<boolean> {
+  return (await db.classAttendance.count({ where: { classId, date } })) > 0;
+}

@@ -1,0 +1,44 @@
+/**
+ * Applies prisma/migrations/<name>/migration.sql in name order, each once, through the driver adapter
+ * (no native engine, no CLI at start-up). Applied names are kept in _app_migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PrismaClient } from '../generated/prisma/client.js';
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*(?:\r?\n|$)/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export async function applyMigrations(db: PrismaClient, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await db.$executeRawUnsafe(
+    'CREATE TABLE IF NOT EXISTS "_app_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)',
+  );
+  const rows = await db.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_app_migrations"');
+  const done = new Set(rows.map((r) => r.name));
+  const names = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const applied: string[] = [];
+  for (const name of names) {
+    if (done.has(name)) continue;
+    const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
+    await db.$transaction(async (tx) => {
+      for (const stmt of splitStatements(sql)) await tx.$executeRawUnsafe(stmt);
+      await tx.$executeRawUnsafe(
+        'INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES (?, CURRENT_TIMESTAMP)',
+        name,
+      );
+    });
+    applied.push(name);
+  }
+  return applied;
+}

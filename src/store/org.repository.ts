@@ -1,0 +1,100 @@
+/** Organisation lookups: people, students and where they sit on both responsibility lines. */
+import type { Tx } from './prisma.js';
+import type { Actor, StudentPlace } from '../domain/org.js';
+import type { Role } from '../domain/types.js';
+
+export interface PersonRow {
+  id: number;
+  staffId: string;
+  name: string;
+  role: string;
+  townId: number | null;
+  villageId: number | null;
+  schoolId: number | null;
+  classId: number | null;
+  phone: string | null;
+}
+
+export function toActor(p: PersonRow): Actor {
+  return { id: p.id, role: p.role as Role, townId: p.townId, villageId: p.villageId, schoolId: p.schoolId, classId: p.classId };
+}
+
+export async function countyExists(db: Tx): Promise<boolean> {
+  return (await db.county.count()) > 0;
+}
+
+export async function getCounty(db: Tx) {
+  return db.county.findFirst({ orderBy: { id: 'asc' } });
+}
+
+export async function personById(db: Tx, id: number): Promise<PersonRow | null> {
+  return db.person.findUnique({ where: { id } });
+}
+
+/** A console handle: staff id (工号) first, then exact name. */
+export async function peopleByHandle(db: Tx, handle: string): Promise<PersonRow[]> {
+  const byId = await db.person.findUnique({ where: { staffId: handle } });
+  if (byId) return [byId];
+  return db.person.findMany({ where: { name: handle, active: true }, orderBy: { id: 'asc' } });
+}
+
+export async function personByAccount(db: Tx, platform: string, accountId: string): Promise<PersonRow | null> {
+  const acc = await db.chatAccount.findUnique({ where: { platform_accountId: { platform, accountId } } });
+  return acc ? db.person.findUnique({ where: { id: acc.personId } }) : null;
+}
+
+const studentInclude = { class: { include: { school: true } }, village: { include: { town: true } } } as const;
+
+export type StudentFull = NonNullable<Awaited<ReturnType<typeof studentById>>>;
+
+export async function studentById(db: Tx, id: number) {
+  return db.student.findUnique({ where: { id }, include: studentInclude });
+}
+
+export function placeOf(s: StudentFull): StudentPlace {
+  return {
+    classId: s.classId,
+    schoolId: s.class.schoolId,
+    schoolTownId: s.class.school.townId,
+    villageId: s.villageId,
+    villageTownId: s.village.townId,
+  };
+}
+
+/** Students matching a name or 学籍号 (or its last digits), enrolled, within the given classes or school. */
+export async function findStudents(db: Tx, where: { classId?: number; schoolId?: number; villageId?: number }, token: string) {
+  const scope = {
+    ...(where.classId !== undefined ? { classId: where.classId } : {}),
+    ...(where.schoolId !== undefined ? { class: { schoolId: where.schoolId } } : {}),
+    ...(where.villageId !== undefined ? { villageId: where.villageId } : {}),
+  };
+  const byName = await db.student.findMany({ where: { ...scope, name: token }, include: studentInclude, orderBy: { id: 'asc' } });
+  if (byName.length > 0) return byName;
+  if (/^[A-Za-z]?\d{4,}$/.test(token)) {
+    return db.student.findMany({ where: { ...scope, studentNo: { endsWith: token } }, include: studentInclude, orderBy: { id: 'asc' } });
+  }
+  return [];
+}
+
+export async function classById(db: Tx, id: number) {
+  return db.schoolClass.findUnique({ where: { id }, include: { school: true } });
+}
+
+export async function classesOfSchool(db: Tx, schoolId: number) {
+  return db.schoolClass.findMany({ where: { schoolId }, orderBy: [{ stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] });
+}
+
+export async function peopleWithRole(db: Tx, role: Role, where: { townId?: number; villageId?: number; schoolId?: number; classId?: number } = {}) {
+  return db.person.findMany({ where: { role, active: true, ...where }, orderBy: { id: 'asc' } });
+}
+
+/** Everyone responsible for a student on both lines, by ladder level. */
+export async function responsibleFor(db: Tx, s: StudentFull) {
+  const [classTeachers, principals, cadres, townOfficials] = await Promise.all([
+    peopleWithRole(db, 'class_teacher', { classId: s.classId }),
+    peopleWithRole(db, 'principal', { schoolId: s.class.schoolId }),
+    peopleWithRole(db, 'village', { villageId: s.villageId }),
+    peopleWithRole(db, 'town', { townId: s.village.townId }),
+  ]);
+  return { classTeachers, principals, cadres, townOfficials };
+}

@@ -1,0 +1,48 @@
+/** Outbound messages are written here first; delivery reads them back. */
+import type { Tx } from './prisma.js';
+
+export interface NewMessage {
+  chatRef: string;
+  personId?: number | null;
+  text: string;
+  buttons?: unknown;
+}
+
+export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> {
+  const row = await db.outbox.create({
+    data: {
+      createdAt: at,
+      chatRef: m.chatRef,
+      personId: m.personId ?? null,
+      text: m.text,
+      buttons: m.buttons === undefined ? null : JSON.stringify(m.buttons),
+    },
+  });
+  return row.id;
+}
+
+export async function pending(db: Tx, limit = 500) {
+  return db.outbox.findMany({ where: { status: 'pending' }, orderBy: { id: 'asc' }, take: limit });
+}
+
+export async function markSent(db: Tx, id: number, at: Date): Promise<void> {
+  await db.outbox.update({ where: { id }, data: { status: 'sent', sentAt: at, attempts: { increment: 1 } } });
+}
+
+export async function markFailed(db: Tx, id: number, error: string, dead: boolean): Promise<void> {
+  await db.outbox.update({
+    where: { id },
+    data: { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 } },
+  });
+}
+
+/** Cancels messages not yet sent (e.g. an alert withdrawn by a correction). Returns how many were cancelled. */
+export async function cancelPending(db: Tx, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await db.outbox.updateMany({ where: { id: { in: ids }, status: 'pending' }, data: { status: 'cancelled' } });
+  return r.count;
+}
+
+export async function statusOf(db: Tx, ids: number[]) {
+  return db.outbox.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, personId: true } });
+}

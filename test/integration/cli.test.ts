@@ -1,0 +1,79 @@
+/** The admin CLI as an operator runs it: a real process, a real SQLite file. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const samples = path.resolve(root, '../shared/samples/weekly-count-replies.jsonl');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-cli-'));
+const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'cli.db')}`, TZ: 'UTC' };
+
+function cli(args: string[], input?: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env, input, encoding: 'utf8', timeout: 120_000 });
+}
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('parse-count', () => {
+  it.skipIf(!fs.existsSync(samples))('reads every sample reply as the samples file says', () => {
+    const lines = fs.readFileSync(samples, 'utf8').split('\n').filter((l) => l.trim());
+    const r = cli(['parse-count', '-'], lines.map((l) => JSON.stringify({ text: (JSON.parse(l) as { text: string }).text })).join('\n'));
+    expect(r.status).toBe(0);
+    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; figures: object; reason?: string });
+    expect(answers).toHaveLength(lines.length);
+    lines.forEach((l, i) => {
+      const { expect: want } = JSON.parse(l) as { expect: unknown };
+      const got = answers[i]!;
+      if (want === null) expect(got.outcome).toBe('not-a-count');
+      else if (want === 'reject') expect(got.outcome).toBe('invalid');
+      else if (want === 'ask') expect(got.outcome).toBe('inconsistent');
+      else {
+        expect(got.outcome).toBe('count');
+        expect(got.figures).toEqual(want);
+      }
+      if (got.outcome === 'invalid' || got.outcome === 'inconsistent') expect(got.reason).toMatch(/应到/);
+    });
+  });
+
+  it('answers one JSON line for a single text', () => {
+    const r = cli(['parse-count', '应到45 实到44 病假1']);
+    expect(JSON.parse(r.stdout)).toEqual({ outcome: 'count', figures: { enrolled: 45, present: 44, leave: 1 } });
+  });
+});
+
+describe('seed-demo, invite and a scripted conversation', () => {
+  it('seeds the demo county once', () => {
+    const r = cli(['seed-demo']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('已生成示范县');
+    const again = cli(['seed-demo']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('只能写入空数据库');
+  });
+
+  it('creates a one-time invite code', () => {
+    const r = cli(['invite', 'T0001']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/绑定 [A-Z2-9]{8}/);
+  });
+
+  it('runs the example script: two absences reach principal and village cadre by DM only', () => {
+    const script = path.join(root, 'examples/two-day-absence.jsonl');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'converse', '--script', script], { cwd: root, env, encoding: 'utf8' });
+    const msgs = out.trim().split('\n').map((l) => JSON.parse(l) as { to: string; chat: string; text: string; name?: string });
+    const alerts = msgs.filter((m) => m.text.includes('两天未到校预警'));
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+    expect(alerts.every((m) => m.chat === 'dm')).toBe(true);
+    const studentName = /学生：(\S+?)（/.exec(alerts[0]!.text)![1]!;
+    expect(msgs.filter((m) => m.chat !== 'dm').every((m) => !m.text.includes(studentName))).toBe(true);
+  });
+
+  it('a bad config value stops the start with a line naming the variable', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', 'T0001'], { cwd: root, env: { ...env, TIMEZONE: 'Mars/Olympus' }, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^TIMEZONE: /m);
+  });
+});
