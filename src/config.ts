@@ -45,14 +45,14 @@ const timeZone = z.string().refine((tz) => {
     return false;
   }
 }, '不是有效的 IANA 时区，如 Asia/Shanghai');
-const ratio = z.coerce.number().min(0).max(1);
-const days = z.coerce.number().int().min(1).max(60);
+const ratio = z.coerce.number({ error: '应为 0 到 1 之间的小数，如 0.005' }).min(0, '不能小于 0').max(1, '不能大于 1');
+const days = z.coerce.number({ error: '应为天数（整数），如 2' }).int('应为整数').min(1, '至少为 1').max(60, '不能超过 60');
 
 export const configSchema = z
   .object({
     DATABASE_URL: z.string().startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db').default('file:./data/kongchuo.db'),
     TIMEZONE: timeZone.default('Asia/Shanghai'),
-    LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    LOCALE: z.enum(['zh-CN', 'en'], { error: '只能是 zh-CN 或 en' }).default('zh-CN'),
     COUNTY_NAME: z.string().min(1).default('示范县'),
     TERMS: termList,
     VACATIONS: rangeList,
@@ -67,8 +67,8 @@ export const configSchema = z
     TARGET_CONSOLIDATION_MIN: ratio.default(0.85),
     TARGET_PRIMARY_ENROLMENT_MIN: ratio.default(0.99),
     TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
-    INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
   })
   .superRefine((c, ctx) => {
     if (!(c.ABSENCE_CALL_AFTER_DAYS <= c.ABSENCE_JOINT_VISIT_AFTER_DAYS && c.ABSENCE_JOINT_VISIT_AFTER_DAYS <= c.ABSENCE_SUSPECTED_AFTER_DAYS)) {

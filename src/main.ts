@@ -5,6 +5,7 @@ import { configFromEnvironment } from './env.js';
 import { seedDemoIfEmpty } from './seed.js';
 import { runInteractive } from './console/converse.js';
 import { getCounty, peopleWithRole } from './store/org.repository.js';
+import { calendarWarnings } from './services/calendar-check.js';
 
 const config = configFromEnvironment();
 const deps = await createDeps(config, systemClock);
@@ -13,6 +14,7 @@ const county = await getCounty(deps.db);
 if (seeded) {
   console.log(`首次启动：已生成示范县“${county?.name}”（${seeded.created.schools} 所学校，${seeded.created.classes} 个班，${seeded.created.students} 名学生，${seeded.created.people} 名工作人员）。`);
 }
+for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) console.warn(w);
 console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
 const sample = await Promise.all(
   (['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]),

@@ -6,7 +6,6 @@ import type { CountFigures } from '../domain/types.js';
 import * as counts from '../store/weekly-count.repository.js';
 import { classById } from '../store/org.repository.js';
 
-const EXAMPLE = '应到45 实到43 病假1 旷课1';
 const LABELS: [keyof CountFigures, string][] = [
   ['enrolled', '应到'],
   ['present', '实到'],
@@ -37,7 +36,7 @@ export async function handleCountText(ctx: Ctx, classId: number, text: string): 
       at: ctx.now,
       expiresAt: new Date(ctx.now.getTime() + 24 * 3600_000),
     });
-    await ctx.reply(`${reading.reason ?? '数字对不上。'}\n如果数字没错，请回复「确认」记录；否则请重新发送正确的统计，如：${EXAMPLE}`);
+    await ctx.reply(`这条周统计还没有记录。${reading.reason ?? ''}`);
     return true;
   }
   await recordCount(ctx, classId, reading.figures, text);

@@ -26,17 +26,6 @@ export function canSeeStudent(a: Actor, s: StudentPlace): boolean {
   return area !== undefined && studentInArea(area, s);
 }
 
-/** Who may record attendance (absences, corrections, "all present") for a student. */
-export function canRecordAttendance(a: Actor, s: StudentPlace): boolean {
-  return (a.role === 'class_teacher' || a.role === 'subject_teacher') && a.classId != null && a.classId === s.classId;
-}
-
-/** Who may log a home visit: the school line down to the class, and the village cadre of the student's village. */
-export function canLogHomeVisit(a: Actor, s: StudentPlace): boolean {
-  if (a.role === 'county') return false;
-  return canSeeStudent(a, s);
-}
-
 /** Scope of an aggregate question ("status"): which schools' figures an actor may read. */
 export type Area =
   | { kind: 'county' }

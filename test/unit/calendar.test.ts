@@ -66,3 +66,13 @@ describe('school calendar', () => {
     expect(cal.termOf('2026-11-20')?.name).toBe('2026秋季学期');
   });
 });
+
+describe('missing official data', () => {
+  it('warns for a term reaching 2027 until the county fills in its holidays', async () => {
+    const { calendarWarnings } = await import('../../src/services/calendar-check.js');
+    expect(calendarWarnings(cal, [term], [])).toHaveLength(1);
+    expect(calendarWarnings(cal, [term], [])[0]).toContain('2027');
+    expect(calendarWarnings(cal, [term], ['2027-01-01'])).toEqual([]);
+    expect(calendarWarnings(cal, [{ name: 'x', start: '2026-02-01', end: '2026-07-01' }], [])).toEqual([]);
+  });
+});
