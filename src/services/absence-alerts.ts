@@ -15,7 +15,7 @@ import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
 import { dayLabel, homeLine, studentLine } from './format.js';
 import { openSuspectedCase } from './cases.js';
-import type { DateStr } from '../domain/types.js';
+import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
 
 export interface LadderOutcome {
   raised: { alertId: number; step: LadderStep; recipients: number }[];
@@ -35,10 +35,12 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
 
   for (const a of await alerts.openAlertsOf(tx, studentId)) {
     if (a.streakSince === streak.since && reached.includes(a.step as LadderStep)) continue;
-    const firstDay = history.get(a.streakSince);
-    const how = firstDay === 'truant' ? 'resolved' : 'withdrawn';
+    // Still true of the day it was raised → the student came back since (resolved); otherwise a correction undid it.
+    const then = consecutiveUnexcusedSchoolDays(history, deps.calendar, a.raisedOn);
+    const stillHeld = then.since === a.streakSince && ladderSteps(then.days, deps.policy).includes(a.step as LadderStep);
+    const how = stillHeld ? 'resolved' : 'withdrawn';
     await alerts.closeAlert(tx, a.id, how, now);
-    await tellClosed(deps, tx, a, student, how, actorName, asOf);
+    await tellClosed(deps, tx, a, student, how, actorName, asOf, history);
     out.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
   }
   if (!streak.since) return out;
@@ -89,7 +91,21 @@ function alertText(step: LadderStep, id: number, s: StudentFull, days: number, s
   }
 }
 
-async function tellClosed(deps: Deps, tx: Tx, a: { id: number; step: string }, s: StudentFull, how: 'withdrawn' | 'resolved', actorName: string, asOf: DateStr): Promise<void> {
+function backText(mark: AttendanceStatus | undefined, day: DateStr): string {
+  if (mark === 'sick' || mark === 'personal') return `${dayLabel(day)}已请${ATTENDANCE_LABELS[mark]}，缺勤原因已查明`;
+  return `已于${dayLabel(day)}到校`;
+}
+
+async function tellClosed(
+  deps: Deps,
+  tx: Tx,
+  a: { id: number; step: string },
+  s: StudentFull,
+  how: 'withdrawn' | 'resolved',
+  actorName: string,
+  asOf: DateStr,
+  history: ReadonlyMap<DateStr, AttendanceStatus>,
+): Promise<void> {
   const recipients = await alerts.recipientsOf(tx, a.id);
   const outboxIds = recipients.map((r) => r.outboxId).filter((x): x is number => x != null);
   await cancelPending(tx, outboxIds);
@@ -97,7 +113,7 @@ async function tellClosed(deps: Deps, tx: Tx, a: { id: number; step: string }, s
   const text =
     how === 'withdrawn'
       ? `✅ 预警 #${a.id} 已撤销：${s.name}（${s.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
-      : `✅ 预警 #${a.id} 已解除：${s.name}（${s.class.name}）${dayLabel(asOf)}的考勤已不是无故缺勤（已到校或已请假）。`;
+      : `✅ 预警 #${a.id} 已解除：${s.name}（${s.class.name}）${backText(history.get(asOf), asOf)}。`;
   for (const r of recipients) {
     if (r.outboxId != null && sent.has(r.outboxId)) await sendToPerson(tx, deps.clock.now(), r.personId, text);
   }
