@@ -11,7 +11,7 @@ export const CASE_STATE_LABELS: Record<CaseState, string> = {
   suspected: '疑似辍学',
   confirmed: '确认辍学',
   notice_issued: '已发返校通知书',
-  returned: '已复学（销号）',
+  returned: '已复学（动态销号）',
   referred: '逾期未返校，已报镇政府依法处理',
   withdrawn: '已撤销',
 };
@@ -22,6 +22,32 @@ export const HOME_VISIT_OUTCOMES = ['will_return', 'refused', 'not_found', 'othe
 export type HomeVisitOutcome = (typeof HOME_VISIT_OUTCOMES)[number];
 export const WITHDRAW_REASONS = ['absence_corrected', 'transferred', 'suspended', 'borrowing', 'other'] as const;
 export type WithdrawReason = (typeof WITHDRAW_REASONS)[number];
+
+export const HOME_VISIT_REASON_LABELS: Record<HomeVisitReason, string> = {
+  poverty: '贫困',
+  weariness: '厌学',
+  learning_difficulty: '学困',
+  migrant_work: '外出务工',
+  family: '家庭原因',
+  behaviour: '行为偏差',
+  school: '学校原因',
+  illness: '疾病',
+  other: '其他',
+};
+export const HOME_VISIT_OUTCOME_LABELS: Record<HomeVisitOutcome, string> = {
+  will_return: '同意返校',
+  refused: '拒绝返校',
+  not_found: '未见到学生或家长',
+  other: '其他',
+};
+/** Why a suspicion is withdrawn: a status change (转学/休学/借读) is not a dropout. */
+export const WITHDRAW_REASON_LABELS: Record<WithdrawReason, string> = {
+  absence_corrected: '缺勤记录已更正',
+  transferred: '已转学',
+  suspended: '已休学',
+  borrowing: '借读',
+  other: '其他',
+};
 
 interface Base {
   at: DateStr;
@@ -98,16 +124,26 @@ export function openCase(openedOn: DateStr, by: string): DropoutCase {
   return { state: 'suspected', openedOn, openedBy: by, visits: [], history: [] };
 }
 
-const refuse = (code: 'illegal_transition' | 'precondition' | 'bad_argument', reason: string): Transition => ({ ok: false, code, reason });
-const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`));
+type RefusalCode = 'illegal_transition' | 'precondition' | 'bad_argument';
+const refuse = (code: RefusalCode, reason: string): Transition => ({ ok: false, code, reason });
+
+/** A real calendar date as `YYYY-MM-DD` (2026-02-30 is refused). */
+function isDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+}
 
 function illegal(c: DropoutCase, e: CaseEvent): Transition {
   const label = CASE_STATE_LABELS[c.state];
-  if (c.state === 'returned' || c.state === 'withdrawn') {
-    return refuse('illegal_transition', `个案已${label}，已经结案，不能再操作。如学生再次缺勤，会开新的个案。`);
+  if (!isOpen(c)) {
+    return refuse('illegal_transition', `个案已${label}，已经结案，不能再${CASE_EVENT_LABELS[e.type]}。如学生再次缺勤，将另开新的个案。`);
   }
   if (e.type === 'withdraw') {
-    return refuse('illegal_transition', `个案已${label}，不能撤销：已确认的辍学只能通过复学销号或逾期报镇政府处理，隐瞒辍学人数是规定要追责的行为。`);
+    return refuse(
+      'illegal_transition',
+      `个案已${label}，不能撤销：只有疑似辍学可以撤销。已确认的辍学只能复学销号，或逾期未返校报镇政府依法处理；把辍学学生从台账上悄悄拿掉就是隐瞒辍学，是规定要追责的行为。`,
+    );
   }
   const possible = ALLOWED[c.state].map((t) => CASE_EVENT_LABELS[t]).join('、');
   return refuse('illegal_transition', `个案当前状态是“${label}”，不能${CASE_EVENT_LABELS[e.type]}。现在可以做的是：${possible}。`);
@@ -117,32 +153,48 @@ function next(c: DropoutCase, e: CaseEvent, to: CaseState, patch: Partial<Dropou
   return { ok: true, case: { ...c, ...patch, state: to, history: [...c.history, { event: e, from: c.state, to }] } };
 }
 
+/** Applies one event; never mutates `c`. Refusals say why and what to do instead. */
 export function applyCaseEvent(c: DropoutCase, e: CaseEvent): Transition {
-  if (!isDate(e.at)) return refuse('bad_argument', `日期“${e.at}”格式不对，应为 YYYY-MM-DD。`);
+  if (!isDate(e.at)) return refuse('bad_argument', `日期“${e.at}”不是有效日期，应为 YYYY-MM-DD。`);
+  if (e.at < c.openedOn) return refuse('bad_argument', `日期（${e.at}）不能早于个案开始日期（${c.openedOn}）。`);
   if (!ALLOWED[c.state].includes(e.type)) return illegal(c, e);
   switch (e.type) {
     case 'assign':
-      if (!e.schoolLineId || !e.townLineId) return refuse('bad_argument', '包保责任人须学校一方（班主任或任课教师）和村里一方（村干部）各一人。');
+      if (!e.schoolLineId || !e.townLineId) {
+        return refuse('bad_argument', '包保责任人须双线落实：学校一方（班主任或任课教师）和镇村一方（村干部）各一人。');
+      }
       return next(c, e, c.state, { schoolLineId: e.schoolLineId, townLineId: e.townLineId });
-    case 'home_visit':
+    case 'home_visit': {
       if (e.visitorIds.length === 0) return refuse('bad_argument', '家访须写明家访人。');
-      return next(c, e, c.state, { visits: [...c.visits, { at: e.at, visitorIds: e.visitorIds, reason: e.reason, outcome: e.outcome, ...(e.note ? { note: e.note } : {}) }] });
+      const visit: HomeVisit = { at: e.at, visitorIds: [...e.visitorIds], reason: e.reason, outcome: e.outcome, ...(e.note ? { note: e.note } : {}) };
+      return next(c, e, c.state, { visits: [...c.visits, visit] });
+    }
     case 'confirm':
-      if (!c.schoolLineId || !c.townLineId) return refuse('precondition', '确认辍学前须落实双线包保责任人（班主任和村干部）。');
-      if (c.visits.length === 0) return refuse('precondition', '确认辍学前须至少入户家访一次，查明原因。请先记录家访：家访 张三 厌学 拒绝返校');
+      if (!c.schoolLineId || !c.townLineId) {
+        return refuse('precondition', '确认辍学前须先落实双线包保责任人（学校一方班主任、镇村一方村干部）。');
+      }
+      if (c.visits.length === 0) return refuse('precondition', '确认辍学前须至少入户家访一次，查明辍学原因。请先记录家访。');
       return next(c, e, 'confirmed', {});
     case 'issue_notice':
-      if (!isDate(e.deadline) || e.deadline <= e.at) return refuse('bad_argument', `返校期限（${e.deadline}）须晚于发通知的日期（${e.at}）。`);
+      if (!isDate(e.deadline) || e.deadline <= e.at) {
+        return refuse('bad_argument', `返校期限（${e.deadline}）须是有效日期，且晚于发通知书的日期（${e.at}）。`);
+      }
       if (!c.visits.some((v) => v.outcome !== 'will_return')) {
-        return refuse('precondition', '发返校通知书是劝返无效后的措施：家访记录中还没有“拒绝返校”或“未见到人”的结果。');
+        return refuse(
+          'precondition',
+          '返校通知书是劝返无效后才发的：家访记录里还没有“拒绝返校”“未见到人”等劝返未成的结果。家长已答应返校的，请等学生返校后复学销号；否则请先记录劝返未成的家访。',
+        );
       }
       return next(c, e, 'notice_issued', { noticeDeadline: e.deadline });
     case 'return':
-      if (!isDate(e.returnedOn)) return refuse('bad_argument', `复学日期“${e.returnedOn}”格式不对。`);
+      if (!isDate(e.returnedOn)) return refuse('bad_argument', `复学日期“${e.returnedOn}”不是有效日期，应为 YYYY-MM-DD。`);
       if (e.returnedOn < c.openedOn) return refuse('bad_argument', `复学日期（${e.returnedOn}）不能早于个案开始日期（${c.openedOn}）。`);
+      if (e.returnedOn > e.at) return refuse('bad_argument', `复学日期（${e.returnedOn}）还没到：学生实际返校后再登记复学。`);
       return next(c, e, 'returned', { closedOn: e.returnedOn, ...(e.placement ? { placement: e.placement } : {}) });
     case 'deadline_passed':
-      if (!c.noticeDeadline || e.at <= c.noticeDeadline) return refuse('precondition', `返校期限 ${c.noticeDeadline ?? ''} 还没有过，不能报逾期。`);
+      if (!c.noticeDeadline || e.at <= c.noticeDeadline) {
+        return refuse('precondition', `返校期限（${c.noticeDeadline ?? '未定'}）还没有过，不能报逾期未返校；期限过后仍未返校再报镇政府。`);
+      }
       return next(c, e, 'referred', {});
     case 'withdraw':
       return next(c, e, 'withdrawn', { closedOn: e.at, withdrawReason: e.reason });

@@ -27,10 +27,12 @@ export function validateRoster(people: Table, students: Table): RosterResult {
   for (const f of pMap.missing) errors.push({ file: 'people', line: 1, column: PEOPLE_COLUMNS[f][0], reason: `缺少“${PEOPLE_COLUMNS[f][0]}”列` });
   if (errors.length) return { ok: false, errors };
 
-  const studentRecords = validateStudents(students, sMap.map, errors);
-  const classesBySchool = new Map<string, Map<string, StudentRecord>>();
+  const { records: studentRecords, places } = validateStudents(students, sMap.map, errors);
+  // Classes and villages come from every row whose place reads, even if another cell of it is bad,
+  // so one bad cell is reported once and does not cascade into the people sheet.
+  const classesBySchool = new Map<string, Map<string, Place>>();
   const villagesByTown = new Map<string, Set<string>>();
-  for (const s of studentRecords) {
+  for (const s of places) {
     if (!classesBySchool.has(s.school)) classesBySchool.set(s.school, new Map());
     classesBySchool.get(s.school)!.set(s.className, s);
     if (!villagesByTown.has(s.town)) villagesByTown.set(s.town, new Set());
@@ -49,8 +51,11 @@ export function validateRoster(people: Table, students: Table): RosterResult {
   };
 }
 
-function validateStudents(t: Table, map: Partial<Record<keyof typeof STUDENT_COLUMNS, string>>, errors: RosterError[]): StudentRecord[] {
+type Place = Pick<StudentRecord, 'school' | 'stage' | 'grade' | 'classNo' | 'className' | 'town' | 'village'>;
+
+function validateStudents(t: Table, map: Partial<Record<keyof typeof STUDENT_COLUMNS, string>>, errors: RosterError[]): { records: StudentRecord[]; places: Place[] } {
   const out: StudentRecord[] = [];
+  const places: Place[] = [];
   const firstLine = new Map<string, number>();
   for (const row of t.rows) {
     const get = reader(map, row.cells);
@@ -82,6 +87,10 @@ function validateStudents(t: Table, map: Partial<Record<keyof typeof STUDENT_COL
       if (!kind) bad('重点关注类别', `“${word}”不是已知类别（单亲家庭、贫困家庭、父母残疾、留守儿童、其他监护人抚养、学困、行为偏差）`);
       else if (!attention.includes(kind)) attention.push(kind);
     }
+    const placeOk = stage && grade && grade.stage === stage && cls && (!cls.grade || (cls.grade.stage === grade.stage && cls.grade.grade === grade.grade));
+    if (placeOk && get('school') && get('town') && get('village')) {
+      places.push({ school: get('school'), stage, grade: grade.grade, classNo: cls.classNo, className: className(stage, grade.grade, cls.classNo), town: get('town'), village: get('village') });
+    }
     if (errors.length > before || !gender || !stage || !grade || !cls) continue;
     const opt = (k: 'group' | 'guardian' | 'guardianPhone') => (get(k) ? { [k]: get(k) } : {});
     out.push({
@@ -102,14 +111,14 @@ function validateStudents(t: Table, map: Partial<Record<keyof typeof STUDENT_COL
       attention,
     });
   }
-  return out;
+  return { records: out, places };
 }
 
 function validatePeople(
   t: Table,
   map: Partial<Record<keyof typeof PEOPLE_COLUMNS, string>>,
   errors: RosterError[],
-  classesBySchool: Map<string, Map<string, StudentRecord>>,
+  classesBySchool: Map<string, Map<string, Place>>,
   villagesByTown: Map<string, Set<string>>,
 ): PersonRecord[] {
   const out: PersonRecord[] = [];
