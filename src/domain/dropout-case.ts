@@ -85,9 +85,9 @@ export interface DropoutCase {
   history: { event: CaseEvent; from: CaseState; to: CaseState }[];
 }
 
-export type Transition =
-  | { ok: true; case: DropoutCase }
-  | { ok: false; code: 'illegal_transition' | 'precondition' | 'bad_argument'; reason: string };
+export type RefusalCode = 'illegal_transition' | 'precondition' | 'bad_argument';
+/** A refusal's `reason` is zh-CN and says why and what to do instead. */
+export type Transition = { ok: true; case: DropoutCase } | { ok: false; code: RefusalCode; reason: string };
 
 export const CASE_EVENT_LABELS: Record<CaseEventType, string> = {
   assign: '落实包保责任人',
@@ -98,6 +98,7 @@ export const CASE_EVENT_LABELS: Record<CaseEventType, string> = {
   deadline_passed: '报逾期未返校',
   withdraw: '撤销',
 };
+/** `referred` is still open (the student may yet return); `returned` and `withdrawn` are final: a new absence opens a new case. */
 const ALLOWED: Record<CaseState, CaseEventType[]> = {
   suspected: ['assign', 'home_visit', 'confirm', 'return', 'withdraw'],
   confirmed: ['assign', 'home_visit', 'issue_notice', 'return'],
@@ -124,7 +125,6 @@ export function openCase(openedOn: DateStr, by: string): DropoutCase {
   return { state: 'suspected', openedOn, openedBy: by, visits: [], history: [] };
 }
 
-type RefusalCode = 'illegal_transition' | 'precondition' | 'bad_argument';
 const refuse = (code: RefusalCode, reason: string): Transition => ({ ok: false, code, reason });
 
 /** A real calendar date as `YYYY-MM-DD` (2026-02-30 is refused). */
@@ -201,6 +201,7 @@ export function applyCaseEvent(c: DropoutCase, e: CaseEvent): Transition {
   }
 }
 
+/** Opens a case and folds `events` over it; stops at the first refusal. */
 export function replayCase(openedOn: DateStr, by: string, events: readonly CaseEvent[]): Transition {
   let c = openCase(openedOn, by);
   for (const e of events) {

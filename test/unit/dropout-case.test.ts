@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { allowedEvents, applyCaseEvent, CASE_STATES, isOpen, onDropoutRoster, openCase, replayCase, type CaseEvent, type CaseState, type DropoutCase } from '../../src/domain/dropout-case.js';
+import {
+  allowedEvents,
+  applyCaseEvent,
+  CASE_STATE_LABELS,
+  CASE_STATES,
+  HOME_VISIT_OUTCOME_LABELS,
+  HOME_VISIT_OUTCOMES,
+  HOME_VISIT_REASON_LABELS,
+  HOME_VISIT_REASONS,
+  isOpen,
+  onDropoutRoster,
+  openCase,
+  replayCase,
+  WITHDRAW_REASON_LABELS,
+  WITHDRAW_REASONS,
+  type CaseEvent,
+  type CaseState,
+  type DropoutCase,
+} from '../../src/domain/dropout-case.js';
 
 const by = 'u1';
 const assign: CaseEvent = { type: 'assign', at: '2026-11-25', by, schoolLineId: 't1', townLineId: 'v1' };
@@ -85,9 +103,46 @@ describe('preconditions', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toContain('隐瞒');
   });
-  it('a return before the case opened is refused; bad dates too', () => {
-    expect(applyCaseEvent(openCase('2026-11-24', by), { ...ret, returnedOn: '2026-11-01' } as CaseEvent)).toMatchObject({ ok: false, code: 'bad_argument' });
-    expect(applyCaseEvent(openCase('2026-11-24', by), { ...confirm, at: '11/26' })).toMatchObject({ ok: false, code: 'bad_argument' });
+  it('withdrawing after the notice or the referral is refused too, and says why', () => {
+    for (const state of ['notice_issued', 'referred'] as const) {
+      const r = applyCaseEvent(caseIn(state), withdraw);
+      expect(r).toMatchObject({ ok: false, code: 'illegal_transition' });
+      if (!r.ok) expect(r.reason).toMatch(/隐瞒辍学.*追责/);
+    }
+  });
+  it('closed cases are final and point to a new case', () => {
+    for (const state of ['returned', 'withdrawn'] as const) {
+      const r = applyCaseEvent(caseIn(state), willReturnVisit);
+      expect(r).toMatchObject({ ok: false, code: 'illegal_transition' });
+      if (!r.ok) expect(r.reason).toContain('新的个案');
+    }
+  });
+  it('an illegal event names what can be done instead', () => {
+    const r = applyCaseEvent(caseIn('suspected'), notice);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/疑似辍学.*确认辍学/);
+  });
+});
+
+describe('bad arguments', () => {
+  const fresh = () => openCase('2026-11-24', by);
+  const bad = (c: DropoutCase, e: CaseEvent) => expect(applyCaseEvent(c, e)).toMatchObject({ ok: false, code: 'bad_argument' });
+  it('dates must be real YYYY-MM-DD dates, not before the case opened', () => {
+    bad(fresh(), { ...confirm, at: '11/26' });
+    bad(fresh(), { ...willReturnVisit, at: '2026-02-30' });
+    bad(fresh(), { ...willReturnVisit, at: '2026-11-23' });
+  });
+  it('a return must be dated between the opening and the day it is logged', () => {
+    bad(fresh(), { ...ret, returnedOn: '2026-11-01' } as CaseEvent);
+    bad(fresh(), { ...ret, returnedOn: '2026-12-02' } as CaseEvent);
+    bad(fresh(), { ...ret, returnedOn: 'soon' } as CaseEvent);
+  });
+  it('both lines are needed and a visit needs a visitor', () => {
+    bad(fresh(), { ...assign, townLineId: '' } as CaseEvent);
+    bad(fresh(), { ...refusedVisit, visitorIds: [] } as CaseEvent);
+  });
+  it('a notice deadline must be a valid date', () => {
+    bad(caseIn('confirmed'), { ...notice, deadline: '2026-12-32' } as CaseEvent);
   });
 });
 
@@ -107,12 +162,44 @@ describe('paths and bookkeeping', () => {
     expect(isOpen(c)).toBe(true);
     expect(applyCaseEvent(c, ret).ok).toBe(true);
   });
-  it('never mutates its input', () => {
-    const c = caseIn('suspected');
-    const snapshot = JSON.stringify(c);
-    applyCaseEvent(c, confirm);
-    applyCaseEvent(c, refusedVisit);
-    expect(JSON.stringify(c)).toBe(snapshot);
+  it('never mutates its input, in any state, for any event', () => {
+    const freeze = <T>(o: T): T => {
+      if (o && typeof o === 'object') for (const v of Object.values(o)) freeze(v);
+      return Object.freeze(o);
+    };
+    for (const state of CASE_STATES) {
+      const c = caseIn(state);
+      const snapshot = JSON.stringify(c);
+      for (const e of EVENTS) expect(() => applyCaseEvent(freeze(c), e)).not.toThrow();
+      expect(JSON.stringify(c)).toBe(snapshot);
+    }
+  });
+  it('history keeps every applied event in order, refusals leave no trace', () => {
+    const events = [assign, refusedVisit, confirm, notice, passed];
+    const r = replayCase('2026-11-24', by, events);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.case.history.map((h) => h.event)).toEqual(events);
+    expect(r.case.history.map((h) => h.to)).toEqual(['suspected', 'suspected', 'confirmed', 'notice_issued', 'referred']);
+    const refused = applyCaseEvent(r.case, withdraw);
+    expect(refused.ok).toBe(false);
+    expect(r.case.history).toHaveLength(5);
+  });
+  it('replay stops at the first refusal', () => {
+    expect(replayCase('2026-11-24', by, [confirm, assign])).toMatchObject({ ok: false, code: 'precondition' });
+  });
+  it('withdrawal closes the case with its reason; it was never on the dropout roster', () => {
+    const c = caseIn('withdrawn');
+    expect(c).toMatchObject({ withdrawReason: 'transferred', closedOn: '2026-11-25' });
+    expect(isOpen(c)).toBe(false);
+    expect(onDropoutRoster(c)).toBe(false);
+    expect(onDropoutRoster(caseIn('suspected'))).toBe(false);
+  });
+  it('every state, reason and outcome has a zh-CN label', () => {
+    const han = /[\u4e00-\u9fa5]/;
+    for (const k of CASE_STATES) expect(CASE_STATE_LABELS[k]).toMatch(han);
+    for (const k of HOME_VISIT_REASONS) expect(HOME_VISIT_REASON_LABELS[k]).toMatch(han);
+    for (const k of HOME_VISIT_OUTCOMES) expect(HOME_VISIT_OUTCOME_LABELS[k]).toMatch(han);
+    for (const k of WITHDRAW_REASONS) expect(WITHDRAW_REASON_LABELS[k]).toMatch(han);
   });
   it('visits accumulate', () => {
     const r = replayCase('2026-11-24', by, [willReturnVisit, refusedVisit]);
