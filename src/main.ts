@@ -6,6 +6,7 @@ import { seedDemoIfEmpty } from './seed.js';
 import { runInteractive } from './console/converse.js';
 import { getCounty, peopleWithRole } from './store/org.repository.js';
 import { calendarWarnings } from './services/calendar-check.js';
+import { ROLE_LABELS, type Role } from './domain/types.js';
 
 const config = configFromEnvironment();
 const deps = await createDeps(config, systemClock);
@@ -19,6 +20,6 @@ console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。
 const sample = await Promise.all(
   (['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]),
 );
-console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}(${p!.staffId}, ${p!.role})`).join('，')}`);
+console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`).join('，')}`);
 await runInteractive(deps, process.stdin, (s) => console.log(s), sample[0]?.staffId);
 await deps.db.$disconnect();

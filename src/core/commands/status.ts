@@ -19,18 +19,19 @@ function dropoutLine(ctx: Ctx, s: SchoolFigures): string {
   return `辍学 ${s.droppedOut} 人，辍学率 ${formatRate(rate)}${rate >= limit ? `（⚠️ 超过控制目标 ${formatRate(limit)}）` : ''}`;
 }
 
-function classLine(c: ClassFigures): string {
+function classLine(c: ClassFigures, offDay: string | undefined): string {
   const a = c.absentToday;
   const absent = a.sick + a.personal + a.truant;
-  const today = c.takenToday ? (absent ? `今天缺勤 ${absent}（病${a.sick} 事${a.personal} 旷${a.truant}）` : '今天全到') : '今天未报考勤';
+  const today = offDay ? `今天不上课（${offDay}）` : c.takenToday ? (absent ? `今天缺勤 ${absent}（病${a.sick} 事${a.personal} 旷${a.truant}）` : '今天全到') : '今天未报考勤';
   return `${c.className}：在籍 ${c.onRoll}，${today}，本周统计${c.weekReported ? '已报' : '未报'}${c.openAlerts ? `，预警 ${c.openAlerts}` : ''}${c.openCases ? `，个案 ${c.openCases}` : ''}`;
 }
 
-function schoolLine(ctx: Ctx, s: SchoolFigures): string {
+function schoolLine(ctx: Ctx, s: SchoolFigures, offDay: string | undefined): string {
   const n = s.classes.length;
+  const today = offDay ? `今天不上课（${offDay}）` : `今天 ${s.classesTaken}/${n} 个班已报考勤，缺勤 ${s.absentToday}（旷课 ${s.truantToday}）`;
   return [
     `${s.schoolName}：在籍 ${s.onRoll} 人，${dropoutLine(ctx, s)}`,
-    `  今天 ${s.classesTaken}/${n} 个班已报考勤，缺勤 ${s.absentToday}（旷课 ${s.truantToday}）；本周统计 ${s.classesReportedWeek}/${n} 个班已报`,
+    `  ${today}；本周统计 ${s.classesReportedWeek}/${n} 个班已报`,
     `  本月旷课 ${s.monthTruantDays} 人次；未解除预警 ${s.openAlerts}；进行中个案 ${s.openCases}`,
   ].join('\n');
 }
@@ -48,9 +49,10 @@ export const status: CommandDef = {
     if (!area) refuse('您的账号没有关联负责范围，请联系管理员在人员名单中补全。');
     const rows = await classFigures(ctx.tx, area, ctx.today, ctx.deps.calendar);
     const head = `${dayLabel(ctx.today)}（${isoWeek(ctx.today)}）`;
+    const offDay = ctx.deps.calendar.whyNotSchoolDay(ctx.today);
     if (area.kind === 'class' || area.kind === 'school') {
       const schools = bySchool(rows);
-      const body = schools.flatMap((s) => [schoolLine(ctx, s), ...(area.kind === 'school' ? s.classes.map((c) => `  · ${classLine(c)}`) : [])]);
+      const body = schools.flatMap((s) => [schoolLine(ctx, s, offDay), ...(area.kind === 'school' ? s.classes.map((c) => `  · ${classLine(c, offDay)}`) : [])]);
       const missing = rows.filter((r) => !r.weekReported).map((r) => r.className);
       const tail = area.kind === 'school' && missing.length ? [`本周未报统计的班级：${missing.join('、')}`] : [];
       return ctx.reply([`${head} 情况`, ...body, ...tail].join('\n'));
@@ -58,7 +60,7 @@ export const status: CommandDef = {
     const schools = bySchool(rows);
     const total = schools.reduce((n, s) => n + s.onRoll, 0);
     const scopeNote = area.kind === 'village' ? '（仅统计居住在本村的学生）' : '';
-    await ctx.reply([`${head} 辖区情况${scopeNote}：${schools.length} 所学校，在籍 ${total} 人`, ...schools.map((s) => schoolLine(ctx, s))].join('\n'));
+    await ctx.reply([`${head} 辖区情况${scopeNote}：${schools.length} 所学校，在籍 ${total} 人`, ...schools.map((s) => schoolLine(ctx, s, offDay))].join('\n'));
   },
 };
 

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: what the foundation's hot paths cost on this machine.
+ * - the weekly-count reader (pure), replies per second;
+ * - seeding the demo county (import writer), seconds;
+ * - a teacher's absence report end to end (router → ladder → outbox → console) on a real SQLite file, p50/p95 ms.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeps } from '../../src/app.js';
+import { seedDemo } from '../../src/seed.js';
+import { ConsoleSession } from '../../src/console/session.js';
+import { readWeeklyCount } from '../../src/domain/weekly-count-reader.js';
+
+const REPLIES = ['应到45人，实到43人，病假1人，事假1人，辍学0人', '45/44 病假1', '收到', '应到四十五人，实到四十三人，旷课二人', '应到：52；实到：50；请假：1；旷课：1；辍学：0；复学：0', '王老师明天交', '应到45 实到43 病假1', 'enrolled 40 present 39 leave 1'];
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+const reader = () => {
+  const n = 200_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) readWeeklyCount(REPLIES[i % REPLIES.length]!);
+  const ms = performance.now() - t0;
+  return { replies: n, perSecond: Math.round((n / ms) * 1000) };
+};
+
+async function endToEnd() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-bench-'));
+  const clock = new ManualClock('2026-11-16T08:00:00+08:00');
+  const deps = await createDeps(loadConfig({ DATABASE_URL: `file:${path.join(dir, 'bench.db')}` }), clock);
+  try {
+    const t0 = performance.now();
+    await seedDemo(deps.db, clock.now());
+    const seedSeconds = (performance.now() - t0) / 1000;
+    const session = new ConsoleSession(deps);
+    await session.start();
+    const teachers = await deps.db.person.findMany({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } });
+    const plans = await Promise.all(teachers.map(async (t) => ({ t, s: await deps.db.student.findMany({ where: { classId: t.classId! }, take: 3 }) })));
+    const times: number[] = [];
+    let delivered = 0;
+    // A school week: every class teacher reports three absences each morning (Mon–Fri).
+    for (const day of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20']) {
+      clock.set(`${day}T08:30:00+08:00`);
+      for (const { t, s } of plans) {
+        const text = `缺勤 ${s.map((x) => `${x.studentNo} 旷课`).join(' ')}`;
+        const t1 = performance.now();
+        delivered += (await session.say(t.staffId, 'dm', text)).delivered.length;
+        times.push(performance.now() - t1);
+      }
+    }
+    return { seedSeconds: Number(seedSeconds.toFixed(2)), reports: times.length, messagesDelivered: delivered, p50ms: Number(pct(times, 50).toFixed(1)), p95ms: Number(pct(times, 95).toFixed(1)), maxMs: Number(Math.max(...times).toFixed(1)) };
+  } finally {
+    await deps.db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, reader: reader(), absenceReport: await endToEnd() }, null, 2));
