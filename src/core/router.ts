@@ -28,7 +28,7 @@ export async function handleIncoming(deps: Deps, msg: Incoming): Promise<HandleR
   const text = msg.text.replace(/\u3000/g, ' ').trim();
   const chatRef = formatChatRef(msg.chat);
   try {
-    return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef));
+    return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef), { timeout: 30_000, maxWait: 15_000 });
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     // The transaction rolled back: a refusal changes nothing but the answer.

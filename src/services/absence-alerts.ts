@@ -14,7 +14,7 @@ import * as alerts from '../store/alert.repository.js';
 import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
 import { dayLabel, homeLine, studentLine } from './format.js';
-import { openSuspectedCase } from './cases.js';
+import { applyToOpenCase, openSuspectedCase } from './cases.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
 
 export interface LadderOutcome {
@@ -39,8 +39,14 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
     const then = consecutiveUnexcusedSchoolDays(history, deps.calendar, a.raisedOn);
     const stillHeld = then.since === a.streakSince && ladderSteps(then.days, deps.policy).includes(a.step as LadderStep);
     const how = stillHeld ? 'resolved' : 'withdrawn';
-    await alerts.closeAlert(tx, a.id, how, now);
-    await tellClosed(deps, tx, a, student, how, actorName, asOf, history);
+    const text =
+      how === 'withdrawn'
+        ? `✅ 预警 #${a.id} 已撤销：${student.name}（${student.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
+        : `✅ 预警 #${a.id} 已解除：${student.name}（${student.class.name}）${backText(history.get(asOf), asOf)}。`;
+    await closeAlertAndTell(deps, tx, a.id, how, text);
+    if (how === 'withdrawn' && a.step === 'suspected_dropout') {
+      await applyToOpenCase(deps, tx, studentId, { type: 'withdraw', at: today, by: 'system', reason: 'absence_corrected' }, 0);
+    }
     out.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
   }
   if (!streak.since) return out;
@@ -96,25 +102,18 @@ function backText(mark: AttendanceStatus | undefined, day: DateStr): string {
   return `已于${dayLabel(day)}到校`;
 }
 
-async function tellClosed(
-  deps: Deps,
-  tx: Tx,
-  a: { id: number; step: string },
-  s: StudentFull,
-  how: 'withdrawn' | 'resolved',
-  actorName: string,
-  asOf: DateStr,
-  history: ReadonlyMap<DateStr, AttendanceStatus>,
-): Promise<void> {
-  const recipients = await alerts.recipientsOf(tx, a.id);
+/**
+ * Closes an alert: messages about it not yet sent are cancelled, and everyone it already reached is told why it
+ * is over. Used for corrections, returns and register changes alike.
+ */
+export async function closeAlertAndTell(deps: Deps, tx: Tx, alertId: number, how: 'withdrawn' | 'resolved', text: string): Promise<void> {
+  const now = deps.clock.now();
+  await alerts.closeAlert(tx, alertId, how, now);
+  const recipients = await alerts.recipientsOf(tx, alertId);
   const outboxIds = recipients.map((r) => r.outboxId).filter((x): x is number => x != null);
   await cancelPending(tx, outboxIds);
   const sent = new Set((await statusOf(tx, outboxIds)).filter((m) => m.status === 'sent').map((m) => m.id));
-  const text =
-    how === 'withdrawn'
-      ? `✅ 预警 #${a.id} 已撤销：${s.name}（${s.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
-      : `✅ 预警 #${a.id} 已解除：${s.name}（${s.class.name}）${backText(history.get(asOf), asOf)}。`;
   for (const r of recipients) {
-    if (r.outboxId != null && sent.has(r.outboxId)) await sendToPerson(tx, deps.clock.now(), r.personId, text);
+    if (r.outboxId != null && sent.has(r.outboxId)) await sendToPerson(tx, now, r.personId, text);
   }
 }

@@ -1,7 +1,8 @@
 /** Figures people look at: per class, aggregated per school, for a day, a week or a month. No names. */
 import type { Tx } from '../store/prisma.js';
 import type { Area } from '../domain/org.js';
-import type { DateStr } from '../domain/types.js';
+import type { AttendanceStatus, DateStr } from '../domain/types.js';
+import { chronicAbsence, type AbsencePolicy } from '../domain/absence.js';
 import { isoWeek } from '../domain/calendar.js';
 import type { SchoolCalendar } from '../domain/calendar.js';
 import { countsInForce } from '../store/weekly-count.repository.js';
@@ -21,6 +22,8 @@ export interface ClassFigures {
   monthAbsences: { sick: number; personal: number; truant: number };
   openAlerts: number;
   openCases: number;
+  /** Students whose absences (any reason) reach the chronic-absence share of this term's school days so far. */
+  chronicAtRisk: number;
 }
 
 async function classesIn(tx: Tx, area: Area) {
@@ -45,7 +48,7 @@ export function weeksOfMonth(month: string, cal: SchoolCalendar): string[] {
   return [...new Set(days.map(isoWeek))];
 }
 
-export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar): Promise<ClassFigures[]> {
+export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy): Promise<ClassFigures[]> {
   const classes = await classesIn(tx, area);
   const ids = classes.map((c) => c.id);
   const villageFilter = area.kind === 'village' ? { villageId: area.villageId } : {};
@@ -61,6 +64,7 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
   const counts = await countsInForce(tx, ids, [...new Set([week, ...monthWeeks])]);
   const alerts = await tx.alert.findMany({ where: { status: 'open', studentId: { in: [...classOf.keys()] } }, select: { studentId: true } });
   const cases = await tx.dropoutCase.findMany({ where: { state: { notIn: ['returned', 'withdrawn'] }, studentId: { in: [...classOf.keys()] } }, select: { studentId: true } });
+  const atRisk = await chronicallyAbsent(tx, students.filter((s) => s.status === 'enrolled').map((s) => s.id), today, cal, policy);
 
   return classes.map((c) => {
     const mine = students.filter((s) => s.classId === c.id);
@@ -79,6 +83,7 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
       monthAbsences: { sick: 0, personal: 0, truant: 0 },
       openAlerts: alerts.filter((a) => classOf.get(a.studentId) === c.id).length,
       openCases: cases.filter((k) => classOf.get(k.studentId) === c.id).length,
+      chronicAtRisk: [...atRisk].filter((id) => classOf.get(id) === c.id).length,
     };
     for (const m of effective.values()) {
       if (classOf.get(m.studentId) !== c.id || m.status === 'present') continue;
@@ -91,6 +96,21 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
     }
     return f;
   });
+}
+
+/** Students at risk by chronic absence this term (any reason counts). */
+async function chronicallyAbsent(tx: Tx, studentIds: number[], today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy): Promise<Set<number>> {
+  const term = cal.termOf(today);
+  if (!term) return new Set();
+  const marks = await tx.attendanceMark.findMany({ where: { studentId: { in: studentIds }, date: { gte: term.start, lte: today } }, orderBy: { id: 'asc' } });
+  const histories = new Map<number, Map<DateStr, AttendanceStatus>>();
+  for (const m of marks) {
+    if (!histories.has(m.studentId)) histories.set(m.studentId, new Map());
+    histories.get(m.studentId)!.set(m.date, m.status as AttendanceStatus);
+  }
+  const out = new Set<number>();
+  for (const [id, h] of histories) if (chronicAbsence(h, cal, term, today, policy).atRisk) out.add(id);
+  return out;
 }
 
 export interface SchoolFigures {
@@ -106,12 +126,13 @@ export interface SchoolFigures {
   monthTruantDays: number;
   openAlerts: number;
   openCases: number;
+  chronicAtRisk: number;
 }
 
 export function bySchool(rows: ClassFigures[]): SchoolFigures[] {
   const map = new Map<number, SchoolFigures>();
   for (const r of rows) {
-    const s = map.get(r.schoolId) ?? { schoolId: r.schoolId, schoolName: r.schoolName, classes: [], onRoll: 0, droppedOut: 0, absentToday: 0, truantToday: 0, classesTaken: 0, classesReportedWeek: 0, monthTruantDays: 0, openAlerts: 0, openCases: 0 };
+    const s = map.get(r.schoolId) ?? { schoolId: r.schoolId, schoolName: r.schoolName, classes: [], onRoll: 0, droppedOut: 0, absentToday: 0, truantToday: 0, classesTaken: 0, classesReportedWeek: 0, monthTruantDays: 0, openAlerts: 0, openCases: 0, chronicAtRisk: 0 };
     s.classes.push(r);
     s.onRoll += r.onRoll;
     s.droppedOut += r.droppedOut;
@@ -122,6 +143,7 @@ export function bySchool(rows: ClassFigures[]): SchoolFigures[] {
     s.monthTruantDays += r.monthAbsences.truant;
     s.openAlerts += r.openAlerts;
     s.openCases += r.openCases;
+    s.chronicAtRisk += r.chronicAtRisk;
     map.set(r.schoolId, s);
   }
   return [...map.values()];

@@ -14,6 +14,19 @@ import { applyReturnToCase } from '../../services/cases.js';
 
 const ABSENT_EXAMPLE = '缺勤 张三 病假 李四 旷课';
 
+const STATUS_NOTE: Record<string, string> = {
+  transferred_out: '已登记转学',
+  suspended: '已登记休学',
+  borrowing: '已登记借读',
+  dropped_out: '已确认辍学（在辍学学生花名册上）；回校上课请用：复学 姓名',
+  graduated: '已毕业',
+};
+
+/** Attendance is taken only for students on the roll. */
+function onRoll(s: { name: string; status: string }, example: string): void {
+  if (s.status !== 'enrolled') refuse(`${s.name}${STATUS_NOTE[s.status] ?? '不在籍'}，不需要登记考勤。`, example);
+}
+
 function ownClass(ctx: Ctx): number {
   if (ctx.actor.classId == null) refuse('您的账号还没有关联班级，请联系管理员在人员名单中填写“班级”。');
   return ctx.actor.classId;
@@ -69,6 +82,7 @@ export const absent: CommandDef = {
     const marks = [];
     for (const it of items) {
       const s = await resolveStudent(ctx, it.name, ABSENT_EXAMPLE);
+      onRoll(s, ABSENT_EXAMPLE);
       if (names.has(s.id)) refuse(`“${it.name}”写了两次。`, ABSENT_EXAMPLE);
       if (it.status === 'present') refuse(`“缺勤”里不能写“到校”；学生到校了请用：更正 ${it.name} 到校`, ABSENT_EXAMPLE);
       names.set(s.id, s.name);
@@ -132,6 +146,7 @@ export const correct: CommandDef = {
     if (rest.length !== 1 || !status) refuse('请写一名学生、改成什么（病假、事假、旷课或到校），可加日期。', CORRECT_EXAMPLE);
     checkAttendanceDate(ctx, date, CORRECT_EXAMPLE);
     const s = await resolveStudent(ctx, rest[0]!, CORRECT_EXAMPLE);
+    onRoll(s, CORRECT_EXAMPLE);
     const rec = await recordAttendance(ctx.deps, ctx.tx, { classId, date, today: ctx.today, marks: [{ studentId: s.id, status, note: '更正' }], wholeClass: false, reporterId: ctx.person.id, reporterName: ctx.person.name, chatRef: ctx.chatRef });
     if (rec[0]?.previous === status) refuse(`${s.name} ${dayLabel(date)}本来就是${ATTENDANCE_LABELS[status]}，无需更正。`, CORRECT_EXAMPLE);
     await answer(ctx, date, rec, new Map([[s.id, s.name]]), '更正 1 人（原记录已保留）');
@@ -156,6 +171,7 @@ export const returned: CommandDef = {
     if (rest.length !== 1) refuse('请写一名学生，可加返校日期。', RETURNED_EXAMPLE);
     checkAttendanceDate(ctx, date, RETURNED_EXAMPLE);
     const s = await resolveStudent(ctx, rest[0]!, RETURNED_EXAMPLE);
+    if (s.status !== 'enrolled' && s.status !== 'dropped_out') refuse(`${s.name}${STATUS_NOTE[s.status] ?? '不在籍'}，不能登记复学；学籍恢复请联系学校。`, RETURNED_EXAMPLE);
     const rec = await recordAttendance(ctx.deps, ctx.tx, { classId, date, today: ctx.today, marks: [{ studentId: s.id, status: 'present', note: '复学' }], wholeClass: false, reporterId: ctx.person.id, reporterName: ctx.person.name, chatRef: ctx.chatRef });
     const caseNote = await applyReturnToCase(ctx.deps, ctx.tx, s.id, ctx.person.id, date);
     await answer(ctx, date, rec, new Map([[s.id, s.name]]), `复学 1 人${caseNote ? `，${caseNote}` : ''}`);

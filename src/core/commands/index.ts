@@ -7,7 +7,8 @@ import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.j
 import { status, confirmReport } from './status.js';
 import { ack } from './alerts.js';
 import { helpFor } from './help.js';
+import { transferOut, suspend, borrowing } from './register.js';
 
-const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, listCases, roster, confirmDropout, issueNotice, ack, bindClass, whoami];
+const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];

@@ -23,7 +23,7 @@ function classLine(c: ClassFigures, offDay: string | undefined): string {
   const a = c.absentToday;
   const absent = a.sick + a.personal + a.truant;
   const today = offDay ? `今天不上课（${offDay}）` : c.takenToday ? (absent ? `今天缺勤 ${absent}（病${a.sick} 事${a.personal} 旷${a.truant}）` : '今天全到') : '今天未报考勤';
-  return `${c.className}：在籍 ${c.onRoll}，${today}，本周统计${c.weekReported ? '已报' : '未报'}${c.openAlerts ? `，预警 ${c.openAlerts}` : ''}${c.openCases ? `，个案 ${c.openCases}` : ''}`;
+  return `${c.className}：在籍 ${c.onRoll}，${today}，本周统计${c.weekReported ? '已报' : '未报'}${c.openAlerts ? `，预警 ${c.openAlerts}` : ''}${c.openCases ? `，个案 ${c.openCases}` : ''}${c.chronicAtRisk ? `，长期缺勤风险 ${c.chronicAtRisk}` : ''}`;
 }
 
 function schoolLine(ctx: Ctx, s: SchoolFigures, offDay: string | undefined): string {
@@ -32,7 +32,7 @@ function schoolLine(ctx: Ctx, s: SchoolFigures, offDay: string | undefined): str
   return [
     `${s.schoolName}：在籍 ${s.onRoll} 人，${dropoutLine(ctx, s)}`,
     `  ${today}；本周统计 ${s.classesReportedWeek}/${n} 个班已报`,
-    `  本月旷课 ${s.monthTruantDays} 人次；未解除预警 ${s.openAlerts}；进行中个案 ${s.openCases}`,
+    `  本月旷课 ${s.monthTruantDays} 人次；未解除预警 ${s.openAlerts}；进行中个案 ${s.openCases}${s.chronicAtRisk ? `；长期缺勤风险 ${s.chronicAtRisk} 人（本学期缺勤达 ${formatRate(ctx.deps.policy.chronicAbsenceRatio)}）` : ''}`,
   ].join('\n');
 }
 
@@ -47,7 +47,7 @@ export const status: CommandDef = {
   async run(ctx) {
     const area = areaOf(ctx.actor);
     if (!area) refuse('您的账号没有关联负责范围，请联系管理员在人员名单中补全。');
-    const rows = await classFigures(ctx.tx, area, ctx.today, ctx.deps.calendar);
+    const rows = await classFigures(ctx.tx, area, ctx.today, ctx.deps.calendar, ctx.deps.policy);
     const head = `${dayLabel(ctx.today)}（${isoWeek(ctx.today)}）`;
     const offDay = ctx.deps.calendar.whyNotSchoolDay(ctx.today);
     if (area.kind === 'class' || area.kind === 'school') {
@@ -83,7 +83,7 @@ export const confirmReport: CommandDef = {
       const who = await personById(ctx.tx, done.confirmedById);
       refuse(`${month} 月报已由${who?.name ?? ''}于 ${done.confirmedAt.toISOString().slice(0, 16).replace('T', ' ')}（UTC）确认，不能重复确认。如需更正请联系镇教育办。`);
     }
-    const rows = await classFigures(ctx.tx, { kind: 'school', schoolId }, month === ctx.today.slice(0, 7) ? ctx.today : `${month}-28`, ctx.deps.calendar);
+    const rows = await classFigures(ctx.tx, { kind: 'school', schoolId }, month === ctx.today.slice(0, 7) ? ctx.today : `${month}-28`, ctx.deps.calendar, ctx.deps.policy);
     const [s] = bySchool(rows);
     if (!s) refuse('本校没有班级数据，无法生成月报。');
     const missingWeeks = rows.filter((r) => r.weeksReportedInMonth === 0).map((r) => r.className);
