@@ -68,6 +68,8 @@ export const configSchema = z
     TARGET_PRIMARY_ENROLMENT_MIN: ratio.default(0.99),
     TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
     INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
+    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, '应为 BotFather 给的令牌，如 123456789:AAE…').optional(),
+    TELEGRAM_API_ROOT: z.url({ error: '应为网址，如 https://api.telegram.org' }).default('https://api.telegram.org'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
   })
   .superRefine((c, ctx) => {

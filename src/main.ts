@@ -1,4 +1,7 @@
-/** `npm start`: database migrated, demo county seeded if empty, then the console (no platform configured yet). */
+/**
+ * `npm start`: database migrated, demo county seeded if empty, then the chat platforms that are configured —
+ * or the console when none is.
+ */
 import { systemClock } from './clock.js';
 import { createDeps } from './app.js';
 import { configFromEnvironment } from './env.js';
@@ -7,7 +10,12 @@ import { runInteractive } from './console/converse.js';
 import { getCounty, peopleWithRole } from './store/org.repository.js';
 import { calendarWarnings } from './services/calendar-check.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
+import { handleIncoming } from './core/router.js';
+import { startDispatcher } from './delivery/loop.js';
+import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js';
+import type { ChatAdapter } from '../adapters/types.js';
 
+const log = (line: string) => console.log(`${systemClock.now().toISOString()} ${line}`);
 const config = configFromEnvironment();
 const deps = await createDeps(config, systemClock);
 const seeded = await seedDemoIfEmpty(deps.db, systemClock.now());
@@ -16,10 +24,38 @@ if (seeded) {
   console.log(`首次启动：已生成示范县“${county?.name}”（${seeded.created.schools} 所学校，${seeded.created.classes} 个班，${seeded.created.students} 名学生，${seeded.created.people} 名工作人员）。`);
 }
 for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) console.warn(w);
-console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
-const sample = await Promise.all(
-  (['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]),
-);
-console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`).join('，')}`);
-await runInteractive(deps, process.stdin, (s) => console.log(s), sample[0]?.staffId);
-await deps.db.$disconnect();
+
+const platforms: ChatAdapter[] = [];
+if (config.TELEGRAM_BOT_TOKEN) platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, log }));
+
+if (platforms.length === 0) {
+  console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
+  const sample = await Promise.all((['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]));
+  console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`).join('，')}`);
+  await runInteractive(deps, process.stdin, (s) => console.log(s), sample[0]?.staffId);
+  await deps.db.$disconnect();
+} else {
+  const running = new Map<string, ChatAdapter>();
+  const dispatcher = startDispatcher(deps.db, systemClock, running, log);
+  for (const p of platforms) {
+    try {
+      await p.start(async (m) => {
+        await handleIncoming(deps, m);
+        dispatcher.kick();
+      });
+      running.set(p.platform, p);
+    } catch (e) {
+      // One platform down (bad token, network) does not stop the others.
+      log(`${p.platform}: failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (running.size === 0) log('no chat platform could start; messages stay in the outbox until one does');
+  const shutdown = async () => {
+    dispatcher.stop();
+    await Promise.all([...running.values()].map((p) => p.stop()));
+    await deps.db.$disconnect();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}

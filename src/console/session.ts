@@ -15,7 +15,6 @@ export class ConsoleSession {
   private readonly adapter;
   private readonly buffer: ConsoleDelivery[] = [];
   private readonly names = new Map<string, string>();
-  private seq = 0;
 
   constructor(private readonly deps: Deps) {
     this.adapter = createConsoleAdapter((d) => this.buffer.push(d));
@@ -40,7 +39,7 @@ export class ConsoleSession {
   /** One message from a person in a chat ("dm" or a group name); returns what was delivered because of it. */
   async say(staffId: string, chat: string, text: string): Promise<{ result: HandleResult | undefined; delivered: Delivered[] }> {
     this.last = undefined;
-    await this.adapter.say(staffId, chat, text, `console-${++this.seq}`);
+    await this.adapter.say(staffId, chat, text);
     const result = this.last;
     return { result, delivered: await this.flush() };
   }

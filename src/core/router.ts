@@ -11,6 +11,7 @@ import { ROLE_LABELS } from '../domain/types.js';
 import type { Deps } from '../services/deps.js';
 import { sendToChat, sendToPerson } from '../services/messenger.js';
 import { audit, groupClass } from '../store/chat.repository.js';
+import { firstDelivery } from '../store/inbound.repository.js';
 import { peopleByHandle, personByAccount, toActor, type PersonRow } from '../store/org.repository.js';
 import type { Tx } from '../store/prisma.js';
 import { Refusal, type Ctx } from './context.js';
@@ -20,25 +21,37 @@ import { handlePlainText } from './plain-text.js';
 import { redeemInviteCode, unboundReply, BIND_WORDS } from './commands/binding.js';
 
 export interface HandleResult {
-  handled: 'command' | 'text' | 'ignored' | 'refused' | 'unbound';
+  handled: 'command' | 'text' | 'ignored' | 'refused' | 'unbound' | 'duplicate';
   command?: string;
 }
 
+/** A pressed button is the same as typing its text equivalent (e.g. `ack:12` → `收到 12`). */
+export function actionText(action: string): string | undefined {
+  const m = /^ack:(\d+)$/.exec(action);
+  return m ? `收到 ${m[1]}` : undefined;
+}
+
 export async function handleIncoming(deps: Deps, msg: Incoming): Promise<HandleResult> {
-  const text = msg.text.replace(/\u3000/g, ' ').trim();
+  const text = (msg.action ? (actionText(msg.action) ?? '') : msg.text).replace(/\u3000/g, ' ').trim();
   const chatRef = formatChatRef(msg.chat);
   try {
     return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef), { timeout: 30_000, maxWait: 15_000 });
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     // The transaction rolled back: a refusal changes nothing but the answer.
-    await deps.db.$transaction((tx) => sendToChat(tx, deps.clock.now(), chatRef, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason));
+    await deps.db.$transaction(async (tx) => {
+      const now = deps.clock.now();
+      if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
+      await sendToChat(tx, now, chatRef, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);
+    });
     return { handled: 'refused', ...(e.command ? { command: e.command } : {}) };
   }
 }
 
 async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: string): Promise<HandleResult> {
   const now = deps.clock.now();
+  // Recorded in the same transaction: a message whose handling failed is not marked as seen.
+  if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return { handled: 'duplicate' };
   const person = await resolveSender(tx, msg);
   const match = matchCommand(COMMANDS, text);
   if (!person) {

@@ -22,7 +22,8 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
 }
 
 export async function pending(db: Tx, limit = 500) {
-  return db.outbox.findMany({ where: { status: 'pending' }, orderBy: { id: 'asc' }, take: limit });
+  // failed messages are retried until they go dead (see the dispatcher's MAX_ATTEMPTS)
+  return db.outbox.findMany({ where: { status: { in: ['pending', 'failed'] } }, orderBy: { id: 'asc' }, take: limit });
 }
 
 export async function markSent(db: Tx, id: number, at: Date): Promise<void> {

@@ -1,0 +1,83 @@
+/**
+ * Telegram through Telegraf: long polling by default, or a webhook whose secret-token header is checked.
+ * Translates updates into Incoming and Outgoing into sendMessage (buttons as inline keyboards). No domain rules.
+ */
+import http from 'node:http';
+import { Telegraf } from 'telegraf';
+import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+
+export interface TelegramOptions {
+  token: string;
+  /** Bot API root: the public one, a self-hosted telegram-bot-api server, or a relay. */
+  apiRoot?: string;
+  agent?: http.Agent;
+  /** Webhook mode: listen on this port and path; requests must carry the secret token header. */
+  webhook?: { domain: string; path: string; port: number; host?: string; secretToken: string };
+  log?: (line: string) => void;
+}
+
+export function chatKind(type: string): 'dm' | 'group' {
+  return type === 'private' ? 'dm' : 'group';
+}
+
+export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
+  const log = opts.log ?? (() => undefined);
+  const bot = new Telegraf(opts.token, {
+    telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), ...(opts.agent ? { agent: opts.agent } : {}) },
+    handlerTimeout: 60_000,
+  });
+  let launched: Promise<void> | undefined;
+
+  return {
+    platform: 'telegram',
+    async start(onIncoming: (m: Incoming) => Promise<void>) {
+      bot.on('message', async (ctx) => {
+        const msg = ctx.message;
+        if (!('text' in msg) || msg.from.is_bot) return;
+        await onIncoming({
+          platform: 'telegram',
+          accountId: String(msg.from.id),
+          chat: { platform: 'telegram', kind: chatKind(msg.chat.type), id: String(msg.chat.id) },
+          ...('title' in msg.chat ? { chatTitle: msg.chat.title } : {}),
+          text: msg.text,
+          platformMessageId: `${msg.chat.id}:${msg.message_id}`,
+        });
+      });
+      bot.on('callback_query', async (ctx) => {
+        const q = ctx.callbackQuery;
+        // Answer at once so the user's button stops spinning; the reply itself comes as a message.
+        await ctx.answerCbQuery().catch((e: Error) => log(`telegram: answerCallbackQuery failed: ${e.message}`));
+        if (!('data' in q) || !q.message) return;
+        await onIncoming({
+          platform: 'telegram',
+          accountId: String(q.from.id),
+          chat: { platform: 'telegram', kind: chatKind(q.message.chat.type), id: String(q.message.chat.id) },
+          text: '',
+          action: q.data,
+          platformMessageId: `cq:${q.id}`,
+        });
+      });
+      bot.catch((err) => log(`telegram: handler failed: ${err instanceof Error ? err.message : String(err)}`));
+      const me = await bot.telegram.getMe();
+      bot.botInfo = me;
+      log(`telegram: connected as @${me.username}${opts.webhook ? ' (webhook)' : ' (long polling)'}`);
+      launched = bot.launch(
+        opts.webhook
+          ? { webhook: { domain: opts.webhook.domain, path: opts.webhook.path, port: opts.webhook.port, ...(opts.webhook.host ? { host: opts.webhook.host } : {}), secretToken: opts.webhook.secretToken } }
+          : { dropPendingUpdates: false },
+      );
+      launched.catch((e: Error) => log(`telegram: stopped with an error: ${e.message}`));
+    },
+    async send(m: Outgoing) {
+      await bot.telegram.sendMessage(m.chat.id, m.text, {
+        ...(m.buttons?.length ? { reply_markup: { inline_keyboard: [m.buttons.map((b) => ({ text: b.label, callback_data: b.action }))] } } : {}),
+      });
+    },
+    async stop() {
+      if (!launched) return;
+      bot.stop('shutdown');
+      await launched.catch(() => undefined);
+      launched = undefined;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/** The real Telegraf client against a fake Bot API on 127.0.0.1, wired to the real core on SQLite. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { FakeTelegramApi } from '../fakes/telegram-api.js';
+import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
+import type { ChatAdapter } from '../../adapters/types.js';
+import { handleIncoming } from '../../src/core/router.js';
+import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { createInviteCode } from '../../src/core/commands/binding.js';
+
+const TOKEN = '123456:TEST';
+let app: TestApp;
+let api: FakeTelegramApi;
+let adapter: ChatAdapter;
+let handled = 0;
+const TEACHER = { id: 1001 };
+const PRINCIPAL = { id: 1002 };
+const CADRE = { id: 1003 };
+const GROUP = { id: -100200, type: 'supergroup' as const, title: '一(1)班家长群' };
+const dm = (u: { id: number }) => ({ id: u.id, type: 'private' as const });
+
+async function waitHandled(n: number) {
+  for (let i = 0; i < 250 && handled < n; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(handled).toBeGreaterThanOrEqual(n);
+}
+
+beforeAll(async () => {
+  app = await makeApp({ now: '2026-11-20T08:30:00+08:00' });
+  api = await new FakeTelegramApi(TOKEN).start();
+  adapter = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot });
+  const adapters = new Map([['telegram', adapter]]);
+  await adapter.start(async (m) => {
+    await handleIncoming(app.deps, m);
+    await drainOutbox(app.deps.db, app.deps.clock, adapters);
+    handled++;
+  });
+});
+
+afterAll(async () => {
+  await adapter?.stop();
+  await api?.stop();
+  await app?.close();
+});
+
+describe('telegram', () => {
+  it('an unbound account gets how to bind, never data', async () => {
+    api.userSays(TEACHER, dm(TEACHER), '情况');
+    await waitHandled(1);
+    expect(api.sent.at(-1)).toMatchObject({ chat_id: TEACHER.id });
+    expect(api.sent.at(-1)!.text).toContain('还没有绑定');
+  });
+
+  it('people bind their accounts with one-time codes (/start <code>)', async () => {
+    let n = handled;
+    for (const [user, staffId] of [[TEACHER, 'T0012'], [PRINCIPAL, 'T0009'], [CADRE, 'T0005']] as const) {
+      const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
+      const { code } = await createInviteCode(app.deps, person.id);
+      api.userSays(user, dm(user), `/start ${code}`);
+      await waitHandled(++n);
+      expect(api.sent.at(-1)!.text).toContain('绑定成功');
+    }
+  });
+
+  it('the class teacher binds the group with a command (privacy mode on)', async () => {
+    api.userSays(TEACHER, GROUP, '/bind_class@kcbx_bot');
+    await waitHandled(handled + 1);
+    expect(api.sent.at(-1)).toMatchObject({ chat_id: GROUP.id });
+    expect(api.sent.at(-1)!.text).toContain('一(1)班');
+  });
+
+  it("a teacher's weekly count in the group is recorded and answered there", async () => {
+    api.userSays(TEACHER, GROUP, '应到30 实到30');
+    await waitHandled(handled + 1);
+    expect(api.sent.at(-1)).toMatchObject({ chat_id: GROUP.id });
+    expect(api.sent.at(-1)!.text).toContain('已记录');
+  });
+
+  it('two unexcused days reach principal and cadre by DM with an acknowledge button; the group sees no name', async () => {
+    api.userSays(TEACHER, GROUP, '/absent@kcbx_bot 余小龙 旷课');
+    await waitHandled(handled + 1);
+    app.clock.set('2026-11-23T08:30:00+08:00');
+    const before = api.sent.length;
+    api.userSays(TEACHER, GROUP, '/absent 余小龙 旷课');
+    await waitHandled(handled + 1);
+    const out = api.sent.slice(before);
+    const alertTo = (u: { id: number }) => out.find((m) => m.chat_id === u.id && m.text.includes('两天未到校预警'));
+    expect(alertTo(PRINCIPAL)).toBeDefined();
+    expect(alertTo(CADRE)).toBeDefined();
+    expect(alertTo(PRINCIPAL)!.reply_markup!.inline_keyboard![0]![0]!.callback_data).toMatch(/^ack:\d+$/);
+    expect(out.filter((m) => m.chat_id === GROUP.id).every((m) => !m.text.includes('余小龙'))).toBe(true);
+  });
+
+  it('the principal presses 已收到: the callback is answered and the alert acknowledged', async () => {
+    const alert = await app.deps.db.alert.findFirstOrThrow({ where: { step: 'joint_home_visit' } });
+    api.userPresses(PRINCIPAL, dm(PRINCIPAL), `ack:${alert.id}`);
+    await waitHandled(handled + 1);
+    expect(api.answeredCallbacks).toHaveLength(1);
+    expect(api.sent.at(-1)).toMatchObject({ chat_id: PRINCIPAL.id });
+    expect(api.sent.at(-1)!.text).toContain(`已确认收到预警 #${alert.id}`);
+  });
+
+  it('a redelivered update is handled once', async () => {
+    const update = api.userSays(TEACHER, GROUP, '应到30 实到29 旷课1');
+    await waitHandled(handled + 1);
+    const sent = api.sent.length;
+    const counts = await app.deps.db.weeklyCount.count();
+    api.redeliver(update);
+    await waitHandled(handled + 1);
+    expect(api.sent.length).toBe(sent);
+    expect(await app.deps.db.weeklyCount.count()).toBe(counts);
+  });
+
+  it('a 429 from Telegram keeps the message for the next delivery round, then it goes out', async () => {
+    api.rateLimitNext(1);
+    api.userSays(PRINCIPAL, dm(PRINCIPAL), '我是谁');
+    await waitHandled(handled + 1);
+    const failed = await app.deps.db.outbox.findFirstOrThrow({ where: { status: 'failed' } });
+    expect(failed.lastError).toContain('429');
+    await drainOutbox(app.deps.db, app.deps.clock, new Map([['telegram', adapter]]));
+    expect(api.sent.at(-1)!.text).toContain('魏丽娟');
+    expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe('sent');
+  });
+});
