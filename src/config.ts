@@ -70,9 +70,24 @@ export const configSchema = z
     INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, '应为 BotFather 给的令牌，如 123456789:AAE…').optional(),
     TELEGRAM_API_ROOT: z.url({ error: '应为网址，如 https://api.telegram.org' }).default('https://api.telegram.org'),
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', '应为 Bot User OAuth Token，以 xoxb- 开头').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8, '应为 Slack 应用 Basic Information 页上的 Signing Secret').optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', '应为 App-Level Token，以 xapp- 开头（Socket Mode 需要）').optional(),
+    SLACK_MODE: z.enum(['socket', 'http'], { error: '只能是 socket 或 http' }).default('socket'),
+    SLACK_PORT: z.coerce.number({ error: '应为端口号，如 3000' }).int().min(1).max(65535).default(3000),
+    SLACK_API_URL: z.url({ error: '应为网址，如 https://slack.com/api/' }).default('https://slack.com/api/'),
+    SLACK_BOT_ID: z.string().optional(),
+    SLACK_BOT_USER_ID: z.string().optional(),
+    HTTPS_PROXY: z.url({ error: '应为代理网址，如 http://127.0.0.1:7890' }).optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
   })
   .superRefine((c, ctx) => {
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: '设置了 SLACK_BOT_TOKEN 时必须同时设置（用于校验 Slack 请求签名）' });
+    }
+    if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http' });
+    }
     if (!(c.ABSENCE_CALL_AFTER_DAYS <= c.ABSENCE_JOINT_VISIT_AFTER_DAYS && c.ABSENCE_JOINT_VISIT_AFTER_DAYS <= c.ABSENCE_SUSPECTED_AFTER_DAYS)) {
       ctx.addIssue({
         code: 'custom',

@@ -13,7 +13,9 @@ import { ROLE_LABELS, type Role } from './domain/types.js';
 import { handleIncoming } from './core/router.js';
 import { startDispatcher } from './delivery/loop.js';
 import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js';
+import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import type { ChatAdapter } from '../adapters/types.js';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 
 const log = (line: string) => console.log(`${systemClock.now().toISOString()} ${line}`);
 const config = configFromEnvironment();
@@ -26,7 +28,25 @@ if (seeded) {
 for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) console.warn(w);
 
 const platforms: ChatAdapter[] = [];
-if (config.TELEGRAM_BOT_TOKEN) platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, log }));
+const agent = config.HTTPS_PROXY ? new HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
+if (config.TELEGRAM_BOT_TOKEN) {
+  platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(agent ? { agent } : {}), log }));
+}
+if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
+  platforms.push(
+    createSlackAdapter({
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      mode: config.SLACK_MODE,
+      port: config.SLACK_PORT,
+      apiUrl: config.SLACK_API_URL,
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      ...(config.SLACK_BOT_ID && config.SLACK_BOT_USER_ID ? { botId: config.SLACK_BOT_ID, botUserId: config.SLACK_BOT_USER_ID } : {}),
+      ...(agent ? { agent } : {}),
+      log,
+    }),
+  );
+}
 
 if (platforms.length === 0) {
   console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);

@@ -1,0 +1,102 @@
+/**
+ * Slack through Bolt: Socket Mode by default, or HTTP with request-signature verification. Buttons are Block Kit
+ * actions, acknowledged before anything else (Slack's 3-second limit). No domain rules.
+ */
+import type http from 'node:http';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+
+export interface SlackOptions {
+  botToken: string;
+  signingSecret: string;
+  mode: 'socket' | 'http';
+  /** Socket Mode app-level token (xapp-…). */
+  appToken?: string;
+  /** HTTP mode: port for Slack's requests to /slack/events. */
+  port?: number;
+  /** Web API root: the public one, or a relay / test server. */
+  apiUrl?: string;
+  /** Known ids skip Bolt's auth.test at construction. */
+  botId?: string;
+  botUserId?: string;
+  agent?: http.Agent;
+  log?: (line: string) => void;
+}
+
+const ACK_ACTION = /^ack:\d+$/;
+
+export function createSlackAdapter(o: SlackOptions): ChatAdapter {
+  const log = o.log ?? (() => undefined);
+  const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
+  const ids = o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {};
+  const app =
+    o.mode === 'http'
+      ? new App({ token: o.botToken, receiver: new HTTPReceiver({ signingSecret: o.signingSecret, port: o.port ?? 3000, logLevel: LogLevel.ERROR }), clientOptions, ...ids, logLevel: LogLevel.ERROR })
+      : new App({ token: o.botToken, appToken: o.appToken, socketMode: true, signingSecret: o.signingSecret, clientOptions, ...ids, logLevel: LogLevel.ERROR });
+  const dmChannels = new Map<string, string>();
+
+  return {
+    platform: 'slack',
+    async start(onIncoming: (m: Incoming) => Promise<void>) {
+      app.message(async ({ message }) => {
+        if (message.subtype !== undefined || !('user' in message) || !message.user || typeof message.text !== 'string') return;
+        const dm = message.channel_type === 'im';
+        if (dm) dmChannels.set(message.user, message.channel);
+        await onIncoming({
+          platform: 'slack',
+          accountId: message.user,
+          chat: { platform: 'slack', kind: dm ? 'dm' : 'group', id: dm ? message.user : message.channel },
+          text: message.text.replace(/<@[A-Z0-9]+>/g, '').trim(),
+          // A retried delivery (X-Slack-Retry-Num) carries the same channel and ts: the core handles it once.
+          platformMessageId: `${message.channel}:${message.ts}`,
+        });
+      });
+      app.action(ACK_ACTION, async ({ ack, body, action }) => {
+        await ack();
+        if (body.type !== 'block_actions' || !('action_id' in action)) return;
+        const channel = body.channel?.id ?? '';
+        const dm = channel.startsWith('D');
+        if (dm) dmChannels.set(body.user.id, channel);
+        await onIncoming({
+          platform: 'slack',
+          accountId: body.user.id,
+          chat: { platform: 'slack', kind: dm ? 'dm' : 'group', id: dm ? body.user.id : channel },
+          text: '',
+          action: action.action_id,
+          platformMessageId: `action:${body.user.id}:${action.action_id}:${'action_ts' in action ? action.action_ts : ''}`,
+        });
+      });
+      app.error(async (e) => log(`slack: ${e.message}`));
+      await app.start();
+      log(`slack: started (${o.mode === 'http' ? `HTTP on port ${o.port ?? 3000}` : 'Socket Mode'})`);
+    },
+    async send(m: Outgoing) {
+      const channel = m.chat.kind === 'dm' ? await dmChannel(m.chat.id) : m.chat.id;
+      await app.client.chat.postMessage({
+        channel,
+        text: m.text,
+        ...(m.buttons?.length
+          ? {
+              blocks: [
+                { type: 'section', text: { type: 'plain_text', text: m.text } },
+                { type: 'actions', elements: m.buttons.map((b) => ({ type: 'button', action_id: b.action, value: b.action, text: { type: 'plain_text', text: b.label } })) },
+              ],
+            }
+          : {}),
+      });
+    },
+    async stop() {
+      await app.stop().catch(() => undefined);
+    },
+  };
+
+  async function dmChannel(userId: string): Promise<string> {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const r = await app.client.conversations.open({ users: userId });
+    const id = r.channel?.id;
+    if (!id) throw new Error(`slack: could not open a direct message with ${userId}`);
+    dmChannels.set(userId, id);
+    return id;
+  }
+}
