@@ -1,0 +1,87 @@
+/**
+ * WeChat through Wechaty. The puppet is configuration (a puppet name and its options, e.g. wechaty-puppet-service
+ * with a token, or a puppet instance in tests). Group chats are rooms. WeChat has no buttons: each button is
+ * appended as the text to reply (e.g. 回复「收到 12」). The login QR code is printed to the terminal.
+ */
+import { WechatyBuilder, type Wechaty } from 'wechaty';
+import type * as PUPPET from 'wechaty-puppet';
+import qrcodeTerminal from 'qrcode-terminal';
+import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+
+export interface WechatOptions {
+  /** A puppet package name (e.g. wechaty-puppet-service) or an instance. */
+  puppet: string | PUPPET.impls.PuppetInterface;
+  puppetOptions?: Record<string, unknown>;
+  /** Session name: Wechaty keeps the login in `<name>.memory-card.json`. */
+  name?: string;
+  log?: (line: string) => void;
+  printQr?: (qrcode: string) => void;
+}
+
+/** WeChat has no buttons: the reply text that does the same thing. */
+export function withTextButtons(m: Outgoing): string {
+  if (!m.buttons?.length) return m.text;
+  return `${m.text}\n${m.buttons.map((b) => `（${b.label}请回复「${b.textEquivalent}」）`).join('\n')}`;
+}
+
+export function createWechatAdapter(o: WechatOptions): ChatAdapter {
+  const log = o.log ?? (() => undefined);
+  const printQr = o.printQr ?? ((q: string) => qrcodeTerminal.generate(q, { small: true }));
+  let bot: Wechaty | undefined;
+
+  return {
+    platform: 'wechat',
+    async start(onIncoming: (m: Incoming) => Promise<void>) {
+      const b = WechatyBuilder.build({
+        name: o.name ?? 'kongchuo-bot',
+        puppet: o.puppet as never,
+        ...(o.puppetOptions ? { puppetOptions: o.puppetOptions } : {}),
+      });
+      bot = b;
+      b.on('scan', (qrcode, status) => {
+        log(`wechat: scan the QR code to log in (status ${status})`);
+        if (qrcode) printQr(qrcode);
+      });
+      b.on('login', (user) => log(`wechat: logged in as ${user.name()}`));
+      b.on('logout', (user) => log(`wechat: logged out (${user.name()})`));
+      b.on('error', (e) => log(`wechat: ${e instanceof Error ? e.message : String(e)}`));
+      b.on('message', async (msg) => {
+        try {
+          if (msg.self() || msg.type() !== b.Message.Type.Text) return;
+          const room = msg.room();
+          const talker = msg.talker();
+          const text = room ? await msg.mentionText() : msg.text();
+          await onIncoming({
+            platform: 'wechat',
+            accountId: talker.id,
+            chat: room ? { platform: 'wechat', kind: 'group', id: room.id } : { platform: 'wechat', kind: 'dm', id: talker.id },
+            ...(room ? { chatTitle: await room.topic() } : {}),
+            text,
+            platformMessageId: msg.id,
+          });
+        } catch (e) {
+          log(`wechat: handling a message failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
+      await b.start();
+      log('wechat: started; waiting for login');
+    },
+    async send(m: Outgoing) {
+      if (!bot) throw new Error('wechat: not started');
+      const text = withTextButtons(m);
+      if (m.chat.kind === 'group') {
+        const room = await bot.Room.find({ id: m.chat.id });
+        if (!room) throw new Error(`wechat: room ${m.chat.id} not found`);
+        await room.say(text);
+      } else {
+        const contact = await bot.Contact.find({ id: m.chat.id });
+        if (!contact) throw new Error(`wechat: contact ${m.chat.id} not found`);
+        await contact.say(text);
+      }
+    },
+    async stop() {
+      await bot?.stop();
+      bot = undefined;
+    },
+  };
+}
