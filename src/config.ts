@@ -70,6 +70,9 @@ export const configSchema = z
     INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, '应为 BotFather 给的令牌，如 123456789:AAE…').optional(),
     TELEGRAM_API_ROOT: z.url({ error: '应为网址，如 https://api.telegram.org' }).default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: z.url({ error: '应为 Telegram 能访问到的 https 网址，如 https://bot.example.org/telegram' }).optional(),
+    TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: '应为端口号，如 8443' }).int().min(1).max(65535).default(8443),
+    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '应为 16–256 位字母、数字、_ 或 -').optional(),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', '应为 Bot User OAuth Token，以 xoxb- 开头').optional(),
     SLACK_SIGNING_SECRET: z.string().min(8, '应为 Slack 应用 Basic Information 页上的 Signing Secret').optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', '应为 App-Level Token，以 xapp- 开头（Socket Mode 需要）').optional(),
@@ -78,10 +81,20 @@ export const configSchema = z
     SLACK_API_URL: z.url({ error: '应为网址，如 https://slack.com/api/' }).default('https://slack.com/api/'),
     SLACK_BOT_ID: z.string().optional(),
     SLACK_BOT_USER_ID: z.string().optional(),
+    WECHATY_PUPPET: z.string().regex(/^(@[\w-]+\/)?[\w-]+$/, '应为 Wechaty puppet 包名，如 wechaty-puppet-service').optional(),
+    WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(8, '应为 puppet service 服务商给的令牌').optional(),
+    WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().regex(/^[\w.-]+:\d+$/, '应为 主机:端口，如 127.0.0.1:8788').optional(),
+    WECHATY_NAME: z.string().regex(/^[\w-]+$/, '只能用字母、数字、-、_').default('kongchuo-bot'),
     HTTPS_PROXY: z.url({ error: '应为代理网址，如 http://127.0.0.1:7890' }).optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
   })
   .superRefine((c, ctx) => {
+    if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: '使用 webhook 时必须设置密钥，用来拒绝不是 Telegram 发来的请求' });
+    }
+    if (c.WECHATY_PUPPET === 'wechaty-puppet-service' && !c.WECHATY_PUPPET_SERVICE_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['WECHATY_PUPPET_SERVICE_TOKEN'], message: '使用 wechaty-puppet-service 时必须设置服务令牌' });
+    }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: '设置了 SLACK_BOT_TOKEN 时必须同时设置（用于校验 Slack 请求签名）' });
     }

@@ -14,6 +14,7 @@ import { handleIncoming } from './core/router.js';
 import { startDispatcher } from './delivery/loop.js';
 import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { createWechatAdapter } from '../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../adapters/types.js';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 
@@ -30,7 +31,16 @@ for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLID
 const platforms: ChatAdapter[] = [];
 const agent = config.HTTPS_PROXY ? new HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
 if (config.TELEGRAM_BOT_TOKEN) {
-  platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(agent ? { agent } : {}), log }));
+  const hook = config.TELEGRAM_WEBHOOK_URL ? new URL(config.TELEGRAM_WEBHOOK_URL) : undefined;
+  const webhook = hook && config.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: config.TELEGRAM_WEBHOOK_PORT, secretToken: config.TELEGRAM_WEBHOOK_SECRET } : undefined;
+  platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(agent ? { agent } : {}), ...(webhook ? { webhook } : {}), log }));
+}
+if (config.WECHATY_PUPPET) {
+  const puppetOptions = {
+    ...(config.WECHATY_PUPPET_SERVICE_TOKEN ? { token: config.WECHATY_PUPPET_SERVICE_TOKEN } : {}),
+    ...(config.WECHATY_PUPPET_SERVICE_ENDPOINT ? { endpoint: config.WECHATY_PUPPET_SERVICE_ENDPOINT } : {}),
+  };
+  platforms.push(createWechatAdapter({ puppet: config.WECHATY_PUPPET, puppetOptions, name: config.WECHATY_NAME, log }));
 }
 if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
   platforms.push(

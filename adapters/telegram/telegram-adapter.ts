@@ -2,6 +2,7 @@
  * Telegram through Telegraf: long polling by default, or a webhook whose secret-token header is checked.
  * Translates updates into Incoming and Outgoing into sendMessage (buttons as inline keyboards). No domain rules.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
@@ -11,9 +12,16 @@ export interface TelegramOptions {
   /** Bot API root: the public one, a self-hosted telegram-bot-api server, or a relay. */
   apiRoot?: string;
   agent?: http.Agent;
-  /** Webhook mode: listen on this port and path; requests must carry the secret token header. */
+  /** Webhook mode: Telegram posts to `<domain><path>`, forwarded to this port; requests must carry the secret token. */
   webhook?: { domain: string; path: string; port: number; host?: string; secretToken: string };
   log?: (line: string) => void;
+}
+
+function sameSecret(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
 export function chatKind(type: string): 'dm' | 'group' {
@@ -27,6 +35,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
     handlerTimeout: 60_000,
   });
   let launched: Promise<void> | undefined;
+  let server: http.Server | undefined;
 
   return {
     platform: 'telegram',
@@ -61,11 +70,22 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
       const me = await bot.telegram.getMe();
       bot.botInfo = me;
       log(`telegram: connected as @${me.username}${opts.webhook ? ' (webhook)' : ' (long polling)'}`);
-      launched = bot.launch(
-        opts.webhook
-          ? { webhook: { domain: opts.webhook.domain, path: opts.webhook.path, port: opts.webhook.port, ...(opts.webhook.host ? { host: opts.webhook.host } : {}), secretToken: opts.webhook.secretToken } }
-          : { dropPendingUpdates: false },
-      );
+      if (opts.webhook) {
+        const hook = opts.webhook;
+        const callback = bot.webhookCallback(hook.path, { secretToken: hook.secretToken });
+        server = http.createServer((req, res) => {
+          const path = (req.url ?? '').split('?')[0];
+          if (req.method !== 'POST' || path !== hook.path) return void res.writeHead(404).end();
+          // Only Telegram knows the secret it was given with setWebhook: anything else is unauthorised.
+          if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], hook.secretToken)) return void res.writeHead(401).end();
+          void callback(req, res);
+        });
+        await new Promise<void>((r) => server!.listen(hook.port, hook.host ?? '0.0.0.0', r));
+        await bot.telegram.setWebhook(`${hook.domain.replace(/\/$/, '')}${hook.path}`, { secret_token: hook.secretToken });
+        launched = new Promise<void>((r) => server!.once('close', () => r()));
+      } else {
+        launched = bot.launch({ dropPendingUpdates: false });
+      }
       launched.catch((e: Error) => log(`telegram: stopped with an error: ${e.message}`));
     },
     async send(m: Outgoing) {
@@ -75,7 +95,11 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
     },
     async stop() {
       if (!launched) return;
-      bot.stop('shutdown');
+      if (server) {
+        server.closeAllConnections();
+        server.close();
+        server = undefined;
+      } else bot.stop('shutdown');
       await launched.catch(() => undefined);
       launched = undefined;
     },

@@ -1,0 +1,78 @@
+/** `npm start` with platforms configured: they run against their configured API roots (here fakes), not the console. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FakeTelegramApi } from '../fakes/telegram-api.js';
+import { FakeSlackApi, slackHeaders } from '../fakes/slack-api.js';
+import { freePort } from '../helpers/net.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-start-'));
+let child: ChildProcess | undefined;
+let api: FakeTelegramApi | undefined;
+let slack: FakeSlackApi | undefined;
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  await api?.stop();
+  await slack?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start with TELEGRAM_BOT_TOKEN', () => {
+  it('serves Telegram and answers an unbound user with how to bind', async () => {
+    api = await new FakeTelegramApi('42:START').start();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 's.db')}`, TELEGRAM_BOT_TOKEN: '42:START', TELEGRAM_API_ROOT: api.apiRoot },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    api.userSays({ id: 7 }, { id: 7, type: 'private' }, '你好');
+    const [msg] = await api.waitForSent(1, 30_000);
+    expect(msg!.chat_id).toBe(7);
+    expect(msg!.text).toContain('绑定');
+    expect(output).toContain('telegram: connected as @kcbx_bot (long polling)');
+    expect(output).not.toContain('打开控制台');
+  });
+});
+
+describe('one platform failing does not stop the others', () => {
+  it('a Telegram token the API refuses is logged by name; Slack keeps serving', async () => {
+    child?.kill('SIGTERM');
+    slack = await new FakeSlackApi().start();
+    const port = await freePort();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: `file:${path.join(dir, 's.db')}`,
+        TELEGRAM_BOT_TOKEN: '13:WRONG',
+        TELEGRAM_API_ROOT: api!.apiRoot,
+        SLACK_BOT_TOKEN: 'xoxb-x',
+        SLACK_SIGNING_SECRET: 'slack-secret-123',
+        SLACK_MODE: 'http',
+        SLACK_PORT: String(port),
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_BOT_ID: 'BBOT',
+        SLACK_BOT_USER_ID: 'UBOT',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    for (let i = 0; i < 300 && !output.includes('slack: started'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toMatch(/telegram: failed to start: .*401/);
+    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'E1', event_time: 1, event: { type: 'message', user: 'U9', text: '你好', channel: 'DU9', channel_type: 'im', ts: '1.1', event_ts: '1.1' } });
+    const r = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: slackHeaders('slack-secret-123', body, 'application/json'), body });
+    expect(r.status).toBe(200);
+    for (let i = 0; i < 100 && slack.posted.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(slack.posted[0]!.text).toContain('绑定');
+  });
+});
