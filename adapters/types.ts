@@ -39,12 +39,23 @@ export interface Button {
   textEquivalent: string;
 }
 
+/** A file sent with a message (a report, a chart image). */
+export interface Attachment {
+  /** Where the file is on this machine. */
+  path: string;
+  filename: string;
+  mimeType: string;
+}
+
+export const isImage = (a: Attachment): boolean => a.mimeType.startsWith('image/');
+
 /** One message for delivery. */
 export interface Outgoing {
   id: number;
   chat: ChatRef;
   text: string;
   buttons?: Button[];
+  attachment?: Attachment;
   /** The person it is for (direct messages), for logging. */
   personId?: number | null;
 }

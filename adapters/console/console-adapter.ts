@@ -11,6 +11,8 @@ export interface ConsoleDelivery {
   chat: string;
   text: string;
   buttons?: string[];
+  /** File name and where it is, for a message with an attachment. */
+  attachment?: string;
 }
 
 export function createConsoleAdapter(sink: (d: ConsoleDelivery) => void): ChatAdapter & { say(from: string, chat: string, text: string, messageId?: string): Promise<void> } {
@@ -29,6 +31,7 @@ export function createConsoleAdapter(sink: (d: ConsoleDelivery) => void): ChatAd
         chat: m.chat.kind === 'dm' ? 'dm' : m.chat.id,
         text: m.text,
         ...(m.buttons?.length ? { buttons: m.buttons.map((b) => `[${b.label}] 或回复「${b.textEquivalent}」`) } : {}),
+        ...(m.attachment ? { attachment: `${m.attachment.filename} (${m.attachment.path})` } : {}),
       });
     },
     async say(from, chat, text, messageId) {

@@ -84,6 +84,9 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
             }
           : {}),
       });
+      if (m.attachment) {
+        await app.client.files.uploadV2({ channel_id: channel, file: m.attachment.path, filename: m.attachment.filename, title: m.attachment.filename });
+      }
     },
     async stop() {
       await app.stop().catch(() => undefined);

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { Telegraf } from 'telegraf';
-import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+import { isImage, type ChatAdapter, type Incoming, type Outgoing } from '../types.js';
 
 export interface TelegramOptions {
   token: string;
@@ -92,6 +92,11 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
       await bot.telegram.sendMessage(m.chat.id, m.text, {
         ...(m.buttons?.length ? { reply_markup: { inline_keyboard: [m.buttons.map((b) => ({ text: b.label, callback_data: b.action }))] } } : {}),
       });
+      const a = m.attachment;
+      if (a) {
+        const file = { source: a.path, filename: a.filename };
+        await (isImage(a) ? bot.telegram.sendPhoto(m.chat.id, file) : bot.telegram.sendDocument(m.chat.id, file));
+      }
     },
     async stop() {
       if (!launched) return;

@@ -3,9 +3,11 @@
  * with a token, or a puppet instance in tests). Group chats are rooms. WeChat has no buttons: each button is
  * appended as the text to reply (e.g. 回复「收到 12」). The login QR code is printed to the terminal.
  */
+import fs from 'node:fs/promises';
 import { WechatyBuilder, type Wechaty } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
 import qrcodeTerminal from 'qrcode-terminal';
+import { FileBox } from 'file-box';
 import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
 
 export interface WechatOptions {
@@ -68,15 +70,13 @@ export function createWechatAdapter(o: WechatOptions): ChatAdapter {
     },
     async send(m: Outgoing) {
       if (!bot) throw new Error('wechat: not started');
-      const text = withTextButtons(m);
-      if (m.chat.kind === 'group') {
-        const room = await bot.Room.find({ id: m.chat.id });
-        if (!room) throw new Error(`wechat: room ${m.chat.id} not found`);
-        await room.say(text);
-      } else {
-        const contact = await bot.Contact.find({ id: m.chat.id });
-        if (!contact) throw new Error(`wechat: contact ${m.chat.id} not found`);
-        await contact.say(text);
+      const to = m.chat.kind === 'group' ? await bot.Room.find({ id: m.chat.id }) : await bot.Contact.find({ id: m.chat.id });
+      if (!to) throw new Error(`wechat: ${m.chat.kind === 'group' ? 'room' : 'contact'} ${m.chat.id} not found`);
+      await to.say(withTextButtons(m));
+      if (m.attachment) {
+        // base64, not a file path: it must cross a puppet service's network boundary intact
+        const data = await fs.readFile(m.attachment.path);
+        await to.say(FileBox.fromBase64(data.toString('base64'), m.attachment.filename));
       }
     },
     async stop() {

@@ -28,7 +28,7 @@ export async function runScript(deps: Deps, clock: ManualClock, input: AsyncIter
   await session.start();
   let n = 0;
   let problems = 0;
-  const emit = (ds: Delivered[]) => ds.forEach((d) => write(JSON.stringify({ at: d.at, to: d.to, ...(d.name ? { name: d.name } : {}), chat: d.chat, text: d.text, ...(d.buttons ? { buttons: d.buttons } : {}) })));
+  const emit = (ds: Delivered[]) => ds.forEach((d) => write(JSON.stringify({ at: d.at, to: d.to, ...(d.name ? { name: d.name } : {}), chat: d.chat, text: d.text, ...(d.buttons ? { buttons: d.buttons } : {}), ...(d.attachment ? { attachment: d.attachment } : {}) })));
   for await (const raw of input) {
     n++;
     if (!raw.trim()) continue;

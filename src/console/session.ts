@@ -68,5 +68,6 @@ export class ConsoleSession {
 export function formatDelivery(d: Delivered): string {
   const where = d.chat === 'dm' ? `私聊 ${d.name ?? ''}(${d.to})` : `群「${d.chat}」`;
   const buttons = d.buttons?.length ? `\n   ${d.buttons.join('  ')}` : '';
-  return `→ ${where}：${d.text.replace(/\n/g, '\n   ')}${buttons}`;
+  const file = d.attachment ? `\n   📎 ${d.attachment}` : '';
+  return `→ ${where}：${d.text.replace(/\n/g, '\n   ')}${buttons}${file}`;
 }

@@ -1,5 +1,6 @@
 /** The small typed context a command handler receives: who, where, when, and how to answer. */
-import type { ChatRef, Button } from '../../adapters/types.js';
+import type { ChatRef } from '../../adapters/types.js';
+import type { Extras } from '../services/messenger.js';
 import type { Actor } from '../domain/org.js';
 import type { DateStr } from '../domain/types.js';
 import type { PersonRow } from '../store/org.repository.js';
@@ -21,7 +22,7 @@ export interface Ctx {
   /** The class this group chat is bound to, if it is a bound class group. */
   groupClassId?: number;
   /** Answer in the chat the message came from. */
-  reply(text: string, buttons?: Button[]): Promise<void>;
+  reply(text: string, extras?: Extras): Promise<void>;
   /** Send a direct message to the sender (for anything naming a student). */
   replyPrivately(text: string): Promise<void>;
 }

@@ -93,8 +93,8 @@ function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming
     chat: msg.chat,
     chatRef,
     ...(groupClassId !== undefined ? { groupClassId } : {}),
-    reply: async (text, buttons) => {
-      await sendToChat(tx, now, chatRef, text, buttons);
+    reply: async (text, extras) => {
+      await sendToChat(tx, now, chatRef, text, extras);
     },
     replyPrivately: async (text) => {
       await sendToPerson(tx, now, person.id, text);

@@ -1,5 +1,5 @@
 /** Drains the outbox: each pending message to the adapter of its platform; failures are kept with their reason. */
-import type { ChatAdapter, Button } from '../../adapters/types.js';
+import type { Attachment, ChatAdapter, Button } from '../../adapters/types.js';
 import { parseChatRef } from '../../adapters/types.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
@@ -25,6 +25,7 @@ export async function drainOutbox(db: Db, clock: Clock, adapters: ReadonlyMap<st
         text: m.text,
         personId: m.personId,
         ...(m.buttons ? { buttons: JSON.parse(m.buttons) as Button[] } : {}),
+        ...(m.attachment ? { attachment: JSON.parse(m.attachment) as Attachment } : {}),
       });
       await markSent(db, m.id, clock.now());
       r.sent++;

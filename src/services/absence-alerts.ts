@@ -60,7 +60,7 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
     if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, student, asOf, people);
     const text = alertText(step, alert.id, student, streak.days, streak.since);
     for (const p of recipients) {
-      const outboxId = await sendToPerson(tx, now, p.id, text, [ackButton(alert.id)]);
+      const outboxId = await sendToPerson(tx, now, p.id, text, { buttons: [ackButton(alert.id)] });
       await alerts.addRecipient(tx, alert.id, p.id, outboxId, now);
     }
     out.raised.push({ alertId: alert.id, step, recipients: recipients.length });

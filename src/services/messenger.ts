@@ -2,14 +2,19 @@
 import type { Tx } from '../store/prisma.js';
 import { enqueue } from '../store/outbox.repository.js';
 import { dmRefFor } from '../store/chat.repository.js';
-import type { Button } from '../../adapters/types.js';
+import type { Attachment, Button } from '../../adapters/types.js';
 
-export async function sendToChat(db: Tx, at: Date, chatRef: string, text: string, buttons?: Button[]): Promise<number> {
-  return enqueue(db, at, { chatRef, text, ...(buttons ? { buttons } : {}) });
+export interface Extras {
+  buttons?: Button[];
+  attachment?: Attachment;
 }
 
-export async function sendToPerson(db: Tx, at: Date, personId: number, text: string, buttons?: Button[]): Promise<number> {
+export async function sendToChat(db: Tx, at: Date, chatRef: string, text: string, extras: Extras = {}): Promise<number> {
+  return enqueue(db, at, { chatRef, text, ...extras });
+}
+
+export async function sendToPerson(db: Tx, at: Date, personId: number, text: string, extras: Extras = {}): Promise<number> {
   const chatRef = await dmRefFor(db, personId);
   if (!chatRef.includes(':dm:')) throw new Error(`refusing to send a direct message into a non-direct chat ${chatRef}`);
-  return enqueue(db, at, { chatRef, personId, text, ...(buttons ? { buttons } : {}) });
+  return enqueue(db, at, { chatRef, personId, text, ...extras });
 }

@@ -6,6 +6,7 @@ export interface NewMessage {
   personId?: number | null;
   text: string;
   buttons?: unknown;
+  attachment?: unknown;
 }
 
 export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> {
@@ -16,6 +17,7 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
       personId: m.personId ?? null,
       text: m.text,
       buttons: m.buttons === undefined ? null : JSON.stringify(m.buttons),
+      attachment: m.attachment === undefined ? null : JSON.stringify(m.attachment),
     },
   });
   return row.id;

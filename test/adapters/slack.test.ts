@@ -8,6 +8,8 @@ import type { ChatAdapter } from '../../adapters/types.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
+import { tempAttachment } from '../helpers/attachment.js';
+import { sendToPerson } from '../../src/services/messenger.js';
 
 const SECRET = 'test-signing-secret';
 let app: TestApp;
@@ -128,5 +130,14 @@ describe('slack', () => {
     await settle();
     expect(await app.deps.db.weeklyCount.count()).toBe(counts);
     expect(api.posted.length).toBe(n + 1);
+  });
+
+  it('a message with a file is posted, then the file uploaded into the same conversation', async () => {
+    const principal = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
+    await settle();
+    await sendToPerson(app.deps.db, app.deps.clock.now(), principal.id, '本月月报', { attachment: tempAttachment('xlsx') });
+    await drainOutbox(app.deps.db, app.deps.clock, new Map([['slack', adapter]]));
+    expect(api.posted.at(-1)).toMatchObject({ channel: 'DUPRIN', text: '本月月报' });
+    expect(api.uploads).toEqual([{ id: 'F1', channel: 'DUPRIN', title: '2026-11月报.xlsx', bytes: 128 }]);
   });
 });

@@ -7,6 +7,8 @@ import type { ChatAdapter } from '../../adapters/types.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
+import { tempAttachment } from '../helpers/attachment.js';
+import { sendToPerson } from '../../src/services/messenger.js';
 
 const TOKEN = '123456:TEST';
 let app: TestApp;
@@ -119,5 +121,16 @@ describe('telegram', () => {
     await drainOutbox(app.deps.db, app.deps.clock, new Map([['telegram', adapter]]));
     expect(api.sent.at(-1)!.text).toContain('魏丽娟');
     expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe('sent');
+  });
+
+  it('a message with a file: the text, then the chart as a photo and the report as a document', async () => {
+    const principal = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
+    await sendToPerson(app.deps.db, app.deps.clock.now(), principal.id, '本月趋势图', { attachment: tempAttachment('png') });
+    await sendToPerson(app.deps.db, app.deps.clock.now(), principal.id, '本月月报', { attachment: tempAttachment('xlsx') });
+    await drainOutbox(app.deps.db, app.deps.clock, new Map([['telegram', adapter]]));
+    expect(api.files).toEqual([
+      { method: 'sendPhoto', chat_id: PRINCIPAL.id, filename: '趋势.png', bytes: 128 },
+      { method: 'sendDocument', chat_id: PRINCIPAL.id, filename: '2026-11月报.xlsx', bytes: 128 },
+    ]);
   });
 });

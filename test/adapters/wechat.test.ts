@@ -7,6 +7,8 @@ import type { ChatAdapter } from '../../adapters/types.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
+import { tempAttachment } from '../helpers/attachment.js';
+import { sendToPerson } from '../../src/services/messenger.js';
 
 let app: TestApp;
 let adapter: ChatAdapter;
@@ -91,5 +93,17 @@ describe('wechat', () => {
     const id = /收到 (\d+)/.exec(heard.get(principal.id)!.find((t) => t.includes('两天未到校预警'))!)![1];
     principal.say(`收到 ${id}`).to(botUser);
     await until(() => heard.get(principal.id)!.some((t) => t.includes(`已确认收到预警 #${id}`)));
+  });
+
+  it('a message with a chart: the text, then the image', async () => {
+    const types: number[] = [];
+    principal.on('message', (m: mock.MessageMock) => {
+      if (m.payload.talkerId === botUser.id) types.push(m.payload.type);
+    });
+    const p = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
+    await sendToPerson(app.deps.db, app.deps.clock.now(), p.id, '本月趋势图', { attachment: tempAttachment('png') });
+    await drainOutbox(app.deps.db, app.deps.clock, new Map([['wechat', adapter]]));
+    await until(() => types.length >= 2);
+    expect(types).toEqual([7, 6]); // Text, then Image (wechaty-puppet MessageType)
   });
 });

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../src/clock.js';
+import { parseMultipart } from './multipart.js';
 
 export interface Posted {
   channel: string;
@@ -13,6 +14,8 @@ export interface Posted {
 export class FakeSlackApi {
   readonly posted: Posted[] = [];
   readonly calls: string[] = [];
+  readonly uploads: { id: string; channel: string; title: string; bytes: number }[] = [];
+  private pendingBytes = new Map<string, number>();
   apiUrl = '';
   private server = http.createServer((req, res) => void this.handle(req, res));
 
@@ -35,6 +38,14 @@ export class FakeSlackApi {
       ? (JSON.parse(raw || '{}') as Record<string, unknown>)
       : Object.fromEntries(new URLSearchParams(raw));
     for (const k of ['blocks']) if (typeof body[k] === 'string') body[k] = JSON.parse(body[k] as string);
+    const upload = /^\/upload\/(F\d+)/.exec(req.url ?? '');
+    if (upload) {
+      const type = req.headers['content-type'] ?? '';
+      const size = type.startsWith('multipart/') ? (parseMultipart(Buffer.concat(chunks), type).files[0]?.bytes ?? 0) : Buffer.concat(chunks).length;
+      this.pendingBytes.set(upload[1]!, size);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end('OK');
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*$/, '');
     this.calls.push(method);
     const reply = (payload: object) => {
@@ -46,6 +57,13 @@ export class FakeSlackApi {
         return reply({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
       case 'conversations.open':
         return reply({ channel: { id: `D${String(body.users)}` } });
+      case 'files.getUploadURLExternal':
+        return reply({ upload_url: `${this.apiUrl.replace(/\/api\/$/, '')}/upload/F${this.uploads.length + 1}`, file_id: `F${this.uploads.length + 1}` });
+      case 'files.completeUploadExternal': {
+        const files = (typeof body.files === 'string' ? JSON.parse(body.files) : body.files) as { id: string; title?: string }[];
+        for (const f of files) this.uploads.push({ id: f.id, channel: String(body.channel_id), title: f.title ?? '', bytes: this.pendingBytes.get(f.id) ?? 0 });
+        return reply({ files: files.map((f) => ({ id: f.id })) });
+      }
       case 'chat.postMessage':
         this.posted.push(body as unknown as Posted);
         return reply({ channel: body.channel, ts: `${this.posted.length}.000` });

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { parseMultipart } from './multipart.js';
 
 export interface SentMessage {
   chat_id: number | string;
@@ -15,6 +16,7 @@ export interface SentMessage {
 export class FakeTelegramApi {
   readonly sent: SentMessage[] = [];
   readonly answeredCallbacks: string[] = [];
+  readonly files: { method: string; chat_id: number; filename: string; bytes: number }[] = [];
   readonly calls: string[] = [];
   webhook: { url?: string; secret_token?: string } = {};
   private updates: object[] = [];
@@ -85,7 +87,9 @@ export class FakeTelegramApi {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
+    const type = req.headers['content-type'] ?? '';
+    const multipart = type.startsWith('multipart/') ? parseMultipart(Buffer.concat(chunks), type) : undefined;
+    const body = multipart ? multipart.fields : ((raw ? JSON.parse(raw) : {}) as Record<string, unknown>);
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const reply = (status: number, payload: object) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -123,6 +127,10 @@ export class FakeTelegramApi {
         // The Bot API takes chat_id as an integer or its decimal string; keep the integer form for assertions.
         this.sent.push({ ...(body as unknown as SentMessage), chat_id: /^-?\d+$/.test(String(body.chat_id)) ? Number(body.chat_id) : String(body.chat_id) });
         return reply(200, { ok: true, result: { message_id: this.nextMessageId++, date: 1, chat: { id: body.chat_id, type: 'private' }, text: body.text } });
+      case 'sendPhoto':
+      case 'sendDocument':
+        this.files.push({ method, chat_id: Number(body.chat_id), filename: multipart?.files[0]?.filename ?? '', bytes: multipart?.files[0]?.bytes ?? 0 });
+        return reply(200, { ok: true, result: { message_id: this.nextMessageId++, date: 1, chat: { id: Number(body.chat_id), type: 'private' } } });
       case 'answerCallbackQuery':
         this.answeredCallbacks.push(String(body.callback_query_id));
         return reply(200, { ok: true, result: true });
@@ -131,3 +139,4 @@ export class FakeTelegramApi {
     }
   }
 }
+
