@@ -30,6 +30,8 @@ for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLID
 
 const platforms: ChatAdapter[] = [];
 const agent = config.HTTPS_PROXY ? new HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
+// The WeChat puppet service speaks gRPC, whose client takes its proxy from grpc_proxy.
+if (config.HTTPS_PROXY) process.env.grpc_proxy ??= config.HTTPS_PROXY;
 if (config.TELEGRAM_BOT_TOKEN) {
   const hook = config.TELEGRAM_WEBHOOK_URL ? new URL(config.TELEGRAM_WEBHOOK_URL) : undefined;
   const webhook = hook && config.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: config.TELEGRAM_WEBHOOK_PORT, secretToken: config.TELEGRAM_WEBHOOK_SECRET } : undefined;
