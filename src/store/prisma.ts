@@ -1,7 +1,7 @@
 /** The database handle. The store layer is the only place that imports the Prisma client. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient } from '../../generated/prisma/client.js';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { applyMigrations } from './migrate.js';
 

@@ -5,8 +5,7 @@ import { freePort } from '../helpers/net.js';
 import { FakeSlackApi, slackHeaders } from '../fakes/slack-api.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import type { ChatAdapter } from '../../adapters/types.js';
-import { handleIncoming } from '../../src/core/router.js';
-import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { wire } from '../helpers/wire.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { tempAttachment } from '../helpers/attachment.js';
 import { sendToPerson } from '../../src/services/messenger.js';
@@ -15,6 +14,7 @@ const SECRET = 'test-signing-secret';
 let app: TestApp;
 let api: FakeSlackApi;
 let adapter: ChatAdapter;
+let deliver: () => Promise<unknown>;
 let url = '';
 let seq = 0;
 
@@ -24,11 +24,7 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}/slack/events`;
   adapter = createSlackAdapter({ botToken: 'xoxb-test', signingSecret: SECRET, mode: 'http', port, apiUrl: api.apiUrl, botId: 'BBOT', botUserId: 'UBOT' });
-  const adapters = new Map([['slack', adapter]]);
-  await adapter.start(async (m) => {
-    await handleIncoming(app.deps, m);
-    await drainOutbox(app.deps.db, app.deps.clock, adapters);
-  });
+  deliver = (await wire(app, adapter)).deliver;
 });
 
 afterAll(async () => {
@@ -136,7 +132,7 @@ describe('slack', () => {
     const principal = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
     await settle();
     await sendToPerson(app.deps.db, app.deps.clock.now(), principal.id, '本月月报', { attachment: tempAttachment('xlsx') });
-    await drainOutbox(app.deps.db, app.deps.clock, new Map([['slack', adapter]]));
+    await deliver();
     expect(api.posted.at(-1)).toMatchObject({ channel: 'DUPRIN', text: '本月月报' });
     expect(api.uploads).toEqual([{ id: 'F1', channel: 'DUPRIN', title: '2026-11月报.xlsx', bytes: 128 }]);
   });

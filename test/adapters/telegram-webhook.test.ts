@@ -5,8 +5,7 @@ import { freePort } from '../helpers/net.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
 import type { ChatAdapter } from '../../adapters/types.js';
-import { handleIncoming } from '../../src/core/router.js';
-import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { wire } from '../helpers/wire.js';
 
 const TOKEN = '555:HOOK';
 const SECRET = 'kcbx-webhook-secret';
@@ -21,11 +20,7 @@ beforeAll(async () => {
   const port = await freePort();
   hookUrl = `http://127.0.0.1:${port}/telegram/hook`;
   adapter = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot, webhook: { domain: 'https://bot.example.org', path: '/telegram/hook', port, host: '127.0.0.1', secretToken: SECRET } });
-  const adapters = new Map([['telegram', adapter]]);
-  await adapter.start(async (m) => {
-    await handleIncoming(app.deps, m);
-    await drainOutbox(app.deps.db, app.deps.clock, adapters);
-  });
+  await wire(app, adapter);
 });
 
 afterAll(async () => {

@@ -4,8 +4,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
 import type { ChatAdapter } from '../../adapters/types.js';
-import { handleIncoming } from '../../src/core/router.js';
-import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { wire } from '../helpers/wire.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { tempAttachment } from '../helpers/attachment.js';
 import { sendToPerson } from '../../src/services/messenger.js';
@@ -14,6 +13,7 @@ const TOKEN = '123456:TEST';
 let app: TestApp;
 let api: FakeTelegramApi;
 let adapter: ChatAdapter;
+let deliver: () => Promise<unknown>;
 let handled = 0;
 const TEACHER = { id: 1001 };
 const PRINCIPAL = { id: 1002 };
@@ -30,12 +30,7 @@ beforeAll(async () => {
   app = await makeApp({ now: '2026-11-20T08:30:00+08:00' });
   api = await new FakeTelegramApi(TOKEN).start();
   adapter = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot });
-  const adapters = new Map([['telegram', adapter]]);
-  await adapter.start(async (m) => {
-    await handleIncoming(app.deps, m);
-    await drainOutbox(app.deps.db, app.deps.clock, adapters);
-    handled++;
-  });
+  deliver = (await wire(app, adapter, () => handled++)).deliver;
 });
 
 afterAll(async () => {
@@ -118,7 +113,7 @@ describe('telegram', () => {
     await waitHandled(handled + 1);
     const failed = await app.deps.db.outbox.findFirstOrThrow({ where: { status: 'failed' } });
     expect(failed.lastError).toContain('429');
-    await drainOutbox(app.deps.db, app.deps.clock, new Map([['telegram', adapter]]));
+    await deliver();
     expect(api.sent.at(-1)!.text).toContain('魏丽娟');
     expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe('sent');
   });
@@ -127,7 +122,7 @@ describe('telegram', () => {
     const principal = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
     await sendToPerson(app.deps.db, app.deps.clock.now(), principal.id, '本月趋势图', { attachment: tempAttachment('png') });
     await sendToPerson(app.deps.db, app.deps.clock.now(), principal.id, '本月月报', { attachment: tempAttachment('xlsx') });
-    await drainOutbox(app.deps.db, app.deps.clock, new Map([['telegram', adapter]]));
+    await deliver();
     expect(api.files).toEqual([
       { method: 'sendPhoto', chat_id: PRINCIPAL.id, filename: '趋势.png', bytes: 128 },
       { method: 'sendDocument', chat_id: PRINCIPAL.id, filename: '2026-11月报.xlsx', bytes: 128 },

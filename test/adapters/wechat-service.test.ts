@@ -9,8 +9,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
 import { createWechatAdapter } from '../../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../../adapters/types.js';
-import { handleIncoming } from '../../src/core/router.js';
-import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { wire } from '../helpers/wire.js';
 
 const TOKEN = 'insecure_kcbx_test_token';
 let app: TestApp;
@@ -33,11 +32,7 @@ beforeAll(async () => {
   await server.start();
   const puppet = new PuppetService({ endpoint, token: TOKEN, tls: { disable: true } });
   adapter = createWechatAdapter({ puppet, name: `svc-${process.pid}`, printQr: () => undefined });
-  const adapters = new Map([['wechat', adapter]]);
-  await adapter.start(async (m) => {
-    await handleIncoming(app.deps, m);
-    await drainOutbox(app.deps.db, app.deps.clock, adapters);
-  });
+  await wire(app, adapter);
   botUser = mocker.createContact({ name: '控辍保学助手' });
   mocker.login(botUser);
 }, 60_000);

@@ -4,14 +4,14 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createWechatAdapter } from '../../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../../adapters/types.js';
-import { handleIncoming } from '../../src/core/router.js';
-import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { wire } from '../helpers/wire.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { tempAttachment } from '../helpers/attachment.js';
 import { sendToPerson } from '../../src/services/messenger.js';
 
 let app: TestApp;
 let adapter: ChatAdapter;
+let deliver: () => Promise<unknown>;
 let mocker: mock.Mocker;
 let botUser: mock.ContactMock;
 const heard = new Map<string, string[]>(); // conversation id → texts the bot sent there
@@ -33,11 +33,7 @@ beforeAll(async () => {
   mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
   adapter = createWechatAdapter({ puppet, name: `test-${process.pid}`, printQr: () => undefined });
-  const adapters = new Map([['wechat', adapter]]);
-  await adapter.start(async (m) => {
-    await handleIncoming(app.deps, m);
-    await drainOutbox(app.deps.db, app.deps.clock, adapters);
-  });
+  deliver = (await wire(app, adapter)).deliver;
   botUser = mocker.createContact({ name: '控辍保学助手' });
   mocker.login(botUser);
 });
@@ -102,7 +98,7 @@ describe('wechat', () => {
     });
     const p = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
     await sendToPerson(app.deps.db, app.deps.clock.now(), p.id, '本月趋势图', { attachment: tempAttachment('png') });
-    await drainOutbox(app.deps.db, app.deps.clock, new Map([['wechat', adapter]]));
+    await deliver();
     await until(() => types.length >= 2);
     expect(types).toEqual([7, 6]); // Text, then Image (wechaty-puppet MessageType)
   });
