@@ -14,10 +14,10 @@ export interface DrainResult {
 
 export async function drainOutbox(db: Db, clock: Clock, adapters: ReadonlyMap<string, ChatAdapter>): Promise<DrainResult> {
   const r: DrainResult = { sent: 0, failed: 0 };
-  for (const m of await pending(db)) {
+  for (const m of await pending(db, [...adapters.keys()])) {
     const chat = parseChatRef(m.chatRef);
     const adapter = adapters.get(chat.platform);
-    if (!adapter) continue; // its platform is not running in this process; it stays pending
+    if (!adapter) continue;
     try {
       await adapter.send({
         id: m.id,

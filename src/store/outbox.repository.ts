@@ -23,9 +23,15 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
   return row.id;
 }
 
-export async function pending(db: Tx, limit = 500) {
-  // failed messages are retried until they go dead (see the dispatcher's MAX_ATTEMPTS)
-  return db.outbox.findMany({ where: { status: { in: ['pending', 'failed'] } }, orderBy: { id: 'asc' }, take: limit });
+/** Messages to deliver on these platforms, oldest first; failed ones are retried until they go dead. */
+export async function pending(db: Tx, platforms: readonly string[], limit = 500) {
+  if (platforms.length === 0) return [];
+  return db.outbox.findMany({
+    // only platforms that are running: messages for others wait without starving these
+    where: { status: { in: ['pending', 'failed'] }, OR: platforms.map((p) => ({ chatRef: { startsWith: `${p}:` } })) },
+    orderBy: { id: 'asc' },
+    take: limit,
+  });
 }
 
 export async function markSent(db: Tx, id: number, at: Date): Promise<void> {

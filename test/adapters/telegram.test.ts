@@ -129,3 +129,14 @@ describe('telegram', () => {
     ]);
   });
 });
+
+describe('delivery', () => {
+  it('messages for a platform that is not running wait without starving the running one', async () => {
+    const { enqueue } = await import('../../src/store/outbox.repository.js');
+    for (let i = 0; i < 600; i++) await enqueue(app.deps.db, app.deps.clock.now(), { chatRef: 'slack:dm:U1', text: `waiting ${i}` });
+    await enqueue(app.deps.db, app.deps.clock.now(), { chatRef: `telegram:dm:${PRINCIPAL.id}`, text: 'after the backlog' });
+    await deliver();
+    expect(api.sent.at(-1)!.text).toBe('after the backlog');
+    expect(await app.deps.db.outbox.count({ where: { chatRef: 'slack:dm:U1', status: 'pending' } })).toBe(600);
+  });
+});
