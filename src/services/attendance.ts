@@ -3,7 +3,7 @@ import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { addMark, markClassTaken } from '../store/attendance.repository.js';
-import { openAlertsOf } from '../store/alert.repository.js';
+import { studentsWithOpenAlerts } from '../store/alert.repository.js';
 import { applyLadder, type LadderOutcome } from './absence-alerts.js';
 
 export interface MarkRequest {
@@ -34,10 +34,8 @@ export async function recordAttendance(
   const implicit: MarkRequest[] = [];
   if (r.wholeClass) {
     await markClassTaken(tx, r.classId, r.date, r.reporterId, r.chatRef, at);
-    const students = await tx.student.findMany({ where: { classId: r.classId, status: 'enrolled' }, select: { id: true } });
-    for (const s of students) {
-      if (!listed.has(s.id) && (await openAlertsOf(tx, s.id)).length > 0) implicit.push({ studentId: s.id, status: 'present' });
-    }
+    const alerted = await studentsWithOpenAlerts(tx, r.classId);
+    for (const id of alerted) if (!listed.has(id)) implicit.push({ studentId: id, status: 'present' });
   }
   for (const m of [...r.marks, ...implicit]) {
     const { previous } = await addMark(tx, {

@@ -5,6 +5,12 @@ export async function openAlertsOf(db: Tx, studentId: number) {
   return db.alert.findMany({ where: { studentId, status: 'open' }, orderBy: { id: 'asc' } });
 }
 
+/** Enrolled students of a class with at least one open alert. */
+export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
+  const rows = await db.alert.findMany({ where: { status: 'open', studentId: { in: (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id) } }, select: { studentId: true }, distinct: ['studentId'], orderBy: { studentId: 'asc' } });
+  return rows.map((r) => r.studentId);
+}
+
 export async function createAlert(db: Tx, a: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string; at: Date }) {
   return db.alert.create({
     data: { studentId: a.studentId, step: a.step, streakSince: a.streakSince, streakDays: a.streakDays, raisedOn: a.raisedOn, createdAt: a.at },
