@@ -15,9 +15,7 @@ export interface CommandDef {
   run(ctx: Ctx, args: string): Promise<void>;
 }
 
-export const ALL_STAFF: readonly Role[] = ['county', 'town', 'village', 'principal', 'class_teacher', 'subject_teacher'];
 export const TEACHERS: readonly Role[] = ['class_teacher', 'subject_teacher'];
-export const OFFICIALS: readonly Role[] = ['county', 'town', 'village'];
 
 export interface Match {
   def: CommandDef;

@@ -60,14 +60,6 @@ export function ladderSteps(days: number, policy: AbsencePolicy): LadderStep[] {
   return thresholds.filter(([, n]) => days >= n).map(([s]) => s);
 }
 
-/** Steps to raise now, and steps to withdraw because a correction shortened the streak. */
-export function stepsToNotify(previouslyReached: readonly LadderStep[], nowReached: readonly LadderStep[]): { newSteps: LadderStep[]; withdrawn: LadderStep[] } {
-  return {
-    newSteps: nowReached.filter((s) => !previouslyReached.includes(s)),
-    withdrawn: previouslyReached.filter((s) => !nowReached.includes(s)),
-  };
-}
-
 /** Share of the term's school days up to `asOf` missed for any reason. */
 export function chronicAbsence(history: AttendanceHistory, calendar: SchoolCalendar, term: TermConfig, asOf: DateStr, policy: AbsencePolicy) {
   const end = asOf < term.end ? asOf : term.end;

@@ -58,7 +58,6 @@ export const ATTENDANCE_LABELS: Record<AttendanceStatus, string> = {
   personal: '事假',
   truant: '旷课',
 };
-export const isExcused = (s: AttendanceStatus): boolean => s === 'sick' || s === 'personal';
 export const isUnexcused = (s: AttendanceStatus): boolean => s === 'truant';
 
 /** Register status: transfer, suspension and borrowing are not dropouts (DOMAIN.md). */

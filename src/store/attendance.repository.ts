@@ -58,6 +58,3 @@ export async function markClassTaken(db: Tx, classId: number, date: DateStr, per
   await db.classAttendance.create({ data: { classId, date, reportedById: personId, chatRef, recordedAt: at } });
 }
 
-export async function classTakenOn(db: Tx, classId: number, date: DateStr): Promise<boolean> {
-  return (await db.classAttendance.count({ where: { classId, date } })) > 0;
-}

@@ -9,10 +9,6 @@ export async function openCaseOf(db: Tx, studentId: number) {
   });
 }
 
-export async function caseById(db: Tx, id: number) {
-  return db.dropoutCase.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
-}
-
 export async function createCase(db: Tx, studentId: number, openedOn: string, state: string, at: Date) {
   return db.dropoutCase.create({ data: { studentId, openedOn, state, createdAt: at } });
 }
@@ -20,10 +16,6 @@ export async function createCase(db: Tx, studentId: number, openedOn: string, st
 export async function appendEvent(db: Tx, caseId: number, event: { type: string }, byId: number, newState: string, at: Date): Promise<void> {
   await db.caseEvent.create({ data: { caseId, type: event.type, payload: JSON.stringify(event), byId, recordedAt: at } });
   await db.dropoutCase.update({ where: { id: caseId }, data: { state: newState } });
-}
-
-export async function casesInStates(db: Tx, states: string[]) {
-  return db.dropoutCase.findMany({ where: { state: { in: states } }, orderBy: { id: 'asc' } });
 }
 
 export async function addHomeVisit(

@@ -37,15 +37,6 @@ export async function bindGroup(db: Tx, chatRef: string, classId: number, person
   await db.groupBinding.create({ data: { chatRef, classId, boundById: personId, boundAt: at } });
 }
 
-export async function groupsOfClass(db: Tx, classId: number): Promise<string[]> {
-  const rows = await db.groupBinding.findMany({ where: { classId }, orderBy: { id: 'asc' } });
-  const latest = new Map<string, number>();
-  for (const r of await db.groupBinding.findMany({ where: { chatRef: { in: rows.map((r) => r.chatRef) } }, orderBy: { id: 'asc' } })) {
-    latest.set(r.chatRef, r.classId);
-  }
-  return [...latest].filter(([, c]) => c === classId).map(([ref]) => ref);
-}
-
 export async function audit(db: Tx, at: Date, action: string, detail: unknown, actorId?: number, chatRef?: string): Promise<void> {
   await db.auditLog.create({ data: { at, action, detail: JSON.stringify(detail), actorId: actorId ?? null, chatRef: chatRef ?? null } });
 }

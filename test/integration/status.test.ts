@@ -32,6 +32,19 @@ describe('status', () => {
     expect(out[0]!.text).toContain('今天不上课（周末）');
   });
 
+  it('a nine-year school shows each stage against its own target; a breach is marked', async () => {
+    const school = await app.deps.db.school.findFirstOrThrow({ where: { kind: 'nine_year' } });
+    const principal = await app.deps.db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: school.id } });
+    const junior = await app.deps.db.student.findMany({ where: { class: { schoolId: school.id, stage: 'junior' } }, take: 2 });
+    // 2 of the 63 junior students: 3.17%, over the 1.8% limit; the primary stage stays at 0
+    await app.deps.db.student.updateMany({ where: { id: { in: junior.map((j) => j.id) } }, data: { status: 'dropped_out' } });
+    const text = (await say(principal.staffId, '情况'))[0]!.text;
+    expect(text).toContain('小学辍学率 0.00%');
+    expect(text).toContain('初中辍学率 3.17%');
+    expect(text).toContain('⚠️ 初中辍学率');
+    expect(text).not.toContain('⚠️ 小学辍学率');
+  });
+
   it('officials see their area by school', async () => {
     const county = await app.deps.db.person.findFirstOrThrow({ where: { role: 'county' } });
     const out = await say(county.staffId, '情况');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSchoolCalendar } from '../../src/domain/calendar.js';
-import { chronicAbsence, consecutiveUnexcusedSchoolDays, DEFAULT_ABSENCE_POLICY, ladderSteps, stepsToNotify } from '../../src/domain/absence.js';
+import { chronicAbsence, consecutiveUnexcusedSchoolDays, DEFAULT_ABSENCE_POLICY, ladderSteps } from '../../src/domain/absence.js';
 import type { AttendanceStatus } from '../../src/domain/types.js';
 
 const term = { name: 'T', start: '2026-09-01', end: '2027-01-22' };
@@ -44,10 +44,6 @@ describe('the ladder', () => {
     const p = { ...DEFAULT_ABSENCE_POLICY, callAfterDays: 1, jointVisitAfterDays: 3, suspectedDropoutAfterDays: 5 };
     expect(ladderSteps(2, p)).toEqual(['call_family']);
     expect(ladderSteps(3, p)).toEqual(['call_family', 'joint_home_visit']);
-  });
-  it('a correction that shortens the streak withdraws steps', () => {
-    expect(stepsToNotify(['call_family', 'joint_home_visit'], ['call_family'])).toEqual({ newSteps: [], withdrawn: ['joint_home_visit'] });
-    expect(stepsToNotify(['call_family'], ['call_family', 'joint_home_visit'])).toEqual({ newSteps: ['joint_home_visit'], withdrawn: [] });
   });
 });
 

@@ -4,19 +4,25 @@ import type { Ctx } from '../context.js';
 import { refuse } from '../context.js';
 import { areaOf } from '../../domain/org.js';
 import { bySchool, classFigures, type ClassFigures, type SchoolFigures } from '../../services/status.js';
-import { formatRate } from '../../domain/rates.js';
+import { checkTargets, dropoutRate, formatRate } from '../../domain/rates.js';
 import { isoWeek } from '../../domain/calendar.js';
 import { dayLabel } from '../../services/format.js';
 import { personById } from '../../store/org.repository.js';
 
+/** Dropout rate per stage (a nine-year school has both), checked against the county's targets. */
 function dropoutLine(ctx: Ctx, s: SchoolFigures): string {
-  const base = s.onRoll + s.droppedOut;
-  if (base === 0) return '';
-  const rate = s.droppedOut / base;
-  const stages = new Set(s.classes.map((c) => c.stage));
-  const t = ctx.deps.targets;
-  const limit = stages.has('junior') && !stages.has('primary') ? t.juniorDropoutMax : t.primaryDropoutMax;
-  return `辍学 ${s.droppedOut} 人，辍学率 ${formatRate(rate)}${rate >= limit ? `（⚠️ 超过控制目标 ${formatRate(limit)}）` : ''}`;
+  const rateOf = (stage: string) => {
+    const cs = s.classes.filter((c) => c.stage === stage);
+    if (cs.length === 0) return undefined;
+    const dropouts = cs.reduce((n, c) => n + c.droppedOut, 0);
+    const onRoll = cs.reduce((n, c) => n + c.onRoll, 0);
+    return dropoutRate({ enrolledAtStart: onRoll + dropouts, dropouts, transferredOut: 0, transferredIn: 0, suspended: 0 });
+  };
+  const primary = rateOf('primary');
+  const junior = rateOf('junior');
+  const rates = [primary !== undefined ? `小学辍学率 ${formatRate(primary)}` : '', junior !== undefined ? `初中辍学率 ${formatRate(junior)}` : ''].filter(Boolean);
+  const breaches = checkTargets({ ...(primary !== undefined ? { primaryDropout: primary } : {}), ...(junior !== undefined ? { juniorDropout: junior } : {}) }, ctx.deps.targets);
+  return [`辍学 ${s.droppedOut} 人`, ...rates].join('，') + (breaches.length ? `（⚠️ ${breaches.map((b) => b.text).join('；')}）` : '');
 }
 
 function classLine(c: ClassFigures, offDay: string | undefined): string {
