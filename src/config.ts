@@ -48,6 +48,63 @@ const timeZone = z.string().refine((tz) => {
 const ratio = z.coerce.number({ error: '应为 0 到 1 之间的小数，如 0.005' }).min(0, '不能小于 0').max(1, '不能大于 1');
 const days = z.coerce.number({ error: '应为天数（整数），如 2' }).int('应为整数').min(1, '至少为 1').max(60, '不能超过 60');
 
+const WEEKDAYS: Record<string, number> = { MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6, SUN: 7, 周一: 1, 周二: 2, 周三: 3, 周四: 4, 周五: 5, 周六: 6, 周日: 7, 周天: 7 };
+const hhmm = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+/** "HH:MM" → minutes after midnight. */
+const timeOfDay = z
+  .string()
+  .regex(hhmm, '应为 时:分，如 17:00')
+  .transform((s) => {
+    const [h, m] = s.split(':').map(Number);
+    return h! * 60 + m!;
+  });
+/** "FRI 15:00" / "周五 15:00" → ISO weekday (1 = Monday) and minutes. */
+const weeklyAt = z.string().transform((s, ctx) => {
+  const m = /^(\S+)\s+(\d{1,2}:\d{2})$/.exec(s.trim());
+  const weekday = m ? WEEKDAYS[m[1]!.toUpperCase()] : undefined;
+  if (!m || !weekday || !hhmm.test(m[2]!)) {
+    ctx.addIssue({ code: 'custom', message: '应为 星期 时:分，如 FRI 15:00 或 周五 15:00' });
+    return z.NEVER;
+  }
+  const [h, min] = m[2]!.split(':').map(Number);
+  return { weekday, minutes: h! * 60 + min! };
+});
+/** "20 09:00,22 09:00" → days of month with times, in order. */
+const monthlyAt = z.string().transform((s, ctx) => {
+  const out: { day: number; minutes: number }[] = [];
+  for (const part of s.split(/[,，]/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d{1,2})\s+(\d{1,2}):(\d{2})$/.exec(part);
+    const day = m ? Number(m[1]) : 0;
+    if (!m || day < 1 || day > 28 || !hhmm.test(`${m[2]}:${m[3]}`)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" 应为 日 时:分（日为 1–28），如 20 09:00` });
+      return z.NEVER;
+    }
+    out.push({ day, minutes: Number(m[2]) * 60 + Number(m[3]) });
+  }
+  return out.sort((a, b) => a.day - b.day || a.minutes - b.minutes);
+});
+const quietHours = z
+  .string()
+  .default('21:00-07:00')
+  .transform((s, ctx) => {
+    if (s === 'off') return null;
+    const m = /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/.exec(s.replace(/\s/g, ''));
+    if (!m || !hhmm.test(m[1]!) || !hhmm.test(m[2]!) || m[1] === m[2]) {
+      ctx.addIssue({ code: 'custom', message: '应为 开始-结束，如 21:00-07:00；不要免打扰时段请写 off' });
+      return z.NEVER;
+    }
+    const toMin = (t: string) => Number(t.split(':')[0]) * 60 + Number(t.split(':')[1]);
+    return { start: toMin(m[1]!), end: toMin(m[2]!) };
+  });
+const monthList = z
+  .string()
+  .default('3,9')
+  .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
+  .pipe(z.array(z.number({ error: '应为月份，如 3,9' }).int('应为 1–12 的整数').min(1, '应为 1–12').max(12, '应为 1–12')));
+const bool = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((s) => s === 'true');
+const hours = z.coerce.number({ error: '应为小时数，如 3' }).positive('应大于 0').max(24 * 14, '不能超过 336');
+const perUnit = (example: string) => z.coerce.number({ error: `应为正整数，如 ${example}` }).int('应为整数').min(1, '至少为 1');
+
 export const configSchema = z
   .object({
     DATABASE_URL: z.string().startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db').default('file:./data/kongchuo.db'),
@@ -86,6 +143,37 @@ export const configSchema = z
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().regex(/^[\w.-]+:\d+$/, '应为 主机:端口，如 127.0.0.1:8788').optional(),
     WECHATY_NAME: z.string().regex(/^[\w-]+$/, '只能用字母、数字、-、_').default('kongchuo-bot'),
     HTTPS_PROXY: z.url({ error: '应为代理网址，如 http://127.0.0.1:7890' }).optional(),
+    WEEKLY_PROMPT_AT: weeklyAt.default({ weekday: 5, minutes: 15 * 60 }),
+    WEEKLY_REMINDER_AFTER_HOURS: hours.default(3),
+    WEEKLY_CUTOFF_AT: timeOfDay.default(20 * 60),
+    DAILY_CUTOFF_AT: timeOfDay.default(17 * 60),
+    ALERT_REMIND_AFTER_HOURS: hours.default(2),
+    HOME_VISIT_WITHIN_HOURS: hours.default(24),
+    SCHOOL_REPORT_REMINDERS: monthlyAt.default([
+      { day: 20, minutes: 9 * 60 },
+      { day: 22, minutes: 9 * 60 },
+      { day: 23, minutes: 8 * 60 },
+    ]),
+    SCHOOL_REPORT_DEADLINE: monthlyAt.default([{ day: 23, minutes: 17 * 60 }]),
+    TOWN_REPORT_REMINDERS: monthlyAt.default([
+      { day: 24, minutes: 9 * 60 },
+      { day: 25, minutes: 8 * 60 },
+    ]),
+    TOWN_REPORT_DEADLINE: monthlyAt.default([{ day: 25, minutes: 17 * 60 }]),
+    RETURN_CHECK_AT: timeOfDay.default(8 * 60 + 30),
+    RETURN_CHECK_AFTER_DAYS_OFF: days.default(3),
+    CAMPAIGN_MONTHS: monthList,
+    CAMPAIGN_DIGEST_AT: weeklyAt.default({ weekday: 1, minutes: 9 * 60 }),
+    QUIET_HOURS: quietHours,
+    QUIET_HOURS_HOLD_URGENT: bool.default(false),
+    OUTBOX_MAX_ATTEMPTS: perUnit('5').max(50, '不能超过 50').default(5),
+    OUTBOX_RETRY_BASE_SECONDS: perUnit('30').max(3600, '不能超过 3600').default(30),
+    TELEGRAM_MAX_PER_SECOND: perUnit('30').default(30),
+    TELEGRAM_MAX_PER_CHAT_PER_SECOND: perUnit('1').default(1),
+    TELEGRAM_MAX_PER_GROUP_PER_MINUTE: perUnit('20').default(20),
+    SLACK_MAX_PER_CHANNEL_PER_SECOND: perUnit('1').default(1),
+    WECHAT_MAX_PER_SECOND: perUnit('1').default(1),
+    WECHAT_MAX_PER_DAY: perUnit('500').default(500),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -100,6 +188,15 @@ export const configSchema = z
     }
     if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http' });
+    }
+    if (c.SCHOOL_REPORT_DEADLINE.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['SCHOOL_REPORT_DEADLINE'], message: '只能有一个截止时间，如 23 17:00' });
+    }
+    if (c.TOWN_REPORT_DEADLINE.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['TOWN_REPORT_DEADLINE'], message: '只能有一个截止时间，如 25 17:00' });
+    }
+    if (c.WEEKLY_PROMPT_AT.minutes + c.WEEKLY_REMINDER_AFTER_HOURS * 60 >= c.WEEKLY_CUTOFF_AT) {
+      ctx.addIssue({ code: 'custom', path: ['WEEKLY_CUTOFF_AT'], message: '须晚于 WEEKLY_PROMPT_AT 加 WEEKLY_REMINDER_AFTER_HOURS（同一天），如 20:00' });
     }
     if (!(c.ABSENCE_CALL_AFTER_DAYS <= c.ABSENCE_JOINT_VISIT_AFTER_DAYS && c.ABSENCE_JOINT_VISIT_AFTER_DAYS <= c.ABSENCE_SUSPECTED_AFTER_DAYS)) {
       ctx.addIssue({

@@ -55,12 +55,22 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
   const people = await responsibleFor(tx, student);
   for (const step of reached) {
     if (open.some((a) => a.step === step && a.streakSince === streak.since)) continue;
-    const alert = await alerts.createAlert(tx, { studentId, step, streakSince: streak.since, streakDays: streak.days, raisedOn: asOf, at: now });
+    const alert = await alerts.createAlert(tx, {
+      studentId,
+      step,
+      streakSince: streak.since,
+      streakDays: streak.days,
+      raisedOn: asOf,
+      at: now,
+      // the policy in force now stays with the alert
+      remindAfterMin: Math.round(deps.config.ALERT_REMIND_AFTER_HOURS * 60),
+      visitWithinMin: Math.round(deps.config.HOME_VISIT_WITHIN_HOURS * 60),
+    });
     const recipients = recipientsFor(step, people);
     if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, student, asOf, people);
     const text = alertText(step, alert.id, student, streak.days, streak.since);
     for (const p of recipients) {
-      const outboxId = await sendToPerson(tx, now, p.id, text, { buttons: [ackButton(alert.id)] });
+      const outboxId = await sendToPerson(tx, now, p.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true });
       await alerts.addRecipient(tx, alert.id, p.id, outboxId, now);
     }
     out.raised.push({ alertId: alert.id, step, recipients: recipients.length });
@@ -114,6 +124,6 @@ export async function closeAlertAndTell(deps: Deps, tx: Tx, alertId: number, how
   await cancelPending(tx, outboxIds);
   const sent = new Set((await statusOf(tx, outboxIds)).filter((m) => m.status === 'sent').map((m) => m.id));
   for (const r of recipients) {
-    if (r.outboxId != null && sent.has(r.outboxId)) await sendToPerson(tx, now, r.personId, text);
+    if (r.outboxId != null && sent.has(r.outboxId)) await sendToPerson(tx, now, r.personId, text, { kind: 'alert_closed' });
   }
 }

@@ -7,6 +7,10 @@ import type { Attachment, Button } from '../../adapters/types.js';
 export interface Extras {
   buttons?: Button[];
   attachment?: Attachment;
+  kind?: string;
+  dutyKey?: string;
+  urgent?: boolean;
+  notBefore?: Date | null;
 }
 
 export async function sendToChat(db: Tx, at: Date, chatRef: string, text: string, extras: Extras = {}): Promise<number> {

@@ -11,9 +11,21 @@ export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<n
   return rows.map((r) => r.studentId);
 }
 
-export async function createAlert(db: Tx, a: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string; at: Date }) {
+export async function createAlert(
+  db: Tx,
+  a: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string; at: Date; remindAfterMin: number; visitWithinMin: number },
+) {
   return db.alert.create({
-    data: { studentId: a.studentId, step: a.step, streakSince: a.streakSince, streakDays: a.streakDays, raisedOn: a.raisedOn, createdAt: a.at },
+    data: {
+      studentId: a.studentId,
+      step: a.step,
+      streakSince: a.streakSince,
+      streakDays: a.streakDays,
+      raisedOn: a.raisedOn,
+      createdAt: a.at,
+      remindAfterMin: a.remindAfterMin,
+      visitWithinMin: a.visitWithinMin,
+    },
   });
 }
 

@@ -7,6 +7,13 @@ export interface NewMessage {
   text: string;
   buttons?: unknown;
   attachment?: unknown;
+  /** reply | alert | duty:<name> | delivery_report … (for reading the outbox, not for routing). */
+  kind?: string;
+  dutyKey?: string;
+  /** About a missing child: delivered through quiet hours (unless configured otherwise). */
+  urgent?: boolean;
+  /** Not delivered before this instant (quiet hours). */
+  notBefore?: Date | null;
 }
 
 export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> {
@@ -18,6 +25,10 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
       text: m.text,
       buttons: m.buttons === undefined ? null : JSON.stringify(m.buttons),
       attachment: m.attachment === undefined ? null : JSON.stringify(m.attachment),
+      kind: m.kind ?? 'reply',
+      dutyKey: m.dutyKey ?? null,
+      urgent: m.urgent ?? false,
+      notBefore: m.notBefore ?? null,
     },
   });
   return row.id;
