@@ -12,6 +12,9 @@ import { calendarWarnings } from './services/calendar-check.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
 import { handleIncoming } from './core/router.js';
 import { startDispatcher } from './delivery/loop.js';
+import { createDutyRunner } from './duties/runner.js';
+import { startDutySchedule } from './duties/schedule.js';
+import { ALL_DUTIES } from './duties/index.js';
 import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { createWechatAdapter } from '../adapters/wechat/wechat-adapter.js';
@@ -82,7 +85,10 @@ if (platforms.length === 0) {
     }
   }
   if (running.size === 0) log('no chat platform could start; messages stay in the outbox until one does');
+  // Duties start after the platforms so their first (catch-up) messages can go out at once.
+  const duties = startDutySchedule(createDutyRunner(deps, ALL_DUTIES, log), config.TIMEZONE, log, () => dispatcher.kick());
   const shutdown = async () => {
+    await duties.stop();
     dispatcher.stop();
     await Promise.all([...running.values()].map((p) => p.stop()));
     await deps.db.$disconnect();

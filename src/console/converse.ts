@@ -1,11 +1,16 @@
 /**
  * `converse`: the console as a script runner (JSON lines in, JSON lines out) or an interactive prompt.
  * Script lines: {"at"?: ISO, "from": handle, "chat": "dm" | group name, "text": "..."} or {"at": ISO, "tick": true}.
+ * Whenever a line moves the clock (and on a tick line) the scheduled duties due by then run first, so a script
+ * plays a week in seconds: {"at": "2026-11-27T15:00:00+08:00", "tick": true} shows the Friday prompts.
  */
 import readline from 'node:readline';
 import type { ManualClock } from '../clock.js';
 import type { Deps } from '../services/deps.js';
 import { ConsoleSession, formatDelivery, type Delivered } from './session.js';
+import { createDutyRunner } from '../duties/runner.js';
+import { startDutySchedule } from '../duties/schedule.js';
+import { ALL_DUTIES } from '../duties/index.js';
 
 interface ScriptLine {
   at?: string;
@@ -26,6 +31,7 @@ function setClock(clock: ManualClock | undefined, at: string | undefined): strin
 export async function runScript(deps: Deps, clock: ManualClock, input: AsyncIterable<string>, write: (line: string) => void, warn: (line: string) => void): Promise<number> {
   const session = new ConsoleSession(deps);
   await session.start();
+  const duties = createDutyRunner(deps, ALL_DUTIES, warn);
   let n = 0;
   let problems = 0;
   const emit = (ds: Delivered[]) => ds.forEach((d) => write(JSON.stringify({ at: d.at, to: d.to, ...(d.name ? { name: d.name } : {}), chat: d.chat, text: d.text, ...(d.buttons ? { buttons: d.buttons } : {}), ...(d.attachment ? { attachment: d.attachment } : {}) })));
@@ -46,11 +52,12 @@ export async function runScript(deps: Deps, clock: ManualClock, input: AsyncIter
       problems++;
       continue;
     }
-    if (line.tick) {
-      // Advancing the clock delivers anything due; scheduled duties hook in here.
+    if (line.at || line.tick) {
+      // The clock moved: duties due by now run, and whatever is due for delivery goes out.
+      await duties.tick();
       emit(await session.flush());
-      continue;
     }
+    if (line.tick) continue;
     if (!line.from || typeof line.text !== 'string') {
       warn(JSON.stringify({ line: n, error: '需要 "from" 和 "text"（或 "tick": true）' }));
       problems++;
@@ -77,6 +84,10 @@ const HELP = `控制台命令：
 export async function runInteractive(deps: Deps, input: NodeJS.ReadableStream, print: (s: string) => void, firstPerson?: string): Promise<void> {
   const session = new ConsoleSession(deps);
   await session.start();
+  // Scheduled duties run here too (every minute, on the real clock); what they send is printed as it goes out.
+  const schedule = startDutySchedule(createDutyRunner(deps, ALL_DUTIES, print), deps.config.TIMEZONE, print, async () => {
+    for (const d of await session.flush()) print(formatDelivery(d));
+  });
   let me: { staffId: string; name: string } | undefined;
   let chat = 'dm';
   if (firstPerson) {
@@ -114,4 +125,5 @@ export async function runInteractive(deps: Deps, input: NodeJS.ReadableStream, p
     prompt();
   }
   rl.close();
+  await schedule.stop();
 }

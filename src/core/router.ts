@@ -27,8 +27,11 @@ export interface HandleResult {
 
 /** A pressed button is the same as typing its text equivalent (e.g. `ack:12` → `收到 12`). */
 export function actionText(action: string): string | undefined {
-  const m = /^ack:(\d+)$/.exec(action);
-  return m ? `收到 ${m[1]}` : undefined;
+  const ack = /^ack:(\d+)$/.exec(action);
+  if (ack) return `收到 ${ack[1]}`;
+  const confirm = /^confirm_report:(\d{4}-\d{2})$/.exec(action);
+  if (confirm) return `确认月报 ${confirm[1]}`;
+  return undefined;
 }
 
 export async function handleIncoming(deps: Deps, msg: Incoming): Promise<HandleResult> {

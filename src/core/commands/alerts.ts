@@ -19,19 +19,28 @@ export const ack: CommandDef = {
       const waiting = await unackedFor(ctx.tx, ctx.person.id);
       if (waiting.length === 0) return ctx.reply('好的。您目前没有待确认的预警。');
       if (waiting.length > 1) refuse(`您有 ${waiting.length} 条待确认的预警（#${waiting.map((w) => w.alertId).join('、#')}），请写明编号。`, `收到 ${waiting[0]!.alertId}`);
-      return confirm(ctx, waiting[0]!.alertId);
+      return confirm(ctx, [waiting[0]!.alertId]);
     }
-    if (!/^\d+$/.test(arg)) {
+    // One number, or several (an escalation digest lists several): 收到 12、13
+    if (!/^#?\d+([\s,，、]+#?\d+)*$/.test(arg)) {
       if (ctx.chat.kind === 'group') return;
-      refuse(`“${arg}”不是预警编号。`, '收到 12');
+      refuse(`“${arg}”不是预警编号。`, '收到 12（几条一起：收到 12、13）');
     }
-    return confirm(ctx, Number(arg));
+    return confirm(ctx, [...new Set(arg.match(/\d+/g)!.map(Number))]);
   },
 };
 
-async function confirm(ctx: Parameters<CommandDef['run']>[0], alertId: number): Promise<void> {
-  const r = await acknowledge(ctx.tx, alertId, ctx.person.id, ctx.now);
-  if (r === 'not_recipient') refuse(`预警 #${alertId} 不是发给您的，或不存在。请核对编号。`, '收到 12');
-  if (r === 'already') return ctx.reply(`预警 #${alertId} 您已经确认过了。`);
-  await ctx.reply(`已确认收到预警 #${alertId}。请尽快落实家访，家访后回复：家访 <姓名> <原因> <结果>`);
+async function confirm(ctx: Parameters<CommandDef['run']>[0], alertIds: number[]): Promise<void> {
+  const done: number[] = [];
+  const already: number[] = [];
+  for (const alertId of alertIds) {
+    const r = await acknowledge(ctx.tx, alertId, ctx.person.id, ctx.now);
+    // One wrong number refuses the whole reply: nothing is acknowledged, so nothing is half done.
+    if (r === 'not_recipient') refuse(`预警 #${alertId} 不是发给您的，或不存在。请核对编号。`, '收到 12');
+    (r === 'already' ? already : done).push(alertId);
+  }
+  const lines = [];
+  if (done.length) lines.push(`已确认收到预警 #${done.join('、#')}。请尽快落实家访，家访后回复：家访 <姓名> <原因> <结果>`);
+  if (already.length) lines.push(`预警 #${already.join('、#')} 您已经确认过了。`);
+  await ctx.reply(lines.join('\n'));
 }

@@ -1,0 +1,151 @@
+/**
+ * 班级每周一统计: the prompt to every bound class group, one reminder to the class teacher of each class that has
+ * not answered, and at the cut-off the principal is told which classes are still missing. All on the same school day.
+ */
+import type { Deps } from '../services/deps.js';
+import type { Duty, DueItem } from './types.js';
+import { dutyKey } from './types.js';
+import { at, localDates, weeklyDay, weeksOf } from './when.js';
+import { boundGroupsByClass, classesCountedIn, classesWithTeachers, type ClassRow } from '../store/duty.repository.js';
+import { peopleWithRole } from '../store/org.repository.js';
+import { sendToChat, sendToPerson } from '../services/messenger.js';
+import { dayLabel } from '../services/format.js';
+import { addDays } from '../domain/calendar.js';
+
+const EXAMPLE = '应到45 实到44 病假1';
+
+interface WeekSlot {
+  week: string;
+  day: string;
+  promptAt: Date;
+  reminderAt: Date;
+  cutoffAt: Date;
+}
+
+/** The week's slots whose chosen instant lies in the window. */
+function slots(deps: Deps, window: { from: Date; to: Date }, pick: (s: WeekSlot) => Date): WeekSlot[] {
+  const tz = deps.config.TIMEZONE;
+  const { weekday, minutes } = deps.config.WEEKLY_PROMPT_AT;
+  const out: WeekSlot[] = [];
+  for (const { week, monday } of weeksOf(localDates(window.from, window.to, tz))) {
+    const day = weeklyDay(deps.calendar, monday, weekday, 'before');
+    if (!day) continue;
+    const s = {
+      week,
+      day,
+      promptAt: at(day, minutes, tz),
+      reminderAt: at(day, minutes + Math.round(deps.config.WEEKLY_REMINDER_AFTER_HOURS * 60), tz),
+      cutoffAt: at(day, deps.config.WEEKLY_CUTOFF_AT, tz),
+    };
+    const t = pick(s);
+    if (t > window.from && t <= window.to) out.push(s);
+  }
+  return out;
+}
+
+const weekNo = (week: string) => Number(week.slice(-2));
+
+export const weeklyPrompt: Duty = {
+  name: 'weekly_prompt',
+  async due(deps, window) {
+    const found = slots(deps, window, (s) => s.promptAt);
+    if (found.length === 0) return [];
+    const groups = await boundGroupsByClass(deps.db);
+    const classes = await classesWithTeachers(deps.db);
+    const items: DueItem[] = [];
+    for (const s of found) {
+      // A prompt missed until after the reminder time is not sent late as if new.
+      const tooLate = window.to > s.reminderAt;
+      for (const c of classes) {
+        for (const chatRef of groups.get(c.id) ?? []) {
+          const key = dutyKey('weekly_prompt', s.week, `class:${c.id}:${chatRef}`);
+          items.push({
+            key,
+            duty: 'weekly_prompt',
+            period: s.week,
+            target: `class:${c.id}:${chatRef}`,
+            dueAt: s.promptAt,
+            tooLate,
+            async run(tx) {
+              if ((await classesCountedIn(tx, s.week)).has(c.id)) return 0;
+              const text = [
+                `📋 班级每周一统计（${dayLabel(s.day)}，第${weekNo(s.week)}周）`,
+                `请${c.name}班主任在本群回复本班本周情况，例如：${EXAMPLE}`,
+                '有旷课、辍学或返校的请一并写上，如：旷课1 辍学0 返校0。全部到校可写：全勤。',
+              ].join('\n');
+              await sendToChat(tx, deps.clock.now(), chatRef, text, { kind: 'duty:weekly_prompt', dutyKey: key });
+              return 1;
+            },
+          });
+        }
+      }
+    }
+    return items;
+  },
+};
+
+export const weeklyReminder: Duty = {
+  name: 'weekly_reminder',
+  async due(deps, window) {
+    const found = slots(deps, window, (s) => s.reminderAt);
+    if (found.length === 0) return [];
+    const classes = (await classesWithTeachers(deps.db)).filter((c) => c.teachers.length > 0);
+    return found.flatMap((s) =>
+      classes.map((c): DueItem => {
+        const key = dutyKey('weekly_reminder', s.week, `class:${c.id}`);
+        return {
+          key,
+          duty: 'weekly_reminder',
+          period: s.week,
+          target: `class:${c.id}`,
+          dueAt: s.reminderAt,
+          tooLate: window.to > s.cutoffAt,
+          async run(tx) {
+            if ((await classesCountedIn(tx, s.week)).has(c.id)) return 0;
+            const text = `⏰ 提醒：${c.school.name} ${c.name} 本周（第${weekNo(s.week)}周）班级统计还没有报。\n请在班级群回复，或在这里回复：周统计 ${EXAMPLE}`;
+            for (const t of c.teachers) await sendToPerson(tx, deps.clock.now(), t.id, text, { kind: 'duty:weekly_reminder', dutyKey: key });
+            return c.teachers.length;
+          },
+        };
+      }),
+    );
+  },
+};
+
+export const weeklyCutoff: Duty = {
+  name: 'weekly_cutoff',
+  async due(deps, window) {
+    const found = slots(deps, window, (s) => s.cutoffAt);
+    if (found.length === 0) return [];
+    const bySchool = new Map<number, ClassRow[]>();
+    for (const c of await classesWithTeachers(deps.db)) bySchool.set(c.schoolId, [...(bySchool.get(c.schoolId) ?? []), c]);
+    return found.flatMap((s) =>
+      [...bySchool].map(([schoolId, classes]): DueItem => {
+        const key = dutyKey('weekly_cutoff', s.week, `school:${schoolId}`);
+        return {
+          key,
+          duty: 'weekly_cutoff',
+          period: s.week,
+          target: `school:${schoolId}`,
+          dueAt: s.cutoffAt,
+          // still useful to the principal the next morning, not days later
+          tooLate: window.to > at(addDays(s.day, 1), 12 * 60, deps.config.TIMEZONE),
+          async run(tx) {
+            const counted = await classesCountedIn(tx, s.week);
+            const missing = classes.filter((c) => !counted.has(c.id));
+            if (missing.length === 0) return 0;
+            const principals = await peopleWithRole(tx, 'principal', { schoolId });
+            const lines = missing.map((c) => `· ${c.name}${c.teachers.length ? `（班主任 ${c.teachers.map((t) => t.name).join('、')}）` : '（未设班主任）'}`);
+            const text = [
+              `📋 ${classes[0]!.school.name} 第${weekNo(s.week)}周班级统计：${classes.length} 个班中还有 ${missing.length} 个班没有报：`,
+              ...lines,
+              '请督促班主任今天补报。随时可以回复“情况”查看本校本周进度。',
+            ].join('\n');
+            for (const p of principals) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:weekly_cutoff', dutyKey: key });
+            return principals.length;
+          },
+        };
+      }),
+    );
+  },
+};
