@@ -23,7 +23,8 @@ export const returnCheck: Duty = {
     const classes = (await classesWithTeachers(deps.db)).filter((c) => c.teachers.length > 0);
     return days.flatMap((d) => {
       const term = deps.calendar.termOf(d.date);
-      const what = term && deps.calendar.previousSchoolDay(d.date)! < term.start ? '开学返校核查' : '节后返校核查';
+      const prev = deps.calendar.previousSchoolDay(d.date);
+      const what = term && (!prev || prev < term.start) ? '开学返校核查' : '节后返校核查';
       return classes.map((c): DueItem => {
         const key = dutyKey('return_check', d.date, `class:${c.id}`);
         return {
