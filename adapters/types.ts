@@ -66,3 +66,14 @@ export interface ChatAdapter {
   send(msg: Outgoing): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The platform said "too many requests": retry after this many seconds. Not a failure of the message. */
+export class RateLimitedError extends Error {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `rate limited: retry after ${retryAfterSeconds}s`,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}

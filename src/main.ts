@@ -12,6 +12,7 @@ import { calendarWarnings } from './services/calendar-check.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
 import { handleIncoming } from './core/router.js';
 import { startDispatcher } from './delivery/loop.js';
+import { deliveryOptionsFrom } from './delivery/dispatcher.js';
 import { createDutyRunner } from './duties/runner.js';
 import { startDutySchedule } from './duties/schedule.js';
 import { ALL_DUTIES } from './duties/index.js';
@@ -71,7 +72,7 @@ if (platforms.length === 0) {
   await deps.db.$disconnect();
 } else {
   const running = new Map<string, ChatAdapter>();
-  const dispatcher = startDispatcher(deps.db, systemClock, running, log);
+  const dispatcher = startDispatcher(deps.db, systemClock, running, log, deliveryOptionsFrom(config));
   for (const p of platforms) {
     try {
       await p.start(async (m) => {

@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+import { RateLimitedError, type ChatAdapter, type Incoming, type Outgoing } from '../types.js';
 
 export interface SlackOptions {
   botToken: string;
@@ -27,7 +27,7 @@ const ACK_ACTION = /^ack:\d+$/;
 
 export function createSlackAdapter(o: SlackOptions): ChatAdapter {
   const log = o.log ?? (() => undefined);
-  const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
+  const clientOptions = { rejectRateLimitedCalls: true, ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
   const ids = o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {};
   const app =
     o.mode === 'http'
@@ -71,27 +71,38 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
       log(`slack: started (${o.mode === 'http' ? `HTTP on port ${o.port ?? 3000}` : 'Socket Mode'})`);
     },
     async send(m: Outgoing) {
-      const channel = m.chat.kind === 'dm' ? await dmChannel(m.chat.id) : m.chat.id;
-      await app.client.chat.postMessage({
-        channel,
-        text: m.text,
-        ...(m.buttons?.length
-          ? {
-              blocks: [
-                { type: 'section', text: { type: 'plain_text', text: m.text } },
-                { type: 'actions', elements: m.buttons.map((b) => ({ type: 'button', action_id: b.action, value: b.action, text: { type: 'plain_text', text: b.label } })) },
-              ],
-            }
-          : {}),
-      });
-      if (m.attachment) {
-        await app.client.files.uploadV2({ channel_id: channel, file: m.attachment.path, filename: m.attachment.filename, title: m.attachment.filename });
+      try {
+        await post(m);
+      } catch (e) {
+        // With rejectRateLimitedCalls the Web API client hands a 429 to us instead of sleeping inside send.
+        const err = e as { code?: string; retryAfter?: number };
+        if (err.code === 'slack_webapi_rate_limited_error') throw new RateLimitedError(err.retryAfter ?? 5);
+        throw e;
       }
     },
     async stop() {
       await app.stop().catch(() => undefined);
     },
   };
+
+  async function post(m: Outgoing): Promise<void> {
+    const channel = m.chat.kind === 'dm' ? await dmChannel(m.chat.id) : m.chat.id;
+    await app.client.chat.postMessage({
+      channel,
+      text: m.text,
+      ...(m.buttons?.length
+        ? {
+            blocks: [
+              { type: 'section', text: { type: 'plain_text', text: m.text } },
+              { type: 'actions', elements: m.buttons.map((b) => ({ type: 'button', action_id: b.action, value: b.action, text: { type: 'plain_text', text: b.label } })) },
+            ],
+          }
+        : {}),
+    });
+    if (m.attachment) {
+      await app.client.files.uploadV2({ channel_id: channel, file: m.attachment.path, filename: m.attachment.filename, title: m.attachment.filename });
+    }
+  }
 
   async function dmChannel(userId: string): Promise<string> {
     const known = dmChannels.get(userId);

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { Telegraf } from 'telegraf';
-import { isImage, type ChatAdapter, type Incoming, type Outgoing } from '../types.js';
+import { isImage, type ChatAdapter, type Incoming, type Outgoing, RateLimitedError } from '../types.js';
 
 export interface TelegramOptions {
   token: string;
@@ -89,13 +89,20 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
       launched.catch((e: Error) => log(`telegram: stopped with an error: ${e.message}`));
     },
     async send(m: Outgoing) {
-      await bot.telegram.sendMessage(m.chat.id, m.text, {
-        ...(m.buttons?.length ? { reply_markup: { inline_keyboard: [m.buttons.map((b) => ({ text: b.label, callback_data: b.action }))] } } : {}),
-      });
-      const a = m.attachment;
-      if (a) {
-        const file = { source: a.path, filename: a.filename };
-        await (isImage(a) ? bot.telegram.sendPhoto(m.chat.id, file) : bot.telegram.sendDocument(m.chat.id, file));
+      try {
+        await bot.telegram.sendMessage(m.chat.id, m.text, {
+          ...(m.buttons?.length ? { reply_markup: { inline_keyboard: [m.buttons.map((b) => ({ text: b.label, callback_data: b.action }))] } } : {}),
+        });
+        const a = m.attachment;
+        if (a) {
+          const file = { source: a.path, filename: a.filename };
+          await (isImage(a) ? bot.telegram.sendPhoto(m.chat.id, file) : bot.telegram.sendDocument(m.chat.id, file));
+        }
+      } catch (e) {
+        // Telegraf does not retry a 429: it throws with parameters.retry_after; the dispatcher waits that long.
+        const retry = (e as { code?: number; parameters?: { retry_after?: number } }).parameters?.retry_after;
+        if ((e as { code?: number }).code === 429) throw new RateLimitedError(retry ?? 5);
+        throw e;
       }
     },
     async stop() {

@@ -34,26 +34,55 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
   return row.id;
 }
 
-/** Messages to deliver on these platforms, oldest first; failed ones are retried until they go dead. */
-export async function pending(db: Tx, platforms: readonly string[], limit = 500) {
+/**
+ * Messages that may be delivered now on these platforms, oldest first: pending or failed and due again, not held
+ * (notBefore), and messages left "sending" by a process that died (its claim older than the lease).
+ */
+export async function deliverable(db: Tx, platforms: readonly string[], now: Date, leaseMs: number, limit = 500) {
   if (platforms.length === 0) return [];
   return db.outbox.findMany({
-    // only platforms that are running: messages for others wait without starving these
-    where: { status: { in: ['pending', 'failed'] }, OR: platforms.map((p) => ({ chatRef: { startsWith: `${p}:` } })) },
+    where: {
+      // only platforms that are running: messages for others wait without starving these
+      AND: [
+        { OR: platforms.map((p) => ({ chatRef: { startsWith: `${p}:` } })) },
+        { OR: [{ status: { in: ['pending', 'failed'] }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] }, { status: 'sending', claimedAt: { lt: new Date(now.getTime() - leaseMs) } }] },
+        { OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
+      ],
+    },
     orderBy: { id: 'asc' },
     take: limit,
   });
 }
 
-export async function markSent(db: Tx, id: number, at: Date): Promise<void> {
-  await db.outbox.update({ where: { id }, data: { status: 'sent', sentAt: at, attempts: { increment: 1 } } });
+/** Takes a message for delivery by this process; false when another process has it. */
+export async function claim(db: Tx, id: number, by: string, now: Date, leaseMs: number): Promise<boolean> {
+  const r = await db.outbox.updateMany({
+    where: { id, OR: [{ status: { in: ['pending', 'failed'] } }, { status: 'sending', claimedAt: { lt: new Date(now.getTime() - leaseMs) } }] },
+    data: { status: 'sending', claimedBy: by, claimedAt: now },
+  });
+  return r.count === 1;
 }
 
-export async function markFailed(db: Tx, id: number, error: string, dead: boolean): Promise<void> {
+export async function markSent(db: Tx, id: number, at: Date): Promise<void> {
+  await db.outbox.update({ where: { id }, data: { status: 'sent', sentAt: at, attempts: { increment: 1 }, lastError: null } });
+}
+
+/** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts. */
+export async function markFailed(db: Tx, id: number, error: string, dead: boolean, retryAt: Date | null = null): Promise<void> {
   await db.outbox.update({
     where: { id },
-    data: { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 } },
+    data: { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 }, nextAttemptAt: dead ? null : retryAt },
   });
+}
+
+/** The platform said 429: not an attempt, just later. */
+export async function markRateLimited(db: Tx, id: number, error: string, retryAt: Date): Promise<void> {
+  await db.outbox.update({ where: { id }, data: { status: 'failed', lastError: error.slice(0, 1000), nextAttemptAt: retryAt } });
+}
+
+/** How many messages went out on a platform since an instant (the WeChat daily cap survives restarts). */
+export async function sentSince(db: Tx, platform: string, since: Date): Promise<number> {
+  return db.outbox.count({ where: { chatRef: { startsWith: `${platform}:` }, status: 'sent', sentAt: { gte: since } } });
 }
 
 /** Cancels messages not yet sent (e.g. an alert withdrawn by a correction). Returns how many were cancelled. */

@@ -107,12 +107,17 @@ describe('telegram', () => {
     expect(await app.deps.db.weeklyCount.count()).toBe(counts);
   });
 
-  it('a 429 from Telegram keeps the message for the next delivery round, then it goes out', async () => {
+  it('a 429 from Telegram keeps the message until its retry_after has passed, without counting an attempt', async () => {
     api.rateLimitNext(1);
     api.userSays(PRINCIPAL, dm(PRINCIPAL), '我是谁');
     await waitHandled(handled + 1);
     const failed = await app.deps.db.outbox.findFirstOrThrow({ where: { status: 'failed' } });
-    expect(failed.lastError).toContain('429');
+    expect(failed.lastError).toContain('retry after 1');
+    expect(failed.attempts).toBe(0);
+    const before = api.sent.length;
+    await deliver();
+    expect(api.sent.length).toBe(before); // not before retry_after
+    app.clock.advance(1000);
     await deliver();
     expect(api.sent.at(-1)!.text).toContain('魏丽娟');
     expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe('sent');

@@ -41,10 +41,15 @@ export class FakeTelegramApi {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  /** The next `n` sendMessage calls answer 429 with retry_after. */
-  rateLimitNext(n: number): void {
+  /** The next `n` sendMessage calls answer 429 with retry_after (seconds). */
+  rateLimitNext(n: number, retryAfter = 1): void {
     this.tooMany = n;
+    this.retryAfter = retryAfter;
   }
+
+  /** sendMessage calls answered 429. */
+  rejected = 0;
+  private retryAfter = 1;
 
   /** A user writes in a chat. Returns the update. */
   userSays(from: { id: number; first_name?: string }, chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string }, text: string) {
@@ -122,7 +127,8 @@ export class FakeTelegramApi {
       case 'sendMessage':
         if (this.tooMany > 0) {
           this.tooMany--;
-          return reply(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+          this.rejected++;
+          return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.retryAfter}`, parameters: { retry_after: this.retryAfter } });
         }
         // The Bot API takes chat_id as an integer or its decimal string; keep the integer form for assertions.
         this.sent.push({ ...(body as unknown as SentMessage), chat_id: /^-?\d+$/.test(String(body.chat_id)) ? Number(body.chat_id) : String(body.chat_id) });
