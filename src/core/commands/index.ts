@@ -4,11 +4,12 @@ import { absent, allPresent, correct, returned } from './attendance.js';
 import { bindClass, whoami } from './binding.js';
 import { count } from './count.js';
 import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.js';
-import { status, confirmReport } from './status.js';
+import { status } from './status.js';
+import { confirmReport, reportProgress } from './monthly-report.js';
 import { ack } from './alerts.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
 
-const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
+const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportProgress, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];

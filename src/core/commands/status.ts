@@ -1,4 +1,4 @@
-/** Status for every role (numbers only, safe in groups), and the principal's monthly report confirmation. */
+/** Status for every role: numbers only, safe in groups. */
 import type { CommandDef } from '../registry.js';
 import type { Ctx } from '../context.js';
 import { refuse } from '../context.js';
@@ -10,7 +10,7 @@ import { dayLabel } from '../../services/format.js';
 import { personById } from '../../store/org.repository.js';
 
 /** Dropout rate per stage (a nine-year school has both), checked against the county's targets. */
-function dropoutLine(ctx: Ctx, s: SchoolFigures): string {
+export function dropoutLine(ctx: Ctx, s: SchoolFigures): string {
   const rateOf = (stage: string) => {
     const cs = s.classes.filter((c) => c.stage === stage);
     if (cs.length === 0) return undefined;
@@ -67,41 +67,5 @@ export const status: CommandDef = {
     const total = schools.reduce((n, s) => n + s.onRoll, 0);
     const scopeNote = area.kind === 'village' ? '（仅统计居住在本村的学生）' : '';
     await ctx.reply([`${head} 辖区情况${scopeNote}：${schools.length} 所学校，在籍 ${total} 人`, ...schools.map((s) => schoolLine(ctx, s, offDay))].join('\n'));
-  },
-};
-
-export const confirmReport: CommandDef = {
-  id: 'confirm_report',
-  words: ['确认月报', '月报确认', 'confirm_report'],
-  roles: ['principal'],
-  where: 'any',
-  mutates: true,
-  summary: { zh: '确认本校本月的控辍保学月报（每月23日前报镇政府）', en: "confirm the school's monthly report (due by the 23rd)" },
-  example: '确认月报 2026-11',
-  async run(ctx, args) {
-    const month = args.trim() || ctx.today.slice(0, 7);
-    if (!/^\d{4}-\d{2}$/.test(month)) refuse(`月份“${args}”格式不对。`, '确认月报 2026-11');
-    if (month > ctx.today.slice(0, 7)) refuse('不能确认未来月份的月报。', `确认月报 ${ctx.today.slice(0, 7)}`);
-    const schoolId = ctx.actor.schoolId;
-    if (schoolId == null) refuse('您的账号没有关联学校。');
-    const done = await ctx.tx.monthlyConfirmation.findUnique({ where: { schoolId_month: { schoolId, month } } });
-    if (done) {
-      const who = await personById(ctx.tx, done.confirmedById);
-      refuse(`${month} 月报已由${who?.name ?? ''}于 ${done.confirmedAt.toISOString().slice(0, 16).replace('T', ' ')}（UTC）确认，不能重复确认。如需更正请联系镇教育办。`);
-    }
-    const rows = await classFigures(ctx.tx, { kind: 'school', schoolId }, month === ctx.today.slice(0, 7) ? ctx.today : `${month}-28`, ctx.deps.calendar, ctx.deps.policy);
-    const [s] = bySchool(rows);
-    if (!s) refuse('本校没有班级数据，无法生成月报。');
-    const missingWeeks = rows.filter((r) => r.weeksReportedInMonth === 0).map((r) => r.className);
-    const snapshot = { month, onRoll: s.onRoll, droppedOut: s.droppedOut, monthTruantDays: s.monthTruantDays, openCases: s.openCases, classes: rows.map((r) => ({ class: r.className, onRoll: r.onRoll, droppedOut: r.droppedOut, weeksReported: r.weeksReportedInMonth, absences: r.monthAbsences })) };
-    await ctx.tx.monthlyConfirmation.create({ data: { schoolId, month, figures: JSON.stringify(snapshot), confirmedById: ctx.person.id, chatRef: ctx.chatRef, confirmedAt: ctx.now } });
-    await ctx.reply(
-      [
-        `已确认 ${s.schoolName} ${month} 控辍保学月报：`,
-        `在籍 ${s.onRoll} 人，${dropoutLine(ctx, s)}，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件。`,
-        missingWeeks.length ? `注意：${missingWeeks.join('、')} 本月没有周统计。` : '各班本月周统计齐全。',
-        '月报须在每月23日前书面报镇政府。',
-      ].join('\n'),
-    );
   },
 };
