@@ -6,6 +6,7 @@ import { attendanceReminder, returnCases, twoDayCheck } from './daily.duty.js';
 import { alertEscalation, alertReminder } from './alert-escalation.duty.js';
 import { schoolReportOverdue, schoolReportReminder, townReportOverdue, townReportReminder } from './monthly-report.duty.js';
 import { campaignDigest } from './campaign.duty.js';
+import { noticeDeadline } from './notice-deadline.duty.js';
 
 export const ALL_DUTIES: readonly Duty[] = [
   returnCheck,
@@ -15,6 +16,7 @@ export const ALL_DUTIES: readonly Duty[] = [
   twoDayCheck,
   returnCases,
   attendanceReminder,
+  noticeDeadline,
   alertReminder,
   alertEscalation,
   schoolReportReminder,
