@@ -18,7 +18,7 @@ import { clockLabel } from '../domain/zoned-time.js';
 import type { DateStr } from '../domain/types.js';
 
 /** School days whose cut-off lies in the window. */
-function cutoffs(deps: Deps, window: { from: Date; to: Date }): { date: DateStr; dueAt: Date; tooLate: boolean }[] {
+export function cutoffs(deps: Deps, window: { from: Date; to: Date }): { date: DateStr; dueAt: Date; tooLate: boolean }[] {
   const tz = deps.config.TIMEZONE;
   return localDates(window.from, window.to, tz)
     .filter((d) => deps.calendar.isSchoolDay(d))

@@ -5,7 +5,7 @@
  */
 import type { Duty, DueItem } from './types.js';
 import { dutyKey } from './types.js';
-import { at, localDates } from './when.js';
+import { cutoffs } from './daily.duty.js';
 import { openCasesWithStudents } from '../store/duty.repository.js';
 import { responsibleFor, studentById } from '../store/org.repository.js';
 import { applyToOpenCase, rebuild } from '../services/cases.js';
@@ -15,11 +15,7 @@ import { dayLabel, studentLine } from '../services/format.js';
 export const noticeDeadline: Duty = {
   name: 'notice_deadline',
   async due(deps, window) {
-    const tz = deps.config.TIMEZONE;
-    const days = localDates(window.from, window.to, tz)
-      .filter((d) => deps.calendar.isSchoolDay(d))
-      .map((date) => ({ date, dueAt: at(date, deps.config.DAILY_CUTOFF_AT, tz) }))
-      .filter((d) => d.dueAt > window.from && d.dueAt <= window.to);
+    const days = cutoffs(deps, window);
     if (days.length === 0) return [];
     const items: DueItem[] = [];
     const cases = (await openCasesWithStudents(deps.db)).filter((c) => c.state === 'notice_issued');
