@@ -25,9 +25,19 @@ export interface SlackOptions {
 
 const ACK_ACTION = /^ack:\d+$/;
 
+/** The Web API client's 429 (with rejectRateLimitedCalls): `slack_webapi_rate_limited_error` carrying retryAfter seconds. */
+export function rateLimited(e: unknown): RateLimitedError | undefined {
+  const err = e as { code?: unknown; retryAfter?: unknown } | null;
+  if (err?.code !== 'slack_webapi_rate_limited_error') return undefined;
+  const seconds = typeof err.retryAfter === 'number' ? err.retryAfter : 5;
+  return new RateLimitedError(seconds);
+}
+
 export function createSlackAdapter(o: SlackOptions): ChatAdapter {
   const log = o.log ?? (() => undefined);
-  const clientOptions = { rejectRateLimitedCalls: true, ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
+  // A 429 is handed to us (not slept on inside send), and other failures are retried briefly here, not for the Web
+  // API client's default half hour: the outbox retries with backoff, and a send must not hold up every platform.
+  const clientOptions = { rejectRateLimitedCalls: true, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 }, ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
   const ids = o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {};
   const app =
     o.mode === 'http'
@@ -74,10 +84,7 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
       try {
         await post(m);
       } catch (e) {
-        // With rejectRateLimitedCalls the Web API client hands a 429 to us instead of sleeping inside send.
-        const err = e as { code?: string; retryAfter?: number };
-        if (err.code === 'slack_webapi_rate_limited_error') throw new RateLimitedError(err.retryAfter ?? 5);
-        throw e;
+        throw rateLimited(e) ?? e;
       }
     },
     async stop() {

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { Telegraf } from 'telegraf';
+import { Telegraf, TelegramError } from 'telegraf';
 import { isImage, type ChatAdapter, type Incoming, type Outgoing, RateLimitedError } from '../types.js';
 
 export interface TelegramOptions {
@@ -15,6 +15,16 @@ export interface TelegramOptions {
   /** Webhook mode: Telegram posts to `<domain><path>`, forwarded to this port; requests must carry the secret token. */
   webhook?: { domain: string; path: string; port: number; host?: string; secretToken: string };
   log?: (line: string) => void;
+}
+
+/**
+ * Telegraf does not retry a 429: it throws a TelegramError with error_code 429 and parameters.retry_after. That
+ * becomes a RateLimitedError, and the dispatcher pauses Telegram for that long. (A 429 on an attachment after its
+ * text went out means the text goes again with the retry: the outbox knows messages, not their parts.)
+ */
+export function rateLimited(e: unknown): RateLimitedError | undefined {
+  if (!(e instanceof TelegramError) || e.code !== 429) return undefined;
+  return new RateLimitedError(e.parameters?.retry_after ?? 5, `rate limited: retry after ${e.parameters?.retry_after ?? 5}s (${e.description})`);
 }
 
 function sameSecret(given: string | string[] | undefined, expected: string): boolean {
@@ -99,10 +109,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
           await (isImage(a) ? bot.telegram.sendPhoto(m.chat.id, file) : bot.telegram.sendDocument(m.chat.id, file));
         }
       } catch (e) {
-        // Telegraf does not retry a 429: it throws with parameters.retry_after; the dispatcher waits that long.
-        const retry = (e as { code?: number; parameters?: { retry_after?: number } }).parameters?.retry_after;
-        if ((e as { code?: number }).code === 429) throw new RateLimitedError(retry ?? 5);
-        throw e;
+        throw rateLimited(e) ?? e;
       }
     },
     async stop() {

@@ -26,24 +26,56 @@ async function fresh(now: string, env: Record<string, string> = {}) {
 const optionsOf = (a: TestApp, id = 'p1') => deliveryOptionsFrom(a.deps.config, id);
 
 describe('rate limiter', () => {
-  it('telegram: 1/s per chat, 20/min per group, 30/s overall; a 429 pauses the platform', () => {
-    const l = new RateLimiter({ telegram: { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 }, slack: { perChannelPerSecond: 1 }, wechat: { perSecond: 1, perDay: 10 } });
-    const group = { platform: 'telegram', kind: 'group' as const, id: '-100' };
-    let t = 0;
-    let sent = 0;
-    for (; t < 60_000; t += 100) {
-      if (l.waitMs(group, t) === 0) {
-        l.record(group, t);
-        sent++;
+  const limits = { telegram: { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 }, slack: { perChannelPerSecond: 1 }, wechat: { perSecond: 1, perDay: 10 } };
+  const tg = (id: string, kind: 'dm' | 'group' = 'dm') => ({ platform: 'telegram', kind, id });
+
+  it('telegram: 1/s per chat and 20/min per group (a negative id is a group)', () => {
+    const l = new RateLimiter(limits);
+    for (const group of [tg('-100', 'group'), tg('-200')]) {
+      let sent = 0;
+      for (let t = 0; t < 60_000; t += 100) {
+        if (l.waitMs(group, t) === 0) {
+          l.record(group, t);
+          sent++;
+        }
       }
+      expect(sent).toBe(20);
+      // the 21st waits for the first to leave the minute
+      expect(l.waitMs(group, 59_900)).toBe(100);
     }
-    expect(sent).toBe(20);
-    const dms = Array.from({ length: 40 }, (_, i) => ({ platform: 'telegram', kind: 'dm' as const, id: String(i) }));
-    const ok = dms.filter((c) => l.waitMs(c, 100_000) === 0 && (l.record(c, 100_000), true));
+    // a direct chat has no minute limit: one a second
+    const dm = tg('42');
+    let sent = 0;
+    for (let t = 0; t < 60_000; t += 100) if (l.waitMs(dm, t) === 0 && (l.record(dm, t), true)) sent++;
+    expect(sent).toBe(60);
+  });
+
+  it('telegram: 30/s overall; the 31st chat waits for the second to end', () => {
+    const l = new RateLimiter(limits);
+    const chats = Array.from({ length: 40 }, (_, i) => tg(String(i)));
+    const ok = chats.filter((c) => l.waitMs(c, 100_000) === 0 && (l.record(c, 100_000), true));
     expect(ok).toHaveLength(30);
-    l.pause('telegram', 200_000);
-    expect(l.waitMs(dms[0]!, 150_000)).toBe(50_000);
-    expect(l.waitMs({ platform: 'console', kind: 'dm', id: 'x' }, 150_000)).toBe(0);
+    expect(l.waitMs(chats[35]!, 100_400)).toBe(600);
+    expect(l.waitMs(chats[35]!, 101_000)).toBe(0);
+  });
+
+  it('slack per channel, wechat overall; the console has no limits; calls recorded out of order still count', () => {
+    const l = new RateLimiter(limits);
+    const c1 = { platform: 'slack', kind: 'group' as const, id: 'T1:C1' };
+    const c2 = { platform: 'slack', kind: 'group' as const, id: 'T1:C2' };
+    l.record(c1, 1000);
+    expect(l.waitMs(c1, 1500)).toBe(500);
+    expect(l.waitMs(c2, 1500)).toBe(0);
+    const w1 = { platform: 'wechat', kind: 'dm' as const, id: 'a' };
+    l.record(w1, 2000);
+    l.record(w1, 1200); // e.g. another process's claim read from the database
+    expect(l.waitMs({ platform: 'wechat', kind: 'group' as const, id: 'room-b' }, 2100)).toBe(900);
+    expect(l.dailyCap('wechat')).toBe(10);
+    expect(l.dailyCap('telegram')).toBeUndefined();
+    const con = { platform: 'console', kind: 'dm' as const, id: 'x' };
+    for (let i = 0; i < 100; i++) l.record(con, 0);
+    expect(l.waitMs(con, 0)).toBe(0);
+    expect(l.hasLimits('console')).toBe(false);
   });
 });
 

@@ -17,6 +17,10 @@ export class FakeSlackApi {
   readonly uploads: { id: string; channel: string; title: string; bytes: number }[] = [];
   private pendingBytes = new Map<string, number>();
   apiUrl = '';
+  /** chat.postMessage calls answered 429. */
+  rejected = 0;
+  private tooMany = 0;
+  private retryAfter = 1;
   private server = http.createServer((req, res) => void this.handle(req, res));
 
   async start(): Promise<this> {
@@ -28,6 +32,12 @@ export class FakeSlackApi {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The next `n` chat.postMessage calls answer HTTP 429 with a Retry-After header (seconds), as Slack does. */
+  rateLimitNext(n: number, retryAfter = 1): void {
+    this.tooMany = n;
+    this.retryAfter = retryAfter;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -65,6 +75,12 @@ export class FakeSlackApi {
         return reply({ files: files.map((f) => ({ id: f.id })) });
       }
       case 'chat.postMessage':
+        if (this.tooMany > 0) {
+          this.tooMany--;
+          this.rejected++;
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(this.retryAfter) });
+          return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        }
         this.posted.push(body as unknown as Posted);
         return reply({ channel: body.channel, ts: `${this.posted.length}.000` });
       default:
