@@ -84,16 +84,26 @@ export async function deliverable(db: Tx, q: DeliverableQuery) {
 }
 
 /**
- * Takes a message for delivery by this process: one atomic conditional update, so of two processes that read the
- * same row only one gets count 1. The row must still be as it was read (same attempts) and still due, so a process
- * holding a stale read cannot resend what another just sent or skip a backoff it just set. False: leave it.
+ * Takes a message for delivery by this process: one atomic conditional UPDATE, so of two processes that read the
+ * same row only one changes it. The row must still be as it was read (same attempts) and still due, so a process
+ * holding a stale read cannot resend what another just sent or skip a backoff or 429 wait it just set. False: leave it.
+ *
+ * This is `update` with the conditions in its where (one `UPDATE … WHERE id = ? AND … RETURNING`), which is the
+ * same statement `updateMany` issues and counts; updateMany also wraps it in a transaction, and on SQLite two
+ * clients in one process (tests, a console next to a bot) then wait on each other's lock until the busy timeout.
  */
 export async function claim(db: Tx, m: { id: number; attempts: number }, by: string, now: Date, leaseMs: number): Promise<boolean> {
-  const r = await db.outbox.updateMany({
-    where: { id: m.id, attempts: m.attempts, ...dueAt(now, leaseMs) },
-    data: { status: 'sending', claimedBy: by, claimedAt: now },
-  });
-  return r.count === 1;
+  try {
+    await db.outbox.update({
+      where: { id: m.id, attempts: m.attempts, ...dueAt(now, leaseMs) },
+      data: { status: 'sending', claimedBy: by, claimedAt: now },
+      select: { id: true },
+    });
+    return true;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'P2025') return false; // no row matched: someone else has it
+    throw e;
+  }
 }
 
 export async function markSent(db: Tx, id: number, at: Date): Promise<void> {
