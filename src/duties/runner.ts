@@ -2,11 +2,12 @@
  * Runs what is due. Every item is claimed in the ledger first, in the same transaction as its messages: a
  * restart, a second process or a replayed tick finds the key taken and skips it; a crash before commit leaves
  * neither the claim nor the messages, so the item runs after restart.
- * At start the window reaches back LOOKBACK so missed times are caught up (each duty decides what is too late).
+ * At start the window reaches back LOOKBACK so missed times are caught up (each duty decides what is too late),
+ * but never before duties first ran on this database: a new installation has missed nothing.
  */
 import type { Deps } from '../services/deps.js';
 import type { Duty, DueItem } from './types.js';
-import { claim, finish, isUniqueViolation, keysDone } from '../store/duty-run.repository.js';
+import { claim, finish, installedAt, isUniqueViolation, keysDone, markInstalled } from '../store/duty-run.repository.js';
 
 export const LOOKBACK_MS = 8 * 86_400_000;
 
@@ -22,7 +23,7 @@ export interface DutyRunner {
 }
 
 export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line: string) => void = () => {}): DutyRunner {
-  let since = new Date(deps.clock.now().getTime() - LOOKBACK_MS);
+  let since: Date | undefined;
   let busy: Promise<TickResult> | undefined;
 
   async function runItem(item: DueItem, out: TickResult): Promise<void> {
@@ -53,6 +54,12 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
   async function tick(): Promise<TickResult> {
     const now = deps.clock.now();
     const out: TickResult = { ran: [], skipped: 0, failed: [] };
+    if (!since) {
+      const installed = await installedAt(deps.db);
+      if (!installed) await markInstalled(deps.db, now);
+      const lookback = now.getTime() - LOOKBACK_MS;
+      since = new Date(installed ? Math.max(lookback, installed.getTime()) : now.getTime());
+    }
     const window = { from: since, to: now };
     for (const duty of duties) {
       let items: DueItem[];

@@ -29,3 +29,16 @@ export function isUniqueViolation(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : '';
   return code === 'P2002' || /Unique constraint failed|UNIQUE constraint failed/i.test(msg);
 }
+
+/** When duties first ran on this database (a marker row), or undefined on a database that never ran them. */
+export async function installedAt(db: Tx): Promise<Date | undefined> {
+  return (await db.dutyRun.findUnique({ where: { key: 'runner:installed' } }))?.dueAt;
+}
+
+export async function markInstalled(db: Tx, at: Date): Promise<void> {
+  try {
+    await db.dutyRun.create({ data: { key: 'runner:installed', duty: 'runner', period: 'installed', target: '-', dueAt: at, ranAt: at, outcome: 'not_needed' } });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e; // another process marked it first
+  }
+}
