@@ -7,22 +7,32 @@ import { bySchool, classFigures, type ClassFigures, type SchoolFigures } from '.
 import { checkTargets, dropoutRate, formatRate } from '../../domain/rates.js';
 import { isoWeek } from '../../domain/calendar.js';
 import { dayLabel } from '../../services/format.js';
-import { personById } from '../../store/org.repository.js';
+import type { StageFigures, Stages } from '../../services/monthly-report.js';
+
+/** On roll and dropped out per stage (a nine-year school has both; a stage with no classes is absent). */
+export function stagesOf(classes: readonly { stage: string; onRoll: number; droppedOut: number }[]): Stages {
+  const out: Stages = {};
+  for (const stage of ['primary', 'junior'] as const) {
+    const cs = classes.filter((c) => c.stage === stage);
+    if (cs.length) out[stage] = { onRoll: cs.reduce((n, c) => n + c.onRoll, 0), droppedOut: cs.reduce((n, c) => n + c.droppedOut, 0) };
+  }
+  return out;
+}
+
+/** "辍学 N 人，小学辍学率 x%，初中辍学率 y%", each stage's rate checked against the county's targets. */
+export function dropoutSummary(ctx: Ctx, droppedOut: number, stages: Stages | undefined): string {
+  const rateOf = (st: StageFigures | undefined) =>
+    st === undefined ? undefined : dropoutRate({ enrolledAtStart: st.onRoll + st.droppedOut, dropouts: st.droppedOut, transferredOut: 0, transferredIn: 0, suspended: 0 });
+  const primary = rateOf(stages?.primary);
+  const junior = rateOf(stages?.junior);
+  const rates = [primary !== undefined ? `小学辍学率 ${formatRate(primary)}` : '', junior !== undefined ? `初中辍学率 ${formatRate(junior)}` : ''].filter(Boolean);
+  const breaches = checkTargets({ ...(primary !== undefined ? { primaryDropout: primary } : {}), ...(junior !== undefined ? { juniorDropout: junior } : {}) }, ctx.deps.targets);
+  return [`辍学 ${droppedOut} 人`, ...rates].join('，') + (breaches.length ? `（⚠️ ${breaches.map((b) => b.text).join('；')}）` : '');
+}
 
 /** Dropout rate per stage (a nine-year school has both), checked against the county's targets. */
 export function dropoutLine(ctx: Ctx, s: SchoolFigures): string {
-  const rateOf = (stage: string) => {
-    const cs = s.classes.filter((c) => c.stage === stage);
-    if (cs.length === 0) return undefined;
-    const dropouts = cs.reduce((n, c) => n + c.droppedOut, 0);
-    const onRoll = cs.reduce((n, c) => n + c.onRoll, 0);
-    return dropoutRate({ enrolledAtStart: onRoll + dropouts, dropouts, transferredOut: 0, transferredIn: 0, suspended: 0 });
-  };
-  const primary = rateOf('primary');
-  const junior = rateOf('junior');
-  const rates = [primary !== undefined ? `小学辍学率 ${formatRate(primary)}` : '', junior !== undefined ? `初中辍学率 ${formatRate(junior)}` : ''].filter(Boolean);
-  const breaches = checkTargets({ ...(primary !== undefined ? { primaryDropout: primary } : {}), ...(junior !== undefined ? { juniorDropout: junior } : {}) }, ctx.deps.targets);
-  return [`辍学 ${s.droppedOut} 人`, ...rates].join('，') + (breaches.length ? `（⚠️ ${breaches.map((b) => b.text).join('；')}）` : '');
+  return dropoutSummary(ctx, s.droppedOut, stagesOf(s.classes));
 }
 
 function classLine(c: ClassFigures, offDay: string | undefined): string {
