@@ -53,37 +53,30 @@ export interface StageFigures {
 
 export type Stages = Partial<Record<'primary' | 'junior', StageFigures>>;
 
-/** What a principal confirms (MonthlyConfirmation.figures). `stages` is absent from snapshots written before it existed. */
-export interface SchoolSnapshot {
-  month: string;
+/** The figures a month's report sums: a school's confirmed snapshot, a school's line in its town, a town's total. */
+interface MonthFigures {
   onRoll: number;
   droppedOut: number;
   monthTruantDays: number;
   openCases: number;
   stages?: Stages;
+}
+
+/** What a principal confirms (MonthlyConfirmation.figures). `stages` is absent from snapshots written before it existed. */
+export interface SchoolSnapshot extends MonthFigures {
+  month: string;
   classes?: unknown[];
 }
 
 /** A school's line in a town's aggregate. */
-export interface SchoolLine {
+export interface SchoolLine extends MonthFigures {
   schoolId: number;
   school: string;
-  onRoll: number;
-  droppedOut: number;
-  monthTruantDays: number;
-  openCases: number;
-  stages?: Stages;
 }
 
-/** What a town official confirms (TownConfirmation.figures): the sum of its schools' confirmed snapshots. */
-export interface TownSnapshot {
+/** What a town official confirms (TownConfirmation.figures): the sum of its schools' confirmed snapshots; `stages` only when every school's snapshot has it. */
+export interface TownSnapshot extends MonthFigures {
   month: string;
-  onRoll: number;
-  droppedOut: number;
-  monthTruantDays: number;
-  openCases: number;
-  /** Per stage, only when every school's snapshot has it. */
-  stages?: Stages;
   schools: SchoolLine[];
 }
 
