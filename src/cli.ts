@@ -1,6 +1,6 @@
 /** Admin CLI: `npm run cli -- <command>`. */
 import readline from 'node:readline';
-import { systemClock, ManualClock } from './clock.js';
+import { systemClock, ManualClock, localDate } from './clock.js';
 import { createDeps } from './app.js';
 import { configFromEnvironment } from './env.js';
 import { readWeeklyCount } from './domain/weekly-count-reader.js';
@@ -12,6 +12,10 @@ import { seedDemo, DEMO_COUNTY_NAME } from './seed.js';
 import { createInviteCode } from './core/commands/binding.js';
 import { peopleByHandle } from './store/org.repository.js';
 import { runScript, runInteractive } from './console/converse.js';
+import fs from 'node:fs';
+import type { Area } from './domain/org.js';
+import { casesInArea } from './services/roster.js';
+import { rosterFile } from './reports/roster-file.js';
 import { countyExists } from './store/org.repository.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
 
@@ -20,6 +24,8 @@ const USAGE = `用法：npm run cli -- <命令>
   invite <工号或姓名>                           生成一次性绑定邀请码
   parse-count "<文字>" | parse-count -          看机器人如何读一条周统计回复（- 从标准输入读 JSON 行）
   converse [--script 文件.jsonl] [--now ISO]     控制台；有脚本时逐行执行并输出 JSON 行
+  roster [--town 名称|--school 名称] [--format xlsx|csv] [--out 文件]
+                                                导出辍学学生花名册（默认全县、xlsx，写到 REPORTS_DIR）
   seed-demo                                     向空数据库写入示范县`;
 
 function fail(msg: string, code = 1): never {
@@ -74,6 +80,30 @@ async function main(argv: string[]): Promise<void> {
         const p = found[0]!;
         const { code, expiresAt } = await createInviteCode(deps, p.id);
         console.log(`${p.name}（${ROLE_LABELS[p.role as Role]}，工号 ${p.staffId}）的一次性邀请码：${code}\n请本人在 ${expiresAt.toISOString()} 前私信机器人：绑定 ${code}`);
+        return;
+      }
+      case 'roster': {
+        const flag = (name: string) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined);
+        const format = flag('--format') ?? 'xlsx';
+        if (format !== 'xlsx' && format !== 'csv') fail(`--format 只能是 xlsx 或 csv，示例：npm run cli -- roster --town 青石镇 --format csv`);
+        const townName = flag('--town');
+        const schoolName = flag('--school');
+        let area: Area = { kind: 'county' };
+        if (townName) {
+          const t = await deps.db.town.findFirst({ where: { name: townName } });
+          if (!t) fail(`没有找到乡镇“${townName}”。示例：npm run cli -- roster --town 青石镇`);
+          area = { kind: 'town', townId: t.id };
+        } else if (schoolName) {
+          const sc = await deps.db.school.findFirst({ where: { name: schoolName } });
+          if (!sc) fail(`没有找到学校“${schoolName}”。示例：npm run cli -- roster --school 青石镇中心小学`);
+          area = { kind: 'school', schoolId: sc.id };
+        }
+        const today = localDate(clock.now(), config.TIMEZONE);
+        const list = await casesInArea(deps.db, area, true);
+        const file = await rosterFile(deps.db, area, list, format, config.REPORTS_DIR, today, clock.now());
+        const out = flag('--out');
+        if (out) fs.copyFileSync(file.attachment.path, out);
+        console.log(`${file.title}：${list.length} 人，已写入 ${out ?? file.attachment.path}`);
         return;
       }
       case 'converse': {

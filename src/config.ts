@@ -174,6 +174,7 @@ export const configSchema = z
     SLACK_MAX_PER_CHANNEL_PER_SECOND: perUnit('1').default(1),
     WECHAT_MAX_PER_SECOND: perUnit('1').default(1),
     WECHAT_MAX_PER_DAY: perUnit('500').default(500),
+    REPORTS_DIR: z.string().min(1).default('./data/reports'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -98,3 +98,21 @@ export async function responsibleFor(db: Tx, s: StudentFull) {
   ]);
   return { classTeachers, principals, cadres, townOfficials };
 }
+
+/** The name of an area as people write it on a form: 示范县, 青石镇, 青石镇中心小学, 石桥村, 三(2)班. */
+export async function areaName(db: Tx, area: import('../domain/org.js').Area): Promise<string> {
+  switch (area.kind) {
+    case 'county':
+      return (await db.county.findFirst({ orderBy: { id: 'asc' } }))?.name ?? '本县';
+    case 'town':
+      return (await db.town.findUnique({ where: { id: area.townId } }))?.name ?? '';
+    case 'village':
+      return (await db.village.findUnique({ where: { id: area.villageId } }))?.name ?? '';
+    case 'school':
+      return (await db.school.findUnique({ where: { id: area.schoolId } }))?.name ?? '';
+    case 'class': {
+      const c = await db.schoolClass.findUnique({ where: { id: area.classId }, include: { school: true } });
+      return c ? `${c.school.name} ${c.name}` : '';
+    }
+  }
+}

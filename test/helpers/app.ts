@@ -20,7 +20,7 @@ export interface TestApp {
 export async function makeApp(opts: { now?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-'));
   const clock = new ManualClock(opts.now ?? '2026-11-20T08:00:00+08:00');
-  const config = loadConfig({ DATABASE_URL: `file:${path.join(dir, 'test.db')}`, ...opts.env });
+  const config = loadConfig({ DATABASE_URL: `file:${path.join(dir, 'test.db')}`, REPORTS_DIR: path.join(dir, 'reports'), ...opts.env });
   const deps = await createDeps(config, clock);
   if (opts.demo !== false) await seedDemo(deps.db, clock.now());
   const session = new ConsoleSession(deps);

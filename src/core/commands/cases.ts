@@ -7,8 +7,9 @@ import { resolveStudent } from '../resolve.js';
 import { applyToOpenCase, rebuild } from '../../services/cases.js';
 import { addHomeVisit, openCaseOf } from '../../store/case.repository.js';
 import { CASE_STATE_LABELS, onDropoutRoster, type CaseEvent, type HomeVisitReason, type HomeVisitOutcome } from '../../domain/dropout-case.js';
-import { areaOf, studentInArea } from '../../domain/org.js';
-import { placeOf, studentById } from '../../store/org.repository.js';
+import { areaOf } from '../../domain/org.js';
+import { casesInArea } from '../../services/roster.js';
+import { rosterFile } from '../../reports/roster-file.js';
 import { dayLabel } from '../../services/format.js';
 
 const REASONS: [RegExp, HomeVisitReason, string][] = [
@@ -103,16 +104,7 @@ export const issueNotice: CommandDef = {
 async function casesInScope(ctx: Ctx, rosterOnly: boolean) {
   const area = areaOf(ctx.actor);
   if (!area) refuse('您的账号没有关联负责范围，请联系管理员。');
-  const rows = await ctx.tx.dropoutCase.findMany({ where: { state: { notIn: ['returned', 'withdrawn'] } }, include: { events: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
-  const out = [];
-  for (const row of rows) {
-    const s = await studentById(ctx.tx, row.studentId);
-    if (!s || !studentInArea(area, placeOf(s))) continue;
-    const c = rebuild(row);
-    if (rosterOnly && !onDropoutRoster(c)) continue;
-    out.push({ row, s, c });
-  }
-  return out;
+  return casesInArea(ctx.tx, area, rosterOnly);
 }
 
 export const listCases: CommandDef = {
@@ -137,10 +129,17 @@ export const roster: CommandDef = {
   roles: ['county', 'town', 'village', 'principal'],
   where: 'dm',
   mutates: false,
-  summary: { zh: '辍学学生花名册（负责范围内）', en: 'dropout roster of my area' },
-  example: '辍学名单',
-  async run(ctx) {
+  summary: { zh: '辍学学生花名册（负责范围内）；加“表格”发 Excel 文件，加“csv”发 CSV', en: 'dropout roster of my area (add xlsx or csv for a file)' },
+  example: '辍学名单 表格',
+  async run(ctx, args) {
+    const format = /^(表格|excel|xlsx)$/i.test(args.trim()) ? 'xlsx' : /^csv$/i.test(args.trim()) ? 'csv' : args.trim() ? undefined : 'text';
+    if (!format) refuse(`“${args.trim()}”不是可用的格式。`, '辍学名单 表格（或：辍学名单 csv）');
     const list = await casesInScope(ctx, true);
+    if (format !== 'text') {
+      const area = areaOf(ctx.actor)!;
+      const file = await rosterFile(ctx.tx, area, list, format, ctx.deps.config.REPORTS_DIR, ctx.today, ctx.now);
+      return ctx.reply(`${file.title}（${list.length} 人），见附件。文件含学生信息，请勿转发到群里。`, { attachment: file.attachment });
+    }
     if (list.length === 0) return ctx.reply('您负责的范围内辍学学生花名册为空。');
     const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name} ${s.gender === 'F' ? '女' : '男'} 学籍号${s.studentNo} ${s.class.school.name} ${s.class.name} ${s.village.town.name}${s.village.name} 监护人${s.guardian ?? '—'} ${s.guardianPhone ?? ''} 状态：${CASE_STATE_LABELS[c.state]}`);
     await ctx.reply([`辍学学生花名册（${list.length} 人）：`, ...lines].join('\n'));
