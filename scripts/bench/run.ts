@@ -4,7 +4,8 @@
  * - seeding the demo county (import writer), seconds;
  * - a teacher's absence report end to end (router → ladder → outbox → console) on a real SQLite file, p50/p95 ms;
  * - the duty runner over a month of the demo county with every class group bound, a tick every 5 minutes:
- *   tick p50/p95/max and the whole month's wall time.
+ *   tick p50/p95/max and the whole month's wall time;
+ * - the dispatcher draining 2,000 queued messages (claim, send to a no-op adapter, mark sent), messages per second.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,8 @@ import { readWeeklyCount } from '../../src/domain/weekly-count-reader.js';
 import { createDutyRunner } from '../../src/duties/runner.js';
 import { ALL_DUTIES } from '../../src/duties/index.js';
 import { bindGroup } from '../../src/store/chat.repository.js';
+import { enqueue } from '../../src/store/outbox.repository.js';
+import { drainOutbox } from '../../src/delivery/dispatcher.js';
 
 const REPLIES = ['应到45人，实到43人，病假1人，事假1人，辍学0人', '45/44 病假1', '收到', '应到四十五人，实到四十三人，旷课二人', '应到：52；实到：50；请假：1；旷课：1；辍学：0；复学：0', '王老师明天交', '应到45 实到43 病假1', 'enrolled 40 present 39 leave 1'];
 
@@ -99,4 +102,23 @@ async function dutyMonth() {
   }
 }
 
-console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, reader: reader(), absenceReport: await endToEnd(), dutyMonth: await dutyMonth() }, null, 2));
+async function dispatcher() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-bench-'));
+  const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+  const deps = await createDeps(loadConfig({ DATABASE_URL: `file:${path.join(dir, 'bench.db')}` }), clock);
+  try {
+    const n = 2000;
+    for (let i = 0; i < n; i++) await enqueue(deps.db, clock.now(), { chatRef: `console:dm:T${String(i % 39).padStart(4, '0')}`, text: `m${i}` });
+    let sent = 0;
+    const sink = { platform: 'console', async start() {}, async stop() {}, async send() { sent++; } };
+    const t0 = performance.now();
+    while (sent < n) await drainOutbox(deps.db, clock, new Map([['console', sink]]));
+    const ms = performance.now() - t0;
+    return { messages: n, perSecond: Math.round((n / ms) * 1000) };
+  } finally {
+    await deps.db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, reader: reader(), absenceReport: await endToEnd(), dutyMonth: await dutyMonth(), dispatcher: await dispatcher() }, null, 2));
