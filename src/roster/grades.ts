@@ -35,5 +35,10 @@ export function parseClass(raw: string, stage?: Stage): { classNo: number; grade
 }
 
 export function className(stage: Stage, grade: number, classNo: number): string {
-  return stage === 'junior' ? `初${CN[grade]}(${classNo})班` : `${CN[grade]}(${classNo})班`;
+  return `${gradeLabel(stage, grade).replace(/年级$/, '')}(${classNo})班`;
+}
+
+/** 一年级 … 六年级, 初一 … 初三. */
+export function gradeLabel(stage: Stage, grade: number): string {
+  return stage === 'junior' ? `初${CN[grade]}` : `${CN[grade]}年级`;
 }

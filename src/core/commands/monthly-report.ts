@@ -12,6 +12,8 @@ import { createSchoolConfirmation, createTownConfirmation, schoolConfirmation, t
 import { personById } from '../../store/org.repository.js';
 import { localParts, clockLabel } from '../../domain/zoned-time.js';
 import { dayLabel } from '../../services/format.js';
+import { monthlyReportFile } from '../../reports/monthly-report-file.js';
+import { sendToPerson } from '../../services/messenger.js';
 import { dropoutLine, dropoutSummary, stagesOf } from './status.js';
 
 /** `2026-11` (also 2026-1, 2026/11, 2026年11月); none given: this month. */
@@ -80,7 +82,29 @@ async function confirmSchool(ctx: Ctx, month: string): Promise<void> {
       '月报须在每月23日前书面报镇政府。',
     ].join('\n'),
   );
+  // The printable form (it lists the dropout cases by name): by direct message to the principal only.
+  const file = await monthlyReportFile(ctx.deps, ctx.tx, schoolId, month, ctx.today);
+  await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `${month} 月报表（可打印、签字盖章后报镇政府）见附件。`, { attachment: file.attachment });
 }
+
+export const reportForm: CommandDef = {
+  id: 'report_form',
+  words: ['月报表', '月报表格', 'report_form'],
+  roles: ['principal'],
+  where: 'dm',
+  mutates: false,
+  summary: { zh: '生成本校月报表（Excel，可打印），不必先确认', en: "the school's monthly report form as .xlsx" },
+  example: '月报表 2026-11',
+  async run(ctx, args) {
+    const month = args.trim() || ctx.today.slice(0, 7);
+    if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${args.trim()}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
+    const schoolId = ctx.actor.schoolId;
+    if (schoolId == null) refuse('您的账号没有关联学校，请联系管理员在人员名单中补全。');
+    const file = await monthlyReportFile(ctx.deps, ctx.tx, schoolId, month, ctx.today);
+    const t = file.model.total;
+    await ctx.reply(`${file.model.schoolName} ${month} 月报表：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: file.attachment });
+  },
+};
 
 async function confirmTown(ctx: Ctx, month: string): Promise<void> {
   const townId = ctx.actor.townId;

@@ -1,0 +1,111 @@
+/**
+ * The monthly school report (学校每月一统计) as figures, per grade, from dated records: register changes
+ * (RegisterEvent), dropouts confirmed onto the roster and returns (case events). Enrolment at term start is derived:
+ * today's roll plus everyone who left during the term, less those who came back.
+ */
+import type { Deps } from '../services/deps.js';
+import type { Tx } from '../store/prisma.js';
+import type { DateStr, Stage } from '../domain/types.js';
+import { STAGE_LABELS } from '../domain/types.js';
+import { checkTargets, dropoutRate, type Breach } from '../domain/rates.js';
+import { gradeLabel } from '../roster/grades.js';
+import { caseEventsOf, registerEventsBetween, studentsOfSchool } from '../store/report.repository.js';
+import { casesInArea } from '../services/roster.js';
+import { responsibleFor } from '../store/org.repository.js';
+import { CASE_STATE_LABELS } from '../domain/dropout-case.js';
+
+export interface Figures {
+  atTermStart: number;
+  current: number;
+  transferredOut: number;
+  suspended: number;
+  borrowing: number;
+  droppedMonth: number;
+  droppedTerm: number;
+  returnedTerm: number;
+  /** Net dropouts of the term over enrolment at its start, net of transfers (domain definition). */
+  dropoutRate: number | undefined;
+}
+
+export interface GradeRow extends Figures {
+  stage: Stage;
+  grade: number;
+  label: string;
+}
+
+export interface MonthlyReportModel {
+  countyName: string;
+  townName: string;
+  schoolName: string;
+  month: string;
+  termName: string;
+  termStart: DateStr;
+  asOf: DateStr;
+  rows: GradeRow[];
+  stages: { stage: Stage; label: string; figures: Figures; breaches: Breach[] }[];
+  total: Figures;
+  cases: { id: number; name: string; className: string; village: string; state: string; openedOn: string; responsible: string }[];
+}
+
+const ZERO = { current: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 0, droppedTerm: 0, returnedTerm: 0 };
+type Counts = typeof ZERO;
+
+function finish(c: Counts): Figures {
+  const atTermStart = c.current + c.transferredOut + c.suspended + c.borrowing + c.droppedTerm - c.returnedTerm;
+  return { ...c, atTermStart, dropoutRate: dropoutRate({ enrolledAtStart: atTermStart, dropouts: c.droppedTerm - c.returnedTerm, transferredOut: c.transferredOut, transferredIn: 0, suspended: c.suspended }) };
+}
+
+function add(a: Counts, b: Counts): Counts {
+  return Object.fromEntries(Object.keys(ZERO).map((k) => [k, a[k as keyof Counts] + b[k as keyof Counts]])) as Counts;
+}
+
+export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
+  const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, include: { town: true, county: true } });
+  const lastDay = `${month}-${String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0')}`;
+  const asOf = lastDay < today ? lastDay : today;
+  const term = deps.calendar.termOf(asOf) ?? deps.calendar.termOf(`${month}-01`);
+  if (!term) throw new Error(`${month} 不在任何学期内（见 TERMS 设置）`);
+  const students = await studentsOfSchool(tx, schoolId);
+  const ids = students.map((s) => s.id);
+  const byGrade = new Map<string, Counts & { stage: Stage; grade: number }>();
+  const gradeOf = new Map(students.map((s) => [s.id, `${s.class.stage}-${s.class.grade}`]));
+  for (const s of students) {
+    const key = `${s.class.stage}-${s.class.grade}`;
+    if (!byGrade.has(key)) byGrade.set(key, { ...ZERO, stage: s.class.stage as Stage, grade: s.class.grade });
+    if (s.status === 'enrolled') byGrade.get(key)!.current++;
+  }
+  const bump = (studentId: number, field: keyof Counts) => {
+    const g = byGrade.get(gradeOf.get(studentId)!);
+    if (g) g[field]++;
+  };
+  for (const e of await registerEventsBetween(tx, ids, term.start, asOf)) {
+    if (e.change === 'transferred_out' || e.change === 'suspended' || e.change === 'borrowing') bump(e.studentId, e.change === 'transferred_out' ? 'transferredOut' : e.change);
+  }
+  const events = await caseEventsOf(tx, ids, ['confirm', 'return']);
+  const confirmedCases = new Set(events.filter((e) => e.type === 'confirm').map((e) => e.caseId));
+  for (const e of events) {
+    const p = JSON.parse(e.payload) as { at: string; returnedOn?: string };
+    if (e.type === 'confirm' && p.at >= term.start && p.at <= asOf) {
+      bump(e.case.studentId, 'droppedTerm');
+      if (p.at.startsWith(month)) bump(e.case.studentId, 'droppedMonth');
+    }
+    const on = p.returnedOn ?? p.at;
+    if (e.type === 'return' && confirmedCases.has(e.caseId) && on >= term.start && on <= asOf) bump(e.case.studentId, 'returnedTerm');
+  }
+  const grades = [...byGrade.values()].sort((a, b) => (a.stage === b.stage ? a.grade - b.grade : a.stage === 'primary' ? -1 : 1));
+  const rows: GradeRow[] = grades.map((g) => ({ stage: g.stage, grade: g.grade, label: gradeLabel(g.stage, g.grade), ...finish(g) }));
+  const stages = (['primary', 'junior'] as const)
+    .filter((st) => grades.some((g) => g.stage === st))
+    .map((st) => {
+      const figures = finish(grades.filter((g) => g.stage === st).reduce<Counts>((acc, g) => add(acc, g), { ...ZERO }));
+      const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, deps.targets);
+      return { stage: st, label: STAGE_LABELS[st], figures, breaches };
+    });
+  const total = finish(grades.reduce<Counts>((acc, g) => add(acc, g), { ...ZERO }));
+  const cases = [];
+  for (const { row, s, c } of await casesInArea(tx, { kind: 'school', schoolId }, false)) {
+    const p = await responsibleFor(tx, s);
+    cases.push({ id: row.id, name: s.name, className: s.class.name, village: `${s.village.town.name}${s.village.name}`, state: CASE_STATE_LABELS[c.state], openedOn: row.openedOn, responsible: [...p.classTeachers, ...p.cadres].map((x) => x.name).join('、') });
+  }
+  return { countyName: school.county.name, townName: school.town.name, schoolName: school.name, month, termName: term.name, termStart: term.start, asOf, rows, stages, total, cases };
+}

@@ -1,0 +1,57 @@
+/**
+ * The monthly school report as the paper form a school office fills: title, county/town/school, month and term,
+ * a row per grade with subtotals per stage and a total, a remark where a rate breaks the county's target, the
+ * signature lines; a second sheet lists the dropout cases with their state and responsible people.
+ */
+import ExcelJS from 'exceljs';
+import { formatRate } from '../domain/rates.js';
+import type { Figures, MonthlyReportModel } from './monthly-model.js';
+
+export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '备注'] as const;
+
+const thin = { style: 'thin' as const };
+const box = { top: thin, bottom: thin, left: thin, right: thin };
+
+function figureCells(f: Figures): (string | number)[] {
+  return [f.atTermStart, f.current, f.transferredOut, f.suspended, f.borrowing, f.droppedMonth, f.droppedTerm, f.returnedTerm, formatRate(f.dropoutRate)];
+}
+
+export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('月报表', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const n = REPORT_COLUMNS.length;
+  const [year, mon] = m.month.split('-').map(Number);
+  ws.mergeCells(1, 1, 1, n);
+  ws.getCell(1, 1).value = `${m.schoolName}控辍保学月报表（${year}年${mon}月）`;
+  ws.getCell(1, 1).font = { bold: true, size: 16 };
+  ws.getCell(1, 1).alignment = { horizontal: 'center' };
+  ws.mergeCells(2, 1, 2, n);
+  ws.getCell(2, 1).value = `${m.countyName} ${m.townName}　学期：${m.termName}（${m.termStart} 起）　统计截至：${m.asOf}`;
+  const header = ws.addRow([...REPORT_COLUMNS]);
+  header.font = { bold: true };
+  header.alignment = { horizontal: 'center', wrapText: true };
+  for (const r of m.rows) ws.addRow([r.stage === 'primary' ? '小学' : '初中', r.label, ...figureCells(r), '']);
+  for (const st of m.stages) {
+    const row = ws.addRow([`${st.label}小计`, '', ...figureCells(st.figures), st.breaches.map((b) => `⚠ ${b.text}`).join('；')]);
+    row.font = { bold: true };
+    if (st.breaches.length) {
+      row.getCell(11).font = { bold: true, color: { argb: 'FFC00000' } };
+      row.getCell(12).font = { color: { argb: 'FFC00000' } };
+    }
+  }
+  ws.addRow(['合计', '', ...figureCells(m.total), '']).font = { bold: true };
+  for (let r = 3; r <= ws.rowCount; r++) for (let c = 1; c <= n; c++) ws.getCell(r, c).border = box;
+  ws.columns.forEach((col, i) => (col.width = i === n - 1 ? 40 : i < 2 ? 8 : 11));
+  ws.addRow([]);
+  ws.addRow(['说明：期初在籍 = 现在籍 + 本学期转出、休学、借读 + 本学期辍学 − 本学期复学；辍学率 = 本学期净辍学人数 ÷（期初在籍 − 转出）。转学、休学、借读不计为辍学。']);
+  ws.mergeCells(ws.rowCount, 1, ws.rowCount, n);
+  ws.addRow([]);
+  ws.addRow(['填表人：', '', '', '校长（签字）：', '', '', '', '学校（盖章）', '', '日期：    年   月   日']);
+
+  const cs = wb.addWorksheet('辍学学生名单');
+  cs.addRow(['个案号', '姓名', '班级', '住址', '状态', '登记日期', '包保责任人']).font = { bold: true };
+  for (const c of m.cases) cs.addRow([c.id, c.name, c.className, c.village, c.state, c.openedOn, c.responsible]);
+  if (m.cases.length === 0) cs.addRow(['本校目前没有进行中的辍学个案。']);
+  cs.columns.forEach((col, i) => (col.width = [8, 10, 12, 16, 22, 12, 20][i] ?? 12));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,107 @@
+/**
+ * The monthly report form (学校每月一统计) as .xlsx: per-grade figures from dated records, checked against the
+ * database; a stage over its dropout target is marked; the cases sheet; by DM on confirmation; the CLI.
+ */
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { REPORT_COLUMNS } from '../../src/reports/monthly-report.xlsx.js';
+import type { MonthlyReportModel } from '../../src/reports/monthly-model.js';
+
+let app: TestApp;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SCHOOL = '青石镇中心小学';
+let dropped: string[] = [];
+let movedGrade = '';
+let droppedGrade = '';
+
+beforeAll(async () => {
+  app = await makeApp({ now: '2026-11-09T08:00:00+08:00' });
+  const db = app.deps.db;
+  const school = await db.school.findFirstOrThrow({ where: { name: SCHOOL } });
+  const principal = await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: school.id } });
+  const classes = await db.schoolClass.findMany({ where: { schoolId: school.id }, orderBy: [{ grade: 'asc' }, { classNo: 'asc' }] });
+  const [first, third] = [classes[0]!, classes.find((c) => c.grade === 3)!];
+  movedGrade = '一年级';
+  droppedGrade = '三年级';
+  // a transfer out of grade 1 on Nov 10 (not a dropout)
+  const mover = await db.student.findFirstOrThrow({ where: { classId: first.id }, orderBy: { id: 'asc' } });
+  app.clock.set('2026-11-10T09:00:00+08:00');
+  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo}`);
+  // two dropouts in grade 3, confirmed in November
+  const teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: third.id } });
+  const pupils = await db.student.findMany({ where: { classId: third.id }, include: { village: true }, orderBy: { id: 'asc' }, take: 2 });
+  for (const day of ['2026-11-11', '2026-11-12', '2026-11-13']) {
+    app.clock.set(`${day}T09:00:00+08:00`);
+    await app.session.say(teacher.staffId, 'dm', `缺勤 ${pupils.map((p) => `${p.studentNo} 旷课`).join(' ')}`);
+  }
+  for (const p of pupils) {
+    const cadre = await db.person.findFirstOrThrow({ where: { role: 'village', villageId: p.villageId } });
+    await app.session.say(cadre.staffId, 'dm', `家访 ${p.studentNo} 外出务工 拒绝返校`);
+    await app.session.say(principal.staffId, 'dm', `确认辍学 ${p.studentNo}`);
+  }
+  dropped = pupils.map((p) => p.name);
+  app.clock.set('2026-11-20T10:00:00+08:00');
+}, 60_000);
+afterAll(async () => app?.close());
+
+async function sheetRows(file: string, sheet: number): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const rows: string[][] = [];
+  wb.worksheets[sheet]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  return rows;
+}
+
+describe('monthly report form', () => {
+  it('the principal confirms and gets the printable form by direct message; its figures match the database', async () => {
+    const out = (await app.session.say('T0009', 'dm', '确认月报 2026-11')).delivered;
+    const withFile = out.find((d) => d.attachment)!;
+    expect(withFile.chat).toBe('dm');
+    const file = /\((.+\.xlsx)\)$/.exec(withFile.attachment!)![1]!;
+    const rows = await sheetRows(file, 0);
+    expect(rows[0]![0]).toBe(`${SCHOOL}控辍保学月报表（2026年11月）`);
+    expect(rows[2]).toEqual([...REPORT_COLUMNS]);
+    const col = (name: (typeof REPORT_COLUMNS)[number]) => REPORT_COLUMNS.indexOf(name);
+    const grade = (label: string) => rows.find((r) => r[1] === label)!;
+    const db = app.deps.db;
+    const school = await db.school.findFirstOrThrow({ where: { name: SCHOOL } });
+    const enrolled = (g: number) => db.student.count({ where: { status: 'enrolled', class: { schoolId: school.id, grade: g } } });
+    expect(Number(grade(movedGrade)[col('现在籍')])).toBe(await enrolled(1));
+    expect(Number(grade(movedGrade)[col('本学期转出')])).toBe(1);
+    expect(Number(grade(movedGrade)[col('期初在籍')])).toBe((await enrolled(1)) + 1);
+    expect(Number(grade(droppedGrade)[col('本月辍学')])).toBe(2);
+    expect(Number(grade(droppedGrade)[col('期初在籍')])).toBe((await enrolled(3)) + 2);
+    const total = rows.find((r) => r[0] === '合计')!;
+    expect(Number(total[col('现在籍')])).toBe(await db.student.count({ where: { status: 'enrolled', class: { schoolId: school.id } } }));
+    // 2 of ~213 primary pupils: over the 0.5% primary target, marked on the stage subtotal
+    const primary = rows.find((r) => r[0] === '小学小计')!;
+    expect(primary[col('备注')]).toContain('⚠ 小学辍学率');
+    const cases = await sheetRows(file, 1);
+    expect(cases.slice(1).map((r) => r[1]).sort()).toEqual([...dropped].sort());
+  });
+
+  it('月报表 works before confirming too, only for principals, only by direct message', async () => {
+    const out = (await app.session.say('T0010', 'dm', '月报表 2026-11')).delivered;
+    expect(out[0]!.attachment).toMatch(/柳河镇初级中学-2026-11控辍保学月报表\.xlsx/);
+    const group = (await app.session.say('T0009', '教师群', '月报表')).delivered;
+    expect(group.every((d) => !d.attachment)).toBe(true);
+    expect((await app.session.say('T0012', 'dm', '月报表')).delivered[0]!.text).toContain('校长');
+  });
+
+  it('the CLI prints the same figures as JSON', () => {
+    const json = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'report', '--school', SCHOOL, '--month', '2026-11', '--format', 'json', '--now', '2026-11-20T10:00:00+08:00'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL, REPORTS_DIR: path.join(app.dir, 'cli-reports') },
+      encoding: 'utf8',
+    });
+    const m = JSON.parse(json) as MonthlyReportModel;
+    expect(m.schoolName).toBe(SCHOOL);
+    expect(m.total.droppedMonth).toBe(2);
+    expect(m.total.transferredOut).toBe(1);
+    expect(m.cases).toHaveLength(2);
+  });
+});
