@@ -13,6 +13,7 @@ import { sendToPerson } from '../services/messenger.js';
 import { schoolsNotConfirmed, townsNotConfirmed } from '../services/monthly-report.js';
 import { dayLabel } from '../services/format.js';
 import { clockLabel } from '../domain/zoned-time.js';
+import { savePng, schoolTrend, schoolTrendPng } from '../reports/trend.js';
 import type { DateStr } from '../domain/types.js';
 
 interface Slot {
@@ -76,7 +77,10 @@ export const schoolReportReminder: Duty = {
               '先回复“情况”核对本校数字（在籍、辍学、旷课、个案、各班周统计），无误后回复：',
               `确认月报 ${s.month}`,
             ].join('\n');
-            for (const p of principals) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:school_report_reminder', dutyKey: key, buttons: [confirmButton(s.month)] });
+            // the school's term at a glance goes with the reminder (no names in it)
+            const t = await schoolTrend(deps, tx, school.schoolId, s.day);
+            const attachment = savePng(deps, `${school.schoolName}-趋势-${s.day}.png`, schoolTrendPng(t));
+            for (const p of principals) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:school_report_reminder', dutyKey: key, buttons: [confirmButton(s.month)], attachment });
             return principals.length;
           },
         });

@@ -6,6 +6,7 @@ import type { Attachment } from '../../adapters/types.js';
 export const MIME = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv',
+  pdf: 'application/pdf',
 } as const;
 
 /** Writes a report file and returns it as an attachment. The name is kept; a unique folder avoids clashes. */

@@ -2,7 +2,9 @@
  * The monthly report form (学校每月一统计) as .xlsx: per-grade figures from dated records, checked against the
  * database; a stage over its dropout target is marked; the cases sheet; by DM on confirmation; the CLI.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
@@ -59,8 +61,10 @@ async function sheetRows(file: string, sheet: number): Promise<string[][]> {
 describe('monthly report form', () => {
   it('the principal confirms and gets the printable form by direct message; its figures match the database', async () => {
     const out = (await app.session.say('T0009', 'dm', '确认月报 2026-11')).delivered;
-    const withFile = out.find((d) => d.attachment)!;
-    expect(withFile.chat).toBe('dm');
+    const files = out.filter((d) => d.attachment);
+    expect(files.map((d) => d.attachment!.replace(/ \(.*$/, ''))).toEqual([`${SCHOOL}-2026-11控辍保学月报表.xlsx`, `${SCHOOL}-2026-11控辍保学月报表.pdf`]);
+    expect(files.every((d) => d.chat === 'dm')).toBe(true);
+    const withFile = files[0]!;
     const file = /\((.+\.xlsx)\)$/.exec(withFile.attachment!)![1]!;
     const rows = await sheetRows(file, 0);
     expect(rows[0]![0]).toBe(`${SCHOOL}控辍保学月报表（2026年11月）`);
@@ -82,6 +86,17 @@ describe('monthly report form', () => {
     expect(primary[col('备注')]).toContain('⚠ 小学辍学率');
     const cases = await sheetRows(file, 1);
     expect(cases.slice(1).map((r) => r[1]).sort()).toEqual([...dropped].sort());
+  });
+
+  it('the PDF has the form and the cases page, with the Chinese text in its text layer', async () => {
+    const out = (await app.session.say('T0009', 'dm', '月报表 2026-11 pdf')).delivered;
+    const file = /\((.+\.pdf)\)$/.exec(out[0]!.attachment!)![1]!;
+    const pdf = await getDocumentProxy(new Uint8Array(fs.readFileSync(file)));
+    const { totalPages, text } = await extractText(pdf, { mergePages: true });
+    expect(totalPages).toBe(2);
+    expect(text).toContain(`${SCHOOL}控辍保学月报表`);
+    expect(text).toContain('辍学学生名单');
+    for (const name of dropped) expect(text).toContain(name);
   });
 
   it('月报表 works before confirming too, only for principals, only by direct message', async () => {

@@ -7,9 +7,10 @@ import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.j
 import { status } from './status.js';
 import { confirmReport, reportForm, reportProgress } from './monthly-report.js';
 import { ack } from './alerts.js';
+import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
 
-const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
+const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];

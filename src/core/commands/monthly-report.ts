@@ -12,7 +12,7 @@ import { createSchoolConfirmation, createTownConfirmation, schoolConfirmation, t
 import { personById } from '../../store/org.repository.js';
 import { localParts, clockLabel } from '../../domain/zoned-time.js';
 import { dayLabel } from '../../services/format.js';
-import { monthlyReportFile } from '../../reports/monthly-report-file.js';
+import { monthlyReportFiles } from '../../reports/monthly-report-file.js';
 import { sendToPerson } from '../../services/messenger.js';
 import { dropoutLine, dropoutSummary, stagesOf } from './status.js';
 
@@ -83,8 +83,10 @@ async function confirmSchool(ctx: Ctx, month: string): Promise<void> {
     ].join('\n'),
   );
   // The printable form (it lists the dropout cases by name): by direct message to the principal only.
-  const file = await monthlyReportFile(ctx.deps, ctx.tx, schoolId, month, ctx.today);
-  await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `${month} 月报表（可打印、签字盖章后报镇政府）见附件。`, { attachment: file.attachment });
+  const files = await monthlyReportFiles(ctx.deps, ctx.tx, schoolId, month, ctx.today, ['xlsx', 'pdf']);
+  for (const attachment of files.attachments) {
+    await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `${month} 月报表（${attachment.filename.endsWith('.pdf') ? 'PDF，可直接打印、签字盖章后报镇政府' : 'Excel，可修改格式后打印'}）见附件。`, { attachment });
+  }
 }
 
 export const reportForm: CommandDef = {
@@ -93,16 +95,18 @@ export const reportForm: CommandDef = {
   roles: ['principal'],
   where: 'dm',
   mutates: false,
-  summary: { zh: '生成本校月报表（Excel，可打印），不必先确认', en: "the school's monthly report form as .xlsx" },
-  example: '月报表 2026-11',
+  summary: { zh: '生成本校月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: "the school's monthly report form as .xlsx (or pdf)" },
+  example: '月报表 2026-11 pdf',
   async run(ctx, args) {
-    const month = args.trim() || ctx.today.slice(0, 7);
-    if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${args.trim()}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    const format = words.some((w) => /^pdf$/i.test(w)) ? 'pdf' : 'xlsx';
+    const month = words.find((w) => !/^(pdf|xlsx|表格|excel)$/i.test(w)) ?? ctx.today.slice(0, 7);
+    if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
     const schoolId = ctx.actor.schoolId;
     if (schoolId == null) refuse('您的账号没有关联学校，请联系管理员在人员名单中补全。');
-    const file = await monthlyReportFile(ctx.deps, ctx.tx, schoolId, month, ctx.today);
-    const t = file.model.total;
-    await ctx.reply(`${file.model.schoolName} ${month} 月报表：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: file.attachment });
+    const files = await monthlyReportFiles(ctx.deps, ctx.tx, schoolId, month, ctx.today, [format]);
+    const t = files.model.total;
+    await ctx.reply(`${files.model.schoolName} ${month} 月报表：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: files.attachments[0]! });
   },
 };
 

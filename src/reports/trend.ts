@@ -1,0 +1,81 @@
+/**
+ * What the trend charts show: a school's weekly attendance rate (from the weekly class counts) and its open cases
+ * over the term; a town's schools side by side, dropout rate per stage against the county's targets.
+ */
+import type { Attachment } from '../../adapters/types.js';
+import type { Deps } from '../services/deps.js';
+import type { Tx } from '../store/prisma.js';
+import type { DateStr } from '../domain/types.js';
+import { addDays, isoWeek, weekday } from '../domain/calendar.js';
+import { monthlyReportModel } from './monthly-model.js';
+import { barChartSvg, lineChartSvg, renderPng } from './charts.js';
+import { saveReport } from './files.js';
+
+export interface SchoolTrend {
+  schoolName: string;
+  weeks: string[];
+  attendance: (number | null)[];
+  openCases: number[];
+}
+
+export async function schoolTrend(deps: Deps, tx: Tx, schoolId: number, today: DateStr): Promise<SchoolTrend> {
+  const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId } });
+  const term = deps.calendar.termOf(today);
+  const from = term?.start ?? addDays(today, -120);
+  const weeks = [...new Set(deps.calendar.schoolDaysBetween(from, today).map(isoWeek))];
+  const classIds = (await tx.schoolClass.findMany({ where: { schoolId }, select: { id: true } })).map((c) => c.id);
+  const counts = await tx.weeklyCount.findMany({ where: { classId: { in: classIds }, week: { in: weeks } }, orderBy: { id: 'asc' } });
+  const inForce = new Map<string, (typeof counts)[number]>();
+  for (const c of counts) inForce.set(`${c.classId}|${c.week}`, c); // the latest correction wins
+  const attendance = weeks.map((w) => {
+    const rows = [...inForce.values()].filter((c) => c.week === w && c.enrolled && c.present != null);
+    const enrolled = rows.reduce((n, c) => n + (c.enrolled ?? 0), 0);
+    return enrolled ? rows.reduce((n, c) => n + (c.present ?? 0), 0) / enrolled : null;
+  });
+  const cases = await tx.dropoutCase.findMany({ where: { studentId: { in: (await tx.student.findMany({ where: { classId: { in: classIds } }, select: { id: true } })).map((s) => s.id) } }, include: { events: true } });
+  const closedOn = (c: (typeof cases)[number]) => {
+    const end = c.events.map((e) => JSON.parse(e.payload) as { type: string; at: string; returnedOn?: string }).find((e) => e.type === 'return' || e.type === 'withdraw');
+    return end ? (end.returnedOn ?? end.at) : undefined;
+  };
+  const openCases = weeks.map((w) => {
+    const any = deps.calendar.schoolDaysBetween(from, today).filter((d) => isoWeek(d) === w).at(-1)!;
+    const sunday = addDays(any, 7 - weekday(any));
+    return cases.filter((c) => c.openedOn <= sunday && !((closedOn(c) ?? '9999') <= sunday)).length;
+  });
+  return { schoolName: school.name, weeks, attendance, openCases };
+}
+
+export function schoolTrendPng(t: SchoolTrend): Buffer {
+  return renderPng(
+    lineChartSvg(
+      `${t.schoolName} 本学期每周出勤率与进行中个案`,
+      t.weeks.map((w) => `第${Number(w.slice(-2))}周`),
+      [
+        { name: '出勤率（周统计）', values: t.attendance, unit: 'rate' },
+        { name: '进行中个案（件）', values: t.openCases, unit: 'count' },
+      ],
+    ),
+  );
+}
+
+/** Each school of a town: this term's dropout rate per stage, against the county's limits. */
+export async function townComparisonPng(deps: Deps, tx: Tx, townId: number, today: DateStr): Promise<{ townName: string; png: Buffer }> {
+  const town = await tx.town.findUniqueOrThrow({ where: { id: townId } });
+  const schools = await tx.school.findMany({ where: { townId, classes: { some: {} } }, orderBy: { id: 'asc' } });
+  const groups = [];
+  for (const s of schools) {
+    const m = await monthlyReportModel(deps, tx, s.id, today.slice(0, 7), today);
+    groups.push({ label: s.name, bars: m.stages.map((st) => ({ name: `${st.label}辍学率`, value: st.figures.dropoutRate })) });
+  }
+  const png = renderPng(
+    barChartSvg(`${town.name} 各校本学期辍学率与控制目标`, groups, [
+      { name: `小学 ${(deps.targets.primaryDropoutMax * 100).toFixed(1)}%`, value: deps.targets.primaryDropoutMax },
+      { name: `初中 ${(deps.targets.juniorDropoutMax * 100).toFixed(1)}%`, value: deps.targets.juniorDropoutMax },
+    ]),
+  );
+  return { townName: town.name, png };
+}
+
+export function savePng(deps: Deps, filename: string, png: Buffer): Attachment {
+  return saveReport(deps.config.REPORTS_DIR, String(deps.clock.now().getTime()), filename, png, 'image/png');
+}
