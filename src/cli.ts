@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import type { Area } from './domain/org.js';
 import { casesInArea } from './services/roster.js';
 import { rosterFile } from './reports/roster-file.js';
-import { monthlyReportFiles } from './reports/monthly-report-file.js';
+import { monthlyReportFiles, type ReportUnit } from './reports/monthly-report-file.js';
 import { countyExists } from './store/org.repository.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
 
@@ -27,7 +27,7 @@ const USAGE = `用法：npm run cli -- <命令>
   converse [--script 文件.jsonl] [--now ISO]     控制台；有脚本时逐行执行并输出 JSON 行
   roster [--town 名称|--school 名称] [--format xlsx|csv] [--out 文件]
                                                 导出辍学学生花名册（默认全县、xlsx，写到 REPORTS_DIR）
-  report --school 名称 [--month YYYY-MM] [--format xlsx|pdf|json] [--out 文件]
+  report --school 名称|--town 名称 [--month YYYY-MM] [--format xlsx|pdf|json] [--out 文件]
                                                 学校控辍保学月报表（xlsx、可打印的 pdf；json 为各年级数字）
   seed-demo                                     向空数据库写入示范县`;
 
@@ -117,9 +117,12 @@ async function main(argv: string[]): Promise<void> {
         if (!/^\d{4}-\d{2}$/.test(month)) fail(`--month 应为 YYYY-MM，示例：npm run cli -- report --school 青石镇中心小学 --month ${today.slice(0, 7)}`);
         if (format !== 'xlsx' && format !== 'pdf' && format !== 'json') fail('--format 只能是 xlsx、pdf 或 json，示例：npm run cli -- report --school 青石镇中心小学 --format pdf');
         const schoolName = flag('--school');
+        const townName = flag('--town');
         const sc = schoolName ? await deps.db.school.findFirst({ where: { name: schoolName } }) : null;
-        if (!sc) fail(`${schoolName ? `没有找到学校“${schoolName}”。` : '需要 --school。'}示例：npm run cli -- report --school 青石镇中心小学 --month ${month}`);
-        const file = await monthlyReportFiles(deps, deps.db, sc.id, month, today, format === 'json' ? [] : [format]).catch((e: Error) => fail(e.message));
+        const tw = townName ? await deps.db.town.findFirst({ where: { name: townName } }) : null;
+        if (!sc && !tw) fail(`${schoolName || townName ? `没有找到“${schoolName ?? townName}”。` : '需要 --school 或 --town。'}示例：npm run cli -- report --school 青石镇中心小学 --month ${month}`);
+        const unit: ReportUnit = sc ? { kind: 'school', schoolId: sc.id } : { kind: 'town', townId: tw!.id };
+        const file = await monthlyReportFiles(deps, deps.db, unit, month, today, format === 'json' ? [] : [format]).catch((e: Error) => fail(e.message));
         if (format === 'json') {
           const json = JSON.stringify(file.model, null, 2);
           const out = flag('--out');
@@ -129,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
         }
         const out = flag('--out');
         if (out) fs.copyFileSync(file.attachments[0]!.path, out);
-        console.log(`${file.model.schoolName} ${month} 月报表已写入 ${out ?? file.attachments[0]!.path}`);
+        console.log(`${file.model.title} ${month} 已写入 ${out ?? file.attachments[0]!.path}`);
         return;
       }
       case 'converse': {

@@ -34,6 +34,10 @@ export interface GradeRow extends Figures {
 }
 
 export interface MonthlyReportModel {
+  /** 青石镇中心小学控辍保学月报表 / 青石镇控辍保学月报表（全镇汇总） */
+  title: string;
+  /** What a row is: a grade of the school, or a school of the town. */
+  rowHeader: '年级' | '学校';
   countyName: string;
   townName: string;
   schoolName: string;
@@ -107,5 +111,41 @@ export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, m
     const p = await responsibleFor(tx, s);
     cases.push({ id: row.id, name: s.name, className: s.class.name, village: `${s.village.town.name}${s.village.name}`, state: CASE_STATE_LABELS[c.state], openedOn: row.openedOn, responsible: [...p.classTeachers, ...p.cadres].map((x) => x.name).join('、') });
   }
-  return { countyName: school.county.name, townName: school.town.name, schoolName: school.name, month, termName: term.name, termStart: term.start, asOf, rows, stages, total, cases };
+  return { title: `${school.name}控辍保学月报表`, rowHeader: '年级', countyName: school.county.name, townName: school.town.name, schoolName: school.name, month, termName: term.name, termStart: term.start, asOf, rows, stages, total, cases };
+}
+
+const countsOf = (f: Figures): Counts => Object.fromEntries(Object.keys(ZERO).map((k) => [k, f[k as keyof Counts]])) as Counts;
+
+/** The town's aggregate: a row per school and stage, stage subtotals against the targets, the town's total. */
+export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
+  const town = await tx.town.findUniqueOrThrow({ where: { id: townId }, include: { county: true } });
+  const schools = await tx.school.findMany({ where: { townId, classes: { some: {} } }, orderBy: { id: 'asc' } });
+  if (schools.length === 0) throw new Error(`${town.name}没有学校数据`);
+  const models = [];
+  for (const s of schools) models.push(await monthlyReportModel(deps, tx, s.id, month, today));
+  const rows: GradeRow[] = models.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: m.schoolName, ...st.figures })));
+  const stages = (['primary', 'junior'] as const)
+    .filter((st) => rows.some((r) => r.stage === st))
+    .map((st) => {
+      const figures = finish(rows.filter((r) => r.stage === st).reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
+      const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, deps.targets);
+      return { stage: st, label: STAGE_LABELS[st], figures, breaches };
+    });
+  const total = finish(rows.reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
+  const first = models[0]!;
+  return {
+    title: `${town.name}控辍保学月报表（全镇汇总）`,
+    rowHeader: '学校',
+    countyName: town.county.name,
+    townName: town.name,
+    schoolName: '',
+    month,
+    termName: first.termName,
+    termStart: first.termStart,
+    asOf: first.asOf,
+    rows,
+    stages,
+    total,
+    cases: models.flatMap((m) => m.cases.map((c) => ({ ...c, className: `${m.schoolName} ${c.className}` }))),
+  };
 }

@@ -1,19 +1,22 @@
-/** The school's monthly report as an .xlsx or .pdf file under REPORTS_DIR, ready to attach (it names students: DM only). */
+/** A school's monthly report, or a town's aggregate, as .xlsx or .pdf under REPORTS_DIR (they name students: DM only). */
 import type { Attachment } from '../../adapters/types.js';
 import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
-import { monthlyReportModel, type MonthlyReportModel } from './monthly-model.js';
+import { monthlyReportModel, monthlyTownModel, type MonthlyReportModel } from './monthly-model.js';
 import { monthlyReportXlsx } from './monthly-report.xlsx.js';
 import { monthlyReportPdf } from './monthly-report.pdf.js';
 import { MIME, saveReport } from './files.js';
 
-export async function monthlyReportFiles(deps: Deps, tx: Tx, schoolId: number, month: string, today: string, formats: readonly ('xlsx' | 'pdf')[]): Promise<{ model: MonthlyReportModel; attachments: Attachment[] }> {
-  const model = await monthlyReportModel(deps, tx, schoolId, month, today);
+export type ReportUnit = { kind: 'school'; schoolId: number } | { kind: 'town'; townId: number };
+
+export async function monthlyReportFiles(deps: Deps, tx: Tx, unit: ReportUnit, month: string, today: string, formats: readonly ('xlsx' | 'pdf')[]): Promise<{ model: MonthlyReportModel; attachments: Attachment[] }> {
+  const model = unit.kind === 'school' ? await monthlyReportModel(deps, tx, unit.schoolId, month, today) : await monthlyTownModel(deps, tx, unit.townId, month, today);
   const stamp = String(deps.clock.now().getTime());
+  const base = unit.kind === 'school' ? `${model.schoolName}-${month}控辍保学月报表` : `${model.townName}-${month}控辍保学月报表（全镇汇总）`;
   const attachments: Attachment[] = [];
   for (const f of formats) {
     const bytes = f === 'xlsx' ? await monthlyReportXlsx(model) : await monthlyReportPdf(model);
-    attachments.push(saveReport(deps.config.REPORTS_DIR, stamp, `${model.schoolName}-${month}控辍保学月报表.${f}`, bytes, MIME[f]));
+    attachments.push(saveReport(deps.config.REPORTS_DIR, stamp, `${base}.${f}`, bytes, MIME[f]));
   }
   return { model, attachments };
 }

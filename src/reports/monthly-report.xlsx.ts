@@ -9,6 +9,11 @@ import type { Figures, MonthlyReportModel } from './monthly-model.js';
 
 export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '备注'] as const;
 
+/** The form's columns: the second names what a row is (a grade, or a school in the town's aggregate). */
+export function columnsFor(m: Pick<MonthlyReportModel, 'rowHeader'>): string[] {
+  return REPORT_COLUMNS.map((c, i) => (i === 1 ? m.rowHeader : c));
+}
+
 const thin = { style: 'thin' as const };
 const box = { top: thin, bottom: thin, left: thin, right: thin };
 
@@ -22,12 +27,12 @@ export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> 
   const n = REPORT_COLUMNS.length;
   const [year, mon] = m.month.split('-').map(Number);
   ws.mergeCells(1, 1, 1, n);
-  ws.getCell(1, 1).value = `${m.schoolName}控辍保学月报表（${year}年${mon}月）`;
+  ws.getCell(1, 1).value = `${m.title}（${year}年${mon}月）`;
   ws.getCell(1, 1).font = { bold: true, size: 16 };
   ws.getCell(1, 1).alignment = { horizontal: 'center' };
   ws.mergeCells(2, 1, 2, n);
-  ws.getCell(2, 1).value = `${m.countyName} ${m.townName}　学期：${m.termName}（${m.termStart} 起）　统计截至：${m.asOf}`;
-  const header = ws.addRow([...REPORT_COLUMNS]);
+  ws.getCell(2, 1).value = `${m.countyName}${m.schoolName ? ` ${m.townName}` : ''}　学期：${m.termName}（${m.termStart} 起）　统计截至：${m.asOf}`;
+  const header = ws.addRow(columnsFor(m));
   header.font = { bold: true };
   header.alignment = { horizontal: 'center', wrapText: true };
   for (const r of m.rows) ws.addRow([r.stage === 'primary' ? '小学' : '初中', r.label, ...figureCells(r), '']);
@@ -46,7 +51,7 @@ export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> 
   ws.addRow(['说明：期初在籍 = 现在籍 + 本学期转出、休学、借读 + 本学期辍学 − 本学期复学；辍学率 = 本学期净辍学人数 ÷（期初在籍 − 转出）。转学、休学、借读不计为辍学。']);
   ws.mergeCells(ws.rowCount, 1, ws.rowCount, n);
   ws.addRow([]);
-  ws.addRow(['填表人：', '', '', '校长（签字）：', '', '', '', '学校（盖章）', '', '日期：    年   月   日']);
+  ws.addRow(['填表人：', '', '', m.rowHeader === '学校' ? '分管领导（签字）：' : '校长（签字）：', '', '', '', m.rowHeader === '学校' ? '镇政府（盖章）' : '学校（盖章）', '', '日期：    年   月   日']);
 
   const cs = wb.addWorksheet('辍学学生名单');
   cs.addRow(['个案号', '姓名', '班级', '住址', '状态', '登记日期', '包保责任人']).font = { bold: true };

@@ -99,6 +99,22 @@ describe('monthly report form', () => {
     for (const name of dropped) expect(text).toContain(name);
   });
 
+  it("a town official's 月报表 is the town's aggregate: a row per school and stage, the town's total", async () => {
+    const out = (await app.session.say('T0002', 'dm', '月报表 2026-11')).delivered;
+    expect(out[0]!.attachment).toMatch(/青石镇-2026-11控辍保学月报表（全镇汇总）\.xlsx/);
+    const rows = await sheetRows(/\((.+\.xlsx)\)$/.exec(out[0]!.attachment!)![1]!, 0);
+    expect(rows[0]![0]).toBe('青石镇控辍保学月报表（全镇汇总）（2026年11月）');
+    expect(rows[2]![1]).toBe('学校');
+    expect(rows.filter((r) => r[1] === SCHOOL).map((r) => r[0])).toEqual(['小学']);
+    expect(rows.filter((r) => r[1] === '青石镇九年一贯制学校').map((r) => r[0])).toEqual(['小学', '初中']);
+    const db = app.deps.db;
+    const town = await db.town.findFirstOrThrow({ where: { name: '青石镇' } });
+    const total = rows.find((r) => r[0] === '合计')!;
+    expect(Number(total[REPORT_COLUMNS.indexOf('现在籍')])).toBe(await db.student.count({ where: { status: 'enrolled', class: { school: { townId: town.id } } } }));
+    expect(Number(total[REPORT_COLUMNS.indexOf('本月辍学')])).toBe(2);
+    expect(rows.at(-1)!.join('')).toContain('镇政府（盖章）');
+  });
+
   it('月报表 works before confirming too, only for principals, only by direct message', async () => {
     const out = (await app.session.say('T0010', 'dm', '月报表 2026-11')).delivered;
     expect(out[0]!.attachment).toMatch(/柳河镇初级中学-2026-11控辍保学月报表\.xlsx/);

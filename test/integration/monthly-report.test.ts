@@ -89,7 +89,8 @@ describe('monthly report', () => {
     expect(await say('T0011', '确认月报 2026-11')).toContain('已确认 青石镇九年一贯制学校 2026-11');
     const out = await say('T0002', '确认月报 2026-11');
     expect(out).toContain('已确认 青石镇 2026-11 控辍保学月报（全镇汇总，2 所学校）');
-    expect(out).toMatch(/须在每月25日前报县教育局。$/);
+    expect(out).toContain('全镇汇总须在每月25日前报县教育局。\n');
+    expect(out).toMatch(/月报表（PDF，可直接打印、签字盖章后报县教育局）见附件。$/);
     for (const name of [...dropouts, junior[2]!.name]) expect(out).not.toContain(name);
 
     const row = await db().townConfirmation.findFirstOrThrow({ where: { townId: qingshi.id, month: '2026-11' } });

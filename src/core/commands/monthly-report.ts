@@ -12,7 +12,7 @@ import { createSchoolConfirmation, createTownConfirmation, schoolConfirmation, t
 import { personById } from '../../store/org.repository.js';
 import { localParts, clockLabel } from '../../domain/zoned-time.js';
 import { dayLabel } from '../../services/format.js';
-import { monthlyReportFiles } from '../../reports/monthly-report-file.js';
+import { monthlyReportFiles, type ReportUnit } from '../../reports/monthly-report-file.js';
 import { sendToPerson } from '../../services/messenger.js';
 import { dropoutLine, dropoutSummary, stagesOf } from './status.js';
 
@@ -83,30 +83,28 @@ async function confirmSchool(ctx: Ctx, month: string): Promise<void> {
     ].join('\n'),
   );
   // The printable form (it lists the dropout cases by name): by direct message to the principal only.
-  const files = await monthlyReportFiles(ctx.deps, ctx.tx, schoolId, month, ctx.today, ['xlsx', 'pdf']);
-  for (const attachment of files.attachments) {
-    await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `${month} 月报表（${attachment.filename.endsWith('.pdf') ? 'PDF，可直接打印、签字盖章后报镇政府' : 'Excel，可修改格式后打印'}）见附件。`, { attachment });
-  }
+  await sendReportFiles(ctx, { kind: 'school', schoolId }, month, '镇政府');
 }
 
 export const reportForm: CommandDef = {
   id: 'report_form',
   words: ['月报表', '月报表格', 'report_form'],
-  roles: ['principal'],
+  roles: ['principal', 'town'],
   where: 'dm',
   mutates: false,
-  summary: { zh: '生成本校月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: "the school's monthly report form as .xlsx (or pdf)" },
+  summary: { zh: '生成本校（镇：全镇汇总）月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: "the monthly report form (a town: its aggregate) as .xlsx or pdf" },
   example: '月报表 2026-11 pdf',
   async run(ctx, args) {
     const words = args.trim().split(/\s+/).filter(Boolean);
     const format = words.some((w) => /^pdf$/i.test(w)) ? 'pdf' : 'xlsx';
     const month = words.find((w) => !/^(pdf|xlsx|表格|excel)$/i.test(w)) ?? ctx.today.slice(0, 7);
     if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
-    const schoolId = ctx.actor.schoolId;
-    if (schoolId == null) refuse('您的账号没有关联学校，请联系管理员在人员名单中补全。');
-    const files = await monthlyReportFiles(ctx.deps, ctx.tx, schoolId, month, ctx.today, [format]);
+    const unit: ReportUnit | undefined =
+      ctx.actor.role === 'town' ? (ctx.actor.townId != null ? { kind: 'town', townId: ctx.actor.townId } : undefined) : ctx.actor.schoolId != null ? { kind: 'school', schoolId: ctx.actor.schoolId } : undefined;
+    if (!unit) refuse('您的账号没有关联学校或乡镇，请联系管理员在人员名单中补全。');
+    const files = await monthlyReportFiles(ctx.deps, ctx.tx, unit, month, ctx.today, [format]);
     const t = files.model.total;
-    await ctx.reply(`${files.model.schoolName} ${month} 月报表：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: files.attachments[0]! });
+    await ctx.reply(`${files.model.title} ${month}：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: files.attachments[0]! });
   },
 };
 
@@ -139,6 +137,16 @@ async function confirmTown(ctx: Ctx, month: string): Promise<void> {
       '全镇汇总须在每月25日前报县教育局。',
     ].join('\n'),
   );
+  await sendReportFiles(ctx, { kind: 'town', townId }, month, '县教育局');
+}
+
+/** The printable forms go by direct message only: they list the dropout cases by name. */
+async function sendReportFiles(ctx: Ctx, unit: ReportUnit, month: string, to: string): Promise<void> {
+  const files = await monthlyReportFiles(ctx.deps, ctx.tx, unit, month, ctx.today, ['xlsx', 'pdf']);
+  for (const attachment of files.attachments) {
+    const what = attachment.filename.endsWith('.pdf') ? `PDF，可直接打印、签字盖章后报${to}` : 'Excel，可修改格式后打印';
+    await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `${month} 月报表（${what}）见附件。`, { attachment });
+  }
 }
 
 export const reportProgress: CommandDef = {
