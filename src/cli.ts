@@ -27,7 +27,7 @@ const USAGE = `用法：npm run cli -- <命令>
   converse [--script 文件.jsonl] [--now ISO]     控制台；有脚本时逐行执行并输出 JSON 行
   roster [--town 名称|--school 名称] [--format xlsx|csv] [--out 文件]
                                                 导出辍学学生花名册（默认全县、xlsx，写到 REPORTS_DIR）
-  report --school 名称|--town 名称 [--month YYYY-MM] [--format xlsx|pdf|json] [--out 文件]
+  report --school 名称|--town 名称|--county [--month YYYY-MM] [--format xlsx|pdf|json] [--out 文件]
                                                 学校控辍保学月报表（xlsx、可打印的 pdf；json 为各年级数字）
   seed-demo                                     向空数据库写入示范县`;
 
@@ -64,7 +64,8 @@ async function main(argv: string[]): Promise<void> {
         const tables = await Promise.all([readTable(peopleFile), readTable(studentsFile)]).catch((e: Error) => fail(`读取文件失败：${e.message}`));
         const r = validateRoster(tables[0], tables[1]);
         if (!r.ok) fail(`${formatRosterErrors(r.errors)}\n没有写入任何数据。请改正以上各行后重新导入。`);
-        const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now() }).catch((e: Error) =>
+        const today = localDate(clock.now(), config.TIMEZONE);
+        const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now(), ...(deps.calendar.termOf(today) ? { transferInOn: today } : {}) }).catch((e: Error) =>
           e instanceof DemoCountyError ? fail(e.message) : Promise.reject(e),
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
@@ -120,8 +121,9 @@ async function main(argv: string[]): Promise<void> {
         const townName = flag('--town');
         const sc = schoolName ? await deps.db.school.findFirst({ where: { name: schoolName } }) : null;
         const tw = townName ? await deps.db.town.findFirst({ where: { name: townName } }) : null;
-        if (!sc && !tw) fail(`${schoolName || townName ? `没有找到“${schoolName ?? townName}”。` : '需要 --school 或 --town。'}示例：npm run cli -- report --school 青石镇中心小学 --month ${month}`);
-        const unit: ReportUnit = sc ? { kind: 'school', schoolId: sc.id } : { kind: 'town', townId: tw!.id };
+        const wholeCounty = rest.includes('--county');
+        if (!sc && !tw && !wholeCounty) fail(`${schoolName || townName ? `没有找到“${schoolName ?? townName}”。` : '需要 --school、--town 或 --county。'}示例：npm run cli -- report --school 青石镇中心小学 --month ${month}`);
+        const unit: ReportUnit = sc ? { kind: 'school', schoolId: sc.id } : tw ? { kind: 'town', townId: tw.id } : { kind: 'county' };
         const file = await monthlyReportFiles(deps, deps.db, unit, month, today, format === 'json' ? [] : [format]).catch((e: Error) => fail(e.message));
         if (format === 'json') {
           const json = JSON.stringify(file.model, null, 2);

@@ -17,6 +17,8 @@ import { CASE_STATE_LABELS } from '../domain/dropout-case.js';
 export interface Figures {
   atTermStart: number;
   current: number;
+  /** Added by a roster import during the term. */
+  transferredIn: number;
   transferredOut: number;
   suspended: number;
   borrowing: number;
@@ -37,7 +39,7 @@ export interface MonthlyReportModel {
   /** 青石镇中心小学控辍保学月报表 / 青石镇控辍保学月报表（全镇汇总） */
   title: string;
   /** What a row is: a grade of the school, or a school of the town. */
-  rowHeader: '年级' | '学校';
+  rowHeader: '年级' | '学校' | '乡镇';
   countyName: string;
   townName: string;
   schoolName: string;
@@ -51,12 +53,12 @@ export interface MonthlyReportModel {
   cases: { id: number; name: string; className: string; village: string; state: string; openedOn: string; responsible: string }[];
 }
 
-const ZERO = { current: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 0, droppedTerm: 0, returnedTerm: 0 };
+const ZERO = { current: 0, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 0, droppedTerm: 0, returnedTerm: 0 };
 type Counts = typeof ZERO;
 
 function finish(c: Counts): Figures {
-  const atTermStart = c.current + c.transferredOut + c.suspended + c.borrowing + c.droppedTerm - c.returnedTerm;
-  return { ...c, atTermStart, dropoutRate: dropoutRate({ enrolledAtStart: atTermStart, dropouts: c.droppedTerm - c.returnedTerm, transferredOut: c.transferredOut, transferredIn: 0, suspended: c.suspended }) };
+  const atTermStart = c.current + c.transferredOut + c.suspended + c.borrowing + c.droppedTerm - c.returnedTerm - c.transferredIn;
+  return { ...c, atTermStart, dropoutRate: dropoutRate({ enrolledAtStart: atTermStart, dropouts: c.droppedTerm - c.returnedTerm, transferredOut: c.transferredOut, transferredIn: c.transferredIn, suspended: c.suspended }) };
 }
 
 function add(a: Counts, b: Counts): Counts {
@@ -83,7 +85,8 @@ export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, m
     if (g) g[field]++;
   };
   for (const e of await registerEventsBetween(tx, ids, term.start, asOf)) {
-    if (e.change === 'transferred_out' || e.change === 'suspended' || e.change === 'borrowing') bump(e.studentId, e.change === 'transferred_out' ? 'transferredOut' : e.change);
+    const field = ({ transferred_out: 'transferredOut', transferred_in: 'transferredIn', suspended: 'suspended', borrowing: 'borrowing' } as const)[e.change as 'transferred_out'];
+    if (field) bump(e.studentId, field);
   }
   const events = await caseEventsOf(tx, ids, ['confirm', 'return']);
   const confirmedCases = new Set(events.filter((e) => e.type === 'confirm').map((e) => e.caseId));
@@ -116,14 +119,9 @@ export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, m
 
 const countsOf = (f: Figures): Counts => Object.fromEntries(Object.keys(ZERO).map((k) => [k, f[k as keyof Counts]])) as Counts;
 
-/** The town's aggregate: a row per school and stage, stage subtotals against the targets, the town's total. */
-export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
-  const town = await tx.town.findUniqueOrThrow({ where: { id: townId }, include: { county: true } });
-  const schools = await tx.school.findMany({ where: { townId, classes: { some: {} } }, orderBy: { id: 'asc' } });
-  if (schools.length === 0) throw new Error(`${town.name}没有学校数据`);
-  const models = [];
-  for (const s of schools) models.push(await monthlyReportModel(deps, tx, s.id, month, today));
-  const rows: GradeRow[] = models.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: m.schoolName, ...st.figures })));
+/** A row per part (a school of a town, a town of the county) and stage; stage subtotals against the targets. */
+function aggregate(deps: Deps, head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>, parts: MonthlyReportModel[], partName: (m: MonthlyReportModel) => string): MonthlyReportModel {
+  const rows: GradeRow[] = parts.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: partName(m), ...st.figures })));
   const stages = (['primary', 'junior'] as const)
     .filter((st) => rows.some((r) => r.stage === st))
     .map((st) => {
@@ -132,20 +130,25 @@ export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month
       return { stage: st, label: STAGE_LABELS[st], figures, breaches };
     });
   const total = finish(rows.reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
-  const first = models[0]!;
-  return {
-    title: `${town.name}控辍保学月报表（全镇汇总）`,
-    rowHeader: '学校',
-    countyName: town.county.name,
-    townName: town.name,
-    schoolName: '',
-    month,
-    termName: first.termName,
-    termStart: first.termStart,
-    asOf: first.asOf,
-    rows,
-    stages,
-    total,
-    cases: models.flatMap((m) => m.cases.map((c) => ({ ...c, className: `${m.schoolName} ${c.className}` }))),
-  };
+  const first = parts[0]!;
+  return { ...head, schoolName: '', termName: first.termName, termStart: first.termStart, asOf: first.asOf, rows, stages, total, cases: parts.flatMap((m) => m.cases.map((c) => ({ ...c, className: m.schoolName ? `${m.schoolName} ${c.className}` : c.className }))) };
+}
+
+/** The town's aggregate: a row per school and stage, the town's total. */
+export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
+  const town = await tx.town.findUniqueOrThrow({ where: { id: townId }, include: { county: true } });
+  const schools = await tx.school.findMany({ where: { townId, classes: { some: {} } }, orderBy: { id: 'asc' } });
+  if (schools.length === 0) throw new Error(`${town.name}没有学校数据`);
+  const parts = [];
+  for (const s of schools) parts.push(await monthlyReportModel(deps, tx, s.id, month, today));
+  return aggregate(deps, { title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.county.name, townName: town.name, month }, parts, (m) => m.schoolName);
+}
+
+/** The county's aggregate: a row per town and stage, the county's total. */
+export async function monthlyCountyModel(deps: Deps, tx: Tx, month: string, today: DateStr): Promise<MonthlyReportModel> {
+  const county = await tx.county.findFirstOrThrow({ orderBy: { id: 'asc' } });
+  const towns = await tx.town.findMany({ where: { schools: { some: { classes: { some: {} } } } }, orderBy: { id: 'asc' } });
+  const parts = [];
+  for (const t of towns) parts.push(await monthlyTownModel(deps, tx, t.id, month, today));
+  return aggregate(deps, { title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month }, parts, (m) => m.townName);
 }

@@ -2,17 +2,17 @@
 import type { Attachment } from '../../adapters/types.js';
 import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
-import { monthlyReportModel, monthlyTownModel, type MonthlyReportModel } from './monthly-model.js';
+import { monthlyCountyModel, monthlyReportModel, monthlyTownModel, type MonthlyReportModel } from './monthly-model.js';
 import { monthlyReportXlsx } from './monthly-report.xlsx.js';
 import { monthlyReportPdf } from './monthly-report.pdf.js';
 import { MIME, saveReport } from './files.js';
 
-export type ReportUnit = { kind: 'school'; schoolId: number } | { kind: 'town'; townId: number };
+export type ReportUnit = { kind: 'school'; schoolId: number } | { kind: 'town'; townId: number } | { kind: 'county' };
 
 export async function monthlyReportFiles(deps: Deps, tx: Tx, unit: ReportUnit, month: string, today: string, formats: readonly ('xlsx' | 'pdf')[]): Promise<{ model: MonthlyReportModel; attachments: Attachment[] }> {
-  const model = unit.kind === 'school' ? await monthlyReportModel(deps, tx, unit.schoolId, month, today) : await monthlyTownModel(deps, tx, unit.townId, month, today);
+  const model = unit.kind === 'school' ? await monthlyReportModel(deps, tx, unit.schoolId, month, today) : unit.kind === 'town' ? await monthlyTownModel(deps, tx, unit.townId, month, today) : await monthlyCountyModel(deps, tx, month, today);
   const stamp = String(deps.clock.now().getTime());
-  const base = unit.kind === 'school' ? `${model.schoolName}-${month}控辍保学月报表` : `${model.townName}-${month}控辍保学月报表（全镇汇总）`;
+  const base = `${model.title.replace(/控辍保学月报表/, `-${month}控辍保学月报表`)}`;
   const attachments: Attachment[] = [];
   for (const f of formats) {
     const bytes = f === 'xlsx' ? await monthlyReportXlsx(model) : await monthlyReportPdf(model);

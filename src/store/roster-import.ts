@@ -14,7 +14,11 @@ export interface ImportSummary {
 
 export class DemoCountyError extends Error {}
 
-export async function importRoster(db: Db, roster: Roster, opts: { countyName: string; demo?: boolean; at: Date }): Promise<ImportSummary> {
+/**
+ * `transferInOn`: the import's date when it happens during a term — students that a later import adds are then
+ * recorded as transferred in on that day (the first import only sets up the roll).
+ */
+export async function importRoster(db: Db, roster: Roster, opts: { countyName: string; demo?: boolean; at: Date; transferInOn?: string }): Promise<ImportSummary> {
   return db.$transaction(async (tx) => {
     let county = await tx.county.findFirst({ orderBy: { id: 'asc' } });
     if (county && county.demo !== Boolean(opts.demo)) {
@@ -24,6 +28,7 @@ export async function importRoster(db: Db, roster: Roster, opts: { countyName: s
           : '这个数据库里已经有真实名册，不能写入示范县数据。',
       );
     }
+    const firstImport = !county;
     county ??= await tx.county.create({ data: { name: opts.countyName, demo: Boolean(opts.demo), createdAt: opts.at } });
     const s: ImportSummary = {
       created: { students: 0, people: 0, schools: 0, classes: 0, towns: 0, villages: 0 },
@@ -72,7 +77,8 @@ export async function importRoster(db: Db, roster: Roster, opts: { countyName: s
       };
       const existing = await tx.student.findUnique({ where: { studentNo: st.studentNo } });
       if (!existing) {
-        await tx.student.create({ data: { studentNo: st.studentNo, ...data } });
+        const created = await tx.student.create({ data: { studentNo: st.studentNo, ...data } });
+        if (!firstImport && opts.transferInOn) await tx.registerEvent.create({ data: { studentId: created.id, change: 'transferred_in', on: opts.transferInOn, byId: 0, recordedAt: opts.at } });
         s.created.students++;
       } else if (differs(existing, data)) {
         await tx.student.update({ where: { id: existing.id }, data });

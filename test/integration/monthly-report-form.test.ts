@@ -115,6 +115,19 @@ describe('monthly report form', () => {
     expect(rows.at(-1)!.join('')).toContain('镇政府（盖章）');
   });
 
+  it("the county's 月报表 has a row per town and stage and the county's total", async () => {
+    const out = (await app.session.say('T0001', 'dm', '月报表 2026-11 pdf')).delivered;
+    expect(out[0]!.attachment).toMatch(/示范县-2026-11控辍保学月报表（全县汇总）\.pdf/);
+    const xl = (await app.session.say('T0001', 'dm', '月报表 2026-11')).delivered;
+    const rows = await sheetRows(/\((.+\.xlsx)\)$/.exec(xl[0]!.attachment!)![1]!, 0);
+    expect(rows[2]![1]).toBe('乡镇');
+    expect(rows.filter((r) => r[1] === '青石镇').map((r) => r[0])).toEqual(['小学', '初中']);
+    expect(rows.filter((r) => r[1] === '柳河镇').map((r) => r[0])).toEqual(['初中']);
+    const total = rows.find((r) => r[0] === '合计')!;
+    expect(Number(total[REPORT_COLUMNS.indexOf('现在籍')])).toBe(await app.deps.db.student.count({ where: { status: 'enrolled' } }));
+    expect(rows.at(-1)!.join('')).toContain('县教育局（盖章）');
+  });
+
   it('月报表 works before confirming too, only for principals, only by direct message', async () => {
     const out = (await app.session.say('T0010', 'dm', '月报表 2026-11')).delivered;
     expect(out[0]!.attachment).toMatch(/柳河镇初级中学-2026-11控辍保学月报表\.xlsx/);

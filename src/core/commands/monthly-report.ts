@@ -89,10 +89,10 @@ async function confirmSchool(ctx: Ctx, month: string): Promise<void> {
 export const reportForm: CommandDef = {
   id: 'report_form',
   words: ['月报表', '月报表格', 'report_form'],
-  roles: ['principal', 'town'],
+  roles: ['principal', 'town', 'county'],
   where: 'dm',
   mutates: false,
-  summary: { zh: '生成本校（镇：全镇汇总）月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: "the monthly report form (a town: its aggregate) as .xlsx or pdf" },
+  summary: { zh: '生成本校（镇、县：汇总）月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: 'the monthly report form (towns, county: the aggregate) as .xlsx or pdf' },
   example: '月报表 2026-11 pdf',
   async run(ctx, args) {
     const words = args.trim().split(/\s+/).filter(Boolean);
@@ -100,7 +100,15 @@ export const reportForm: CommandDef = {
     const month = words.find((w) => !/^(pdf|xlsx|表格|excel)$/i.test(w)) ?? ctx.today.slice(0, 7);
     if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
     const unit: ReportUnit | undefined =
-      ctx.actor.role === 'town' ? (ctx.actor.townId != null ? { kind: 'town', townId: ctx.actor.townId } : undefined) : ctx.actor.schoolId != null ? { kind: 'school', schoolId: ctx.actor.schoolId } : undefined;
+      ctx.actor.role === 'county'
+        ? { kind: 'county' }
+        : ctx.actor.role === 'town'
+          ? ctx.actor.townId != null
+            ? { kind: 'town', townId: ctx.actor.townId }
+            : undefined
+          : ctx.actor.schoolId != null
+            ? { kind: 'school', schoolId: ctx.actor.schoolId }
+            : undefined;
     if (!unit) refuse('您的账号没有关联学校或乡镇，请联系管理员在人员名单中补全。');
     const files = await monthlyReportFiles(ctx.deps, ctx.tx, unit, month, ctx.today, [format]);
     const t = files.model.total;
