@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/app.js';
+import type { Deps } from '../../src/services/deps.js';
 import { seedDemo } from '../../src/seed.js';
 import { ConsoleSession } from '../../src/console/session.js';
 import { readWeeklyCount } from '../../src/domain/weekly-count-reader.js';
@@ -38,11 +39,21 @@ const reader = () => {
   return { replies: n, perSecond: Math.round((n / ms) * 1000) };
 };
 
-async function endToEnd() {
+/** A fresh database file with a manual clock, removed afterwards. */
+async function withDatabase<T>(start: string, fn: (deps: Deps, clock: ManualClock) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-bench-'));
-  const clock = new ManualClock('2026-11-16T08:00:00+08:00');
+  const clock = new ManualClock(start);
   const deps = await createDeps(loadConfig({ DATABASE_URL: `file:${path.join(dir, 'bench.db')}` }), clock);
   try {
+    return await fn(deps, clock);
+  } finally {
+    await deps.db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function endToEnd() {
+  return withDatabase('2026-11-16T08:00:00+08:00', async (deps, clock) => {
     const t0 = performance.now();
     await seedDemo(deps.db, clock.now());
     const seedSeconds = (performance.now() - t0) / 1000;
@@ -63,17 +74,11 @@ async function endToEnd() {
       }
     }
     return { seedSeconds: Number(seedSeconds.toFixed(2)), reports: times.length, messagesDelivered: delivered, p50ms: Number(pct(times, 50).toFixed(1)), p95ms: Number(pct(times, 95).toFixed(1)), maxMs: Number(Math.max(...times).toFixed(1)) };
-  } finally {
-    await deps.db.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function dutyMonth() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-bench-'));
-  const clock = new ManualClock('2026-11-01T00:00:00+08:00');
-  const deps = await createDeps(loadConfig({ DATABASE_URL: `file:${path.join(dir, 'bench.db')}` }), clock);
-  try {
+  return withDatabase('2026-11-01T00:00:00+08:00', async (deps, clock) => {
     await seedDemo(deps.db, clock.now());
     for (const t of await deps.db.person.findMany({ where: { role: 'class_teacher' } })) await bindGroup(deps.db, `console:group:g${t.classId}`, t.classId!, t.id, clock.now());
     const runner = createDutyRunner(deps, ALL_DUTIES);
@@ -96,17 +101,11 @@ async function dutyMonth() {
       tickMaxMs: Number(Math.max(...times).toFixed(1)),
       monthSeconds: Number(monthSeconds.toFixed(1)),
     };
-  } finally {
-    await deps.db.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function dispatcher() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-bench-'));
-  const clock = new ManualClock('2026-11-20T10:00:00+08:00');
-  const deps = await createDeps(loadConfig({ DATABASE_URL: `file:${path.join(dir, 'bench.db')}` }), clock);
-  try {
+  return withDatabase('2026-11-20T10:00:00+08:00', async (deps, clock) => {
     const n = 2000;
     for (let i = 0; i < n; i++) await enqueue(deps.db, clock.now(), { chatRef: `console:dm:T${String(i % 39).padStart(4, '0')}`, text: `m${i}` });
     let sent = 0;
@@ -115,10 +114,7 @@ async function dispatcher() {
     while (sent < n) await drainOutbox(deps.db, clock, new Map([['console', sink]]));
     const ms = performance.now() - t0;
     return { messages: n, perSecond: Math.round((n / ms) * 1000) };
-  } finally {
-    await deps.db.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, reader: reader(), absenceReport: await endToEnd(), dutyMonth: await dutyMonth(), dispatcher: await dispatcher() }, null, 2));
