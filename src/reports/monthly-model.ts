@@ -7,7 +7,7 @@ import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr, Stage } from '../domain/types.js';
 import { STAGE_LABELS } from '../domain/types.js';
-import { checkTargets, dropoutRate, type Breach } from '../domain/rates.js';
+import { checkTargets, consolidationRate, dropoutRate, type Breach } from '../domain/rates.js';
 import { gradeLabel } from '../roster/grades.js';
 import { caseEventsOf, registerEventsBetween, studentsOfSchool } from '../store/report.repository.js';
 import { casesInArea } from '../services/roster.js';
@@ -27,6 +27,12 @@ export interface Figures {
   returnedTerm: number;
   /** Net dropouts of the term over enrolment at its start, net of transfers (domain definition). */
   dropoutRate: number | undefined;
+  /**
+   * 本学期巩固率: the roll now over the roll at term start, net of transfers, suspensions and borrowing (domain
+   * consolidationRate over the term). The nine-year cohort rate needs each cohort's grade-1 enrolment, which the bot
+   * does not hold.
+   */
+  consolidationRate: number | undefined;
 }
 
 export interface GradeRow extends Figures {
@@ -58,7 +64,12 @@ type Counts = typeof ZERO;
 
 function finish(c: Counts): Figures {
   const atTermStart = c.current + c.transferredOut + c.suspended + c.borrowing + c.droppedTerm - c.returnedTerm - c.transferredIn;
-  return { ...c, atTermStart, dropoutRate: dropoutRate({ enrolledAtStart: atTermStart, dropouts: c.droppedTerm - c.returnedTerm, transferredOut: c.transferredOut, transferredIn: c.transferredIn, suspended: c.suspended }) };
+  return {
+    ...c,
+    atTermStart,
+    dropoutRate: dropoutRate({ enrolledAtStart: atTermStart, dropouts: c.droppedTerm - c.returnedTerm, transferredOut: c.transferredOut, transferredIn: c.transferredIn, suspended: c.suspended }),
+    consolidationRate: consolidationRate(atTermStart, c.current, c.transferredIn - c.transferredOut - c.suspended - c.borrowing),
+  };
 }
 
 function add(a: Counts, b: Counts): Counts {
