@@ -112,14 +112,7 @@ export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, m
   }
   const grades = [...byGrade.values()].sort((a, b) => (a.stage === b.stage ? a.grade - b.grade : a.stage === 'primary' ? -1 : 1));
   const rows: GradeRow[] = grades.map((g) => ({ stage: g.stage, grade: g.grade, label: gradeLabel(g.stage, g.grade), ...finish(g) }));
-  const stages = (['primary', 'junior'] as const)
-    .filter((st) => grades.some((g) => g.stage === st))
-    .map((st) => {
-      const figures = finish(grades.filter((g) => g.stage === st).reduce<Counts>((acc, g) => add(acc, g), { ...ZERO }));
-      const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, deps.targets);
-      return { stage: st, label: STAGE_LABELS[st], figures, breaches };
-    });
-  const total = finish(grades.reduce<Counts>((acc, g) => add(acc, g), { ...ZERO }));
+  const { stages, total } = summarize(deps, rows);
   const cases = [];
   for (const { row, s, c } of await casesInArea(tx, { kind: 'school', schoolId }, false)) {
     const p = await responsibleFor(tx, s);
@@ -130,17 +123,23 @@ export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, m
 
 const countsOf = (f: Figures): Counts => Object.fromEntries(Object.keys(ZERO).map((k) => [k, f[k as keyof Counts]])) as Counts;
 
-/** A row per part (a school of a town, a town of the county) and stage; stage subtotals against the targets. */
-function aggregate(deps: Deps, head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>, parts: MonthlyReportModel[], partName: (m: MonthlyReportModel) => string): MonthlyReportModel {
-  const rows: GradeRow[] = parts.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: partName(m), ...st.figures })));
+/** Stage subtotals (a stage over its dropout target carries the breach) and the total, summed from the rows. */
+function summarize(deps: Deps, rows: GradeRow[]): Pick<MonthlyReportModel, 'stages' | 'total'> {
+  const sum = (rs: GradeRow[]) => finish(rs.reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
   const stages = (['primary', 'junior'] as const)
     .filter((st) => rows.some((r) => r.stage === st))
     .map((st) => {
-      const figures = finish(rows.filter((r) => r.stage === st).reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
+      const figures = sum(rows.filter((r) => r.stage === st));
       const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, deps.targets);
       return { stage: st, label: STAGE_LABELS[st], figures, breaches };
     });
-  const total = finish(rows.reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
+  return { stages, total: sum(rows) };
+}
+
+/** A row per part (a school of a town, a town of the county) and stage; stage subtotals against the targets. */
+function aggregate(deps: Deps, head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>, parts: MonthlyReportModel[], partName: (m: MonthlyReportModel) => string): MonthlyReportModel {
+  const rows: GradeRow[] = parts.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: partName(m), ...st.figures })));
+  const { stages, total } = summarize(deps, rows);
   const first = parts[0]!;
   return { ...head, schoolName: '', termName: first.termName, termStart: first.termStart, asOf: first.asOf, rows, stages, total, cases: parts.flatMap((m) => m.cases.map((c) => ({ ...c, className: m.schoolName ? `${m.schoolName} ${c.className}` : c.className }))) };
 }
