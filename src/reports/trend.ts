@@ -22,7 +22,8 @@ export async function schoolTrend(deps: Deps, tx: Tx, schoolId: number, today: D
   const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId } });
   const term = deps.calendar.termOf(today);
   const from = term?.start ?? addDays(today, -120);
-  const weeks = [...new Set(deps.calendar.schoolDaysBetween(from, today).map(isoWeek))];
+  const schoolDays = deps.calendar.schoolDaysBetween(from, today);
+  const weeks = [...new Set(schoolDays.map(isoWeek))];
   const classIds = (await tx.schoolClass.findMany({ where: { schoolId }, select: { id: true } })).map((c) => c.id);
   const counts = await tx.weeklyCount.findMany({ where: { classId: { in: classIds }, week: { in: weeks } }, orderBy: { id: 'asc' } });
   const inForce = new Map<string, (typeof counts)[number]>();
@@ -33,14 +34,15 @@ export async function schoolTrend(deps: Deps, tx: Tx, schoolId: number, today: D
     return enrolled ? rows.reduce((n, c) => n + (c.present ?? 0), 0) / enrolled : null;
   });
   const cases = await tx.dropoutCase.findMany({ where: { studentId: { in: (await tx.student.findMany({ where: { classId: { in: classIds } }, select: { id: true } })).map((s) => s.id) } }, include: { events: true } });
-  const closedOn = (c: (typeof cases)[number]) => {
+  // each case's open span, read once: from openedOn until it was returned or withdrawn
+  const spans = cases.map((c) => {
     const end = c.events.map((e) => JSON.parse(e.payload) as { type: string; at: string; returnedOn?: string }).find((e) => e.type === 'return' || e.type === 'withdraw');
-    return end ? (end.returnedOn ?? end.at) : undefined;
-  };
+    return { openedOn: c.openedOn, closedOn: end ? (end.returnedOn ?? end.at) : '9999' };
+  });
   const openCases = weeks.map((w) => {
-    const any = deps.calendar.schoolDaysBetween(from, today).filter((d) => isoWeek(d) === w).at(-1)!;
+    const any = schoolDays.find((d) => isoWeek(d) === w)!;
     const sunday = addDays(any, 7 - weekday(any));
-    return cases.filter((c) => c.openedOn <= sunday && !((closedOn(c) ?? '9999') <= sunday)).length;
+    return spans.filter((c) => c.openedOn <= sunday && !(c.closedOn <= sunday)).length;
   });
   return { schoolName: school.name, weeks, attendance, openCases };
 }

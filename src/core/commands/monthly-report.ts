@@ -6,6 +6,7 @@
 import type { CommandDef } from '../registry.js';
 import type { Ctx } from '../context.js';
 import { refuse } from '../context.js';
+import { areaOf } from '../../domain/org.js';
 import { bySchool, classFigures } from '../../services/status.js';
 import { parseSchoolSnapshot, reportProgress as progressOf, townAggregate, type SchoolSnapshot, type TownProgress } from '../../services/monthly-report.js';
 import { createSchoolConfirmation, createTownConfirmation, schoolConfirmation, townConfirmation } from '../../store/monthly-report.repository.js';
@@ -99,16 +100,8 @@ export const reportForm: CommandDef = {
     const format = words.some((w) => /^pdf$/i.test(w)) ? 'pdf' : 'xlsx';
     const month = words.find((w) => !/^(pdf|xlsx|表格|excel)$/i.test(w)) ?? ctx.today.slice(0, 7);
     if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
-    const unit: ReportUnit | undefined =
-      ctx.actor.role === 'county'
-        ? { kind: 'county' }
-        : ctx.actor.role === 'town'
-          ? ctx.actor.townId != null
-            ? { kind: 'town', townId: ctx.actor.townId }
-            : undefined
-          : ctx.actor.schoolId != null
-            ? { kind: 'school', schoolId: ctx.actor.schoolId }
-            : undefined;
+    // principal → school, town → town, county → county: the actor's area is the report's unit
+    const unit = areaOf(ctx.actor) as ReportUnit | undefined;
     if (!unit) refuse('您的账号没有关联学校或乡镇，请联系管理员在人员名单中补全。');
     const files = await monthlyReportFiles(ctx.deps, ctx.tx, unit, month, ctx.today, [format]);
     const t = files.model.total;
