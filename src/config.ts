@@ -1,7 +1,14 @@
 /** Environment configuration, validated by zod. A bad value stops the start with one line per problem. */
 import { z } from 'zod';
+import { crossChecks } from './config-checks.js';
 
-const dateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/** A real calendar date: 2026-02-30 is refused, not rolled over into March. */
+export function isRealDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+const dateStr = z.string().refine(isRealDate, { error: (iss) => `“${String(iss.input)}”不是有效日期，格式应为 YYYY-MM-DD，如 2026-10-08` });
 const dateList = z
   .string()
   .default('')
@@ -14,8 +21,8 @@ const termList = z
     const out: { name: string; start: string; end: string }[] = [];
     for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
       const m = /^(.+?):(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(part);
-      if (!m || m[2]! > m[3]!) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 名称:开始..结束，如 2026秋季学期:2026-09-01..2027-01-22` });
+      if (!m || !isRealDate(m[2]!) || !isRealDate(m[3]!) || m[2]! > m[3]!) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 名称:开始..结束（真实日期，开始不晚于结束），如 2026秋季学期:2026-09-01..2027-01-22` });
         return z.NEVER;
       }
       out.push({ name: m[1]!, start: m[2]!, end: m[3]! });
@@ -29,8 +36,8 @@ const rangeList = z
     const out: { name?: string; start: string; end: string }[] = [];
     for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
       const m = /^(?:(.+?):)?(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(part);
-      if (!m || m[2]! > m[3]!) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 [名称:]开始..结束，如 寒假:2027-01-23..2027-02-21` });
+      if (!m || !isRealDate(m[2]!) || !isRealDate(m[3]!) || m[2]! > m[3]!) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 [名称:]开始..结束（真实日期，开始不晚于结束），如 寒假:2027-01-23..2027-02-21` });
         return z.NEVER;
       }
       out.push({ ...(m[1] ? { name: m[1] } : {}), start: m[2]!, end: m[3]! });
@@ -107,7 +114,11 @@ const perUnit = (example: string) => z.coerce.number({ error: `应为正整数�
 
 export const configSchema = z
   .object({
-    DATABASE_URL: z.string().startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db').default('file:./data/kongchuo.db'),
+    DATABASE_URL: z
+      .string()
+      .startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db')
+      .refine((u) => !['file:', 'file::memory:'].includes(u.replace(/\s/g, '')), '缺少数据库文件路径（空路径或 :memory: 是临时数据库，退出时数据全部丢失），如 file:./data/kongchuo.db')
+      .default('file:./data/kongchuo.db'),
     TIMEZONE: timeZone.default('Asia/Shanghai'),
     LOCALE: z.enum(['zh-CN', 'en'], { error: '只能是 zh-CN 或 en' }).default('zh-CN'),
     COUNTY_NAME: z.string().min(1).default('示范县'),
@@ -176,36 +187,20 @@ export const configSchema = z
     WECHAT_MAX_PER_DAY: perUnit('500').default(500),
     REPORTS_DIR: z.string().min(1).default('./data/reports'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
-  })
-  .superRefine((c, ctx) => {
-    if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: '使用 webhook 时必须设置密钥，用来拒绝不是 Telegram 发来的请求' });
-    }
-    if (c.WECHATY_PUPPET === 'wechaty-puppet-service' && !c.WECHATY_PUPPET_SERVICE_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['WECHATY_PUPPET_SERVICE_TOKEN'], message: '使用 wechaty-puppet-service 时必须设置服务令牌' });
-    }
-    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: '设置了 SLACK_BOT_TOKEN 时必须同时设置（用于校验 Slack 请求签名）' });
-    }
-    if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http' });
-    }
-    if (c.SCHOOL_REPORT_DEADLINE.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['SCHOOL_REPORT_DEADLINE'], message: '只能有一个截止时间，如 23 17:00' });
-    }
-    if (c.TOWN_REPORT_DEADLINE.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['TOWN_REPORT_DEADLINE'], message: '只能有一个截止时间，如 25 17:00' });
-    }
-    if (c.WEEKLY_PROMPT_AT.minutes + c.WEEKLY_REMINDER_AFTER_HOURS * 60 >= c.WEEKLY_CUTOFF_AT) {
-      ctx.addIssue({ code: 'custom', path: ['WEEKLY_CUTOFF_AT'], message: '须晚于 WEEKLY_PROMPT_AT 加 WEEKLY_REMINDER_AFTER_HOURS（同一天），如 20:00' });
-    }
-    if (!(c.ABSENCE_CALL_AFTER_DAYS <= c.ABSENCE_JOINT_VISIT_AFTER_DAYS && c.ABSENCE_JOINT_VISIT_AFTER_DAYS <= c.ABSENCE_SUSPECTED_AFTER_DAYS)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ABSENCE_JOINT_VISIT_AFTER_DAYS'],
-        message: '阈值须满足 ABSENCE_CALL_AFTER_DAYS ≤ ABSENCE_JOINT_VISIT_AFTER_DAYS ≤ ABSENCE_SUSPECTED_AFTER_DAYS',
-      });
-    }
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: '只能是 auto、json 或 pretty' }).default('auto'),
+    HEALTH_PORT: z
+      .string()
+      .default('9464')
+      .transform((s, ctx) => {
+        if (s === 'off') return null;
+        const n = Number(s);
+        if (!Number.isInteger(n) || n < 1 || n > 65535) {
+          ctx.addIssue({ code: 'custom', message: '应为端口号（1–65535），如 9464；不要健康检查端口请写 off' });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, '应为监听地址，如 127.0.0.1').default('127.0.0.1'),
   });
 
 export type Config = z.output<typeof configSchema>;
@@ -216,20 +211,25 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses an environment; empty strings count as unset. Throws ConfigError naming each bad variable. */
+/**
+ * Parses an environment; empty strings count as unset. Every variable is checked on its own first, then the rules
+ * between variables (for those that parsed), so one run names every bad variable at once.
+ */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(configSchema.shape)) {
     const v = env[key];
     if (v !== undefined && v.trim() !== '') cleaned[key] = v.trim();
   }
-  const r = configSchema.safeParse(cleaned);
-  if (r.success) return r.data;
-  throw new ConfigError(
-    r.error.issues.map((i) => {
-      const name = String(i.path[0] ?? 'config');
-      const given = cleaned[name];
-      return `${name}: ${i.message}${given !== undefined ? `（当前值 "${given}"）` : ''}`;
-    }),
-  );
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  const line = (name: string, message: string) => `${name}: ${message}${cleaned[name] !== undefined ? `（当前值 "${cleaned[name]}"）` : ''}`;
+  for (const [key, field] of Object.entries(configSchema.shape) as [string, z.ZodType][]) {
+    const r = field.safeParse(cleaned[key]);
+    if (r.success) parsed[key] = r.data;
+    else for (const i of r.error.issues) problems.push(line(key, i.message));
+  }
+  for (const p of crossChecks(parsed as Partial<Config>)) problems.push(line(p.name, p.message));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed as Config;
 }

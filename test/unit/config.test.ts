@@ -32,4 +32,43 @@ describe('config', () => {
   it('empty strings count as unset', () => {
     expect(loadConfig({ TIMEZONE: '  ' }).TIMEZONE).toBe('Asia/Shanghai');
   });
+  it('names every bad variable at once, field errors and contradictions together', () => {
+    try {
+      loadConfig({
+        DATABASE_URL: 'file:',
+        TERMS: ';',
+        EXTRA_HOLIDAYS: '2026-02-30',
+        VACATIONS: '寒假:2027-01-23..2027-02-30',
+        SCHOOL_REPORT_REMINDERS: '20 09:00,24 09:00',
+        QUIET_HOURS: '00:00-23:59',
+        TIMEZONE: 'Mars/Base',
+      });
+      expect.unreachable();
+    } catch (e) {
+      const lines = (e as ConfigError).problems;
+      for (const name of ['DATABASE_URL', 'TERMS', 'EXTRA_HOLIDAYS', 'VACATIONS', 'SCHOOL_REPORT_REMINDERS', 'QUIET_HOURS', 'TIMEZONE']) {
+        expect(lines.some((l) => l.startsWith(`${name}: `)), `${name} in ${lines.join(' | ')}`).toBe(true);
+      }
+    }
+  });
+  it('refuses impossible dates, overlapping terms and a day that is both holiday and school day', () => {
+    expect(() => loadConfig({ EXTRA_SCHOOL_DAYS: '2026-02-29' })).toThrow(/EXTRA_SCHOOL_DAYS/);
+    expect(() => loadConfig({ TERMS: '秋:2026-09-01..2026-11-31' })).toThrow(/TERMS/);
+    expect(() => loadConfig({ TERMS: '秋:2026-09-01..2027-01-22;春:2027-01-10..2027-07-02' })).toThrow(/重叠/);
+    expect(() => loadConfig({ EXTRA_HOLIDAYS: '2026-10-10', EXTRA_SCHOOL_DAYS: '2026-10-10' })).toThrow(/EXTRA_SCHOOL_DAYS/);
+    expect(loadConfig({ EXTRA_SCHOOL_DAYS: '2028-02-29' }).EXTRA_SCHOOL_DAYS).toEqual(['2028-02-29']);
+  });
+  it('refuses a schedule that contradicts itself', () => {
+    expect(() => loadConfig({ SCHOOL_REPORT_REMINDERS: '23 18:00', SCHOOL_REPORT_DEADLINE: '23 17:00' })).toThrow(/SCHOOL_REPORT_REMINDERS/);
+    expect(() => loadConfig({ TOWN_REPORT_DEADLINE: '22 17:00', TOWN_REPORT_REMINDERS: '21 09:00' })).toThrow(/TOWN_REPORT_DEADLINE/);
+    expect(() => loadConfig({ QUIET_HOURS: '12:00-11:00' })).toThrow(/QUIET_HOURS/);
+    expect(() => loadConfig({ QUIET_HOURS: '16:00-23:00' })).toThrow(/DAILY_CUTOFF_AT/);
+    expect(loadConfig({ QUIET_HOURS: 'off' }).QUIET_HOURS).toBeNull();
+  });
+  it('refuses a temporary database and reads the health port', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'file::memory:' })).toThrow(/DATABASE_URL/);
+    expect(loadConfig({}).HEALTH_PORT).toBe(9464);
+    expect(loadConfig({ HEALTH_PORT: 'off' }).HEALTH_PORT).toBeNull();
+    expect(() => loadConfig({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT/);
+  });
 });
