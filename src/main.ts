@@ -21,16 +21,24 @@ import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { createWechatAdapter } from '../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../adapters/types.js';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { createLogger, lineLogger } from './log.js';
+import { sensitiveNames } from './store/ops.repository.js';
+import { startOperations } from './ops/start.js';
 
-const log = (line: string) => console.log(`${systemClock.now().toISOString()} ${line}`);
 const config = configFromEnvironment();
+const { logger, redactor } = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+const log = lineLogger(logger);
 const deps = await createDeps(config, systemClock);
+// Names are known before the first line that could carry one; a roster imported by another process is picked up within minutes.
+const refreshNames = async () => redactor.setNames(await sensitiveNames(deps.db));
+await refreshNames();
+setInterval(() => void refreshNames().catch((e: unknown) => logger.warn({ err: e }, 'log redactor: could not reload names')), 10 * 60_000).unref();
 const seeded = await seedDemoIfEmpty(deps.db, systemClock.now());
 const county = await getCounty(deps.db);
 if (seeded) {
   console.log(`首次启动：已生成示范县“${county?.name}”（${seeded.created.schools} 所学校，${seeded.created.classes} 个班，${seeded.created.students} 名学生，${seeded.created.people} 名工作人员）。`);
 }
-for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) console.warn(w);
+for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) logger.warn(w);
 
 const platforms: ChatAdapter[] = [];
 const agent = config.HTTPS_PROXY ? new HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
@@ -73,10 +81,18 @@ if (platforms.length === 0) {
 } else {
   const running = new Map<string, ChatAdapter>();
   const dispatcher = startDispatcher(deps.db, systemClock, running, log, deliveryOptionsFrom(config));
+  let lastTickAt: Date | undefined;
+  const ops = await startOperations({
+    config,
+    deps,
+    log,
+    platforms: () => platforms.map((p) => ({ platform: p.platform, connected: running.has(p.platform) })),
+    lastTickAt: () => lastTickAt,
+  });
   for (const p of platforms) {
     try {
       await p.start(async (m) => {
-        await handleIncoming(deps, m);
+        await ops.timed(m.platform, () => handleIncoming(deps, m));
         dispatcher.kick();
       });
       running.set(p.platform, p);
@@ -87,10 +103,14 @@ if (platforms.length === 0) {
   }
   if (running.size === 0) log('no chat platform could start; messages stay in the outbox until one does');
   // Duties start after the platforms so their first (catch-up) messages can go out at once.
-  const duties = startDutySchedule(createDutyRunner(deps, ALL_DUTIES, log), config.TIMEZONE, log, () => dispatcher.kick());
+  const duties = startDutySchedule(createDutyRunner(deps, ALL_DUTIES, log), config.TIMEZONE, log, () => {
+    lastTickAt = systemClock.now();
+    dispatcher.kick();
+  });
   const shutdown = async () => {
     await duties.stop();
     dispatcher.stop();
+    await ops.stop();
     await Promise.all([...running.values()].map((p) => p.stop()));
     await deps.db.$disconnect();
     process.exit(0);
