@@ -47,3 +47,22 @@ export async function inviteFailuresSince(db: Tx, platform: string, accountId: s
   const rows = await db.inviteFailure.findMany({ where: { platform, accountId, at: { gt: since } }, select: { at: true }, orderBy: { at: 'asc' } });
   return rows.map((r) => r.at);
 }
+
+/** The county's active staff with the names of where they work, for invite sheets (a few queries, any size). */
+export async function staffDirectory(db: Tx) {
+  const [county, towns, villages, schools, classes, people] = await Promise.all([
+    db.county.findFirst({ orderBy: { id: 'asc' } }),
+    db.town.findMany({ orderBy: { id: 'asc' } }),
+    db.village.findMany({ select: { id: true, townId: true, name: true } }),
+    db.school.findMany({ select: { id: true, townId: true, name: true }, orderBy: { id: 'asc' } }),
+    db.schoolClass.findMany({ select: { id: true, name: true, stage: true, grade: true, classNo: true } }),
+    db.person.findMany({
+      where: { active: true },
+      select: { id: true, staffId: true, name: true, role: true, townId: true, villageId: true, schoolId: true, classId: true },
+      orderBy: { id: 'asc' },
+    }),
+  ]);
+  return { countyName: county?.name ?? '本县', towns, villages, schools, classes, people };
+}
+
+export type StaffDirectory = Awaited<ReturnType<typeof staffDirectory>>;
