@@ -43,7 +43,7 @@ interface Column {
 }
 
 function columns(withQr: boolean): Column[] {
-  const w = withQr ? [24, 92, 60, 104, 92, 81] : [30, 116, 72, 132, 92, 81];
+  const w = withQr ? [30, 88, 58, 102, 92, 83] : [30, 116, 72, 132, 92, 81];
   return [
     { header: '序号', width: w[0]!, value: (_e, i) => String(i + 1) },
     { header: '姓名', width: w[1]!, value: (e) => e.name, bold: true, size: 11 },
