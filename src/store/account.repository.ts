@@ -8,7 +8,8 @@ export interface RevokedAccount {
 
 /**
  * Binds an account to a person. Revokes the account's earlier binding (whoever it was for) and the person's other
- * accounts on the same platform; returns those other accounts, which can no longer act as the person.
+ * accounts on the same platform; returns those other accounts, which can no longer act as the person. Their direct
+ * messages not yet delivered move to the new account.
  */
 export async function bindAccount(db: Tx, personId: number, platform: string, accountId: string, at: Date): Promise<RevokedAccount[]> {
   const others = await db.chatAccount.findMany({
@@ -19,6 +20,13 @@ export async function bindAccount(db: Tx, personId: number, platform: string, ac
   await db.chatAccount.updateMany({ where: { platform, accountId, revokedAt: null }, data: { revokedAt: at } });
   await db.chatAccount.updateMany({ where: { personId, platform, revokedAt: null }, data: { revokedAt: at } });
   await db.chatAccount.create({ data: { platform, accountId, personId, boundAt: at } });
+  // Messages for the person still waiting for the old accounts go to the new one instead (a lost phone gets nothing).
+  for (const o of others) {
+    await db.outbox.updateMany({
+      where: { chatRef: `${platform}:dm:${o.accountId}`, personId, status: { in: ['pending', 'failed'] } },
+      data: { chatRef: `${platform}:dm:${accountId}` },
+    });
+  }
   return [...new Set(others.map((o) => o.accountId))].map((id) => ({ platform, accountId: id }));
 }
 

@@ -38,7 +38,9 @@ export async function consumeInvite(db: Tx, code: string, usedBy: string, at: Da
   return (await db.inviteCode.findUniqueOrThrow({ where: { code }, select: { personId: true } })).personId;
 }
 
+/** Records a failed attempt; attempts older than a day no longer matter and are dropped. */
 export async function recordInviteFailure(db: Tx, platform: string, accountId: string, at: Date): Promise<void> {
+  await db.inviteFailure.deleteMany({ where: { at: { lt: new Date(at.getTime() - 24 * 3600_000) } } });
   await db.inviteFailure.create({ data: { platform, accountId, at } });
 }
 

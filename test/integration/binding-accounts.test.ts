@@ -33,11 +33,13 @@ describe('a new account replaces the old one on that platform', () => {
   it('binds, then a second account of the same person revokes the first, which is told', async () => {
     expect(await replyTo('500', `/start ${await code('T0012')}`)).toContain('绑定成功');
     expect(await replyTo('500', '我是谁')).toContain('T0012');
+    const waiting = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), await personId('T0012'), '尚未送达的私信'));
 
     const out = await dm('501', `绑定 ${await code('T0012')}`);
     expect(out.find((o) => o.chatRef === 'telegram:dm:501')!.text).toContain('原来绑定的账号已停用');
     const notice = out.find((o) => o.chatRef === 'telegram:dm:500');
     expect(notice?.text).toContain('不再代表');
+    expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: waiting } })).chatRef).toBe('telegram:dm:501');
 
     expect(await replyTo('500', '我是谁')).toContain('还没有绑定');
     expect(await replyTo('501', '我是谁')).toContain('T0012');

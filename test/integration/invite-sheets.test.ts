@@ -1,6 +1,8 @@
 /** Invite sheets for a school, a town and the county: read back from the PDF and the .xlsx, codes redeemed for real. */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
 import ExcelJS from 'exceljs';
@@ -115,5 +117,24 @@ describe('invite sheets', () => {
     const before = await app.deps.db.inviteCode.count();
     await expect(prepareInviteSheets(app.deps, { kind: 'school', name: '不存在小学' })).rejects.toThrow(/没有找到学校“不存在小学”。示例：/);
     expect(await app.deps.db.inviteCode.count()).toBe(before);
+  });
+
+  it('the CLI writes the sheets where --out says and prints the files', async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const out = path.join(app.dir, 'cli-out');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', '--town', '青石镇', '--out', out], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL, TELEGRAM_BOT_TOKEN: '', TELEGRAM_BOT_USERNAME: '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const files = [...r.stdout.matchAll(/已写入 (.+)$/gm)].map((m) => m[1]!);
+    expect(files.map((f) => path.extname(f)).sort()).toEqual(['.pdf', '.xlsx']);
+    for (const f of files) expect(path.dirname(f)).toBe(out);
+    for (const f of files) expect(fs.statSync(f).size).toBeGreaterThan(1000);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', '--school', '不存在小学'], { cwd: root, env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL }, encoding: 'utf8', timeout: 120_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('没有找到学校');
   });
 });
