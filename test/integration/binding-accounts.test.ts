@@ -123,6 +123,9 @@ describe('what counts as a bind attempt', () => {
     }
     expect(await app.deps.db.inviteFailure.count({ where: { accountId: '900' } })).toBe(0);
     expect(await replyTo('900', '/start')).toContain('加上管理员给您的邀请码');
+    const long = await replyTo('902', `绑定 ${'<b>X'.repeat(300)}`);
+    expect(long).toContain('无法使用');
+    expect(long).not.toContain('<B>X<B>X'); // a long or odd code is not echoed back
     expect(await replyTo('901', `start ${await code('T0019')}`)).toContain('绑定成功');
   });
 });

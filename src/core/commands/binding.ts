@@ -71,7 +71,7 @@ export async function redeemInviteCode(deps: Deps, tx: Tx, now: Date, msg: Incom
       tx,
       now,
       chatRef,
-      `邀请码“${code}”无法使用：可能抄错了，或已经用过、已过期、已被新的邀请码取代。请核对后再发（不区分大小写）；仍不行请向管理员重新索取。${left > 0 ? `一小时内还可以再试 ${left} 次。` : '一小时内已不能再试。'}\n正确示例：${EXAMPLE}`,
+      `邀请码${/^[A-Z0-9]{1,16}$/.test(code) ? `“${code}”` : ''}无法使用：可能抄错了，或已经用过、已过期、已被新的邀请码取代。请核对后再发（不区分大小写）；仍不行请向管理员重新索取。${left > 0 ? `一小时内还可以再试 ${left} 次。` : '一小时内已不能再试。'}\n正确示例：${EXAMPLE}`,
     );
     return;
   }
