@@ -19,10 +19,15 @@ import { rosterFile } from './reports/roster-file.js';
 import { monthlyReportFiles, type ReportUnit } from './reports/monthly-report-file.js';
 import { countyExists } from './store/org.repository.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
+import path from 'node:path';
+import { clockLabel, localParts } from './domain/zoned-time.js';
+import { InviteScopeError, prepareInviteSheets, writeInviteSheets, type InviteScope } from './services/invite-sheets.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
   invite <工号或姓名>                           生成一次性绑定邀请码
+  invite --school 名称|--town 名称|--all [--out 目录]
+                                                为还没有绑定账号的人员批量生成邀请码，按学校写出可打印的 PDF 和 xlsx（旧的未用邀请码作废）
   parse-count "<文字>" | parse-count -          看机器人如何读一条周统计回复（- 从标准输入读 JSON 行）
   converse [--script 文件.jsonl] [--now ISO]     控制台；有脚本时逐行执行并输出 JSON 行
   roster [--town 名称|--school 名称] [--format xlsx|csv] [--out 文件]
@@ -77,13 +82,14 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       case 'invite': {
+        if (rest.some((a) => a === '--school' || a === '--town' || a === '--all')) return await inviteSheetsCommand(deps, rest);
         const handle = rest[0];
         if (!handle) fail('需要工号或姓名：invite <工号或姓名>，示例：npm run cli -- invite T0001');
         const found = await peopleByHandle(deps.db, handle);
         if (found.length !== 1) fail(found.length ? `“${handle}”有 ${found.length} 人同名，请用工号：${found.map((p) => p.staffId).join('、')}` : `没有找到人员“${handle}”。`);
         const p = found[0]!;
         const { code, expiresAt } = await createInviteCode(deps, p.id);
-        console.log(`${p.name}（${ROLE_LABELS[p.role as Role]}，工号 ${p.staffId}）的一次性邀请码：${code}\n请本人在 ${expiresAt.toISOString()} 前私信机器人：绑定 ${code}`);
+        console.log(`${p.name}（${ROLE_LABELS[p.role as Role]}，工号 ${p.staffId}）的一次性邀请码：${code}\n请本人在 ${localStamp(expiresAt, config.TIMEZONE)}（当地时间）前私信机器人：绑定 ${code}`);
         return;
       }
       case 'roster': {
@@ -155,6 +161,26 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await deps.db.$disconnect();
   }
+}
+
+async function inviteSheetsCommand(deps: Awaited<ReturnType<typeof createDeps>>, rest: string[]): Promise<void> {
+  const flag = (name: string) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined);
+  const school = flag('--school');
+  const town = flag('--town');
+  if ((rest.includes('--school') && !school) || (rest.includes('--town') && !town)) fail('--school、--town 后面要写名称，示例：npm run cli -- invite --school 青石镇中心小学');
+  const scope: InviteScope = school ? { kind: 'school', name: school } : town ? { kind: 'town', name: town } : { kind: 'county' };
+  const { sheets, alreadyBound } = await prepareInviteSheets(deps, scope).catch((e: Error) => (e instanceof InviteScopeError ? fail(e.message) : Promise.reject(e)));
+  const folder = path.resolve(flag('--out') ?? path.join(deps.config.REPORTS_DIR, 'invites'));
+  const files = await writeInviteSheets(sheets, folder, localDate(deps.clock.now(), deps.config.TIMEZONE));
+  const people = sheets.sections.reduce((n, sec) => n + sec.entries.length, 0);
+  console.log(`${sheets.scopeName}：为 ${people} 人生成了新的邀请码（有效期至 ${sheets.expiresAt}，他们以前未用的邀请码已作废），${sheets.sections.length} 张表；已绑定账号的 ${alreadyBound} 人不在表中。`);
+  if (deps.config.TELEGRAM_BOT_TOKEN && !deps.config.TELEGRAM_BOT_USERNAME) console.log('提示：已设置 TELEGRAM_BOT_TOKEN，但没有设置 TELEGRAM_BOT_USERNAME，所以表上没有二维码。');
+  for (const f of files) console.log(`已写入 ${f}`);
+}
+
+function localStamp(at: Date, timeZone: string): string {
+  const p = localParts(at, timeZone);
+  return `${p.date} ${clockLabel(p.minutes)}`;
 }
 
 async function parseCount(rest: string[]): Promise<void> {

@@ -137,6 +137,11 @@ export const configSchema = z
     TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
     INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, '应为 BotFather 给的令牌，如 123456789:AAE…').optional(),
+    TELEGRAM_BOT_USERNAME: z
+      .string()
+      .regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, '应为机器人的用户名（BotFather 里设的，以 bot 结尾），如 kcbx_bot')
+      .transform((s) => s.replace(/^@/, ''))
+      .optional(),
     TELEGRAM_API_ROOT: z.url({ error: '应为网址，如 https://api.telegram.org' }).default('https://api.telegram.org'),
     TELEGRAM_WEBHOOK_URL: z.url({ error: '应为 Telegram 能访问到的 https 网址，如 https://bot.example.org/telegram' }).optional(),
     TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: '应为端口号，如 8443' }).int().min(1).max(65535).default(8443),

@@ -18,7 +18,7 @@ import { Refusal, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
 import { handlePlainText } from './plain-text.js';
-import { redeemInviteCode, unboundReply, BIND_WORDS } from './commands/binding.js';
+import { redeemInviteCode, unboundReply, bindCodeArg } from './commands/binding.js';
 
 export interface HandleResult {
   handled: 'command' | 'text' | 'ignored' | 'refused' | 'unbound' | 'duplicate';
@@ -60,9 +60,9 @@ async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: s
   if (!person) {
     // Never data; in a group, speak only when addressed with a command (class groups hold parents too).
     if (msg.chat.kind === 'group' && !match) return { handled: 'ignored' };
-    const bindWord = BIND_WORDS.find((w) => text.replace(/^[\/／]/, '').toLowerCase().startsWith(w));
-    if (bindWord && msg.chat.kind === 'dm') {
-      await redeemInviteCode(deps, tx, now, msg, chatRef, text.replace(/^[\/／]/, '').slice(bindWord.length).trim());
+    const bindArg = bindCodeArg(text);
+    if (bindArg !== undefined && msg.chat.kind === 'dm') {
+      await redeemInviteCode(deps, tx, now, msg, chatRef, bindArg);
       return { handled: 'command', command: 'bind' };
     }
     await sendToChat(tx, now, chatRef, unboundReply(deps.config.LOCALE));

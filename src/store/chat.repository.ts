@@ -1,28 +1,10 @@
-/** Chat accounts, invite codes and class-group bindings. */
+/** Direct-message routing, class-group bindings and the audit log. */
 import type { Tx } from './prisma.js';
+import { currentAccountOf } from './account.repository.js';
 
-export async function createInvite(db: Tx, personId: number, code: string, at: Date, expiresAt: Date): Promise<void> {
-  await db.inviteCode.create({ data: { code, personId, createdAt: at, expiresAt } });
-}
-
-export async function findInvite(db: Tx, code: string) {
-  return db.inviteCode.findUnique({ where: { code } });
-}
-
-/** Binds an account to the invite's person and consumes the code, atomically. */
-export async function redeemInvite(db: Tx, code: string, platform: string, accountId: string, at: Date): Promise<void> {
-  await db.inviteCode.update({ where: { code }, data: { usedAt: at, usedBy: `${platform}:${accountId}` } });
-  const invite = await db.inviteCode.findUniqueOrThrow({ where: { code } });
-  await db.chatAccount.upsert({
-    where: { platform_accountId: { platform, accountId } },
-    create: { platform, accountId, personId: invite.personId, boundAt: at },
-    update: { personId: invite.personId, boundAt: at },
-  });
-}
-
-/** The chat a direct message to this person goes to: their latest bound account, else the console. */
+/** The chat a direct message to this person goes to: their current account (latest, not revoked), else the console. */
 export async function dmRefFor(db: Tx, personId: number): Promise<string> {
-  const acc = await db.chatAccount.findFirst({ where: { personId }, orderBy: { boundAt: 'desc' } });
+  const acc = await currentAccountOf(db, personId);
   if (acc) return `${acc.platform}:dm:${acc.accountId}`;
   const p = await db.person.findUniqueOrThrow({ where: { id: personId } });
   return `console:dm:${p.staffId}`;

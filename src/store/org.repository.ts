@@ -2,6 +2,7 @@
 import type { Tx } from './prisma.js';
 import type { Actor, StudentPlace } from '../domain/org.js';
 import type { Role } from '../domain/types.js';
+import { activePersonIdOf } from './account.repository.js';
 
 export interface PersonRow {
   id: number;
@@ -38,9 +39,10 @@ export async function peopleByHandle(db: Tx, handle: string): Promise<PersonRow[
   return db.person.findMany({ where: { name: handle, active: true }, orderBy: { id: 'asc' } });
 }
 
+/** The person an account acts as; a revoked account (replaced by a newer one) acts as nobody. */
 export async function personByAccount(db: Tx, platform: string, accountId: string): Promise<PersonRow | null> {
-  const acc = await db.chatAccount.findUnique({ where: { platform_accountId: { platform, accountId } } });
-  return acc ? db.person.findUnique({ where: { id: acc.personId } }) : null;
+  const personId = await activePersonIdOf(db, platform, accountId);
+  return personId !== undefined ? db.person.findUnique({ where: { id: personId } }) : null;
 }
 
 const studentInclude = { class: { include: { school: true } }, village: { include: { town: true } } } as const;
