@@ -81,17 +81,17 @@ export async function openCasesByClass(tx: Tx, area: Area): Promise<Map<number, 
 }
 
 /**
- * Enrolled students per class having at least `minAbsent` absences in force on the given school days, among those
- * with any mark in force within [from, to] (what the chronic-absence rule reads).
+ * Enrolled students per class having at least `minAbsent` absences in force on the given school days (with
+ * `minAbsent` 0: every enrolled student with any mark in force within [from, to], as the chronic-absence rule reads).
  */
 export async function chronicallyAbsentByClass(tx: Tx, area: Area, from: DateStr, to: DateStr, schoolDays: DateStr[], minAbsent: number): Promise<Map<number, number>> {
   if (schoolDays.length === 0) return new Map();
+  const absent = minAbsent > 0 ? Prisma.sql`m."status" <> 'present' AND m."date" IN (${Prisma.join(schoolDays)})` : Prisma.sql`1 = 1`;
   const rows = await tx.$queryRaw<{ classId: number; n: unknown }[]>(
     Prisma.sql`SELECT t."classId" AS "classId", COUNT(*) AS "n" FROM (
         SELECT s."classId" AS "classId", m."studentId" AS "studentId" FROM "AttendanceMark" m JOIN "Student" s ON s."id" = m."studentId" ${PLACE}
-        WHERE m."date" >= ${from} AND m."date" <= ${to} AND s."status" = 'enrolled' AND ${MARK_IN_FORCE} AND ${studentsOfArea(area)}
-        GROUP BY s."classId", m."studentId"
-        HAVING SUM(CASE WHEN m."status" <> 'present' AND m."date" IN (${Prisma.join(schoolDays)}) THEN 1 ELSE 0 END) >= ${minAbsent}
+        WHERE m."date" >= ${from} AND m."date" <= ${to} AND ${absent} AND s."status" = 'enrolled' AND ${MARK_IN_FORCE} AND ${studentsOfArea(area)}
+        GROUP BY s."classId", m."studentId" HAVING COUNT(*) >= ${minAbsent}
       ) t GROUP BY t."classId"`,
   );
   return new Map(rows.map((r) => [num(r.classId), num(r.n)]));
