@@ -23,7 +23,7 @@ export async function classesInArea(tx: Tx, area: Area) {
           : area.kind === 'class'
             ? { id: area.classId }
             : { students: { some: { villageId: area.villageId } } };
-  return tx.schoolClass.findMany({ where, include: { school: { select: { name: true } } }, orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] });
+  return tx.schoolClass.findMany({ where, select: { id: true, name: true, schoolId: true, stage: true, school: { select: { name: true } } }, orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] });
 }
 
 /** Students per class and register status. */

@@ -78,6 +78,24 @@ async function totalRow(file: string): Promise<Record<string, number>> {
 
 const fileOf = (attachment: string) => /\((.+\.xlsx)\)$/.exec(attachment)![1]!;
 
+describe('a village cadre and a town official, by where students live', () => {
+  it('情况 for a village cadre counts only the residents of the village, in the schools they attend', async () => {
+    const text = (await say('V1-1', '情况'))[0]!.text;
+    const residents = county.student.filter((s) => s.villageId === 1);
+    const schools = new Set(residents.map((s) => county.schoolClass.find((c) => c.id === s.classId)!.schoolId));
+    expect(text).toContain(`辖区情况（仅统计居住在本村的学生）：${schools.size} 所学校，在籍 ${residents.filter((s) => s.status === 'enrolled').length} 人`);
+  });
+
+  it("the town's dropout roster: students at its schools or living in its villages", async () => {
+    const townOfSchool = new Map(county.school.map((s) => [s.id, s.townId]));
+    const schoolOfClass = new Map(county.schoolClass.map((c) => [c.id, c.schoolId as number]));
+    const townOfVillage = new Map(county.village.map((v) => [v.id, v.townId]));
+    const inTown = new Set(county.student.filter((s) => townOfSchool.get(schoolOfClass.get(s.classId as number)!) === 1 || townOfVillage.get(s.villageId as number) === 1).map((s) => s.id));
+    const onRoster = county.dropoutCase.filter((d) => d.state === 'confirmed' && inTown.has(d.studentId as number)).length;
+    expect((await say('TW1', '辍学名单'))[0]!.text).toContain(`辍学学生花名册（${onRoster} 人）`);
+  });
+});
+
 describe('monthly forms past the 999 bound', () => {
   it("the 1,200-pupil school's form: totals from the term's records", async () => {
     const out = await say('P1', '月报表');
