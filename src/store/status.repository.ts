@@ -83,16 +83,22 @@ export async function openCasesByClass(tx: Tx, area: Area): Promise<Map<number, 
 /**
  * Enrolled students per class having at least `minAbsent` absences in force on the given school days (with
  * `minAbsent` 0: every enrolled student with any mark in force within [from, to], as the chronic-absence rule reads).
+ * A county or town counts each student's marks first and places the few found (reading the term's marks once); a
+ * school, class or village reaches its students' marks through them.
  */
 export async function chronicallyAbsentByClass(tx: Tx, area: Area, from: DateStr, to: DateStr, schoolDays: DateStr[], minAbsent: number): Promise<Map<number, number>> {
   if (schoolDays.length === 0) return new Map();
   const absent = minAbsent > 0 ? Prisma.sql`m."status" <> 'present' AND m."date" IN (${Prisma.join(schoolDays)})` : Prisma.sql`1 = 1`;
+  const marks = Prisma.sql`m."date" >= ${from} AND m."date" <= ${to} AND ${absent} AND ${MARK_IN_FORCE}`;
   const rows = await tx.$queryRaw<{ classId: number; n: unknown }[]>(
-    Prisma.sql`SELECT t."classId" AS "classId", COUNT(*) AS "n" FROM (
-        SELECT s."classId" AS "classId", m."studentId" AS "studentId" FROM "AttendanceMark" m JOIN "Student" s ON s."id" = m."studentId" ${PLACE}
-        WHERE m."date" >= ${from} AND m."date" <= ${to} AND ${absent} AND s."status" = 'enrolled' AND ${MARK_IN_FORCE} AND ${studentsOfArea(area)}
-        GROUP BY s."classId", m."studentId" HAVING COUNT(*) >= ${minAbsent}
-      ) t GROUP BY t."classId"`,
+    area.kind === 'county' || area.kind === 'town'
+      ? Prisma.sql`SELECT s."classId" AS "classId", COUNT(*) AS "n" FROM (
+            SELECT m."studentId" AS "studentId" FROM "AttendanceMark" m WHERE ${marks} GROUP BY m."studentId" HAVING COUNT(*) >= ${minAbsent}
+          ) x JOIN "Student" s ON s."id" = x."studentId" ${PLACE} WHERE s."status" = 'enrolled' AND ${studentsOfArea(area)} GROUP BY s."classId"`
+      : Prisma.sql`SELECT t."classId" AS "classId", COUNT(*) AS "n" FROM (
+            SELECT s."classId" AS "classId", m."studentId" AS "studentId" FROM "AttendanceMark" m JOIN "Student" s ON s."id" = m."studentId" ${PLACE}
+            WHERE ${marks} AND s."status" = 'enrolled' AND ${studentsOfArea(area)} GROUP BY s."classId", m."studentId" HAVING COUNT(*) >= ${minAbsent}
+          ) t GROUP BY t."classId"`,
   );
   return new Map(rows.map((r) => [num(r.classId), num(r.n)]));
 }
