@@ -16,6 +16,8 @@ export interface BigCountyOptions {
   /** Pupils of the first school (a nine-year town-centre school), the rest shared among the others. */
   bigSchool?: number;
   seed?: number;
+  /** Share of students with a dropout case (default 0.6%). */
+  caseShare?: number;
   /** School days with marks, roll calls and weekly counts (the term so far, in order). */
   schoolDays: DateStr[];
   now: Date;
@@ -104,7 +106,7 @@ export function generateCounty(o: BigCountyOptions) {
       s.status = pick(['transferred_out', 'suspended', 'borrowing']);
       add('registerEvent', { studentId: s.id, change: s.status, on, byId: 1, recordedAt: at });
     } else if (r < 0.003) add('registerEvent', { studentId: s.id, change: 'transferred_in', on, byId: 1, recordedAt: at });
-    else if (r < 0.009) {
+    else if (r < 0.003 + (o.caseShare ?? 0.006)) {
       const state = pick(['suspected', 'confirmed', 'confirmed', 'returned', 'withdrawn']);
       const caseId = add('dropoutCase', { studentId: s.id, state, openedOn: on, createdAt: at });
       event(caseId, 'assign', { at: on, by: 'system', schoolLineId: '1', townLineId: '1' });

@@ -127,3 +127,25 @@ describe('monthly forms past the 999 bound', () => {
     expect(trend.openCases.at(-1)).toBe(expected.find((x) => x.schoolId === 1)!.cases);
   });
 });
+
+describe('more open cases than one chunk of ids', () => {
+  let many: TestApp;
+  let cases: GeneratedCounty;
+  beforeAll(async () => {
+    many = await makeApp({ now: `${TODAY}T16:00:00+08:00`, demo: false });
+    cases = await buildBigCounty(many.deps.db, { students: 2000, caseShare: 0.5, schoolDays: many.deps.calendar.schoolDaysBetween('2026-11-02', TODAY), now: many.clock.now(), seed: 3 });
+  }, 120_000);
+  afterAll(async () => many?.close());
+
+  it('the county official lists every open case and the whole roster; the county form lists every open case', async () => {
+    const open = cases.dropoutCase.filter((d) => d.state !== 'returned' && d.state !== 'withdrawn').length;
+    const onRoster = cases.dropoutCase.filter((d) => d.state === 'confirmed').length;
+    expect(open).toBeGreaterThan(500);
+    expect((await many.session.say('C0001', 'dm', '个案')).delivered[0]!.text).toContain(`进行中的个案 ${open} 件`);
+    expect((await many.session.say('C0001', 'dm', '辍学名单')).delivered[0]!.text).toContain(`辍学学生花名册（${onRoster} 人）`);
+    const form = (await many.session.say('C0001', 'dm', '月报表')).delivered[0]!;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(fileOf(form.attachment!));
+    expect(wb.worksheets[1]!.rowCount - 1).toBe(open);
+  });
+});
