@@ -5,7 +5,7 @@ import type { DateStr } from '../domain/types.js';
 import { chronicAbsence, type AbsencePolicy } from '../domain/absence.js';
 import { isoWeek } from '../domain/calendar.js';
 import type { SchoolCalendar, TermConfig } from '../domain/calendar.js';
-import { absencesByClass, chronicallyAbsentByClass, classesInArea, classesTakenOn, openAlertsByClass, openCasesByClass, studentsByClassAndStatus, weeksCounted } from '../store/status.repository.js';
+import { absencesByClass, chronicallyAbsentByClass, classesInArea, classAttendanceOn, openAlertsByClass, openCasesByClass, studentsByClassAndStatus, weeksCounted } from '../store/status.repository.js';
 
 export interface ClassFigures {
   classId: number;
@@ -46,7 +46,7 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
     classesInArea(tx, area),
     studentsByClassAndStatus(tx, area),
     absencesByClass(tx, area, `${month}-01`, `${month}-31`, today),
-    classesTakenOn(tx, area, today),
+    classAttendanceOn(tx, area, today),
     weeksCounted(tx, area, [...new Set([week, ...monthWeeks])]),
     openAlertsByClass(tx, area),
     openCasesByClass(tx, area),

@@ -46,7 +46,7 @@ export async function absencesByClass(tx: Tx, area: Area, from: DateStr, to: Dat
 }
 
 /** Classes of the area whose attendance was recorded as taken (今天全到) on a date. */
-export async function classesTakenOn(tx: Tx, area: Area, date: DateStr): Promise<Set<number>> {
+export async function classAttendanceOn(tx: Tx, area: Area, date: DateStr): Promise<Set<number>> {
   const rows = await tx.$queryRaw<{ classId: number }[]>(
     Prisma.sql`SELECT DISTINCT a."classId" AS "classId" FROM "ClassAttendance" a JOIN "SchoolClass" c ON c."id" = a."classId" JOIN "School" sc ON sc."id" = c."schoolId" WHERE a."date" = ${date} AND ${classesOfArea(area)}`,
   );
