@@ -9,10 +9,8 @@ import type { DateStr, Stage } from '../domain/types.js';
 import { STAGE_LABELS } from '../domain/types.js';
 import { checkTargets, consolidationRate, dropoutRate, type Breach } from '../domain/rates.js';
 import { gradeLabel } from '../roster/grades.js';
-import { caseEventsOf, registerEventsBetween, studentsOfSchool } from '../store/report.repository.js';
-import { casesInArea } from '../services/roster.js';
-import { responsibleFor } from '../store/org.repository.js';
-import { CASE_STATE_LABELS } from '../domain/dropout-case.js';
+import { countyHeading, schoolHeading, schoolsWithClasses, townHeading, type ReportScope } from '../store/report.repository.js';
+import { reportFacts, ZERO, type CaseLine, type Counts, type ReportPeriod, type SchoolFacts } from './monthly-facts.js';
 
 export interface Figures {
   atTermStart: number;
@@ -56,11 +54,8 @@ export interface MonthlyReportModel {
   rows: GradeRow[];
   stages: { stage: Stage; label: string; figures: Figures; breaches: Breach[] }[];
   total: Figures;
-  cases: { id: number; name: string; className: string; village: string; state: string; openedOn: string; responsible: string }[];
+  cases: CaseLine[];
 }
-
-const ZERO = { current: 0, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 0, droppedTerm: 0, returnedTerm: 0 };
-type Counts = typeof ZERO;
 
 function finish(c: Counts): Figures {
   const atTermStart = c.current + c.transferredOut + c.suspended + c.borrowing + c.droppedTerm - c.returnedTerm - c.transferredIn;
@@ -76,49 +71,35 @@ function add(a: Counts, b: Counts): Counts {
   return Object.fromEntries(Object.keys(ZERO).map((k) => [k, a[k as keyof Counts] + b[k as keyof Counts]])) as Counts;
 }
 
-export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
-  const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, include: { town: true, county: true } });
+/** The month's period: the term it falls in, up to the month's last day (or today, if earlier). */
+function periodOf(deps: Deps, month: string, today: DateStr): ReportPeriod {
   const lastDay = `${month}-${String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0')}`;
   const asOf = lastDay < today ? lastDay : today;
   const term = deps.calendar.termOf(asOf) ?? deps.calendar.termOf(`${month}-01`);
   if (!term) throw new Error(`${month} 不在任何学期内（见 TERMS 设置）`);
-  const students = await studentsOfSchool(tx, schoolId);
-  const ids = students.map((s) => s.id);
-  const byGrade = new Map<string, Counts & { stage: Stage; grade: number }>();
-  const gradeOf = new Map(students.map((s) => [s.id, `${s.class.stage}-${s.class.grade}`]));
-  for (const s of students) {
-    const key = `${s.class.stage}-${s.class.grade}`;
-    if (!byGrade.has(key)) byGrade.set(key, { ...ZERO, stage: s.class.stage as Stage, grade: s.class.grade });
-    if (s.status === 'enrolled') byGrade.get(key)!.current++;
-  }
-  const bump = (studentId: number, field: keyof Counts) => {
-    const g = byGrade.get(gradeOf.get(studentId)!);
-    if (g) g[field]++;
-  };
-  for (const e of await registerEventsBetween(tx, ids, term.start, asOf)) {
-    const field = ({ transferred_out: 'transferredOut', transferred_in: 'transferredIn', suspended: 'suspended', borrowing: 'borrowing' } as const)[e.change as 'transferred_out'];
-    if (field) bump(e.studentId, field);
-  }
-  const events = await caseEventsOf(tx, ids, ['confirm', 'return']);
-  const confirmedCases = new Set(events.filter((e) => e.type === 'confirm').map((e) => e.caseId));
-  for (const e of events) {
-    const p = JSON.parse(e.payload) as { at: string; returnedOn?: string };
-    if (e.type === 'confirm' && p.at >= term.start && p.at <= asOf) {
-      bump(e.case.studentId, 'droppedTerm');
-      if (p.at.startsWith(month)) bump(e.case.studentId, 'droppedMonth');
-    }
-    const on = p.returnedOn ?? p.at;
-    if (e.type === 'return' && confirmedCases.has(e.caseId) && on >= term.start && on <= asOf) bump(e.case.studentId, 'returnedTerm');
-  }
-  const grades = [...byGrade.values()].sort((a, b) => (a.stage === b.stage ? a.grade - b.grade : a.stage === 'primary' ? -1 : 1));
+  return { month, term, asOf };
+}
+
+/** A school's form from its facts: a row per grade, stage subtotals, the total, its open cases. */
+function schoolModel(deps: Deps, school: { name: string; countyName: string; townName: string }, p: ReportPeriod, facts: SchoolFacts | undefined): MonthlyReportModel {
+  const grades = [...(facts?.grades ?? [])].sort((a, b) => (a.stage === b.stage ? a.grade - b.grade : a.stage === 'primary' ? -1 : 1));
   const rows: GradeRow[] = grades.map((g) => ({ stage: g.stage, grade: g.grade, label: gradeLabel(g.stage, g.grade), ...finish(g) }));
   const { stages, total } = summarize(deps, rows);
-  const cases = [];
-  for (const { row, s, c } of await casesInArea(tx, { kind: 'school', schoolId }, false)) {
-    const p = await responsibleFor(tx, s);
-    cases.push({ id: row.id, name: s.name, className: s.class.name, village: `${s.village.town.name}${s.village.name}`, state: CASE_STATE_LABELS[c.state], openedOn: row.openedOn, responsible: [...p.classTeachers, ...p.cadres].map((x) => x.name).join('、') });
-  }
-  return { title: `${school.name}控辍保学月报表`, rowHeader: '年级', countyName: school.county.name, townName: school.town.name, schoolName: school.name, month, termName: term.name, termStart: term.start, asOf, rows, stages, total, cases };
+  return { title: `${school.name}控辍保学月报表`, rowHeader: '年级', countyName: school.countyName, townName: school.townName, schoolName: school.name, month: p.month, termName: p.term.name, termStart: p.term.start, asOf: p.asOf, rows, stages, total, cases: facts?.cases ?? [] };
+}
+
+export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
+  const school = await schoolHeading(tx, schoolId);
+  const p = periodOf(deps, month, today);
+  const facts = await reportFacts(tx, { kind: 'school', schoolId }, p, true);
+  return schoolModel(deps, { name: school.name, countyName: school.county.name, townName: school.town.name }, p, facts.get(schoolId));
+}
+
+/** The form of every school (with classes) of a town or the county, from one reading of the whole scope; by school id. */
+export async function schoolReportModels(deps: Deps, tx: Tx, scope: Exclude<ReportScope, { kind: 'school' }>, month: string, today: DateStr, opts: { cases: boolean }): Promise<(MonthlyReportModel & { townId: number })[]> {
+  const p = periodOf(deps, month, today);
+  const [county, schools, facts] = await Promise.all([countyHeading(tx), schoolsWithClasses(tx, scope), reportFacts(tx, scope, p, opts.cases)]);
+  return schools.map((s) => ({ ...schoolModel(deps, { name: s.name, countyName: county.name, townName: s.town.name }, p, facts.get(s.id)), townId: s.townId }));
 }
 
 const countsOf = (f: Figures): Counts => Object.fromEntries(Object.keys(ZERO).map((k) => [k, f[k as keyof Counts]])) as Counts;
@@ -146,19 +127,23 @@ function aggregate(deps: Deps, head: Pick<MonthlyReportModel, 'title' | 'rowHead
 
 /** The town's aggregate: a row per school and stage, the town's total. */
 export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
-  const town = await tx.town.findUniqueOrThrow({ where: { id: townId }, include: { county: true } });
-  const schools = await tx.school.findMany({ where: { townId, classes: { some: {} } }, orderBy: { id: 'asc' } });
-  if (schools.length === 0) throw new Error(`${town.name}没有学校数据`);
-  const parts = [];
-  for (const s of schools) parts.push(await monthlyReportModel(deps, tx, s.id, month, today));
-  return aggregate(deps, { title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.county.name, townName: town.name, month }, parts, (m) => m.schoolName);
+  const town = await townHeading(tx, townId);
+  const parts = await schoolReportModels(deps, tx, { kind: 'town', townId }, month, today, { cases: true });
+  if (parts.length === 0) throw new Error(`${town.name}没有学校数据`);
+  return townModel(deps, { name: town.name, countyName: town.county.name }, month, parts);
 }
 
-/** The county's aggregate: a row per town and stage, the county's total. */
+function townModel(deps: Deps, town: { name: string; countyName: string }, month: string, parts: MonthlyReportModel[]): MonthlyReportModel {
+  return aggregate(deps, { title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.countyName, townName: town.name, month }, parts, (m) => m.schoolName);
+}
+
+/** The county's aggregate: a row per town (those with schools with classes) and stage, the county's total; read once for the whole county. */
 export async function monthlyCountyModel(deps: Deps, tx: Tx, month: string, today: DateStr): Promise<MonthlyReportModel> {
-  const county = await tx.county.findFirstOrThrow({ orderBy: { id: 'asc' } });
-  const towns = await tx.town.findMany({ where: { schools: { some: { classes: { some: {} } } } }, orderBy: { id: 'asc' } });
-  const parts = [];
-  for (const t of towns) parts.push(await monthlyTownModel(deps, tx, t.id, month, today));
-  return aggregate(deps, { title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month }, parts, (m) => m.townName);
+  const county = await countyHeading(tx);
+  const schools = await schoolReportModels(deps, tx, { kind: 'county' }, month, today, { cases: true });
+  const byTown = new Map<number, (typeof schools)[number][]>();
+  for (const s of schools) byTown.set(s.townId, (byTown.get(s.townId) ?? []).concat(s));
+  const towns = [...byTown].sort(([a], [b]) => a - b).map(([, parts]) => townModel(deps, { name: parts[0]!.townName, countyName: county.name }, month, parts));
+  if (towns.length === 0) throw new Error(`${county.name}没有学校数据`);
+  return aggregate(deps, { title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month }, towns, (m) => m.townName);
 }

@@ -7,7 +7,9 @@ import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr } from '../domain/types.js';
 import { addDays, isoWeek, weekday } from '../domain/calendar.js';
-import { monthlyReportModel } from './monthly-model.js';
+import { schoolReportModels } from './monthly-model.js';
+import { schoolById, schoolCountsInForce, townById } from '../store/trend.repository.js';
+import { casesInArea } from '../store/area-cases.repository.js';
 import { barChartSvg, lineChartSvg, renderPng } from './charts.js';
 import { saveReport } from './files.js';
 
@@ -19,23 +21,25 @@ export interface SchoolTrend {
 }
 
 export async function schoolTrend(deps: Deps, tx: Tx, schoolId: number, today: DateStr): Promise<SchoolTrend> {
-  const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId } });
+  const school = await schoolById(tx, schoolId);
   const term = deps.calendar.termOf(today);
   const from = term?.start ?? addDays(today, -120);
   const schoolDays = deps.calendar.schoolDaysBetween(from, today);
   const weeks = [...new Set(schoolDays.map(isoWeek))];
-  const classIds = (await tx.schoolClass.findMany({ where: { schoolId }, select: { id: true } })).map((c) => c.id);
-  const counts = await tx.weeklyCount.findMany({ where: { classId: { in: classIds }, week: { in: weeks } }, orderBy: { id: 'asc' } });
-  const inForce = new Map<string, (typeof counts)[number]>();
-  for (const c of counts) inForce.set(`${c.classId}|${c.week}`, c); // the latest correction wins
+  const totals = new Map<string, { enrolled: number; present: number }>();
+  for (const c of await schoolCountsInForce(tx, schoolId, weeks)) {
+    if (!c.enrolled || c.present == null) continue;
+    const t = totals.get(c.week) ?? { enrolled: 0, present: 0 };
+    t.enrolled += c.enrolled;
+    t.present += c.present;
+    totals.set(c.week, t);
+  }
   const attendance = weeks.map((w) => {
-    const rows = [...inForce.values()].filter((c) => c.week === w && c.enrolled && c.present != null);
-    const enrolled = rows.reduce((n, c) => n + (c.enrolled ?? 0), 0);
-    return enrolled ? rows.reduce((n, c) => n + (c.present ?? 0), 0) / enrolled : null;
+    const t = totals.get(w);
+    return t ? t.present / t.enrolled : null;
   });
-  const cases = await tx.dropoutCase.findMany({ where: { studentId: { in: (await tx.student.findMany({ where: { classId: { in: classIds } }, select: { id: true } })).map((s) => s.id) } }, include: { events: true } });
   // each case's open span, read once: from openedOn until it was returned or withdrawn
-  const spans = cases.map((c) => {
+  const spans = (await casesInArea(tx, { kind: 'school', schoolId }, false)).map((c) => {
     const end = c.events.map((e) => JSON.parse(e.payload) as { type: string; at: string; returnedOn?: string }).find((e) => e.type === 'return' || e.type === 'withdraw');
     return { openedOn: c.openedOn, closedOn: end ? (end.returnedOn ?? end.at) : '9999' };
   });
@@ -62,13 +66,9 @@ export function schoolTrendPng(t: SchoolTrend): Buffer {
 
 /** Each school of a town: this term's dropout rate per stage, against the county's limits. */
 export async function townComparisonPng(deps: Deps, tx: Tx, townId: number, today: DateStr): Promise<{ townName: string; png: Buffer }> {
-  const town = await tx.town.findUniqueOrThrow({ where: { id: townId } });
-  const schools = await tx.school.findMany({ where: { townId, classes: { some: {} } }, orderBy: { id: 'asc' } });
-  const groups = [];
-  for (const s of schools) {
-    const m = await monthlyReportModel(deps, tx, s.id, today.slice(0, 7), today);
-    groups.push({ label: s.name, bars: m.stages.map((st) => ({ name: `${st.label}辍学率`, value: st.figures.dropoutRate })) });
-  }
+  const town = await townById(tx, townId);
+  const schools = await schoolReportModels(deps, tx, { kind: 'town', townId }, today.slice(0, 7), today, { cases: false });
+  const groups = schools.map((m) => ({ label: m.schoolName, bars: m.stages.map((st) => ({ name: `${st.label}辍学率`, value: st.figures.dropoutRate })) }));
   const png = renderPng(
     barChartSvg(`${town.name} 各校本学期辍学率与控制目标`, groups, [
       { name: `小学 ${(deps.targets.primaryDropoutMax * 100).toFixed(1)}%`, value: deps.targets.primaryDropoutMax },

@@ -35,11 +35,13 @@ export interface TownProgress {
 export async function reportProgress(tx: Tx, month: string, area: { kind: 'county' } | { kind: 'town'; townId: number } | { kind: 'school'; schoolId: number }): Promise<TownProgress[]> {
   const where = area.kind === 'town' ? { townId: area.townId } : area.kind === 'school' ? { schoolId: area.schoolId } : {};
   const schools = (await reportingSchools(tx, where)).sort(byTownThenSchool);
-  const [done, towns] = await Promise.all([schoolConfirmations(tx, month, schools.map((s) => s.schoolId)), townConfirmations(tx, month)]);
+  const [done, towns] = await Promise.all([schoolConfirmations(tx, month), townConfirmations(tx, month)]);
+  const bySchool = new Map(done.map((c) => [c.schoolId, c]));
+  const byTown = new Map(towns.map((c) => [c.townId, c]));
   const out = new Map<number, TownProgress>();
   for (const s of schools) {
-    const t = out.get(s.townId) ?? { townId: s.townId, townName: s.townName, confirmation: towns.find((c) => c.townId === s.townId), schools: [] };
-    t.schools.push({ schoolId: s.schoolId, schoolName: s.schoolName, confirmation: done.find((c) => c.schoolId === s.schoolId) });
+    const t = out.get(s.townId) ?? { townId: s.townId, townName: s.townName, confirmation: byTown.get(s.townId), schools: [] };
+    t.schools.push({ schoolId: s.schoolId, schoolName: s.schoolName, confirmation: bySchool.get(s.schoolId) });
     out.set(s.townId, t);
   }
   return [...out.values()];

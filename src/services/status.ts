@@ -1,11 +1,11 @@
 /** Figures people look at: per class, aggregated per school, for a day, a week or a month. No names. */
 import type { Tx } from '../store/prisma.js';
 import type { Area } from '../domain/org.js';
-import type { AttendanceStatus, DateStr } from '../domain/types.js';
+import type { DateStr } from '../domain/types.js';
 import { chronicAbsence, type AbsencePolicy } from '../domain/absence.js';
 import { isoWeek } from '../domain/calendar.js';
-import type { SchoolCalendar } from '../domain/calendar.js';
-import { countsInForce } from '../store/weekly-count.repository.js';
+import type { SchoolCalendar, TermConfig } from '../domain/calendar.js';
+import { absencesByClass, chronicallyAbsentByClass, classesInArea, classAttendanceOn, openAlertsByClass, openCasesByClass, studentsByClassAndStatus, weeksCounted } from '../store/status.repository.js';
 
 export interface ClassFigures {
   classId: number;
@@ -26,20 +26,6 @@ export interface ClassFigures {
   chronicAtRisk: number;
 }
 
-async function classesIn(tx: Tx, area: Area) {
-  const where =
-    area.kind === 'county'
-      ? {}
-      : area.kind === 'town'
-        ? { school: { townId: area.townId } }
-        : area.kind === 'school'
-          ? { schoolId: area.schoolId }
-          : area.kind === 'class'
-            ? { id: area.classId }
-            : { students: { some: { villageId: area.villageId } } };
-  return tx.schoolClass.findMany({ where, include: { school: true }, orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] });
-}
-
 /** Weeks (ISO) whose Monday..Sunday touch the month's school days. */
 export function weeksOfMonth(month: string, cal: SchoolCalendar): string[] {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -48,69 +34,81 @@ export function weeksOfMonth(month: string, cal: SchoolCalendar): string[] {
   return [...new Set(days.map(isoWeek))];
 }
 
+type Triple = { sick: number; personal: number; truant: number };
+const ABSENCE_KINDS = new Set(['sick', 'personal', 'truant']);
+
+/** Per class of the area: each figure is one aggregate statement over the whole area, joined here by class id. */
 export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy): Promise<ClassFigures[]> {
-  const classes = await classesIn(tx, area);
-  const ids = classes.map((c) => c.id);
-  const villageFilter = area.kind === 'village' ? { villageId: area.villageId } : {};
-  const students = await tx.student.findMany({ where: { classId: { in: ids }, ...villageFilter }, select: { id: true, classId: true, status: true } });
-  const classOf = new Map(students.map((s) => [s.id, s.classId]));
   const month = today.slice(0, 7);
-  const marks = await tx.attendanceMark.findMany({ where: { studentId: { in: [...classOf.keys()] }, date: { startsWith: month } }, orderBy: { id: 'asc' } });
-  const effective = new Map<string, { studentId: number; date: string; status: string }>();
-  for (const m of marks) effective.set(`${m.studentId}|${m.date}`, m);
-  const taken = new Set((await tx.classAttendance.findMany({ where: { classId: { in: ids }, date: today } })).map((t) => t.classId));
   const week = isoWeek(today);
   const monthWeeks = weeksOfMonth(month, cal);
-  const counts = await countsInForce(tx, ids, [...new Set([week, ...monthWeeks])]);
-  const alerts = await tx.alert.findMany({ where: { status: 'open', studentId: { in: [...classOf.keys()] } }, select: { studentId: true } });
-  const cases = await tx.dropoutCase.findMany({ where: { state: { notIn: ['returned', 'withdrawn'] }, studentId: { in: [...classOf.keys()] } }, select: { studentId: true } });
-  const atRisk = await chronicallyAbsent(tx, students.filter((s) => s.status === 'enrolled').map((s) => s.id), today, cal, policy);
-
+  const [classes, roll, absences, taken, counted, alerts, cases, atRisk] = await Promise.all([
+    classesInArea(tx, area),
+    studentsByClassAndStatus(tx, area),
+    absencesByClass(tx, area, `${month}-01`, `${month}-31`, today),
+    classAttendanceOn(tx, area, today),
+    weeksCounted(tx, area, [...new Set([week, ...monthWeeks])]),
+    openAlertsByClass(tx, area),
+    openCasesByClass(tx, area),
+    chronicallyAbsent(tx, area, today, cal, policy),
+  ]);
+  const rollOf = new Map<number, { onRoll: number; droppedOut: number }>();
+  for (const r of roll) {
+    const f = rollOf.get(r.classId) ?? { onRoll: 0, droppedOut: 0 };
+    if (r.status === 'enrolled') f.onRoll += r.n;
+    if (r.status === 'dropped_out') f.droppedOut += r.n;
+    rollOf.set(r.classId, f);
+  }
+  const absent = new Map<number, { month: Triple; today: Triple }>();
+  for (const a of absences) {
+    if (!ABSENCE_KINDS.has(a.status)) continue;
+    const f = absent.get(a.classId) ?? { month: { sick: 0, personal: 0, truant: 0 }, today: { sick: 0, personal: 0, truant: 0 } };
+    f.month[a.status as keyof Triple] += a.days;
+    f.today[a.status as keyof Triple] += a.today;
+    absent.set(a.classId, f);
+  }
+  const weeksOf = new Map<number, Set<string>>();
+  for (const k of counted) weeksOf.set(k.classId, (weeksOf.get(k.classId) ?? new Set()).add(k.week));
   return classes.map((c) => {
-    const mine = students.filter((s) => s.classId === c.id);
-    const f: ClassFigures = {
+    const a = absent.get(c.id);
+    const absentToday = a ? a.today : { sick: 0, personal: 0, truant: 0 };
+    const reported = weeksOf.get(c.id) ?? new Set<string>();
+    return {
       classId: c.id,
       className: c.name,
       schoolId: c.schoolId,
       schoolName: c.school.name,
       stage: c.stage,
-      onRoll: mine.filter((s) => s.status === 'enrolled').length,
-      droppedOut: mine.filter((s) => s.status === 'dropped_out').length,
-      takenToday: taken.has(c.id),
-      absentToday: { sick: 0, personal: 0, truant: 0 },
-      weekReported: counts.some((k) => k.classId === c.id && k.week === week),
-      weeksReportedInMonth: counts.filter((k) => k.classId === c.id && monthWeeks.includes(k.week)).length,
-      monthAbsences: { sick: 0, personal: 0, truant: 0 },
-      openAlerts: alerts.filter((a) => classOf.get(a.studentId) === c.id).length,
-      openCases: cases.filter((k) => classOf.get(k.studentId) === c.id).length,
-      chronicAtRisk: [...atRisk].filter((id) => classOf.get(id) === c.id).length,
+      onRoll: rollOf.get(c.id)?.onRoll ?? 0,
+      droppedOut: rollOf.get(c.id)?.droppedOut ?? 0,
+      takenToday: taken.has(c.id) || absentToday.sick + absentToday.personal + absentToday.truant > 0,
+      absentToday,
+      weekReported: reported.has(week),
+      weeksReportedInMonth: monthWeeks.filter((w) => reported.has(w)).length,
+      monthAbsences: a ? a.month : { sick: 0, personal: 0, truant: 0 },
+      openAlerts: alerts.get(c.id) ?? 0,
+      openCases: cases.get(c.id) ?? 0,
+      chronicAtRisk: atRisk.get(c.id) ?? 0,
     };
-    for (const m of effective.values()) {
-      if (classOf.get(m.studentId) !== c.id || m.status === 'present') continue;
-      const k = m.status as 'sick' | 'personal' | 'truant';
-      f.monthAbsences[k] += 1;
-      if (m.date === today) {
-        f.absentToday[k] += 1;
-        f.takenToday = true;
-      }
-    }
-    return f;
   });
 }
 
-/** Students at risk by chronic absence this term (any reason counts). */
-async function chronicallyAbsent(tx: Tx, studentIds: number[], today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy): Promise<Set<number>> {
-  const term = cal.termOf(today);
-  if (!term) return new Set();
-  const marks = await tx.attendanceMark.findMany({ where: { studentId: { in: studentIds }, date: { gte: term.start, lte: today } }, orderBy: { id: 'asc' } });
-  const histories = new Map<number, Map<DateStr, AttendanceStatus>>();
-  for (const m of marks) {
-    if (!histories.has(m.studentId)) histories.set(m.studentId, new Map());
-    histories.get(m.studentId)!.set(m.date, m.status as AttendanceStatus);
+/** The fewest absent days among the term's school days so far that reach the chronic-absence share (the domain rule, asked). */
+function chronicThreshold(days: DateStr[], cal: SchoolCalendar, term: TermConfig, asOf: DateStr, policy: AbsencePolicy): number | undefined {
+  for (let k = 0; k <= days.length; k++) {
+    const history = new Map(days.slice(0, k).map((d) => [d, 'sick' as const]));
+    if (chronicAbsence(history, cal, term, asOf, policy).atRisk) return k;
   }
-  const out = new Set<number>();
-  for (const [id, h] of histories) if (chronicAbsence(h, cal, term, today, policy).atRisk) out.add(id);
-  return out;
+  return undefined;
+}
+
+/** Enrolled students at risk by chronic absence this term (any reason counts), per class. */
+async function chronicallyAbsent(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy): Promise<Map<number, number>> {
+  const term = cal.termOf(today);
+  if (!term) return new Map();
+  const days = cal.schoolDaysBetween(term.start, today < term.end ? today : term.end);
+  const k = chronicThreshold(days, cal, term, today, policy);
+  return k === undefined ? new Map() : chronicallyAbsentByClass(tx, area, term.start, today, days, k);
 }
 
 export interface SchoolFigures {

@@ -41,9 +41,9 @@ export async function schoolConfirmation(tx: Tx, schoolId: number, month: string
   return tx.monthlyConfirmation.findUnique({ where: { schoolId_month: { schoolId, month } } });
 }
 
-/** The month's school confirmations, optionally only of the given schools. */
-export async function schoolConfirmations(tx: Tx, month: string, schoolIds?: number[]): Promise<SchoolConfirmationRow[]> {
-  return tx.monthlyConfirmation.findMany({ where: { month, ...(schoolIds ? { schoolId: { in: schoolIds } } : {}) }, orderBy: { schoolId: 'asc' } });
+/** The month's school confirmations (at most one per school). */
+export async function schoolConfirmations(tx: Tx, month: string): Promise<SchoolConfirmationRow[]> {
+  return tx.monthlyConfirmation.findMany({ where: { month }, orderBy: { schoolId: 'asc' } });
 }
 
 export async function townConfirmation(tx: Tx, townId: number, month: string): Promise<TownConfirmationRow | null> {
