@@ -43,7 +43,7 @@ export async function readRoster(peopleFile: string, studentsFile: string, opts:
   const asError = (file: RosterFile, e: unknown) => {
     if (!(e instanceof SheetError)) throw e;
     const where = opened[file]?.sheetName ? `（工作表“${opened[file].sheetName}”）` : '';
-    check.fileError({ file, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}), reason: `${path.basename(file === 'people' ? peopleFile : studentsFile)}${where}${e.reason}` });
+    check.fileError({ file, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}), reason: `${path.basename(file === 'people' ? peopleFile : studentsFile)}${where} ${e.reason}` });
   };
   try {
     // Both headers first: a missing column in either file is reported before any row is read.

@@ -61,7 +61,7 @@ describe('CSV', () => {
     const errors = await errorsOf(file('p.csv', PEOPLE), file('bad.csv', bad));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: 'students', line: 3, column: '姓名，第2列' });
-    expect(errors[0]!.reason).toMatch(/bad\.csv.*双引号没有闭合/);
+    expect(errors[0]!.reason).toMatch(/bad\.csv 这一行.*双引号没有闭合/);
     chinese(errors[0]!);
   });
 
@@ -115,7 +115,7 @@ describe('XLSX', () => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 251;
     const errors = await errorsOf(file('p.csv', PEOPLE), file('random.xlsx', bytes));
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.reason).toMatch(/random\.xlsx.*不是有效的 \.xlsx 文件/);
+    expect(errors[0]!.reason).toMatch(/random\.xlsx 不是有效的 \.xlsx 文件/);
     chinese(errors[0]!);
   });
 
