@@ -110,6 +110,21 @@ describe('XLSX', () => {
     expect(rows).toHaveLength(3);
   });
 
+  it('the first tab is read even when its sheet was added later', async () => {
+    const wb = new ExcelJS.Workbook();
+    const later = wb.addWorksheet('说明');
+    later.addRow(['填表说明']);
+    const roster = wb.addWorksheet('名册');
+    roster.addRow(['学籍号']);
+    roster.orderNo = 0;
+    later.orderNo = 1;
+    const f = path.join(dir, 'order.xlsx');
+    await wb.xlsx.writeFile(f);
+    const sheet = await openXlsx(f);
+    expect(sheet.name).toBe('名册');
+    expect(await all(sheet.rows)).toEqual([{ line: 1, values: ['学籍号'] }]);
+  });
+
   it('random bytes named .xlsx are refused in Chinese, not with a zip library’s English', async () => {
     const bytes = Buffer.alloc(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 251;
