@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
         if (r.warnings.length) process.stderr.write(`${formatRosterWarnings(r.warnings)}\n`);
         const today = localDate(clock.now(), config.TIMEZONE);
         const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now(), onProgress: progress, ...(deps.calendar.termOf(today) ? { transferInOn: today } : {}) }).catch((e: Error) =>
-          e instanceof DemoCountyError ? fail(e.message) : Promise.reject(e),
+          fail(e instanceof DemoCountyError ? e.message : `写入数据库失败，已全部撤销，没有写入任何数据。请稍后重试；如果一再失败，请把下面这行发给管理员：\n${e.message}`),
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
         return;

@@ -29,19 +29,27 @@ async function openSheet(file: string, maxXlsxBytes?: number): Promise<Sheet> {
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.csv' && ext !== '.xlsx') throw new SheetError(`不支持的文件类型“${ext || path.basename(file)}”：请用 .csv（UTF-8）或 .xlsx`);
   const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat?.isFile()) throw new SheetError(`找不到文件“${file}”：请检查路径`);
+  if (!stat) throw new SheetError(`找不到文件“${file}”：请检查路径`);
+  if (!stat.isFile()) throw new SheetError(`“${file}”不是文件（是文件夹？）：请给出名册文件的路径`);
   if (stat.size === 0) throw new SheetError('文件是空的（0 字节）：请确认选对了文件');
   if (ext === '.csv') return { rows: csvRows(file) };
   const x = await openXlsx(file, maxXlsxBytes);
   return { sheetName: x.name, rows: x.rows };
 }
 
+/** The file system refused (no permission, a directory, a file locked by another program): said in Chinese. */
+function fileSystemError(e: unknown): SheetError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+  return new SheetError(`无法读取文件（${code}）：请确认有读取权限、不是文件夹，并且没有被其他程序占用`);
+}
+
 export async function readRoster(peopleFile: string, studentsFile: string, opts: ReadRosterOptions = {}): Promise<RosterResult> {
   const check = createRosterCheck();
   const every = opts.progressEvery ?? 5000;
   const opened: Partial<Record<RosterFile, Sheet>> = {};
-  const asError = (file: RosterFile, e: unknown) => {
-    if (!(e instanceof SheetError)) throw e;
+  const asError = (file: RosterFile, thrown: unknown) => {
+    const e = thrown instanceof SheetError ? thrown : fileSystemError(thrown);
     const where = opened[file]?.sheetName ? `（工作表“${opened[file].sheetName}”）` : '';
     check.fileError({ file, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}), reason: `${path.basename(file === 'people' ? peopleFile : studentsFile)}${where} ${e.reason}` });
   };

@@ -116,8 +116,9 @@ describe('XLSX', () => {
     later.addRow(['填表说明']);
     const roster = wb.addWorksheet('名册');
     roster.addRow(['学籍号']);
-    roster.orderNo = 0;
-    later.orderNo = 1;
+    // The tab order, which ExcelJS writes from orderNo (not in its typings).
+    (roster as unknown as { orderNo: number }).orderNo = 0;
+    (later as unknown as { orderNo: number }).orderNo = 1;
     const f = path.join(dir, 'order.xlsx');
     await wb.xlsx.writeFile(f);
     const sheet = await openXlsx(f);
