@@ -27,8 +27,13 @@ interface Entry {
   dataStart: number;
 }
 
-const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-const tooBig = (max: number) => new SheetError(`解压后超过 ${mb(max)}，不像是一份名册（可能是“压缩炸弹”），没有读取：请只保留名册工作表后另存为 .xlsx，或另存为 CSV UTF-8`);
+/** ExcelJS keeps the shared strings (every distinct text of the workbook) in memory: they get a quarter of the cap. */
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
+const capOf = (e: Entry, maxBytes: number) => (e.name === SHARED_STRINGS ? Math.floor(maxBytes / 4) : maxBytes);
+
+const mb = (n: number) => `${+(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+const tooBig = (max: number, what = '') => new SheetError(`${what}解压后超过 ${mb(max)}，不像是一份名册（可能是“压缩炸弹”），没有读取：请只保留名册工作表后另存为 .xlsx，或另存为 CSV UTF-8`);
+const tooBigFor = (e: Entry, maxBytes: number) => (e.name === SHARED_STRINGS ? tooBig(capOf(e, maxBytes), '其中的文字') : tooBig(maxBytes));
 
 export async function guardXlsx(file: string, maxBytes = MAX_XLSX_BYTES): Promise<void> {
   const fh = await fs.open(file, 'r');
@@ -50,7 +55,10 @@ export async function guardXlsx(file: string, maxBytes = MAX_XLSX_BYTES): Promis
     await fh.read(central, 0, centralSize, centralOffset);
     entries = readCentral(central, count);
     let declared = 0;
-    for (const e of entries) if ((declared += e.size) > maxBytes || e.size === 0xffffffff) throw tooBig(maxBytes);
+    for (const e of entries) {
+      if (e.size > capOf(e, maxBytes) || e.size === 0xffffffff) throw tooBigFor(e, maxBytes);
+      if ((declared += e.size) > maxBytes) throw tooBig(maxBytes);
+    }
     await checkBackToBack(fh, entries, centralOffset);
   } finally {
     await fh.close();
@@ -105,6 +113,7 @@ async function checkBackToBack(fh: fs.FileHandle, entries: Entry[], centralOffse
 async function inflateCounting(file: string, e: Entry, before: number, maxBytes: number): Promise<number> {
   if (e.compressed === 0) return before;
   if (e.method === 0) {
+    if (e.compressed > capOf(e, maxBytes)) throw tooBigFor(e, maxBytes);
     if (before + e.compressed > maxBytes) throw tooBig(maxBytes);
     return before + e.compressed;
   }
@@ -112,9 +121,12 @@ async function inflateCounting(file: string, e: Entry, before: number, maxBytes:
   const source = createReadStream(file, { start: e.dataStart, end: e.dataStart + e.compressed - 1 });
   const inflate = zlib.createInflateRaw();
   let total = before;
+  let own = 0;
   try {
     for await (const chunk of source.pipe(inflate) as AsyncIterable<Buffer>) {
       total += chunk.length;
+      own += chunk.length;
+      if (own > capOf(e, maxBytes)) throw tooBigFor(e, maxBytes);
       if (total > maxBytes) throw tooBig(maxBytes);
     }
   } catch (err) {

@@ -110,6 +110,17 @@ describe('XLSX', () => {
     expect(rows).toHaveLength(3);
   });
 
+  it('an empty first worksheet is refused, saying so', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Sheet1');
+    wb.addWorksheet('学生').addRow(['学籍号']);
+    const f = path.join(dir, 'empty-sheet.xlsx');
+    await wb.xlsx.writeFile(f);
+    const errors = await errorsOf(file('p.csv', PEOPLE), f);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.reason).toMatch(/empty-sheet\.xlsx（工作表“Sheet1”） 第一个工作表是空的/);
+  });
+
   it('the first tab is read even when its sheet was added later', async () => {
     const wb = new ExcelJS.Workbook();
     const later = wb.addWorksheet('说明');
