@@ -36,7 +36,9 @@ export async function openXlsx(file: string, maxBytes?: number): Promise<XlsxShe
   const input = fs.createReadStream(file);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
   const sheets = reader[Symbol.asyncIterator]();
-  const unreadable = (line?: number) => new SheetError('工作表内容无法读取（文件可能已损坏）：请在 Excel 中打开后重新“另存为 .xlsx”，或另存为 CSV UTF-8', line);
+  // A broken XML part fails a whole chunk of rows at once: the row is known only roughly.
+  const unreadable = (rowsRead = 0) =>
+    new SheetError(`工作表内容${rowsRead ? `在第${rowsRead}行之后` : ''}无法读取（文件可能已损坏）：请在 Excel 中打开后重新“另存为 .xlsx”，或另存为 CSV UTF-8`);
   let sheet: ExcelJS.stream.xlsx.WorksheetReader | undefined;
   try {
     for (;;) {
@@ -70,7 +72,7 @@ export async function openXlsx(file: string, maxBytes?: number): Promise<XlsxShe
       }
     } catch (e) {
       if (e instanceof SheetError) throw e;
-      throw unreadable(last + 1);
+      throw unreadable(last);
     } finally {
       input.destroy();
       await sheets.return?.(undefined).catch(() => undefined);
