@@ -4,9 +4,10 @@ import { systemClock, ManualClock, localDate } from './clock.js';
 import { createDeps } from './app.js';
 import { configFromEnvironment } from './env.js';
 import { readWeeklyCount } from './domain/weekly-count-reader.js';
-import { readTable } from './roster/read-table.js';
-import { validateRoster } from './roster/validate.js';
-import { formatRosterErrors } from './roster/format-errors.js';
+import { readRoster } from './roster/read-roster.js';
+import { formatRosterErrors, formatRosterWarnings } from './roster/format-errors.js';
+import { progressPrinter } from './roster/progress.js';
+import { collectGarbage } from './roster/heap.js';
 import { DemoCountyError, importRoster, type ImportSummary } from './store/roster-import.js';
 import { seedDemo, DEMO_COUNTY_NAME } from './seed.js';
 import { createInviteCode } from './core/commands/binding.js';
@@ -46,7 +47,17 @@ function describeImport(s: ImportSummary): string {
     `学生：新增 ${s.created.students}，更新 ${s.updated.students}，未变 ${s.unchanged.students}；人员：新增 ${s.created.people}，更新 ${s.updated.people}，未变 ${s.unchanged.people}`,
     `新增镇 ${s.created.towns}、村 ${s.created.villages}、学校 ${s.created.schools}、班级 ${s.created.classes}`,
     ...(s.notInFile.students + s.notInFile.people > 0 ? [`数据库中另有 ${s.notInFile.students} 名学生、${s.notInFile.people} 名人员不在本次文件中，未作改动。`] : []),
+    ...unstaffedWarnings(s),
   ].join('\n');
+}
+
+/** A school without a principal or a village without a cadre: its alerts would reach nobody. */
+function unstaffedWarnings(s: ImportSummary): string[] {
+  const list = (names: string[]) => `${names.slice(0, 20).join('、')}${names.length > 20 ? ` 等 ${names.length} 个` : ''}`;
+  return [
+    ...(s.unstaffed.schools.length ? [`提醒：${s.unstaffed.schools.length} 所学校没有校长：${list(s.unstaffed.schools)}。这些学校的逾期和升级提醒将无人接收，请在人员表中补上校长后重新导入。`] : []),
+    ...(s.unstaffed.villages.length ? [`提醒：${s.unstaffed.villages.length} 个村没有村干部：${list(s.unstaffed.villages)}。这些村学生的提醒在乡镇一线无人接收，请在人员表中补上村干部后重新导入。`] : []),
+  ];
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -66,12 +77,13 @@ async function main(argv: string[]): Promise<void> {
       case 'import': {
         const [peopleFile, studentsFile] = rest;
         if (!peopleFile || !studentsFile) fail('需要两个文件：import <人员表> <学生表>，示例：npm run cli -- import people.csv students.xlsx');
-        const tables = await Promise.all([readTable(peopleFile), readTable(studentsFile)]).catch((e: Error) => fail(`读取文件失败：${e.message}`));
-        const r = validateRoster(tables[0], tables[1]);
-        if (!r.ok) fail(`${formatRosterErrors(r.errors)}\n没有写入任何数据。请改正以上各行后重新导入。`);
+        const progress = progressPrinter((line) => process.stderr.write(`${line}\n`), 5000, collectGarbage);
+        const r = await readRoster(peopleFile, studentsFile, { onProgress: progress });
+        if (!r.ok) fail(`${formatRosterErrors(r.errors, r.omitted)}\n没有写入任何数据。请改正以上各行后重新导入。`);
+        if (r.warnings.length) process.stderr.write(`${formatRosterWarnings(r.warnings)}\n`);
         const today = localDate(clock.now(), config.TIMEZONE);
-        const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now(), ...(deps.calendar.termOf(today) ? { transferInOn: today } : {}) }).catch((e: Error) =>
-          e instanceof DemoCountyError ? fail(e.message) : Promise.reject(e),
+        const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now(), onProgress: progress, ...(deps.calendar.termOf(today) ? { transferInOn: today } : {}) }).catch((e: Error) =>
+          fail(e instanceof DemoCountyError ? e.message : `写入数据库失败，已全部撤销，没有写入任何数据。请稍后重试；如果一再失败，请把下面这行发给管理员：\n${e.message}`),
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
         return;

@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { formatRate } from '../domain/rates.js';
 import type { Figures, MonthlyReportModel } from './monthly-model.js';
+import { safeCell, safeRow } from './safe-cell.js';
 
 export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转入', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '本学期巩固率', '备注'] as const;
 
@@ -27,15 +28,16 @@ export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> 
   const n = REPORT_COLUMNS.length;
   const [year, mon] = m.month.split('-').map(Number);
   ws.mergeCells(1, 1, 1, n);
-  ws.getCell(1, 1).value = `${m.title}（${year}年${mon}月）`;
+  ws.getCell(1, 1).value = safeCell(`${m.title}（${year}年${mon}月）`);
   ws.getCell(1, 1).font = { bold: true, size: 16 };
   ws.getCell(1, 1).alignment = { horizontal: 'center' };
   ws.mergeCells(2, 1, 2, n);
-  ws.getCell(2, 1).value = `${m.countyName}${m.townName ? ` ${m.townName}` : ''}　学期：${m.termName}（${m.termStart} 起）　统计截至：${m.asOf}`;
+  ws.getCell(2, 1).value = safeCell(`${m.countyName}${m.townName ? ` ${m.townName}` : ''}　学期：${m.termName}（${m.termStart} 起）　统计截至：${m.asOf}`);
   const header = ws.addRow(columnsFor(m));
   header.font = { bold: true };
   header.alignment = { horizontal: 'center', wrapText: true };
-  for (const r of m.rows) ws.addRow([r.stage === 'primary' ? '小学' : '初中', r.label, ...figureCells(r), '']);
+  // Names (a school's, in a town's form) are text from the roster; the figures are computed.
+  for (const r of m.rows) ws.addRow([r.stage === 'primary' ? '小学' : '初中', safeCell(r.label), ...figureCells(r), '']);
   for (const st of m.stages) {
     const row = ws.addRow([`${st.label}小计`, '', ...figureCells(st.figures), st.breaches.map((b) => `⚠ ${b.text}`).join('；')]);
     row.font = { bold: true };
@@ -55,7 +57,7 @@ export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> 
 
   const cs = wb.addWorksheet('辍学学生名单');
   cs.addRow(['个案号', '姓名', '班级', '住址', '状态', '登记日期', '包保责任人']).font = { bold: true };
-  for (const c of m.cases) cs.addRow([c.id, c.name, c.className, c.village, c.state, c.openedOn, c.responsible]);
+  for (const c of m.cases) cs.addRow(safeRow([c.id, c.name, c.className, c.village, c.state, c.openedOn, c.responsible]));
   if (m.cases.length === 0) cs.addRow(['本校目前没有进行中的辍学个案。']);
   cs.columns.forEach((col, i) => (col.width = [8, 10, 12, 16, 22, 12, 20][i] ?? 12));
   return Buffer.from(await wb.xlsx.writeBuffer());

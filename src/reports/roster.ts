@@ -5,11 +5,12 @@
 import ExcelJS from 'exceljs';
 import { CASE_STATE_LABELS } from '../domain/dropout-case.js';
 import type { CaseInArea } from '../services/roster.js';
+import { safeRow } from './safe-cell.js';
 
 export const ROSTER_COLUMNS = ['序号', '个案号', '姓名', '性别', '学籍号', '学校', '班级', '乡镇', '村', '监护人', '联系电话', '辍学登记日期', '状态', '家访次数', '返校期限'] as const;
 
 export function rosterRows(list: CaseInArea[]): (string | number)[][] {
-  return list.map(({ row, s, c }, i) => [
+  return list.map(({ row, s, c }, i) => safeRow([
     i + 1,
     row.id,
     s.name,
@@ -25,7 +26,7 @@ export function rosterRows(list: CaseInArea[]): (string | number)[][] {
     CASE_STATE_LABELS[c.state],
     c.visits.length,
     c.noticeDeadline ?? '',
-  ]);
+  ]));
 }
 
 export async function rosterXlsx(title: string, subtitle: string, list: CaseInArea[]): Promise<Buffer> {

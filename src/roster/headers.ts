@@ -32,15 +32,21 @@ export const PEOPLE_REQUIRED = ['staffId', 'name', 'role'] as const;
 
 const normalise = (h: string) => h.replace(/\s|_|（.*?）|\(.*?\)/g, '').toLowerCase();
 
-/** Maps each field to the header text used in this file, or reports the missing required ones. */
-export function mapHeader<F extends string>(header: string[], columns: Record<F, readonly string[]>, required: readonly F[]): { map: Partial<Record<F, string>>; missing: F[] } {
-  const map: Partial<Record<F, string>> = {};
+/**
+ * Maps each field to its column (0-based) in this file; reports the missing required fields and the named columns
+ * that no field reads (printed as a warning: their content is not imported).
+ */
+export function mapHeader<F extends string>(header: readonly string[], columns: Record<F, readonly string[]>, required: readonly F[]): { map: Partial<Record<F, number>>; missing: F[]; unused: string[] } {
+  const map: Partial<Record<F, number>> = {};
+  const keys = header.map(normalise);
   for (const [field, aliases] of Object.entries(columns) as [F, readonly string[]][]) {
     const wanted = new Set(aliases.map(normalise));
-    const found = header.find((h) => wanted.has(normalise(h)));
-    if (found !== undefined) map[field] = found;
+    const found = keys.findIndex((k) => wanted.has(k));
+    if (found >= 0) map[field] = found;
   }
-  return { map, missing: required.filter((f) => map[f] === undefined) };
+  const used = new Set(Object.values(map));
+  const unused = header.filter((h, i) => h.trim() !== '' && !used.has(i));
+  return { map, missing: required.filter((f) => map[f] === undefined), unused };
 }
 
 export const ROLE_WORDS: [RegExp, Role][] = [

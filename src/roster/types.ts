@@ -7,6 +7,12 @@ export interface Table {
   rows: { line: number; cells: Record<string, string> }[];
 }
 
+/** One row of a sheet as read from the file: its own line number and its cells in column order. */
+export interface SheetRow {
+  line: number;
+  values: string[];
+}
+
 export interface StudentRecord {
   line: number;
   studentNo: string;
@@ -44,9 +50,13 @@ export interface SchoolRecord {
   town: string;
 }
 
+export type RosterFile = 'people' | 'students';
+
+/** A problem in a roster file (an error refuses the import; a warning is printed and the import goes on). */
 export interface RosterError {
-  file: 'people' | 'students';
-  line: number;
+  file: RosterFile;
+  /** The file's own line (CSV) or row (XLSX); absent when the problem is the file as a whole. */
+  line?: number;
   column?: string;
   reason: string;
 }
@@ -58,4 +68,10 @@ export interface Roster {
   towns: { name: string; villages: string[] }[];
 }
 
-export type RosterResult = { ok: true; roster: Roster } | { ok: false; errors: RosterError[] };
+/** `omitted`: further errors past the listed ones (a hopeless file is not listed to its last row). */
+export type RosterResult = { ok: true; roster: Roster; warnings: RosterError[] } | { ok: false; errors: RosterError[]; omitted: number };
+
+/** What the import tells the terminal as it goes. */
+export type ImportProgress =
+  | { phase: 'read'; file: RosterFile; rows: number; done: boolean }
+  | { phase: 'write'; what: 'places' | 'students' | 'people'; done: number; total: number };

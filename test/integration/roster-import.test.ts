@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { readTable } from '../../src/roster/read-table.js';
-import { validateRoster } from '../../src/roster/validate.js';
+import { readRoster } from '../../src/roster/read-roster.js';
 import { DemoCountyError, importRoster } from '../../src/store/roster-import.js';
 import { seedDemoIfEmpty } from '../../src/seed.js';
 import { monthlyReportModel } from '../../src/reports/monthly-model.js';
@@ -33,7 +32,7 @@ async function write(name: string, text: string): Promise<string> {
 }
 
 async function load(people: string, students: string) {
-  const r = validateRoster(await readTable(await write('p.csv', people)), await readTable(await write('s.csv', students)));
+  const r = await readRoster(await write('p.csv', people), await write('s.csv', students));
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.roster;
 }
@@ -78,7 +77,7 @@ describe('roster import', () => {
 
   it('a bad row anywhere means nothing is written, with every bad row reported', async () => {
     const bad = `${STUDENTS}G100000000000000003,李四,男,青石镇中心小学,小学,三年级,2班,青石镇,东山村,,,12345,\nG100000000000000004,,女,青石镇中心小学,小学,高一,2班,青石镇,东山村,,,,\n`;
-    const r = validateRoster(await readTable(await write('p.csv', PEOPLE)), await readTable(await write('s.csv', bad)));
+    const r = await readRoster(await write('p.csv', PEOPLE), await write('s.csv', bad));
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => e.line)).toEqual(expect.arrayContaining([4, 5]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRoster } from '../../src/roster/validate.js';
+import { MAX_LISTED_ERRORS, validateRoster } from '../../src/roster/validate.js';
 import { formatRosterErrors } from '../../src/roster/format-errors.js';
 import type { Table } from '../../src/roster/types.js';
 import { demoTables, generateDemoCounty } from '../../src/demo/demo-county.js';
@@ -120,5 +120,14 @@ A12,蒋老师,班主任,,,青石小学,2班,`;
     expect(report).toContain('学生表 第2行 [联系电话]：“1381234”不是有效的电话号码');
     expect(report).toContain('学生表 第4行 [姓名]：不能为空');
     expect(report).toContain('共 2 个问题，涉及 2 行。');
+  });
+  it('a hopeless file lists its first problems and counts the rest, instead of thousands of lines', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `G${2000000 + i},学生${i},未知,青石小学,小学,三年级,2班,青石镇,东山村,,,,`);
+    const r = validateRoster(table(PEOPLE), table([STUDENTS, ...rows].join('\n')));
+    if (r.ok) throw new Error('expected errors');
+    expect(r.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(r.omitted).toBe(400 - MAX_LISTED_ERRORS);
+    expect(r.errors.at(-1)).toMatchObject({ file: 'students', line: MAX_LISTED_ERRORS + 4, column: '性别' });
+    expect(formatRosterErrors(r.errors, r.omitted)).toMatch(new RegExp(`以上列出前 ${MAX_LISTED_ERRORS} 个问题，另有 ${400 - MAX_LISTED_ERRORS} 个未列出`));
   });
 });
