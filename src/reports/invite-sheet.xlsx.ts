@@ -1,12 +1,7 @@
 /** Invite sheets as .xlsx: a worksheet per school (town, county) with name, staff id, role, code, expiry and link. */
 import ExcelJS from 'exceljs';
 import { bindText, type InviteSheets } from './invite-sheet-model.js';
-
-/** Text a spreadsheet could read as a formula (= + - @, or a leading tab/CR) gets a leading apostrophe.
- * Local for now; to be unified with the shared safe-cell helper. */
-export function safeCell(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+import { safeCell, safeRow } from './safe-cell.js';
 
 /** A worksheet name Excel accepts (≤ 31 characters, none of : \ / ? * [ ]) and unique in the workbook. */
 function sheetName(title: string, taken: Set<string>): string {
@@ -30,7 +25,7 @@ export async function inviteSheetXlsx(s: InviteSheets): Promise<Buffer> {
     ws.getRow(2).font = { bold: true };
     sec.entries.forEach((e, i) => {
       const row = [i + 1, e.name, e.staffId, e.role, e.code, bindText(e.code), s.expiresShort, ...(e.link ? [e.link] : [])];
-      ws.addRow(row.map((v) => (typeof v === 'string' ? safeCell(v) : v)));
+      ws.addRow(safeRow(row));
     });
     ws.getColumn(2).alignment = { wrapText: true, vertical: 'top' };
   }
