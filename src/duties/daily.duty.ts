@@ -5,13 +5,15 @@
  * absent without reason becomes a suspected-dropout case at once.
  */
 import type { Deps } from '../services/deps.js';
-import type { Duty, DueItem } from './types.js';
+import type { Duty, DueBatch, DueItem } from './types.js';
+import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, endOf, isReturnDay, localDates } from './when.js';
-import { classesTakenOn, classesWithTeachers, truantOn } from '../store/duty.repository.js';
+import { classesTakenOn, classesWithTeachers, truantOn, type ClassRow } from '../store/duty.repository.js';
 import { responsibleFor, studentById } from '../store/org.repository.js';
 import { sendToPerson } from '../services/messenger.js';
-import { applyLadder } from '../services/absence-alerts.js';
+import { applyLadderMany } from '../services/absence-alerts.js';
+import { directSender } from '../services/direct-sender.js';
 import { openSuspectedCase } from '../services/cases.js';
 import { dayLabel, studentLine } from '../services/format.js';
 import { clockLabel } from '../domain/zoned-time.js';
@@ -32,9 +34,26 @@ export const attendanceReminder: Duty = {
     const days = cutoffs(deps, window);
     if (days.length === 0) return [];
     const classes = (await classesWithTeachers(deps.db)).filter((c) => c.teachers.length > 0);
-    return days.flatMap((d) =>
-      classes.map((c): DueItem => {
+    return days.flatMap((d) => {
+      const text = (c: ClassRow) =>
+        `⏰ ${dayLabel(d.date)} ${clockLabel(deps.config.DAILY_CUTOFF_AT)} 了，还没有收到 ${c.name} 今天的考勤。\n都到了请回复：今天全到\n有缺勤请回复，如：缺勤 张三 病假（没有请假的写 旷课）`;
+      // A class is reminded when its attendance was not taken: one read of the day's classes for many classes.
+      const remind = async (tx: Tx, list: readonly { key: string; c: ClassRow }[]) => {
+        const taken = await classesTakenOn(tx, d.date);
+        const todo = list.filter((x) => !taken.has(x.c.id));
+        const send = await directSender(tx, deps.clock.now(), todo.flatMap((x) => x.c.teachers.map((t) => t.id)));
+        const out = new Map<string, number>();
+        for (const { key, c } of todo) {
+          for (const t of c.teachers) await send(t.id, text(c), { kind: 'duty:attendance_reminder', dutyKey: key });
+          out.set(key, c.teachers.length);
+        }
+        return out;
+      };
+      const byKey = new Map<string, ClassRow>();
+      const batch: DueBatch = { run: (tx, items) => remind(tx, items.map((i) => ({ key: i.key, c: byKey.get(i.key)! }))) };
+      return classes.map((c): DueItem => {
         const key = dutyKey('attendance_reminder', d.date, `class:${c.id}`);
+        byKey.set(key, c);
         return {
           key,
           duty: 'attendance_reminder',
@@ -43,15 +62,11 @@ export const attendanceReminder: Duty = {
           dueAt: d.dueAt,
           // a reminder about today is pointless tomorrow
           tooLate: d.tooLate,
-          async run(tx) {
-            if ((await classesTakenOn(tx, d.date)).has(c.id)) return 0;
-            const text = `⏰ ${dayLabel(d.date)} ${clockLabel(deps.config.DAILY_CUTOFF_AT)} 了，还没有收到 ${c.name} 今天的考勤。\n都到了请回复：今天全到\n有缺勤请回复，如：缺勤 张三 病假（没有请假的写 旷课）`;
-            for (const t of c.teachers) await sendToPerson(tx, deps.clock.now(), t.id, text, { kind: 'duty:attendance_reminder', dutyKey: key });
-            return c.teachers.length;
-          },
+          batch,
+          run: async (tx) => (await remind(tx, [{ key, c }])).get(key) ?? 0,
         };
-      }),
-    );
+      });
+    });
   },
 };
 
@@ -60,8 +75,16 @@ export const twoDayCheck: Duty = {
   async due(deps, window) {
     const items: DueItem[] = [];
     for (const d of cutoffs(deps, window)) {
+      // The whole day's truants go through the ladder together: a few set-based reads, then each student.
+      const check = async (tx: Tx, keys: readonly { key: string; studentId: number }[]) => {
+        const r = await applyLadderMany(deps, tx, keys.map((k) => k.studentId), d.date, '每日核查');
+        return new Map(keys.map((k) => [k.key, r.get(k.studentId)!.raised.reduce((n, a) => n + a.recipients, 0)]));
+      };
+      const studentOf = new Map<string, number>();
+      const batch: DueBatch = { run: (tx, list) => check(tx, list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! }))) };
       for (const studentId of await truantOn(deps.db, d.date)) {
         const key = dutyKey('two_day_check', d.date, `student:${studentId}`);
+        studentOf.set(key, studentId);
         items.push({
           key,
           duty: 'two_day_check',
@@ -69,10 +92,8 @@ export const twoDayCheck: Duty = {
           target: `student:${studentId}`,
           dueAt: d.dueAt,
           // a missing child is never too late to raise
-          async run(tx) {
-            const r = await applyLadder(deps, tx, studentId, d.date, '每日核查');
-            return r.raised.reduce((n, a) => n + a.recipients, 0);
-          },
+          batch,
+          run: async (tx) => (await check(tx, [{ key, studentId }])).get(key) ?? 0,
         });
       }
     }

@@ -5,6 +5,18 @@ export async function openAlertsOf(db: Tx, studentId: number) {
   return db.alert.findMany({ where: { studentId, status: 'open' }, orderBy: { id: 'asc' } });
 }
 
+export type AlertRow = Awaited<ReturnType<typeof openAlertsOf>>[number];
+
+/** Open alerts of many students (chunks of 500), by student. */
+export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): Promise<Map<number, AlertRow[]>> {
+  const out = new Map<number, AlertRow[]>(studentIds.map((id) => [id, []]));
+  for (let i = 0; i < studentIds.length; i += 500) {
+    const rows = await db.alert.findMany({ where: { studentId: { in: studentIds.slice(i, i + 500) }, status: 'open' }, orderBy: { id: 'asc' } });
+    for (const r of rows) out.get(r.studentId)!.push(r);
+  }
+  return out;
+}
+
 /** Enrolled students of a class with at least one open alert. */
 export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
   const rows = await db.alert.findMany({ where: { status: 'open', studentId: { in: (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id) } }, select: { studentId: true }, distinct: ['studentId'], orderBy: { studentId: 'asc' } });
