@@ -9,9 +9,7 @@ import type { Duty, DueBatch, DueItem } from './types.js';
 import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, endOf, isReturnDay, localDates } from './when.js';
-import { classesTakenOn, classesWithTeachers, truantOn, type ClassRow } from '../store/duty.repository.js';
-import { responsibleFor, studentById } from '../store/org.repository.js';
-import { sendToPerson } from '../services/messenger.js';
+import { classesTakenOn, classesWithTeachers, responsibleForMany, studentsByIds, truantOn, type ClassRow } from '../store/duty.repository.js';
 import { applyLadderMany } from '../services/absence-alerts.js';
 import { directSender } from '../services/direct-sender.js';
 import { openSuspectedCase } from '../services/cases.js';
@@ -107,25 +105,38 @@ export const returnCases: Duty = {
     const items: DueItem[] = [];
     for (const d of cutoffs(deps, window)) {
       if (!isReturnDay(deps.calendar, d.date, deps.config.RETURN_CHECK_AFTER_DAYS_OFF)) continue;
+      // The day's truants become cases together: students and responsible people read once per batch.
+      const open = async (tx: Tx, keys: readonly { key: string; studentId: number }[]) => {
+        const students = [...(await studentsByIds(tx, keys.map((k) => k.studentId))).values()].filter((s) => s.status === 'enrolled');
+        const peopleOf = await responsibleForMany(tx, students);
+        const send = await directSender(tx, deps.clock.now(), students.flatMap((s) => Object.values(peopleOf(s)).flat().map((p) => p.id)));
+        const keyOf = new Map(keys.map((k) => [k.studentId, k.key]));
+        const out = new Map<string, number>();
+        for (const s of students) {
+          const key = keyOf.get(s.id)!;
+          const people = peopleOf(s);
+          const caseId = await openSuspectedCase(deps, tx, s, d.date, people);
+          if (caseId === undefined) continue; // a case is already open
+          const text = `🏫 返校核查：${studentLine(s)} ${dayLabel(d.date)}没有返校，也没有请假，已列入疑似辍学台账（个案 #${caseId}）。\n请班主任与村干部尽快联系家长、入户家访，家访后回复：家访 ${s.name} <原因> <结果>`;
+          const to = [...people.classTeachers, ...people.principals, ...people.cadres];
+          for (const p of to) await send(p.id, text, { kind: 'duty:return_cases', dutyKey: key, urgent: true });
+          out.set(key, to.length);
+        }
+        return out;
+      };
+      const studentOf = new Map<string, number>();
+      const batch: DueBatch = { run: (tx, list) => open(tx, list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! }))) };
       for (const studentId of await truantOn(deps.db, d.date)) {
         const key = dutyKey('return_cases', d.date, `student:${studentId}`);
+        studentOf.set(key, studentId);
         items.push({
           key,
           duty: 'return_cases',
           period: d.date,
           target: `student:${studentId}`,
           dueAt: d.dueAt,
-          async run(tx) {
-            const s = await studentById(tx, studentId);
-            if (!s || s.status !== 'enrolled') return 0;
-            const people = await responsibleFor(tx, s);
-            const caseId = await openSuspectedCase(deps, tx, s, d.date, people);
-            if (caseId === undefined) return 0; // a case is already open
-            const text = `🏫 返校核查：${studentLine(s)} ${dayLabel(d.date)}没有返校，也没有请假，已列入疑似辍学台账（个案 #${caseId}）。\n请班主任与村干部尽快联系家长、入户家访，家访后回复：家访 ${s.name} <原因> <结果>`;
-            const to = [...people.classTeachers, ...people.principals, ...people.cadres];
-            for (const p of to) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:return_cases', dutyKey: key, urgent: true });
-            return to.length;
-          },
+          batch,
+          run: async (tx) => (await open(tx, [{ key, studentId }])).get(key) ?? 0,
         });
       }
     }
