@@ -129,10 +129,9 @@ async function carryOut(
     const recipients = recipientsFor(step, people);
     if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, student, asOf, people);
     const text = alertText(step, alert.id, student, streak.days, streak.since);
-    for (const p of recipients) {
-      const outboxId = await send(p.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true });
-      await alerts.addRecipient(tx, alert.id, p.id, outboxId, now);
-    }
+    const told: { personId: number; outboxId: number }[] = [];
+    for (const p of recipients) told.push({ personId: p.id, outboxId: await send(p.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
+    await alerts.addRecipients(tx, alert.id, told, now);
     out.raised.push({ alertId: alert.id, step, recipients: recipients.length });
   }
   return out;

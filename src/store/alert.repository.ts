@@ -49,6 +49,13 @@ export async function addRecipient(db: Tx, alertId: number, personId: number, ou
   await db.alertRecipient.create({ data: { alertId, personId, outboxId, notifiedAt: at } });
 }
 
+/** Several recipients of one alert in one multi-row insert (5 values a row: at most 150 rows here). */
+export async function addRecipients(db: Tx, alertId: number, rows: { personId: number; outboxId: number }[], at: Date): Promise<void> {
+  for (let i = 0; i < rows.length; i += 150) {
+    await db.alertRecipient.createMany({ data: rows.slice(i, i + 150).map((r) => ({ alertId, personId: r.personId, outboxId: r.outboxId, notifiedAt: at })) });
+  }
+}
+
 export async function recipientsOf(db: Tx, alertId: number) {
   return db.alertRecipient.findMany({ where: { alertId }, orderBy: { id: 'asc' } });
 }

@@ -129,6 +129,14 @@ export async function outboxStatuses(db: Tx, ids: number[]): Promise<Map<number,
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
+/** When each of many students' home visits were recorded. */
+export async function visitTimesOf(db: Tx, studentIds: readonly number[]): Promise<Map<number, Date[]>> {
+  const out = new Map<number, Date[]>();
+  const rows = await inChunks(studentIds, (chunk) => db.homeVisit.findMany({ where: { studentId: { in: chunk } }, select: { studentId: true, recordedAt: true } }));
+  for (const r of rows) out.set(r.studentId, [...(out.get(r.studentId) ?? []), r.recordedAt]);
+  return out;
+}
+
 /** Whether a home visit to the student was logged for a day on or after `since` (the absence streak's first day). */
 export async function visitedSince(db: Tx, studentId: number, since: string): Promise<boolean> {
   return (await db.homeVisit.count({ where: { studentId, date: { gte: since } } })) > 0;
