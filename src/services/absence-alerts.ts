@@ -62,20 +62,22 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
   const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today);
   const people = plan.raise.length > 0 ? await responsibleFor(tx, student) : undefined;
   const send: Send = (personId, text, extras) => sendToPerson(tx, deps.clock.now(), personId, text, extras);
-  return carryOut(deps, tx, student, history, plan, actorName, people, send);
+  return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, send)).get(studentId)!;
 }
 
 /**
  * The ladder for many students at once (the daily check): their students, marks, open alerts, responsible people
- * and direct chats are read in a few set-based queries, then each student's plan is carried out.
+ * and direct chats are read in a few set-based queries, each student's plan is worked out in memory, and the new
+ * alerts and their recipients are written in multi-row inserts.
  */
 export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly number[], today: DateStr, actorName: string): Promise<Map<number, LadderOutcome>> {
+  const ids = [...new Set(studentIds)];
   const [students, histories, open] = await Promise.all([
-    studentsByIds(tx, studentIds),
-    historiesOf(tx, studentIds, addDays(today, -120)),
-    alerts.openAlertsOfMany(tx, studentIds),
+    studentsByIds(tx, ids),
+    historiesOf(tx, ids, addDays(today, -120)),
+    alerts.openAlertsOfMany(tx, ids),
   ]);
-  const plans = studentIds.map((id) => {
+  const plans = ids.map((id) => {
     const student = students.get(id);
     if (!student) throw new Error(`student ${id} not found`);
     return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today) };
@@ -84,56 +86,60 @@ export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly n
   const peopleOf = raising.length > 0 ? await responsibleForMany(tx, raising) : undefined;
   const everyone = raising.flatMap((s) => Object.values(peopleOf!(s)).flat().map((p) => p.id));
   const send = await directSender(tx, deps.clock.now(), everyone);
-  const out = new Map<number, LadderOutcome>();
-  for (const p of plans) out.set(p.student.id, await carryOut(deps, tx, p.student, p.history, p.plan, actorName, peopleOf?.(p.student), send));
-  return out;
+  return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, send);
 }
 
-async function carryOut(
-  deps: Deps,
-  tx: Tx,
-  student: StudentFull,
-  history: AttendanceHistory,
-  plan: LadderPlan,
-  actorName: string,
-  people: People | undefined,
-  send: Send,
-): Promise<LadderOutcome> {
+interface Planned {
+  student: StudentFull;
+  history: AttendanceHistory;
+  plan: LadderPlan;
+  /** Loaded only for students with steps to raise. */
+  people?: People;
+}
+
+/** Closes what the plans close (student by student), then raises every new step, each student in turn. */
+async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName: string, send: Send): Promise<Map<number, LadderOutcome>> {
   const now = deps.clock.now();
-  const { asOf, streak } = plan;
-  const out: LadderOutcome = { raised: [], closed: [] };
-  for (const { alert: a, how } of plan.close) {
-    const text =
-      how === 'withdrawn'
-        ? `✅ 预警 #${a.id} 已撤销：${student.name}（${student.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
-        : `✅ 预警 #${a.id} 已解除：${student.name}（${student.class.name}）${backText(history.get(asOf), asOf)}。`;
-    await closeAlertAndTell(deps, tx, a.id, how, text);
-    if (how === 'withdrawn' && a.step === 'suspected_dropout') {
-      await applyToOpenCase(deps, tx, student.id, { type: 'withdraw', at: plan.today, by: 'system', reason: 'absence_corrected' }, 0);
+  const out = new Map<number, LadderOutcome>(list.map((p) => [p.student.id, { raised: [], closed: [] }]));
+  for (const { student, history, plan } of list) {
+    for (const { alert: a, how } of plan.close) {
+      const text =
+        how === 'withdrawn'
+          ? `✅ 预警 #${a.id} 已撤销：${student.name}（${student.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
+          : `✅ 预警 #${a.id} 已解除：${student.name}（${student.class.name}）${backText(history.get(plan.asOf), plan.asOf)}。`;
+      await closeAlertAndTell(deps, tx, a.id, how, text);
+      if (how === 'withdrawn' && a.step === 'suspected_dropout') {
+        await applyToOpenCase(deps, tx, student.id, { type: 'withdraw', at: plan.today, by: 'system', reason: 'absence_corrected' }, 0);
+      }
+      out.get(student.id)!.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
     }
-    out.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
   }
-  if (!streak.since || !people) return out;
-  for (const step of plan.raise) {
-    const alert = await alerts.createAlert(tx, {
-      studentId: student.id,
+  const wanted = list.flatMap((p) => (p.plan.streak.since && p.people ? p.plan.raise.map((step) => ({ p, step, since: p.plan.streak.since!, people: p.people! })) : []));
+  if (wanted.length === 0) return out;
+  const created = await alerts.createAlerts(
+    tx,
+    wanted.map(({ p, step, since }) => ({
+      studentId: p.student.id,
       step,
-      streakSince: streak.since,
-      streakDays: streak.days,
-      raisedOn: asOf,
+      streakSince: since,
+      streakDays: p.plan.streak.days,
+      raisedOn: p.plan.asOf,
       at: now,
       // the policy in force now stays with the alert
       remindAfterMin: Math.round(deps.config.ALERT_REMIND_AFTER_HOURS * 60),
       visitWithinMin: Math.round(deps.config.HOME_VISIT_WITHIN_HOURS * 60),
-    });
+    })),
+  );
+  const told: { alertId: number; personId: number; outboxId: number }[] = [];
+  for (const { p, step, since, people } of wanted) {
+    const alert = created.get(`${p.student.id}:${step}`)!;
     const recipients = recipientsFor(step, people);
-    if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, student, asOf, people);
-    const text = alertText(step, alert.id, student, streak.days, streak.since);
-    const told: { personId: number; outboxId: number }[] = [];
-    for (const p of recipients) told.push({ personId: p.id, outboxId: await send(p.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
-    await alerts.addRecipients(tx, alert.id, told, now);
-    out.raised.push({ alertId: alert.id, step, recipients: recipients.length });
+    if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, p.student, p.plan.asOf, people);
+    const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
+    for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, outboxId: await send(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
+    out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });
   }
+  await alerts.addRecipients(tx, told, now);
   return out;
 }
 

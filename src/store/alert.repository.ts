@@ -23,22 +23,28 @@ export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<n
   return rows.map((r) => r.studentId);
 }
 
-export async function createAlert(
-  db: Tx,
-  a: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string; at: Date; remindAfterMin: number; visitWithinMin: number },
-) {
-  return db.alert.create({
-    data: {
-      studentId: a.studentId,
-      step: a.step,
-      streakSince: a.streakSince,
-      streakDays: a.streakDays,
-      raisedOn: a.raisedOn,
-      createdAt: a.at,
-      remindAfterMin: a.remindAfterMin,
-      visitWithinMin: a.visitWithinMin,
-    },
-  });
+export interface NewAlert {
+  studentId: number;
+  step: string;
+  streakSince: string;
+  streakDays: number;
+  raisedOn: string;
+  at: Date;
+  remindAfterMin: number;
+  visitWithinMin: number;
+}
+
+/** Creates alerts in multi-row inserts (8 values a row, 100 rows each); returns them by `studentId:step`. */
+export async function createAlerts(db: Tx, rows: readonly NewAlert[]): Promise<Map<string, { id: number }>> {
+  const out = new Map<string, { id: number }>();
+  for (let i = 0; i < rows.length; i += 100) {
+    const created = await db.alert.createManyAndReturn({
+      data: rows.slice(i, i + 100).map(({ at, ...a }) => ({ ...a, createdAt: at })),
+      select: { id: true, studentId: true, step: true },
+    });
+    for (const a of created) out.set(`${a.studentId}:${a.step}`, { id: a.id });
+  }
+  return out;
 }
 
 export async function closeAlert(db: Tx, id: number, how: 'withdrawn' | 'resolved', at: Date): Promise<void> {
@@ -49,10 +55,10 @@ export async function addRecipient(db: Tx, alertId: number, personId: number, ou
   await db.alertRecipient.create({ data: { alertId, personId, outboxId, notifiedAt: at } });
 }
 
-/** Several recipients of one alert in one multi-row insert (5 values a row: at most 150 rows here). */
-export async function addRecipients(db: Tx, alertId: number, rows: { personId: number; outboxId: number }[], at: Date): Promise<void> {
+/** Recipients of many alerts in multi-row inserts (5 values a row, 150 rows each). */
+export async function addRecipients(db: Tx, rows: readonly { alertId: number; personId: number; outboxId: number }[], at: Date): Promise<void> {
   for (let i = 0; i < rows.length; i += 150) {
-    await db.alertRecipient.createMany({ data: rows.slice(i, i + 150).map((r) => ({ alertId, personId: r.personId, outboxId: r.outboxId, notifiedAt: at })) });
+    await db.alertRecipient.createMany({ data: rows.slice(i, i + 150).map((r) => ({ ...r, notifiedAt: at })) });
   }
 }
 
