@@ -8,7 +8,8 @@
  * A failure never holds anything else up: an item (or a duty's due()) that throws is logged with its key, recorded
  * in DutyFailure with its attempts and last error, and the window moves on. Failed items are retried on later ticks
  * after 1, 2, 4 … minutes (at most an hour apart); after MAX_ATTEMPTS the runner gives up on it (it stays in
- * DutyFailure for the operator) and tries it once more only when a process starts, e.g. after a fix is deployed.
+ * DutyFailure for the operator, and the county admins are told by direct message) and tries it once more only when a
+ * process starts, e.g. after a fix is deployed.
  */
 import type { Deps } from '../services/deps.js';
 import type { Duty, DueBatch, DueItem } from './types.js';
@@ -26,6 +27,8 @@ import {
   resolveFailures,
   type Outcome,
 } from '../store/duty-run.repository.js';
+import { peopleWithRole } from '../store/org.repository.js';
+import { sendToPerson } from '../services/messenger.js';
 
 export const LOOKBACK_MS = 8 * 86_400_000;
 export const RETRY_FIRST_MS = 60_000;
@@ -63,7 +66,15 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
     const at = deps.clock.now();
     out.failed.push({ key: f.key, error: f.error });
     try {
-      const r = await recordFailure(deps.db, { ...f, at }, (n) => nextAttemptAfter(at, n));
+      const r = await deps.db.$transaction(async (tx) => {
+        const r = await recordFailure(tx, { ...f, at }, (n) => nextAttemptAfter(at, n));
+        // Given up just now: the county admins hear of it once (a restart's extra try does not tell them again).
+        if (r.attempts === MAX_ATTEMPTS) {
+          const text = `⚠️ 自动任务多次失败，已停止自动重试：${f.key}（已试 ${r.attempts} 次）。\n最后的错误：${f.error.slice(0, 300)}\n修复后重启机器人会再试一次；失败记录见数据库 DutyFailure 表。`;
+          for (const a of await peopleWithRole(tx, 'county')) await sendToPerson(tx, at, a.id, text, { kind: 'duty_failure' });
+        }
+        return r;
+      });
       const next = r.nextAttemptAt ? `retried after ${r.nextAttemptAt.toISOString()}` : `given up after ${r.attempts} attempts (see DutyFailure; tried again when the bot restarts)`;
       log(`duty ${f.key} ${what} (attempt ${r.attempts}, ${next}): ${f.error}`);
     } catch (e) {

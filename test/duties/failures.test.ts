@@ -153,6 +153,7 @@ describe('a duty item that throws', () => {
 
   it('a permanently broken item is given up after the cap, and tried once more when a process starts', async () => {
     const a = await start();
+    await a.deps.db.person.create({ data: { staffId: 'C1', name: '县管理员', role: 'county' } });
     const runner = createDutyRunner(a.deps, [scheduled('flaky', ['b'])]);
     await runner.tick();
     broken.add('b');
@@ -165,6 +166,11 @@ describe('a duty item that throws', () => {
     const f = await failure(a, key);
     expect(f!.attempts).toBe(MAX_ATTEMPTS);
     expect(f!.nextAttemptAt).toBeNull();
+    // the county admin hears of each item given up, once
+    const told = await a.deps.db.outbox.findMany({ where: { kind: 'duty_failure' }, orderBy: { id: 'asc' } });
+    expect(told.map((m) => m.chatRef)).toEqual(['console:dm:C1', 'console:dm:C1']);
+    expect(told[0]!.text).toContain(key);
+    expect(told[0]!.text).toContain('已停止自动重试');
 
     broken.clear();
     at(a, '2026-11-21 09:00');
