@@ -154,11 +154,12 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
       return;
     }
     const done = await keysDone(deps.db, items.map((i) => i.key));
-    // Settled without running here: the due() failure (asked again from its window), items another process ran
-    // meanwhile, and retried items the duty no longer finds due (e.g. the student came back).
+    // Settled without running here: the due() failure (asked again from its window, or from as far back as the
+    // runner ever looks), items another process ran meanwhile, and retried items the duty no longer finds due
+    // (e.g. the student came back).
     const present = new Set(items.map((i) => i.key));
     const settled = mine
-      .filter((f) => (f.key === dueKey ? from <= f.retryFrom : done.has(f.key) || (retryNow(f) && !present.has(f.key))))
+      .filter((f) => (f.key === dueKey ? from.getTime() <= Math.max(f.retryFrom.getTime(), now.getTime() - LOOKBACK_MS) : done.has(f.key) || (retryNow(f) && !present.has(f.key))))
       .map((f) => f.key);
     if (settled.length > 0) await resolveFailures(deps.db, settled, now);
     const failedKeys = new Set(mine.map((f) => f.key));
