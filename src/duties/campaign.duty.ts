@@ -3,12 +3,12 @@
  * everyone responsible for an open case gets one digest of their cases, by direct message.
  */
 import type { Deps } from '../services/deps.js';
-import type { Duty, DueItem } from './types.js';
+import type { Duty, DueBatch, DueItem } from './types.js';
+import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, endOf, localDates, weeklyDay, weeksOf } from './when.js';
-import { openCasesWithStudents } from '../store/duty.repository.js';
-import { responsibleFor, studentById } from '../store/org.repository.js';
-import { sendToPerson } from '../services/messenger.js';
+import { openCasesWithStudents, responsibleForMany, studentsByIds, visitTimesOf } from '../store/duty.repository.js';
+import { directSender } from '../services/direct-sender.js';
 import { dayLabel } from '../services/format.js';
 import { addDays } from '../domain/calendar.js';
 import { CASE_STATE_LABELS, type CaseState } from '../domain/dropout-case.js';
@@ -36,18 +36,37 @@ export const campaignDigest: Duty = {
       if (!campaign || dueAt <= window.from || dueAt > window.to) continue;
       // Who is responsible for which open case, on both lines.
       const byPerson = new Map<number, { caseId: number; line: string }[]>();
-      for (const c of await openCasesWithStudents(deps.db)) {
-        const s = await studentById(deps.db, c.studentId);
+      const open = await openCasesWithStudents(deps.db);
+      const students = await studentsByIds(deps.db, [...new Set(open.map((c) => c.studentId))]);
+      const peopleOf = await responsibleForMany(deps.db, [...students.values()]);
+      const visited = await visitTimesOf(deps.db, [...students.keys()]);
+      for (const c of open) {
+        const s = students.get(c.studentId);
         if (!s) continue;
-        const p = await responsibleFor(deps.db, s);
-        const visits = await deps.db.homeVisit.count({ where: { studentId: s.id, recordedAt: { gte: c.createdAt } } });
+        const p = peopleOf(s);
+        const visits = (visited.get(s.id) ?? []).filter((t) => t >= c.createdAt).length;
         const line = `#${c.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${CASE_STATE_LABELS[c.state as CaseState] ?? c.state}，自${dayLabel(c.openedOn)}起，已家访 ${visits} 次`;
         for (const person of [...p.classTeachers, ...p.principals, ...p.cadres, ...p.townOfficials]) {
           byPerson.set(person.id, [...(byPerson.get(person.id) ?? []).filter((x) => x.caseId !== c.id), { caseId: c.id, line }]);
         }
       }
-      for (const [personId, cases] of byPerson) {
+      const text = (cases: { line: string }[]) =>
+        [
+          `📣 ${campaign} · 个案周报（${dayLabel(day)}）：您负责的进行中个案 ${cases.length} 件：`,
+          ...cases.map((c) => `· ${c.line}`),
+          '请落实包保责任，继续家访劝返。家访后回复：家访 <姓名> <原因> <结果>；查看详情：个案',
+        ].join('\n');
+      // One digest per person; their direct chats are looked up once per batch.
+      const personOf = new Map<string, number>();
+      const digest = async (tx: Tx, keys: readonly string[]) => {
+        const send = await directSender(tx, deps.clock.now(), keys.map((k) => personOf.get(k)!));
+        for (const key of keys) await send(personOf.get(key)!, text(byPerson.get(personOf.get(key)!)!), { kind: 'duty:campaign_digest', dutyKey: key });
+        return new Map(keys.map((k) => [k, 1]));
+      };
+      const batch: DueBatch = { run: (tx, list) => digest(tx, list.map((i) => i.key)) };
+      for (const personId of byPerson.keys()) {
         const key = dutyKey('campaign_digest', week, `person:${personId}`);
+        personOf.set(key, personId);
         items.push({
           key,
           duty: 'campaign_digest',
@@ -55,15 +74,8 @@ export const campaignDigest: Duty = {
           target: `person:${personId}`,
           dueAt,
           tooLate: window.to >= endOf(day, tz),
-          async run(tx) {
-            const text = [
-              `📣 ${campaign} · 个案周报（${dayLabel(day)}）：您负责的进行中个案 ${cases.length} 件：`,
-              ...cases.map((c) => `· ${c.line}`),
-              '请落实包保责任，继续家访劝返。家访后回复：家访 <姓名> <原因> <结果>；查看详情：个案',
-            ].join('\n');
-            await sendToPerson(tx, deps.clock.now(), personId, text, { kind: 'duty:campaign_digest', dutyKey: key });
-            return 1;
-          },
+          batch,
+          run: async (tx) => (await digest(tx, [key])).get(key) ?? 0,
         });
       }
     }

@@ -5,13 +5,13 @@
  * absent without reason becomes a suspected-dropout case at once.
  */
 import type { Deps } from '../services/deps.js';
-import type { Duty, DueItem } from './types.js';
+import type { Duty, DueBatch, DueItem } from './types.js';
+import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, endOf, isReturnDay, localDates } from './when.js';
-import { classesTakenOn, classesWithTeachers, truantOn } from '../store/duty.repository.js';
-import { responsibleFor, studentById } from '../store/org.repository.js';
-import { sendToPerson } from '../services/messenger.js';
-import { applyLadder } from '../services/absence-alerts.js';
+import { classesTakenOn, classesWithTeachers, responsibleForMany, studentsByIds, truantOn, type ClassRow } from '../store/duty.repository.js';
+import { applyLadderMany } from '../services/absence-alerts.js';
+import { directSender } from '../services/direct-sender.js';
 import { openSuspectedCase } from '../services/cases.js';
 import { dayLabel, studentLine } from '../services/format.js';
 import { clockLabel } from '../domain/zoned-time.js';
@@ -32,9 +32,26 @@ export const attendanceReminder: Duty = {
     const days = cutoffs(deps, window);
     if (days.length === 0) return [];
     const classes = (await classesWithTeachers(deps.db)).filter((c) => c.teachers.length > 0);
-    return days.flatMap((d) =>
-      classes.map((c): DueItem => {
+    return days.flatMap((d) => {
+      const text = (c: ClassRow) =>
+        `⏰ ${dayLabel(d.date)} ${clockLabel(deps.config.DAILY_CUTOFF_AT)} 了，还没有收到 ${c.name} 今天的考勤。\n都到了请回复：今天全到\n有缺勤请回复，如：缺勤 张三 病假（没有请假的写 旷课）`;
+      // A class is reminded when its attendance was not taken: one read of the day's classes for many classes.
+      const remind = async (tx: Tx, list: readonly { key: string; c: ClassRow }[]) => {
+        const taken = await classesTakenOn(tx, d.date);
+        const todo = list.filter((x) => !taken.has(x.c.id));
+        const send = await directSender(tx, deps.clock.now(), todo.flatMap((x) => x.c.teachers.map((t) => t.id)));
+        const out = new Map<string, number>();
+        for (const { key, c } of todo) {
+          for (const t of c.teachers) await send(t.id, text(c), { kind: 'duty:attendance_reminder', dutyKey: key });
+          out.set(key, c.teachers.length);
+        }
+        return out;
+      };
+      const byKey = new Map<string, ClassRow>();
+      const batch: DueBatch = { run: (tx, items) => remind(tx, items.map((i) => ({ key: i.key, c: byKey.get(i.key)! }))) };
+      return classes.map((c): DueItem => {
         const key = dutyKey('attendance_reminder', d.date, `class:${c.id}`);
+        byKey.set(key, c);
         return {
           key,
           duty: 'attendance_reminder',
@@ -43,15 +60,11 @@ export const attendanceReminder: Duty = {
           dueAt: d.dueAt,
           // a reminder about today is pointless tomorrow
           tooLate: d.tooLate,
-          async run(tx) {
-            if ((await classesTakenOn(tx, d.date)).has(c.id)) return 0;
-            const text = `⏰ ${dayLabel(d.date)} ${clockLabel(deps.config.DAILY_CUTOFF_AT)} 了，还没有收到 ${c.name} 今天的考勤。\n都到了请回复：今天全到\n有缺勤请回复，如：缺勤 张三 病假（没有请假的写 旷课）`;
-            for (const t of c.teachers) await sendToPerson(tx, deps.clock.now(), t.id, text, { kind: 'duty:attendance_reminder', dutyKey: key });
-            return c.teachers.length;
-          },
+          batch,
+          run: async (tx) => (await remind(tx, [{ key, c }])).get(key) ?? 0,
         };
-      }),
-    );
+      });
+    });
   },
 };
 
@@ -60,8 +73,16 @@ export const twoDayCheck: Duty = {
   async due(deps, window) {
     const items: DueItem[] = [];
     for (const d of cutoffs(deps, window)) {
+      // The whole day's truants go through the ladder together: a few set-based reads, then each student.
+      const check = async (tx: Tx, keys: readonly { key: string; studentId: number }[]) => {
+        const r = await applyLadderMany(deps, tx, keys.map((k) => k.studentId), d.date, '每日核查');
+        return new Map(keys.map((k) => [k.key, r.get(k.studentId)!.raised.reduce((n, a) => n + a.recipients, 0)]));
+      };
+      const studentOf = new Map<string, number>();
+      const batch: DueBatch = { run: (tx, list) => check(tx, list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! }))) };
       for (const studentId of await truantOn(deps.db, d.date)) {
         const key = dutyKey('two_day_check', d.date, `student:${studentId}`);
+        studentOf.set(key, studentId);
         items.push({
           key,
           duty: 'two_day_check',
@@ -69,10 +90,8 @@ export const twoDayCheck: Duty = {
           target: `student:${studentId}`,
           dueAt: d.dueAt,
           // a missing child is never too late to raise
-          async run(tx) {
-            const r = await applyLadder(deps, tx, studentId, d.date, '每日核查');
-            return r.raised.reduce((n, a) => n + a.recipients, 0);
-          },
+          batch,
+          run: async (tx) => (await check(tx, [{ key, studentId }])).get(key) ?? 0,
         });
       }
     }
@@ -86,25 +105,38 @@ export const returnCases: Duty = {
     const items: DueItem[] = [];
     for (const d of cutoffs(deps, window)) {
       if (!isReturnDay(deps.calendar, d.date, deps.config.RETURN_CHECK_AFTER_DAYS_OFF)) continue;
+      // The day's truants become cases together: students and responsible people read once per batch.
+      const open = async (tx: Tx, keys: readonly { key: string; studentId: number }[]) => {
+        const students = [...(await studentsByIds(tx, keys.map((k) => k.studentId))).values()].filter((s) => s.status === 'enrolled');
+        const peopleOf = await responsibleForMany(tx, students);
+        const send = await directSender(tx, deps.clock.now(), students.flatMap((s) => Object.values(peopleOf(s)).flat().map((p) => p.id)));
+        const keyOf = new Map(keys.map((k) => [k.studentId, k.key]));
+        const out = new Map<string, number>();
+        for (const s of students) {
+          const key = keyOf.get(s.id)!;
+          const people = peopleOf(s);
+          const caseId = await openSuspectedCase(deps, tx, s, d.date, people);
+          if (caseId === undefined) continue; // a case is already open
+          const text = `🏫 返校核查：${studentLine(s)} ${dayLabel(d.date)}没有返校，也没有请假，已列入疑似辍学台账（个案 #${caseId}）。\n请班主任与村干部尽快联系家长、入户家访，家访后回复：家访 ${s.name} <原因> <结果>`;
+          const to = [...people.classTeachers, ...people.principals, ...people.cadres];
+          for (const p of to) await send(p.id, text, { kind: 'duty:return_cases', dutyKey: key, urgent: true });
+          out.set(key, to.length);
+        }
+        return out;
+      };
+      const studentOf = new Map<string, number>();
+      const batch: DueBatch = { run: (tx, list) => open(tx, list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! }))) };
       for (const studentId of await truantOn(deps.db, d.date)) {
         const key = dutyKey('return_cases', d.date, `student:${studentId}`);
+        studentOf.set(key, studentId);
         items.push({
           key,
           duty: 'return_cases',
           period: d.date,
           target: `student:${studentId}`,
           dueAt: d.dueAt,
-          async run(tx) {
-            const s = await studentById(tx, studentId);
-            if (!s || s.status !== 'enrolled') return 0;
-            const people = await responsibleFor(tx, s);
-            const caseId = await openSuspectedCase(deps, tx, s, d.date, people);
-            if (caseId === undefined) return 0; // a case is already open
-            const text = `🏫 返校核查：${studentLine(s)} ${dayLabel(d.date)}没有返校，也没有请假，已列入疑似辍学台账（个案 #${caseId}）。\n请班主任与村干部尽快联系家长、入户家访，家访后回复：家访 ${s.name} <原因> <结果>`;
-            const to = [...people.classTeachers, ...people.principals, ...people.cadres];
-            for (const p of to) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:return_cases', dutyKey: key, urgent: true });
-            return to.length;
-          },
+          batch,
+          run: async (tx) => (await open(tx, [{ key, studentId }])).get(key) ?? 0,
         });
       }
     }

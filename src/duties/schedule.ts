@@ -12,7 +12,7 @@ export function startDutySchedule(runner: DutyRunner, timeZone: string, log: (li
       const r = await runner.tick();
       const sent = r.ran.filter((x) => x.outcome === 'sent');
       if (sent.length) log(`duties: ${sent.length} ran, ${sent.reduce((n, x) => n + x.messages, 0)} message(s) queued`);
-      if (r.failed.length) log(`duties: ${r.failed.length} failed; they are retried next minute`);
+      if (r.failed.length) log(`duties: ${r.failed.length} failed; they are retried with backoff (see DutyFailure)`);
       await after?.(r);
     } catch (e) {
       log(`duties: tick failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -13,6 +13,17 @@ export interface DueItem {
   tooLate?: boolean;
   /** Writes the duty's messages (to the outbox) inside the ledger's transaction; returns how many. */
   run(tx: Tx): Promise<number>;
+  /**
+   * Items of one duty sharing a batch run many at a time: their ledger rows are claimed together and `run` writes
+   * all their messages in one transaction. When a batch throws, its items run one by one (`run` above), so one
+   * broken item fails alone.
+   */
+  batch?: DueBatch;
+}
+
+export interface DueBatch {
+  /** Runs the items (none too late) inside the ledger's transaction; returns the messages written per key. */
+  run(tx: Tx, items: readonly DueItem[]): Promise<Map<string, number>>;
 }
 
 export interface Duty {

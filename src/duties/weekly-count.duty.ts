@@ -3,12 +3,13 @@
  * not answered, and at the cut-off the principal is told which classes are still missing. All on the same school day.
  */
 import type { Deps } from '../services/deps.js';
-import type { Duty, DueItem } from './types.js';
+import type { Duty, DueBatch, DueItem } from './types.js';
+import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, localDates, weeklyDay, weeksOf } from './when.js';
-import { boundGroupsByClass, classesCountedIn, classesWithTeachers, type ClassRow } from '../store/duty.repository.js';
-import { peopleWithRole } from '../store/org.repository.js';
-import { sendToChat, sendToPerson } from '../services/messenger.js';
+import { activeByPlace, boundGroupsByClass, classesCountedIn, classesWithTeachers, type ClassRow } from '../store/duty.repository.js';
+import { sendToChat } from '../services/messenger.js';
+import { directSender } from '../services/direct-sender.js';
 import { dayLabel } from '../services/format.js';
 import { addDays } from '../domain/calendar.js';
 
@@ -45,6 +46,18 @@ function slots(deps: Deps, window: { from: Date; to: Date }, pick: (s: WeekSlot)
 
 const weekNo = (week: string) => Number(week.slice(-2));
 
+/** Items of one slot run in batches: the week's counted classes are read once per batch, not once per item. */
+function batched<T>(
+  items: { key: string; of: T }[],
+  run: (tx: Tx, list: readonly { key: string; of: T }[], counted: Set<number>) => Promise<Map<string, number>>,
+  s: WeekSlot,
+) {
+  const byKey = new Map(items.map((i) => [i.key, i.of]));
+  const go = async (tx: Tx, list: readonly { key: string; of: T }[]) => run(tx, list, await classesCountedIn(tx, s.week));
+  const batch: DueBatch = { run: (tx, due) => go(tx, due.map((d) => ({ key: d.key, of: byKey.get(d.key)! }))) };
+  return { batch, one: (key: string) => async (tx: Tx) => (await go(tx, [{ key, of: byKey.get(key)! }])).get(key) ?? 0 };
+}
+
 export const weeklyPrompt: Duty = {
   name: 'weekly_prompt',
   async due(deps, window) {
@@ -56,28 +69,27 @@ export const weeklyPrompt: Duty = {
     for (const s of found) {
       // A prompt missed until after the reminder time is not sent late as if new.
       const tooLate = window.to > s.reminderAt;
-      for (const c of classes) {
-        for (const chatRef of groups.get(c.id) ?? []) {
-          const key = dutyKey('weekly_prompt', s.week, `class:${c.id}:${chatRef}`);
-          items.push({
-            key,
-            duty: 'weekly_prompt',
-            period: s.week,
-            target: `class:${c.id}:${chatRef}`,
-            dueAt: s.promptAt,
-            tooLate,
-            async run(tx) {
-              if ((await classesCountedIn(tx, s.week)).has(c.id)) return 0;
-              const text = [
-                `📋 班级每周一统计（${dayLabel(s.day)}，第${weekNo(s.week)}周）`,
-                `请${c.name}班主任在本群回复本班本周情况，例如：${EXAMPLE}`,
-                '有旷课、辍学或返校的请一并写上，如：旷课1 辍学0 返校0。全部到校可写：全勤。',
-              ].join('\n');
-              await sendToChat(tx, deps.clock.now(), chatRef, text, { kind: 'duty:weekly_prompt', dutyKey: key });
-              return 1;
-            },
-          });
-        }
+      const targets = classes.flatMap((c) => (groups.get(c.id) ?? []).map((chatRef) => ({ key: dutyKey('weekly_prompt', s.week, `class:${c.id}:${chatRef}`), of: { c, chatRef } })));
+      const { batch, one } = batched(
+        targets,
+        async (tx, list, counted) => {
+          const out = new Map<string, number>();
+          for (const { key, of: { c, chatRef } } of list) {
+            if (counted.has(c.id)) continue;
+            const text = [
+              `📋 班级每周一统计（${dayLabel(s.day)}，第${weekNo(s.week)}周）`,
+              `请${c.name}班主任在本群回复本班本周情况，例如：${EXAMPLE}`,
+              '有旷课、辍学或返校的请一并写上，如：旷课1 辍学0 返校0。全部到校可写：全勤。',
+            ].join('\n');
+            await sendToChat(tx, deps.clock.now(), chatRef, text, { kind: 'duty:weekly_prompt', dutyKey: key });
+            out.set(key, 1);
+          }
+          return out;
+        },
+        s,
+      );
+      for (const { key, of } of targets) {
+        items.push({ key, duty: 'weekly_prompt', period: s.week, target: `class:${of.c.id}:${of.chatRef}`, dueAt: s.promptAt, tooLate, batch, run: one(key) });
       }
     }
     return items;
@@ -90,25 +102,34 @@ export const weeklyReminder: Duty = {
     const found = slots(deps, window, (s) => s.reminderAt);
     if (found.length === 0) return [];
     const classes = (await classesWithTeachers(deps.db)).filter((c) => c.teachers.length > 0);
-    return found.flatMap((s) =>
-      classes.map((c): DueItem => {
-        const key = dutyKey('weekly_reminder', s.week, `class:${c.id}`);
-        return {
-          key,
-          duty: 'weekly_reminder',
-          period: s.week,
-          target: `class:${c.id}`,
-          dueAt: s.reminderAt,
-          tooLate: window.to > s.cutoffAt,
-          async run(tx) {
-            if ((await classesCountedIn(tx, s.week)).has(c.id)) return 0;
+    return found.flatMap((s) => {
+      const targets = classes.map((c) => ({ key: dutyKey('weekly_reminder', s.week, `class:${c.id}`), of: c }));
+      const { batch, one } = batched(
+        targets,
+        async (tx, list, counted) => {
+          const todo = list.filter((x) => !counted.has(x.of.id));
+          const send = await directSender(tx, deps.clock.now(), todo.flatMap((x) => x.of.teachers.map((t) => t.id)));
+          const out = new Map<string, number>();
+          for (const { key, of: c } of todo) {
             const text = `⏰ 提醒：${c.school.name} ${c.name} 本周（第${weekNo(s.week)}周）班级统计还没有报。\n请在班级群回复，或在这里回复：周统计 ${EXAMPLE}`;
-            for (const t of c.teachers) await sendToPerson(tx, deps.clock.now(), t.id, text, { kind: 'duty:weekly_reminder', dutyKey: key });
-            return c.teachers.length;
-          },
-        };
-      }),
-    );
+            for (const t of c.teachers) await send(t.id, text, { kind: 'duty:weekly_reminder', dutyKey: key });
+            out.set(key, c.teachers.length);
+          }
+          return out;
+        },
+        s,
+      );
+      return targets.map(({ key, of: c }): DueItem => ({
+        key,
+        duty: 'weekly_reminder',
+        period: s.week,
+        target: `class:${c.id}`,
+        dueAt: s.reminderAt,
+        tooLate: window.to > s.cutoffAt,
+        batch,
+        run: one(key),
+      }));
+    });
   },
 };
 
@@ -119,33 +140,41 @@ export const weeklyCutoff: Duty = {
     if (found.length === 0) return [];
     const bySchool = new Map<number, ClassRow[]>();
     for (const c of await classesWithTeachers(deps.db)) bySchool.set(c.schoolId, [...(bySchool.get(c.schoolId) ?? []), c]);
-    return found.flatMap((s) =>
-      [...bySchool].map(([schoolId, classes]): DueItem => {
-        const key = dutyKey('weekly_cutoff', s.week, `school:${schoolId}`);
-        return {
-          key,
-          duty: 'weekly_cutoff',
-          period: s.week,
-          target: `school:${schoolId}`,
-          dueAt: s.cutoffAt,
-          // still useful to the principal the next morning, not days later
-          tooLate: window.to > at(addDays(s.day, 1), 12 * 60, deps.config.TIMEZONE),
-          async run(tx) {
-            const counted = await classesCountedIn(tx, s.week);
-            const missing = classes.filter((c) => !counted.has(c.id));
-            if (missing.length === 0) return 0;
-            const principals = await peopleWithRole(tx, 'principal', { schoolId });
+    return found.flatMap((s) => {
+      const targets = [...bySchool].map(([schoolId, classes]) => ({ key: dutyKey('weekly_cutoff', s.week, `school:${schoolId}`), of: { schoolId, classes } }));
+      const { batch, one } = batched(
+        targets,
+        async (tx, list, counted) => {
+          const todo = list.map((x) => ({ ...x, missing: x.of.classes.filter((c) => !counted.has(c.id)) })).filter((x) => x.missing.length > 0);
+          const principals = await activeByPlace(tx, 'principal', 'schoolId', todo.map((x) => x.of.schoolId));
+          const send = await directSender(tx, deps.clock.now(), [...principals.values()].flat().map((p) => p.id));
+          const out = new Map<string, number>();
+          for (const { key, of: { schoolId, classes }, missing } of todo) {
             const lines = missing.map((c) => `· ${c.name}${c.teachers.length ? `（班主任 ${c.teachers.map((t) => t.name).join('、')}）` : '（未设班主任）'}`);
             const text = [
               `📋 ${classes[0]!.school.name} 第${weekNo(s.week)}周班级统计：${classes.length} 个班中还有 ${missing.length} 个班没有报：`,
               ...lines,
               '请督促班主任今天补报。随时可以回复“情况”查看本校本周进度。',
             ].join('\n');
-            for (const p of principals) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:weekly_cutoff', dutyKey: key });
-            return principals.length;
-          },
-        };
-      }),
-    );
+            const to = principals.get(schoolId) ?? [];
+            for (const p of to) await send(p.id, text, { kind: 'duty:weekly_cutoff', dutyKey: key });
+            out.set(key, to.length);
+          }
+          return out;
+        },
+        s,
+      );
+      return targets.map(({ key, of: { schoolId } }): DueItem => ({
+        key,
+        duty: 'weekly_cutoff',
+        period: s.week,
+        target: `school:${schoolId}`,
+        dueAt: s.cutoffAt,
+        // still useful to the principal the next morning, not days later
+        tooLate: window.to > at(addDays(s.day, 1), 12 * 60, deps.config.TIMEZONE),
+        batch,
+        run: one(key),
+      }));
+    });
   },
 };

@@ -6,13 +6,16 @@
  */
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
-import { consecutiveUnexcusedSchoolDays, ladderSteps, type LadderStep } from '../domain/absence.js';
+import { consecutiveUnexcusedSchoolDays, ladderSteps, type AttendanceHistory, type LadderStep } from '../domain/absence.js';
 import { addDays } from '../domain/calendar.js';
-import { historyOf } from '../store/attendance.repository.js';
+import { historiesOf, historyOf } from '../store/attendance.repository.js';
 import { responsibleFor, studentById, type StudentFull, type PersonRow } from '../store/org.repository.js';
+import { responsibleForMany, studentsByIds } from '../store/duty.repository.js';
 import * as alerts from '../store/alert.repository.js';
+import type { AlertRow } from '../store/alert.repository.js';
 import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
+import { directSender, type SendDirect } from './direct-sender.js';
 import { dayLabel, homeLine, studentLine } from './format.js';
 import { applyToOpenCase, openSuspectedCase } from './cases.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
@@ -22,59 +25,121 @@ export interface LadderOutcome {
   closed: { alertId: number; step: LadderStep; how: 'withdrawn' | 'resolved' }[];
 }
 
-export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: DateStr, actorName: string): Promise<LadderOutcome> {
-  const now = deps.clock.now();
-  const student = await studentById(tx, studentId);
-  if (!student) throw new Error(`student ${studentId} not found`);
-  const history = await historyOf(tx, studentId, addDays(today, -120));
+type People = Awaited<ReturnType<typeof responsibleFor>>;
+type Send = SendDirect;
+
+/** What the ladder does for one student: alerts to close (and how), steps to raise. Pure. */
+export interface LadderPlan {
+  today: DateStr;
+  asOf: DateStr;
+  streak: { days: number; since?: DateStr };
+  close: { alert: AlertRow; how: 'withdrawn' | 'resolved' }[];
+  raise: LadderStep[];
+}
+
+export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: AttendanceHistory, open: readonly AlertRow[], today: DateStr): LadderPlan {
   const marked = [...history.keys()].filter((d) => d <= today).sort();
   const asOf = marked.at(-1) ?? today;
   const streak = consecutiveUnexcusedSchoolDays(history, deps.calendar, asOf);
   const reached = ladderSteps(streak.days, deps.policy);
-  const out: LadderOutcome = { raised: [], closed: [] };
-
-  for (const a of await alerts.openAlertsOf(tx, studentId)) {
+  const close: LadderPlan['close'] = [];
+  for (const a of open) {
     if (a.streakSince === streak.since && reached.includes(a.step as LadderStep)) continue;
     // Still true of the day it was raised → the student came back since (resolved); otherwise a correction undid it.
     const then = consecutiveUnexcusedSchoolDays(history, deps.calendar, a.raisedOn);
     const stillHeld = then.since === a.streakSince && ladderSteps(then.days, deps.policy).includes(a.step as LadderStep);
-    const how = stillHeld ? 'resolved' : 'withdrawn';
-    const text =
-      how === 'withdrawn'
-        ? `✅ 预警 #${a.id} 已撤销：${student.name}（${student.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
-        : `✅ 预警 #${a.id} 已解除：${student.name}（${student.class.name}）${backText(history.get(asOf), asOf)}。`;
-    await closeAlertAndTell(deps, tx, a.id, how, text);
-    if (how === 'withdrawn' && a.step === 'suspected_dropout') {
-      await applyToOpenCase(deps, tx, studentId, { type: 'withdraw', at: today, by: 'system', reason: 'absence_corrected' }, 0);
-    }
-    out.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
+    close.push({ alert: a, how: stillHeld ? 'resolved' : 'withdrawn' });
   }
-  if (!streak.since) return out;
+  const kept = open.filter((a) => !close.some((c) => c.alert.id === a.id));
+  const raise = streak.since ? reached.filter((step) => !kept.some((a) => a.step === step && a.streakSince === streak.since)) : [];
+  return { today, asOf, streak, close, raise };
+}
 
-  const open = await alerts.openAlertsOf(tx, studentId);
-  const people = await responsibleFor(tx, student);
-  for (const step of reached) {
-    if (open.some((a) => a.step === step && a.streakSince === streak.since)) continue;
-    const alert = await alerts.createAlert(tx, {
-      studentId,
+export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: DateStr, actorName: string): Promise<LadderOutcome> {
+  const student = await studentById(tx, studentId);
+  if (!student) throw new Error(`student ${studentId} not found`);
+  const history = await historyOf(tx, studentId, addDays(today, -120));
+  const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today);
+  const people = plan.raise.length > 0 ? await responsibleFor(tx, student) : undefined;
+  const send: Send = (personId, text, extras) => sendToPerson(tx, deps.clock.now(), personId, text, extras);
+  return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, send)).get(studentId)!;
+}
+
+/**
+ * The ladder for many students at once (the daily check): their students, marks, open alerts, responsible people
+ * and direct chats are read in a few set-based queries, each student's plan is worked out in memory, and the new
+ * alerts and their recipients are written in multi-row inserts.
+ */
+export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly number[], today: DateStr, actorName: string): Promise<Map<number, LadderOutcome>> {
+  const ids = [...new Set(studentIds)];
+  const [students, histories, open] = await Promise.all([
+    studentsByIds(tx, ids),
+    historiesOf(tx, ids, addDays(today, -120)),
+    alerts.openAlertsOfMany(tx, ids),
+  ]);
+  const plans = ids.map((id) => {
+    const student = students.get(id);
+    if (!student) throw new Error(`student ${id} not found`);
+    return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today) };
+  });
+  const raising = plans.filter((p) => p.plan.raise.length > 0).map((p) => p.student);
+  const peopleOf = raising.length > 0 ? await responsibleForMany(tx, raising) : undefined;
+  const everyone = raising.flatMap((s) => Object.values(peopleOf!(s)).flat().map((p) => p.id));
+  const send = await directSender(tx, deps.clock.now(), everyone);
+  return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, send);
+}
+
+interface Planned {
+  student: StudentFull;
+  history: AttendanceHistory;
+  plan: LadderPlan;
+  /** Loaded only for students with steps to raise. */
+  people?: People;
+}
+
+/** Closes what the plans close (student by student), then raises every new step, each student in turn. */
+async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName: string, send: Send): Promise<Map<number, LadderOutcome>> {
+  const now = deps.clock.now();
+  const out = new Map<number, LadderOutcome>(list.map((p) => [p.student.id, { raised: [], closed: [] }]));
+  for (const { student, history, plan } of list) {
+    for (const { alert: a, how } of plan.close) {
+      const text =
+        how === 'withdrawn'
+          ? `✅ 预警 #${a.id} 已撤销：${student.name}（${student.class.name}）的缺勤已由${actorName}更正，不再是无故缺勤，无需为此家访。`
+          : `✅ 预警 #${a.id} 已解除：${student.name}（${student.class.name}）${backText(history.get(plan.asOf), plan.asOf)}。`;
+      await closeAlertAndTell(deps, tx, a.id, how, text);
+      if (how === 'withdrawn' && a.step === 'suspected_dropout') {
+        await applyToOpenCase(deps, tx, student.id, { type: 'withdraw', at: plan.today, by: 'system', reason: 'absence_corrected' }, 0);
+      }
+      out.get(student.id)!.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
+    }
+  }
+  const wanted = list.flatMap((p) => (p.plan.streak.since && p.people ? p.plan.raise.map((step) => ({ p, step, since: p.plan.streak.since!, people: p.people! })) : []));
+  if (wanted.length === 0) return out;
+  const created = await alerts.createAlerts(
+    tx,
+    wanted.map(({ p, step, since }) => ({
+      studentId: p.student.id,
       step,
-      streakSince: streak.since,
-      streakDays: streak.days,
-      raisedOn: asOf,
+      streakSince: since,
+      streakDays: p.plan.streak.days,
+      raisedOn: p.plan.asOf,
       at: now,
       // the policy in force now stays with the alert
       remindAfterMin: Math.round(deps.config.ALERT_REMIND_AFTER_HOURS * 60),
       visitWithinMin: Math.round(deps.config.HOME_VISIT_WITHIN_HOURS * 60),
-    });
+    })),
+  );
+  const told: { alertId: number; personId: number; outboxId: number }[] = [];
+  for (const { p, step, since, people } of wanted) {
+    const alert = created.get(`${p.student.id}:${step}`)!;
     const recipients = recipientsFor(step, people);
-    if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, student, asOf, people);
-    const text = alertText(step, alert.id, student, streak.days, streak.since);
-    for (const p of recipients) {
-      const outboxId = await sendToPerson(tx, now, p.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true });
-      await alerts.addRecipient(tx, alert.id, p.id, outboxId, now);
-    }
-    out.raised.push({ alertId: alert.id, step, recipients: recipients.length });
+    if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, p.student, p.plan.asOf, people);
+    const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
+    for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, outboxId: await send(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
+    out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });
   }
+  await alerts.addRecipients(tx, told, now);
   return out;
 }
 

@@ -5,28 +5,46 @@ export async function openAlertsOf(db: Tx, studentId: number) {
   return db.alert.findMany({ where: { studentId, status: 'open' }, orderBy: { id: 'asc' } });
 }
 
+export type AlertRow = Awaited<ReturnType<typeof openAlertsOf>>[number];
+
+/** Open alerts of many students (chunks of 500), by student. */
+export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): Promise<Map<number, AlertRow[]>> {
+  const out = new Map<number, AlertRow[]>(studentIds.map((id) => [id, []]));
+  for (let i = 0; i < studentIds.length; i += 500) {
+    const rows = await db.alert.findMany({ where: { studentId: { in: studentIds.slice(i, i + 500) }, status: 'open' }, orderBy: { id: 'asc' } });
+    for (const r of rows) out.get(r.studentId)!.push(r);
+  }
+  return out;
+}
+
 /** Enrolled students of a class with at least one open alert. */
 export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
   const rows = await db.alert.findMany({ where: { status: 'open', studentId: { in: (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id) } }, select: { studentId: true }, distinct: ['studentId'], orderBy: { studentId: 'asc' } });
   return rows.map((r) => r.studentId);
 }
 
-export async function createAlert(
-  db: Tx,
-  a: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string; at: Date; remindAfterMin: number; visitWithinMin: number },
-) {
-  return db.alert.create({
-    data: {
-      studentId: a.studentId,
-      step: a.step,
-      streakSince: a.streakSince,
-      streakDays: a.streakDays,
-      raisedOn: a.raisedOn,
-      createdAt: a.at,
-      remindAfterMin: a.remindAfterMin,
-      visitWithinMin: a.visitWithinMin,
-    },
-  });
+export interface NewAlert {
+  studentId: number;
+  step: string;
+  streakSince: string;
+  streakDays: number;
+  raisedOn: string;
+  at: Date;
+  remindAfterMin: number;
+  visitWithinMin: number;
+}
+
+/** Creates alerts in multi-row inserts (8 values a row, 100 rows each); returns them by `studentId:step`. */
+export async function createAlerts(db: Tx, rows: readonly NewAlert[]): Promise<Map<string, { id: number }>> {
+  const out = new Map<string, { id: number }>();
+  for (let i = 0; i < rows.length; i += 100) {
+    const created = await db.alert.createManyAndReturn({
+      data: rows.slice(i, i + 100).map(({ at, ...a }) => ({ ...a, createdAt: at })),
+      select: { id: true, studentId: true, step: true },
+    });
+    for (const a of created) out.set(`${a.studentId}:${a.step}`, { id: a.id });
+  }
+  return out;
 }
 
 export async function closeAlert(db: Tx, id: number, how: 'withdrawn' | 'resolved', at: Date): Promise<void> {
@@ -35,6 +53,13 @@ export async function closeAlert(db: Tx, id: number, how: 'withdrawn' | 'resolve
 
 export async function addRecipient(db: Tx, alertId: number, personId: number, outboxId: number, at: Date): Promise<void> {
   await db.alertRecipient.create({ data: { alertId, personId, outboxId, notifiedAt: at } });
+}
+
+/** Recipients of many alerts in multi-row inserts (5 values a row, 150 rows each). */
+export async function addRecipients(db: Tx, rows: readonly { alertId: number; personId: number; outboxId: number }[], at: Date): Promise<void> {
+  for (let i = 0; i < rows.length; i += 150) {
+    await db.alertRecipient.createMany({ data: rows.slice(i, i + 150).map((r) => ({ ...r, notifiedAt: at })) });
+  }
 }
 
 export async function recipientsOf(db: Tx, alertId: number) {

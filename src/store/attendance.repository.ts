@@ -42,6 +42,20 @@ export async function historyOf(db: Tx, studentId: number, from: DateStr): Promi
   return map;
 }
 
+/** Effective marks of many students from a date on (latest per date), in chunks of 500 students. */
+export async function historiesOf(db: Tx, studentIds: readonly number[], from: DateStr): Promise<Map<number, Map<DateStr, AttendanceStatus>>> {
+  const out = new Map<number, Map<DateStr, AttendanceStatus>>(studentIds.map((id) => [id, new Map()]));
+  for (let i = 0; i < studentIds.length; i += 500) {
+    const rows = await db.attendanceMark.findMany({
+      where: { studentId: { in: studentIds.slice(i, i + 500) }, date: { gte: from } },
+      orderBy: { id: 'asc' },
+      select: { studentId: true, date: true, status: true },
+    });
+    for (const r of rows) out.get(r.studentId)!.set(r.date, r.status as AttendanceStatus);
+  }
+  return out;
+}
+
 /** Effective marks of a class on one date: studentId → status. */
 export async function classMarksOn(db: Tx, classId: number, date: DateStr): Promise<Map<number, AttendanceStatus>> {
   const rows = await db.attendanceMark.findMany({ where: { date, studentId: { in: await studentIdsOf(db, classId) } }, orderBy: { id: 'asc' } });

@@ -20,6 +20,37 @@ export async function finish(db: Tx, key: string, outcome: 'sent' | 'not_needed'
   await db.dutyRun.update({ where: { key }, data: { outcome, messages } });
 }
 
+export type Outcome = 'sent' | 'not_needed' | 'too_late';
+export interface Claim {
+  key: string;
+  duty: string;
+  period: string;
+  target: string;
+  dueAt: Date;
+}
+
+/**
+ * Inserts the ledger rows of a batch in multi-row INSERTs (8 values a row, under SQLite's 999); throws a unique
+ * violation, rolling the batch back, when another run already holds any of the keys.
+ */
+export async function claimMany(db: Tx, rows: Claim[], at: Date): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await db.dutyRun.createMany({ data: rows.slice(i, i + 100).map((r) => ({ ...r, ranAt: at, outcome: 'running' })) });
+  }
+}
+
+/** Writes the outcomes of a batch: one UPDATE per (outcome, messages) pair and chunk of keys. */
+export async function finishMany(db: Tx, results: { key: string; outcome: Outcome; messages: number }[]): Promise<void> {
+  const groups = new Map<string, string[]>();
+  for (const r of results) groups.set(`${r.outcome}|${r.messages}`, [...(groups.get(`${r.outcome}|${r.messages}`) ?? []), r.key]);
+  for (const [g, keys] of groups) {
+    const [outcome, messages] = g.split('|') as [Outcome, string];
+    for (let i = 0; i < keys.length; i += 500) {
+      await db.dutyRun.updateMany({ where: { key: { in: keys.slice(i, i + 500) } }, data: { outcome, messages: Number(messages) } });
+    }
+  }
+}
+
 export async function runsOf(db: Tx, duty?: string) {
   return db.dutyRun.findMany({ where: duty ? { duty } : {}, orderBy: [{ dueAt: 'asc' }, { key: 'asc' }] });
 }
@@ -40,5 +71,39 @@ export async function markInstalled(db: Tx, at: Date): Promise<void> {
     await db.dutyRun.create({ data: { key: 'runner:installed', duty: 'runner', period: 'installed', target: '-', dueAt: at, ranAt: at, outcome: 'not_needed' } });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e; // another process marked it first
+  }
+}
+
+/** Unresolved failures: the runner's retry list. */
+export async function openFailures(db: Tx) {
+  return db.dutyFailure.findMany({ where: { resolvedAt: null }, orderBy: { key: 'asc' } });
+}
+
+/**
+ * Records one more failed attempt of an item (or of a duty's due()); a failure that was resolved and fails again
+ * starts counting afresh. `nextAttemptAt` null means the runner gave up on it.
+ */
+export async function recordFailure(
+  db: Tx,
+  f: { key: string; duty: string; retryFrom: Date; error: string; at: Date },
+  nextAttempt: (attempts: number) => Date | null,
+): Promise<{ attempts: number; nextAttemptAt: Date | null }> {
+  const prev = await db.dutyFailure.findUnique({ where: { key: f.key } });
+  const fresh = !prev || prev.resolvedAt !== null;
+  const attempts = fresh ? 1 : prev.attempts + 1;
+  const nextAttemptAt = nextAttempt(attempts);
+  const data = { duty: f.duty, retryFrom: f.retryFrom, attempts, lastError: f.error.slice(0, 2000), lastFailedAt: f.at, nextAttemptAt, resolvedAt: null };
+  await db.dutyFailure.upsert({
+    where: { key: f.key },
+    create: { key: f.key, firstFailedAt: f.at, ...data },
+    update: fresh ? { ...data, firstFailedAt: f.at } : data,
+  });
+  return { attempts, nextAttemptAt };
+}
+
+/** Marks failures as resolved: the item ran, here or in another process. */
+export async function resolveFailures(db: Tx, keys: string[], at: Date): Promise<void> {
+  for (let i = 0; i < keys.length; i += 500) {
+    await db.dutyFailure.updateMany({ where: { key: { in: keys.slice(i, i + 500) }, resolvedAt: null }, data: { resolvedAt: at } });
   }
 }

@@ -1,5 +1,6 @@
 /** What scheduled duties read: classes and their groups, who has answered, who is absent, open cases and alerts. */
 import type { Tx } from './prisma.js';
+import { CASE_STATES } from '../domain/dropout-case.js';
 
 export type ClassRow = Awaited<ReturnType<typeof classesWithTeachers>>[number];
 
@@ -9,7 +10,9 @@ export async function classesWithTeachers(db: Tx) {
     db.schoolClass.findMany({ include: { school: { include: { town: true } } }, orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] }),
     db.person.findMany({ where: { role: 'class_teacher', active: true }, orderBy: { id: 'asc' } }),
   ]);
-  return classes.map((c) => ({ ...c, teachers: teachers.filter((t) => t.classId === c.id) }));
+  const byClass = new Map<number, typeof teachers>();
+  for (const t of teachers) if (t.classId !== null) byClass.set(t.classId, [...(byClass.get(t.classId) ?? []), t]);
+  return classes.map((c) => ({ ...c, teachers: byClass.get(c.id) ?? [] }));
 }
 
 /** The group chats bound to each class now (a group's latest binding wins). */
@@ -26,29 +29,91 @@ export async function classesCountedIn(db: Tx, week: string): Promise<Set<number
   return new Set(rows.map((r) => r.classId));
 }
 
+/** Ids in chunks of 500 (SQLite binds at most 999 values; Prisma splits only a plain `in`). */
+export async function inChunks<T>(ids: readonly number[], read: (chunk: number[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await read(ids.slice(i, i + 500))));
+  return out;
+}
+
 /** Classes whose attendance was taken on a date (今天全到, or any mark for one of its students). */
 export async function classesTakenOn(db: Tx, date: string): Promise<Set<number>> {
   const [taken, marks] = await Promise.all([
     db.classAttendance.findMany({ where: { date }, select: { classId: true }, distinct: ['classId'] }),
     db.attendanceMark.findMany({ where: { date }, select: { studentId: true }, distinct: ['studentId'] }),
   ]);
-  const students = await db.student.findMany({ where: { id: { in: marks.map((m) => m.studentId) } }, select: { classId: true } });
+  const students = await inChunks(
+    marks.map((m) => m.studentId),
+    (ids) => db.student.findMany({ where: { id: { in: ids } }, select: { classId: true }, distinct: ['classId'] }),
+  );
   return new Set([...taken.map((t) => t.classId), ...students.map((s) => s.classId)]);
 }
 
-/** Enrolled students whose mark in force on a date is truant. */
+/** Enrolled students whose mark in force on a date is truant, by id. */
 export async function truantOn(db: Tx, date: string): Promise<number[]> {
   const inForce = new Map<number, string>();
   for (const m of await db.attendanceMark.findMany({ where: { date }, orderBy: { id: 'asc' }, select: { studentId: true, status: true } })) inForce.set(m.studentId, m.status);
   const ids = [...inForce].filter(([, s]) => s === 'truant').map(([id]) => id);
-  const enrolled = await db.student.findMany({ where: { id: { in: ids }, status: 'enrolled' }, select: { id: true }, orderBy: { id: 'asc' } });
-  return enrolled.map((s) => s.id);
+  const enrolled = await inChunks(ids, (chunk) => db.student.findMany({ where: { id: { in: chunk }, status: 'enrolled' }, select: { id: true } }));
+  return enrolled.map((s) => s.id).sort((a, b) => a - b);
+}
+
+const studentInclude = { class: { include: { school: true } }, village: { include: { town: true } } } as const;
+
+/** Students with their class, school, village and town (as org.repository's studentById), by id. */
+export async function studentsByIds(db: Tx, ids: readonly number[]) {
+  const rows = await inChunks(ids, (chunk) => db.student.findMany({ where: { id: { in: chunk } }, include: studentInclude }));
+  return new Map(rows.map((s) => [s.id, s]));
+}
+
+type Place = 'classId' | 'schoolId' | 'villageId' | 'townId';
+
+/** Active people of a role in each of many places (class, school, village or town), by id within each place. */
+export async function activeByPlace(db: Tx, role: string, field: Place, ids: readonly number[]) {
+  const rows = await inChunks(ids, (chunk) => db.person.findMany({ where: { role, active: true, [field]: { in: chunk } }, orderBy: { id: 'asc' } }));
+  const by = new Map<number, typeof rows>();
+  for (const p of rows.sort((a, b) => a.id - b.id)) by.set(p[field]!, [...(by.get(p[field]!) ?? []), p]);
+  return by;
+}
+
+type Placed = { classId: number; villageId: number; class: { schoolId: number }; village: { townId: number } };
+
+/**
+ * Everyone responsible for each of many students on both lines (as org.repository's responsibleFor, active people
+ * by id): four queries over the distinct classes, schools, villages and towns involved.
+ */
+export async function responsibleForMany(db: Tx, students: readonly Placed[]) {
+  const distinct = (f: (s: Placed) => number) => [...new Set(students.map(f))];
+  const load = (role: string, field: Place, ids: number[]) => activeByPlace(db, role, field, ids);
+  const [teachers, principals, cadres, towns] = await Promise.all([
+    load('class_teacher', 'classId', distinct((s) => s.classId)),
+    load('principal', 'schoolId', distinct((s) => s.class.schoolId)),
+    load('village', 'villageId', distinct((s) => s.villageId)),
+    load('town', 'townId', distinct((s) => s.village.townId)),
+  ]);
+  return (s: Placed) => ({
+    classTeachers: teachers.get(s.classId) ?? [],
+    principals: principals.get(s.class.schoolId) ?? [],
+    cadres: cadres.get(s.villageId) ?? [],
+    townOfficials: towns.get(s.village.townId) ?? [],
+  });
+}
+
+/** The direct chat of each person (as chat.repository's dmRefFor): their latest bound account, else the console. */
+export async function dmRefsOf(db: Tx, personIds: readonly number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(personIds)];
+  const out = new Map<number, string>();
+  for (const p of await inChunks(ids, (chunk) => db.person.findMany({ where: { id: { in: chunk } }, select: { id: true, staffId: true } }))) out.set(p.id, `console:dm:${p.staffId}`);
+  const accounts = await inChunks(ids, (chunk) => db.chatAccount.findMany({ where: { personId: { in: chunk } }, orderBy: [{ boundAt: 'asc' }, { id: 'asc' }] }));
+  for (const a of accounts.sort((x, y) => x.boundAt.getTime() - y.boundAt.getTime() || x.id - y.id)) out.set(a.personId, `${a.platform}:dm:${a.accountId}`);
+  return out;
 }
 
 /** Open dropout cases with their students (for digests). */
 export async function openCasesWithStudents(db: Tx) {
   return db.dropoutCase.findMany({
-    where: { state: { notIn: ['returned', 'withdrawn'] } },
+    // the open states by name (not NOT IN the closed ones), so the state index is used
+    where: { state: { in: CASE_STATES.filter((x) => x !== 'returned' && x !== 'withdrawn') } },
     orderBy: { id: 'asc' },
     include: { events: { orderBy: { id: 'asc' } } },
   });
@@ -62,6 +127,14 @@ export async function openAlertsWithRecipients(db: Tx) {
 export async function outboxStatuses(db: Tx, ids: number[]): Promise<Map<number, string>> {
   const rows = await db.outbox.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
   return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/** When each of many students' home visits were recorded. */
+export async function visitTimesOf(db: Tx, studentIds: readonly number[]): Promise<Map<number, Date[]>> {
+  const out = new Map<number, Date[]>();
+  const rows = await inChunks(studentIds, (chunk) => db.homeVisit.findMany({ where: { studentId: { in: chunk } }, select: { studentId: true, recordedAt: true } }));
+  for (const r of rows) out.set(r.studentId, [...(out.get(r.studentId) ?? []), r.recordedAt]);
+  return out;
 }
 
 /** Whether a home visit to the student was logged for a day on or after `since` (the absence streak's first day). */

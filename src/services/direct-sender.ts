@@ -1,0 +1,19 @@
+/**
+ * Direct messages to many people from one transaction: their direct chats are looked up once (as messenger's
+ * sendToPerson does one by one), then each message is one outbox row.
+ */
+import type { Tx } from '../store/prisma.js';
+import { dmRefsOf } from '../store/duty.repository.js';
+import { enqueue } from '../store/outbox.repository.js';
+import type { Extras } from './messenger.js';
+
+export type SendDirect = (personId: number, text: string, extras: Extras) => Promise<number>;
+
+export async function directSender(tx: Tx, at: Date, personIds: readonly number[]): Promise<SendDirect> {
+  const refs = personIds.length > 0 ? await dmRefsOf(tx, personIds) : new Map<number, string>();
+  return async (personId, text, extras) => {
+    const chatRef = refs.get(personId);
+    if (!chatRef?.includes(':dm:')) throw new Error(`refusing to send a direct message into a non-direct chat ${chatRef ?? `(person ${personId})`}`);
+    return enqueue(tx, at, { chatRef, personId, text, ...extras });
+  };
+}
