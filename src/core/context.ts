@@ -21,17 +21,10 @@ export interface Ctx {
   chatRef: string;
   /** The class this group chat is bound to, if it is a bound class group. */
   groupClassId?: number;
-  /** What the router learns while the command runs; kept even when the command is refused. */
-  seen: Seen;
   /** Answer in the chat the message came from. */
   reply(text: string, extras?: Extras): Promise<void>;
   /** Send a direct message to the sender (for anything naming a student). */
   replyPrivately(text: string): Promise<void>;
-}
-
-export interface Seen {
-  /** A student was named (not a 学籍号 tail) in a group chat: the group is told once that this is better done by DM. */
-  studentNamedInGroup: boolean;
 }
 
 /** A refusal: says why and shows a valid example. Nothing is written when a handler throws it. */

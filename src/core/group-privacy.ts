@@ -5,10 +5,15 @@
  */
 import type { ChatRef } from '../../adapters/types.js';
 import { sendToChat, sendToPerson } from '../services/messenger.js';
-import { firstNotice } from '../store/group-notice.repository.js';
+import { firstNotice, namesAStudent } from '../store/group-notice.repository.js';
 import type { PersonRow } from '../store/org.repository.js';
 import type { Tx } from '../store/prisma.js';
-import type { Seen } from './context.js';
+import { tokens } from './parse-args.js';
+
+export interface Seen {
+  /** A student was named (not a 学籍号 tail) in a group chat: the group is told once that this is better done by DM. */
+  studentNamedInGroup: boolean;
+}
 
 export const PRIVACY_HINT =
   '温馨提示：本群有家长，学生的姓名和缺勤情况请不要在群里发。报缺勤请私信我（例如：缺勤 张三 病假），或在只有老师的工作群里发；' +
@@ -16,6 +21,14 @@ export const PRIVACY_HINT =
 
 /** The group's neutral line when the detail went to the sender by direct message: it names nobody. */
 export const DETAIL_SENT_PRIVATELY = '这条消息没有执行，详情已私信发给您。';
+
+/** Notes whether a command sent to a group names a student (whatever the command, and even if it is then refused). */
+export async function noteNamedStudents(tx: Tx, chat: ChatRef, args: string, seen: Seen): Promise<void> {
+  if (chat.kind !== 'group' || seen.studentNamedInGroup) return;
+  // `张三（病假）` names 张三; a bare 学籍号 tail names no one to the people reading the group.
+  const words = tokens(args).map((t) => t.replace(/[（(].*$/, '')).filter((t) => t && !/^[A-Za-z]?\d+$/.test(t));
+  seen.studentNamedInGroup = await namesAStudent(tx, words);
+}
 
 /** A refusal's text: in a direct chat, where it came from; from a group, to the sender by DM and a neutral line in the group. */
 export async function sendRefusal(tx: Tx, now: Date, chat: ChatRef, chatRef: string, person: PersonRow | undefined, seen: Seen, text: string): Promise<void> {

@@ -8,7 +8,6 @@ import type { DateStr } from '../domain/types.js';
 /** One student by name or 学籍号 tail, in the sender's scope; refuses (without naming anyone else) otherwise. */
 export async function resolveStudent(ctx: Ctx, token: string, example: string): Promise<StudentFull> {
   const a = ctx.actor;
-  if (ctx.chat.kind === 'group' && !/^[A-Za-z]?\d+$/.test(token)) ctx.seen.studentNamedInGroup = true;
   const where =
     a.role === 'class_teacher' || a.role === 'subject_teacher'
       ? { classId: a.classId ?? -1 }

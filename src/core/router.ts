@@ -14,12 +14,12 @@ import { audit, groupClass } from '../store/chat.repository.js';
 import { firstDelivery } from '../store/inbound.repository.js';
 import { peopleByHandle, personByAccount, toActor, type PersonRow } from '../store/org.repository.js';
 import type { Tx } from '../store/prisma.js';
-import { Refusal, refuse, type Ctx, type Seen } from './context.js';
+import { Refusal, refuse, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
 import { handlePlainText } from './plain-text.js';
 import { head, longerThan, MAX_TEXT_CHARS, TOO_LONG_REPLY, wellFormed } from './inbound-text.js';
-import { adviseOnce, sendRefusal, withHintOnce } from './group-privacy.js';
+import { adviseOnce, noteNamedStudents, sendRefusal, withHintOnce, type Seen } from './group-privacy.js';
 import { redeemInviteCode, unboundReply, BIND_WORDS } from './commands/binding.js';
 
 export interface HandleResult {
@@ -109,6 +109,7 @@ async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: s
     return { handled: 'unbound' };
   }
   const ctx = makeCtx(deps, tx, now, person, msg, chatRef, await groupClass(tx, chatRef), state.seen);
+  if (match) await noteNamedStudents(tx, msg.chat, match.args, state.seen);
   const result = match ? await runCommand(ctx, match.def, match.args) : { handled: (await handlePlainText(ctx, text)) ? 'text' : 'ignored' } as const;
   await adviseOnce(tx, now, chatRef, state.seen);
   return result;
@@ -131,7 +132,6 @@ async function resolveSender(tx: Tx, msg: Incoming): Promise<PersonRow | null> {
 
 function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming, chatRef: string, groupClassId: number | undefined, seen: Seen): Ctx {
   return {
-    seen,
     deps,
     tx,
     now,

@@ -1,4 +1,4 @@
-/** Notices a group chat is given once (the privacy hint): remembered per group, so they are never repeated. */
+/** Group privacy: notices a group chat is given once (remembered per group), and whether a message names a student. */
 import type { Tx } from './prisma.js';
 
 export type GroupNoticeKind = 'privacy_hint';
@@ -9,4 +9,11 @@ export async function firstNotice(db: Tx, chatRef: string, kind: GroupNoticeKind
   if (await db.groupNotice.findUnique({ where: key })) return false;
   await db.groupNotice.create({ data: { chatRef, kind, at } });
   return true;
+}
+
+/** Is any of these words a student's name? (At most 500 words: one plain `in` list.) */
+export async function namesAStudent(db: Tx, words: readonly string[]): Promise<boolean> {
+  const names = [...new Set(words)].slice(0, 500);
+  if (names.length === 0) return false;
+  return (await db.student.findFirst({ where: { name: { in: names } }, select: { id: true } })) !== null;
 }

@@ -134,6 +134,13 @@ describe('the privacy hint: once per group', () => {
     expect(again.delivered.some((d) => d.text.includes(PRIVACY_HINT))).toBe(false);
   });
 
+  it('comes whoever names a student and whatever the command, even one refused there', async () => {
+    const out = await app.session.say(sender.get('principal')!, '全校家长群', `家访 ${named[1]!.name} 厌学 愿意返校`);
+    expect(out.result?.handled).toBe('refused');
+    const inGroup = out.delivered.filter((d) => d.chat === '全校家长群');
+    expect(inGroup.map((d) => d.text)).toEqual([`${DETAIL_SENT_PRIVATELY}\n\n${PRIVACY_HINT}`]);
+  });
+
   it('is not given for a 学籍号 tail alone, nor in a direct chat', async () => {
     const teacher = sender.get('class_teacher')!;
     const byTail = await app.session.say(teacher, '另一个群', `更正 ${named[1]!.tail} 病假`);
