@@ -55,6 +55,24 @@ describe('the error boundary in handleIncoming', () => {
     expect(command.delivered.map((d) => d.text)).toEqual([TOO_LONG_REPLY]);
   });
 
+  it('the inputs that used to throw are answered at their cause', async () => {
+    const teacher = (await app.deps.db.person.findFirstOrThrow({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } })).staffId;
+    const answer = async (who: string, text: string) => {
+      const { result, delivered } = await app.session.say(who, 'dm', text);
+      expect(result?.handled, text).not.toBe('failed');
+      return delivered.map((d) => d.text).join('\n');
+    };
+    expect(await answer(principal, '月报表 2026-08')).toContain('不在任何学期内');
+    expect(await answer(principal, '收到 #4294967296')).toContain('没有这么大的预警编号');
+    expect(await answer(principal, `收到 ${'9'.repeat(30)}`)).toContain('没有这么大的预警编号');
+    expect(await answer(teacher, '周统计 应到2147483648 实到2147483648')).toContain('太大了');
+    expect(await answer(teacher, `应到${'9'.repeat(20)} 实到45`)).toContain('太大了');
+    const emoji = '😀'.repeat(40);
+    const puzzled = await answer(teacher, emoji);
+    expect(puzzled).toContain(`没有看懂“${'😀'.repeat(30)}”`);
+    expect(puzzled).not.toContain('\uFFFD');
+  });
+
   it('converse reports a bad script line and goes on', async () => {
     const written: string[] = [];
     const warned: string[] = [];
