@@ -16,8 +16,8 @@ export interface Seen {
 }
 
 export const PRIVACY_HINT =
-  '温馨提示：本群有家长，学生的姓名和缺勤情况请不要在群里发。报缺勤请私信我（例如：缺勤 张三 病假），或在只有老师的工作群里发；' +
-  '在群里我只回复班级人数，名单和详情都私信发给老师。（本提示每个群只发一次）';
+  '温馨提示：本群有家长，学生的姓名和缺勤情况请不要在群里发。报缺勤请私信我（例如：缺勤 张三 病假），或在只有老师的工作群里发。' +
+  '涉及学生个人的回复我都私信发给老师，不在群里说。（本提示每个群只发一次）';
 
 /** The group's neutral line when the detail went to the sender by direct message: it names nobody. */
 export const DETAIL_SENT_PRIVATELY = '这条消息没有执行，详情已私信发给您。';
