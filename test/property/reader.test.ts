@@ -1,7 +1,7 @@
 /**
  * The weekly-count reader over generated replies (count grammar, whole chat lines, random unicode, whitespace and
  * digit runs up to the 2,000-character cap): never throws, always a known outcome, every reason a Chinese sentence,
- * figures possible, and no line slower than 50 ms. A line over the bound is timed twice more and its fastest time
+ * figures possible, and no line slower than 50 ms. A line over the bound is timed up to four more times and its fastest time
  * counts, so a machine busy elsewhere does not fail the test, while a line that is slow by nature still does.
  */
 import fc from 'fast-check';
@@ -17,7 +17,7 @@ const roster: Roster = { names: ['余小龙', '邱宇航', '李晨阳'], tails: 
 
 function timed(text: string): number {
   let best = Infinity;
-  for (let attempt = 0; attempt < 3 && best > BUDGET_MS; attempt++) {
+  for (let attempt = 0; attempt < 5 && best > BUDGET_MS; attempt++) {
     const t0 = performance.now();
     readWeeklyCount(text);
     best = Math.min(best, performance.now() - t0);
