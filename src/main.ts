@@ -92,7 +92,7 @@ if (platforms.length === 0) {
   for (const p of platforms) {
     try {
       await p.start(async (m) => {
-        await ops.timed(m.platform, () => handleIncoming(deps, m));
+        await ops.timed(m.platform, () => handleIncoming(deps, m, log));
         dispatcher.kick();
       });
       running.set(p.platform, p);

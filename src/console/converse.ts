@@ -38,40 +38,52 @@ export async function runScript(deps: Deps, clock: ManualClock, input: AsyncIter
   for await (const raw of input) {
     n++;
     if (!raw.trim()) continue;
+    try {
+      if (!(await scriptLine(raw))) problems++;
+    } catch (e) {
+      // One bad line (or a database hiccup) is reported and the script goes on: converse never dies on input.
+      warn(JSON.stringify({ line: n, error: `处理出错：${e instanceof Error ? e.message : String(e)}` }));
+      problems++;
+    }
+  }
+  return problems;
+
+  /** One script line; false (after a warning) when the line itself is wrong. */
+  async function scriptLine(raw: string): Promise<boolean> {
     let line: ScriptLine;
     try {
       line = JSON.parse(raw) as ScriptLine;
     } catch {
       warn(JSON.stringify({ line: n, error: '不是有效的 JSON' }));
-      problems++;
-      continue;
+      return false;
+    }
+    if (typeof line !== 'object' || line === null) {
+      warn(JSON.stringify({ line: n, error: '每行须是一个 JSON 对象' }));
+      return false;
     }
     const bad = setClock(clock, line.at);
     if (bad) {
       warn(JSON.stringify({ line: n, error: bad }));
-      problems++;
-      continue;
+      return false;
     }
     if (line.at || line.tick) {
       // The clock moved: duties due by now run, and whatever is due for delivery goes out.
       await duties.tick();
       emit(await session.flush());
     }
-    if (line.tick) continue;
-    if (!line.from || typeof line.text !== 'string') {
+    if (line.tick) return true;
+    if (typeof line.from !== 'string' || !line.from || typeof line.text !== 'string') {
       warn(JSON.stringify({ line: n, error: '需要 "from" 和 "text"（或 "tick": true）' }));
-      problems++;
-      continue;
+      return false;
     }
     const who = await session.resolve(line.from);
     if ('error' in who) {
       warn(JSON.stringify({ line: n, error: who.error }));
-      problems++;
-      continue;
+      return false;
     }
-    emit((await session.say(who.staffId, line.chat ?? 'dm', line.text)).delivered);
+    emit((await session.say(who.staffId, typeof line.chat === 'string' ? line.chat : 'dm', line.text)).delivered);
+    return true;
   }
-  return problems;
 }
 
 const HELP = `控制台命令：
@@ -105,12 +117,27 @@ export async function runInteractive(deps: Deps, input: NodeJS.ReadableStream, p
       continue;
     }
     if (text === '/quit' || text === '/exit') break;
+    try {
+      const r = await consoleLine(text);
+      if (r) me = r.me ?? me;
+      if (r?.chat) chat = r.chat;
+    } catch (e) {
+      // The console stays open whatever happens to one line.
+      print(`出错了，这一行没有处理完：${e instanceof Error ? e.message : String(e)}`);
+    }
+    prompt();
+  }
+  rl.close();
+  await schedule.stop();
+
+  /** One typed line: a console command, or a message to the bot as the current person in the current chat. */
+  async function consoleLine(text: string): Promise<{ me?: { staffId: string; name: string }; chat?: string } | undefined> {
     if (text.startsWith('/as ')) {
       const r = await session.resolve(text.slice(4).trim());
       if ('error' in r) print(r.error);
-      else me = r;
+      else return { me: r };
     } else if (text.startsWith('/in ')) {
-      chat = text.slice(4).trim() || 'dm';
+      return { chat: text.slice(4).trim() || 'dm' };
     } else if (text === '/who') {
       print(me ? `${me.name}(${me.staffId}) @ ${chat}` : '还没有选择身份：/as <工号或姓名>');
     } else if (text === '/?' || text === '/console') {
@@ -122,8 +149,6 @@ export async function runInteractive(deps: Deps, input: NodeJS.ReadableStream, p
       if (delivered.length === 0) print('（机器人没有回复：这条消息被当作闲聊）');
       for (const d of delivered) print(formatDelivery(d));
     }
-    prompt();
+    return undefined;
   }
-  rl.close();
-  await schedule.stop();
 }

@@ -1,6 +1,7 @@
 /** Messages that are not commands: a yes to a pending question, a weekly count, or chatter. */
 import type { Ctx } from './context.js';
 import { confirmPending, handleCountText } from './weekly-count.js';
+import { head } from './inbound-text.js';
 
 const YES = /^(确认|是|是的|对|对的|没错|yes|y|confirm)[。.!！]?$/i;
 
@@ -13,6 +14,6 @@ export async function handlePlainText(ctx: Ctx, text: string): Promise<boolean> 
     return handleCountText(ctx, ctx.groupClassId, text);
   }
   if (a.role === 'class_teacher' && a.classId != null && (await handleCountText(ctx, a.classId, text))) return true;
-  await ctx.reply(`没有看懂“${text.slice(0, 30)}”。发送「帮助」查看可以用的命令，例如：缺勤 张三 病假`);
+  await ctx.reply(`没有看懂“${head(text, 30)}”。发送「帮助」查看可以用的命令，例如：缺勤 张三 病假`);
   return true;
 }

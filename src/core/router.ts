@@ -14,16 +14,29 @@ import { audit, groupClass } from '../store/chat.repository.js';
 import { firstDelivery } from '../store/inbound.repository.js';
 import { peopleByHandle, personByAccount, toActor, type PersonRow } from '../store/org.repository.js';
 import type { Tx } from '../store/prisma.js';
-import { Refusal, type Ctx } from './context.js';
+import { Refusal, refuse, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
 import { handlePlainText } from './plain-text.js';
+import { head, longerThan, MAX_TEXT_CHARS, TOO_LONG_REPLY, wellFormed } from './inbound-text.js';
+import { adviseOnce, noteNamedStudents, sendRefusal, withHintOnce, type Seen } from './group-privacy.js';
 import { redeemInviteCode, unboundReply, bindCodeArg } from './commands/binding.js';
 
 export interface HandleResult {
-  handled: 'command' | 'text' | 'ignored' | 'refused' | 'unbound' | 'duplicate';
+  handled: 'command' | 'text' | 'ignored' | 'refused' | 'unbound' | 'duplicate' | 'too_long' | 'failed';
   command?: string;
 }
+
+/** The answer to anything unexpected: the sender knows nothing was recorded and what to do. */
+export const FAILED_REPLY = '没有记录成功，请再发一次。如果再次失败，请稍后再试或联系县教育局管理员。';
+
+/** What routing learned, kept outside the transaction so a refusal can still use it. */
+interface Handling {
+  person?: PersonRow;
+  seen: Seen;
+}
+
+const defaultLog = (deps: Deps) => (line: string) => console.error(`${deps.clock.now().toISOString()} ${line}`);
 
 /** A pressed button is the same as typing its text equivalent (e.g. `ack:12` → `收到 12`). */
 export function actionText(action: string): string | undefined {
@@ -34,28 +47,55 @@ export function actionText(action: string): string | undefined {
   return undefined;
 }
 
-export async function handleIncoming(deps: Deps, msg: Incoming): Promise<HandleResult> {
-  const text = (msg.action ? (actionText(msg.action) ?? '') : msg.text).replace(/\u3000/g, ' ').trim();
+/**
+ * Never throws and never stays silent: a refusal is answered (by DM when it came from a group), anything unexpected
+ * is logged with its error and answered with FAILED_REPLY, and nothing it did is kept (so a resend starts clean).
+ */
+export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: string) => void = defaultLog(deps)): Promise<HandleResult> {
   const chatRef = formatChatRef(msg.chat);
+  const state: Handling = { seen: { studentNamedInGroup: false } };
   try {
-    return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef), { timeout: 30_000, maxWait: 15_000 });
+    const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text).replace(/\u3000/g, ' ').trim();
+    return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef, state), { timeout: 30_000, maxWait: 15_000 });
   } catch (e) {
-    if (!(e instanceof Refusal)) throw e;
-    // The transaction rolled back: a refusal changes nothing but the answer.
-    await deps.db.$transaction(async (tx) => {
-      const now = deps.clock.now();
-      if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
-      await sendToChat(tx, now, chatRef, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);
-    });
-    return { handled: 'refused', ...(e.command ? { command: e.command } : {}) };
+    let failure: unknown = e;
+    if (e instanceof Refusal) {
+      try {
+        return await answerRefusal(deps, msg, chatRef, state, e);
+      } catch (again) {
+        failure = again;
+      }
+    }
+    log(`inbound ${msg.platform} ${msg.chat.kind} ${chatRef} from ${msg.accountId} failed: ${errorText(failure)}`);
+    try {
+      await deps.db.$transaction((tx) => sendToChat(tx, deps.clock.now(), chatRef, FAILED_REPLY));
+    } catch (again) {
+      log(`inbound ${msg.platform} ${chatRef}: the failure could not be answered either: ${errorText(again)}`);
+    }
+    return { handled: 'failed' };
   }
 }
 
-async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: string): Promise<HandleResult> {
+const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+
+/** The transaction rolled back: a refusal changes nothing but the answer (and the once-per-group privacy hint). */
+async function answerRefusal(deps: Deps, msg: Incoming, chatRef: string, state: Handling, e: Refusal): Promise<HandleResult> {
+  await deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
+    await sendRefusal(tx, now, msg.chat, chatRef, state.person, state.seen, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);
+    await adviseOnce(tx, now, chatRef, state.seen);
+  });
+  return { handled: 'refused', ...(e.command ? { command: e.command } : {}) };
+}
+
+async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: string, state: Handling): Promise<HandleResult> {
   const now = deps.clock.now();
   // Recorded in the same transaction: a message whose handling failed is not marked as seen.
   if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return { handled: 'duplicate' };
+  if (longerThan(text, MAX_TEXT_CHARS)) return tooLong(tx, now, msg, text, chatRef);
   const person = await resolveSender(tx, msg);
+  if (person) state.person = person;
   const match = matchCommand(COMMANDS, text);
   if (!person) {
     // Never data; in a group, speak only when addressed with a command (class groups hold parents too).
@@ -68,12 +108,18 @@ async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: s
     await sendToChat(tx, now, chatRef, unboundReply(deps.config.LOCALE));
     return { handled: 'unbound' };
   }
-  const ctx = makeCtx(deps, tx, now, person, msg, chatRef, await groupClass(tx, chatRef));
-  if (!match) {
-    const r = await handlePlainText(ctx, text);
-    return { handled: r ? 'text' : 'ignored' };
-  }
-  return runCommand(ctx, match.def, match.args);
+  const ctx = makeCtx(deps, tx, now, person, msg, chatRef, await groupClass(tx, chatRef), state.seen);
+  if (match) await noteNamedStudents(tx, msg.chat, match.args, state.seen);
+  const result = match ? await runCommand(ctx, match.def, match.args) : { handled: (await handlePlainText(ctx, text)) ? 'text' : 'ignored' } as const;
+  await adviseOnce(tx, now, chatRef, state.seen);
+  return result;
+}
+
+/** Nothing of it is parsed. In a group only a message that starts like a command hears back (a long notice to parents is not for us). */
+async function tooLong(tx: Tx, now: Date, msg: Incoming, text: string, chatRef: string): Promise<HandleResult> {
+  if (msg.chat.kind === 'group' && !matchCommand(COMMANDS, head(text, 20))) return { handled: 'ignored' };
+  await sendToChat(tx, now, chatRef, TOO_LONG_REPLY);
+  return { handled: 'too_long' };
 }
 
 async function resolveSender(tx: Tx, msg: Incoming): Promise<PersonRow | null> {
@@ -84,7 +130,7 @@ async function resolveSender(tx: Tx, msg: Incoming): Promise<PersonRow | null> {
   return personByAccount(tx, msg.platform, msg.accountId);
 }
 
-function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming, chatRef: string, groupClassId: number | undefined): Ctx {
+function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming, chatRef: string, groupClassId: number | undefined, seen: Seen): Ctx {
   return {
     deps,
     tx,
@@ -97,7 +143,7 @@ function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming
     chatRef,
     ...(groupClassId !== undefined ? { groupClassId } : {}),
     reply: async (text, extras) => {
-      await sendToChat(tx, now, chatRef, text, extras);
+      await sendToChat(tx, now, chatRef, msg.chat.kind === 'group' ? await withHintOnce(tx, now, chatRef, seen, text) : text, extras);
     },
     replyPrivately: async (text) => {
       await sendToPerson(tx, now, person.id, text);
@@ -106,12 +152,10 @@ function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming
 }
 
 async function runCommand(ctx: Ctx, def: CommandDef, args: string): Promise<HandleResult> {
-  const denied = whyNot(def, ctx);
-  if (denied) {
-    await ctx.reply(denied);
-    return { handled: 'refused', command: def.id };
-  }
   try {
+    // Not allowed here: a refusal like any other (from a group, it goes to the sender by DM).
+    const denied = whyNot(def, ctx);
+    if (denied) refuse(denied);
     await def.run(ctx, args);
   } catch (e) {
     if (e instanceof Refusal) e.command = def.id;

@@ -34,12 +34,13 @@ function chineseValue(s: string): number | undefined {
   return sawAny ? total + current : undefined;
 }
 
+/** One numeral with an optional sign (`-3`, `负三`, `４５`). No backtracking: the sign is one character, then spaces. */
 export function parseNumber(token: string): number | undefined {
   const t = toHalfWidth(token.trim());
-  const m = /^([-－负]\s*)?(.+)$/.exec(t);
-  if (!m) return undefined;
-  const body = m[2]!;
+  const negative = /^[-－负]/.test(t);
+  const body = negative ? t.slice(1).trimStart() : t;
+  if (!body) return undefined;
   const value = /^[0-9]+$/.test(body) ? Number(body) : chineseValue(body);
   if (value === undefined || !Number.isFinite(value)) return undefined;
-  return m[1] ? -value : value;
+  return negative ? -value : value;
 }

@@ -20,8 +20,12 @@ const LABELS: [string, Part][] = [
   ['劝返返校', 'returned'], ['复学', 'returned'], ['劝返', 'returned'], ['返校', 'returned'], ['returned', 'returned'],
 ];
 const LABEL_OF = new Map(LABELS.map(([w, k]) => [w.toLowerCase(), k]));
+/**
+ * Label, optional 人数, colon or equals, 为/是/有, then the number. Every `\\s*` is followed by a character it cannot
+ * match (or by the end), so no two whitespace runs compete for the same spaces: linear in the text, whatever its length.
+ */
 const LABEL_RE = new RegExp(
-  `(${LABELS.map(([w]) => w).sort((a, b) => b.length - a.length).join('|')})\\s*(?:人数)?\\s*[:：=＝]?\\s*(?:为|是|有)?\\s*(${NUMERAL_SOURCE})\\s*(?:人|名|个)?`,
+  `(${LABELS.map(([w]) => w).sort((a, b) => b.length - a.length).join('|')})\\s*(?:人数\\s*)?(?:[:：=＝]\\s*)?(?:[为是有]\\s*)?(${NUMERAL_SOURCE})(?:\\s*[人名个])?`,
   'gi',
 );
 const RATIO_RE = /(?<![0-9])(-?[0-9]+)\s*[/／]\s*(-?[0-9]+)(?![0-9])/;
@@ -32,10 +36,16 @@ const ZERO_PHRASES: [RegExp, Key][] = [
   [/(无|没有)复学/, 'returned'],
 ];
 const ALL_PRESENT = /全到|全勤|都到了|都到齐|全部到齐|全员到齐|无缺勤|没有缺勤|全部到校|all present/i;
-/** Class and grade names (三(2)班, 初二（3）班, 3班, 七年级) carry numbers that are not figures. */
-const CLASS_NAMES = /[初高]?[一二三四五六七八九十\d]*\s*[（(]\s*[\d一二三四五六七八九十]+\s*[)）]\s*班?|[\d一二三四五六七八九十]+\s*班|[一二三四五六七八九\d]\s*年级|初[一二三]/g;
+/**
+ * Class and grade names (三(2)班, 初二（3）班, 3班, 七年级) carry numbers that are not figures. A run of digits is tried
+ * only from its first digit (the lookbehinds), so a long run costs its length once, not its length squared.
+ */
+const CLASS_NAMES =
+  /[初高]?(?:(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]+\s*)?[（(]\s*[\d一二三四五六七八九十]+\s*[)）]\s*班?|(?<![\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*班|[一二三四五六七八九\d]\s*年级|初[一二三]/g;
 
 const EXAMPLE = '应到45 实到43 病假1 旷课1';
+/** No class is this large: a bigger figure is a typo (and would not fit the database's integers). */
+export const MAX_CLASS_SIZE = 999;
 const LABEL_ZH: Record<Key, string> = { enrolled: '应到', present: '实到', leave: '请假', truant: '旷课', dropout: '辍学', returned: '复学' };
 
 const invalid = (reason: string, figures: CountFigures = {}): CountReading => ({ outcome: 'invalid', figures, reason: `${reason}请这样回复：${EXAMPLE}` });
@@ -65,6 +75,8 @@ export function readWeeklyCount(text: string): CountReading {
   const figures: CountFigures = {};
   for (const [k, values] of seen) {
     if (values.some((v) => v < 0)) return invalid(`${labelOf(k)}人数不能是负数（${values.find((v) => v < 0)}）。`);
+    const huge = values.find((v) => v > MAX_CLASS_SIZE);
+    if (huge !== undefined) return invalid(`${labelOf(k)}人数${huge < 1e6 ? `（${huge}）` : ''}太大了，一个班不会超过 ${MAX_CLASS_SIZE} 人。`);
     if (new Set(values).size > 1) return invalid(`${labelOf(k)}写了两个不同的数（${values.join('、')}），不知道以哪个为准。`);
   }
   const one = (k: Part) => seen.get(k)?.[0];

@@ -70,3 +70,24 @@ describe('inconsistent: figures that do not add up are asked about', () => {
     });
   }
 });
+
+describe('long whitespace and digit runs read as a clerk would (and fast: see test/property/reader.test.ts)', () => {
+  count(`应到${' '.repeat(400)}45 实到45`, { enrolled: 45, present: 45 });
+  count(`应到 人数 ：${' '.repeat(300)}为 45 人\n\n${'\n'.repeat(300)}实到　　44　人 病假 1`, { enrolled: 45, present: 44, leave: 1 });
+  count(`${'1'.repeat(1000)}班 应到30 实到30`, { enrolled: 30, present: 30 });
+  count('初二（3）班 应到52 实到52', { enrolled: 52, present: 52 });
+  count('三年级12班 应到40 实到40', { enrolled: 40, present: 40 });
+  outcome(`应到${' '.repeat(1998)}`, 'not-a-count');
+  outcome('1'.repeat(2000), 'not-a-count');
+});
+
+describe('numbers no class can have are refused, not stored', () => {
+  for (const t of ['应到2147483648 实到2147483648', '应到99999999999999999999999 实到45', '应到45 实到44 病假9007199254740993', '应到一千 实到一千', '4294967296/4294967296']) {
+    it(t, () => {
+      const r = readWeeklyCount(t);
+      expect(r.outcome).toBe('invalid');
+      expect(r.reason).toContain('太大了');
+    });
+  }
+  count('应到999 实到999', { enrolled: 999, present: 999 });
+});

@@ -3,6 +3,9 @@ import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
 import { acknowledge, unackedFor } from '../../store/alert.repository.js';
 
+/** The largest id the database holds (a 32-bit integer). */
+const MAX_ALERT_ID = 2_147_483_647;
+
 export const ack: CommandDef = {
   id: 'ack',
   words: ['收到', '已收到', 'ack'],
@@ -26,7 +29,10 @@ export const ack: CommandDef = {
       if (ctx.chat.kind === 'group') return;
       refuse(`“${arg}”不是预警编号。`, '收到 12（几条一起：收到 12、13）');
     }
-    return confirm(ctx, [...new Set(arg.match(/\d+/g)!.map(Number))]);
+    const ids = [...new Set(arg.match(/\d+/g)!.map(Number))];
+    // An alert number is a database id: anything past its range is no alert at all (and must not reach the query).
+    if (ids.some((id) => id > MAX_ALERT_ID)) refuse('没有这么大的预警编号，请核对。', '收到 12');
+    return confirm(ctx, ids);
   },
 };
 

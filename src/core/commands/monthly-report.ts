@@ -99,7 +99,9 @@ export const reportForm: CommandDef = {
     const words = args.trim().split(/\s+/).filter(Boolean);
     const format = words.some((w) => /^pdf$/i.test(w)) ? 'pdf' : 'xlsx';
     const month = words.find((w) => !/^(pdf|xlsx|表格|excel)$/i.test(w)) ?? ctx.today.slice(0, 7);
-    if (!/^\d{4}-\d{2}$/.test(month) || month > ctx.today.slice(0, 7)) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${ctx.today.slice(0, 7)}`);
+    const thisMonth = ctx.today.slice(0, 7);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > thisMonth) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${thisMonth}`);
+    if (!inTerm(ctx, month)) refuse(`${month} 不在任何学期内（寒暑假），没有月报表。`, `月报表 ${thisMonth}`);
     // principal → school, town → town, county → county: the actor's area is the report's unit
     const unit = areaOf(ctx.actor) as ReportUnit | undefined;
     if (!unit) refuse('您的账号没有关联学校或乡镇，请联系管理员在人员名单中补全。');
@@ -108,6 +110,14 @@ export const reportForm: CommandDef = {
     await ctx.reply(`${files.model.title} ${month}：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: files.attachments[0]! });
   },
 };
+
+/** The form covers the term that holds the month's last day so far (or its first day): a vacation month has none. */
+function inTerm(ctx: Ctx, month: string): boolean {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const lastDay = `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+  const asOf = lastDay < ctx.today ? lastDay : ctx.today;
+  return ctx.deps.calendar.termOf(asOf) !== undefined || ctx.deps.calendar.termOf(`${month}-01`) !== undefined;
+}
 
 async function confirmTown(ctx: Ctx, month: string): Promise<void> {
   const townId = ctx.actor.townId;
