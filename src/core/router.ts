@@ -14,6 +14,7 @@ import { audit, groupClass } from '../store/chat.repository.js';
 import { firstDelivery } from '../store/inbound.repository.js';
 import { peopleByHandle, personByAccount, toActor, type PersonRow } from '../store/org.repository.js';
 import type { Tx } from '../store/prisma.js';
+import { withWriteTransaction } from '../store/write.js';
 import { Refusal, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
@@ -38,11 +39,11 @@ export async function handleIncoming(deps: Deps, msg: Incoming): Promise<HandleR
   const text = (msg.action ? (actionText(msg.action) ?? '') : msg.text).replace(/\u3000/g, ' ').trim();
   const chatRef = formatChatRef(msg.chat);
   try {
-    return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef), { timeout: 30_000, maxWait: 15_000 });
+    return await withWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef));
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     // The transaction rolled back: a refusal changes nothing but the answer.
-    await deps.db.$transaction(async (tx) => {
+    await withWriteTransaction(deps.db, async (tx) => {
       const now = deps.clock.now();
       if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
       await sendToChat(tx, now, chatRef, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);
