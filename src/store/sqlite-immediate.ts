@@ -7,6 +7,11 @@
  * transaction read is stale), whatever the busy timeout. `BEGIN IMMEDIATE` asks for the write lock first, waiting up
  * to the busy timeout, so a transaction that started can finish. Transactions of one process still run one at a time
  * (one connection), as in the adapter itself.
+ *
+ * A statement outside any transaction waits its turn too. On the one connection it would otherwise run inside
+ * whichever transaction happens to be open — and vanish if that one rolls back (a refusal rolls back): a delivery's
+ * "sent" or an autocommit write lost without an error. So code inside a `$transaction` callback must use its `tx`,
+ * never the client itself: that waits for the transaction it is part of, until Prisma's timeout ends it.
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 
@@ -31,12 +36,21 @@ function queue(): () => Promise<() => void> {
 
 function immediate(inner: Adapter): Adapter {
   const acquire = queue();
+  /** Runs a statement between transactions, never inside another caller's. */
+  const between = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
   const adapter: Adapter = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    queryRaw: (q) => inner.queryRaw(q),
-    executeRaw: (q) => inner.executeRaw(q),
-    executeScript: (s) => inner.executeScript(s),
+    queryRaw: (q) => between(() => inner.queryRaw(q)),
+    executeRaw: (q) => between(() => inner.executeRaw(q)),
+    executeScript: (s) => between(() => inner.executeScript(s)),
     dispose: () => inner.dispose(),
     ...(inner.getConnectionInfo ? { getConnectionInfo: () => inner.getConnectionInfo!() } : {}),
     async startTransaction(isolationLevel) {

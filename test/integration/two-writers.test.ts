@@ -106,6 +106,23 @@ describe('two processes writing at once', () => {
   });
 });
 
+describe('one process, one connection', () => {
+  it('a write outside any transaction, made while another transaction is open, survives that one’s rollback', async () => {
+    const db = app.deps.db;
+    const refused = db
+      .$transaction(async (tx) => {
+        await tx.inboundMessage.create({ data: { platform: 'test', messageId: 'inside', receivedAt: new Date(0) } });
+        await new Promise((r) => setTimeout(r, 100));
+        throw new Error('refused');
+      })
+      .catch((e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 20));
+    await db.inboundMessage.create({ data: { platform: 'test', messageId: 'outside', receivedAt: new Date(0) } });
+    expect(await refused).toBe('refused');
+    expect((await db.inboundMessage.findMany({ where: { platform: 'test' } })).map((r) => r.messageId)).toEqual(['outside']);
+  });
+});
+
 describe('two processes starting together on a fresh file', () => {
   it('both start, and the database ends up migrated once', async () => {
     for (let round = 0; round < 3; round++) {
