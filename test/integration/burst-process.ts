@@ -2,7 +2,7 @@
  * A separate OS process on a shared database, driven over stdin for tests (one JSON line each way):
  * `start`: says {"loaded":true}, waits for a line, opens (and migrates) the database, says {"ready":true}, exits.
  * `burst`: reads a line (a JSON list of Incoming), opens the database, says {"ready":true}, waits for a line, then
- * handles the whole list at once through the router and answers how many were handled and the errors.
+ * handles the whole list at once through the router and answers how many were handled, the errors and how long it took.
  */
 import readline from 'node:readline';
 import { ManualClock } from '../../src/clock.js';
@@ -23,9 +23,10 @@ const deps = await createDeps(loadConfig(process.env), new ManualClock(now!));
 say({ ready: true });
 if (mode === 'burst') {
   await nextLine();
+  const t0 = performance.now();
   const results = await Promise.allSettled(burst.map((m) => handleIncoming(deps, m)));
   const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
-  say({ handled: results.length - errors.length, errors });
+  say({ handled: results.length - errors.length, errors, ms: Math.round(performance.now() - t0) });
 }
 await deps.db.$disconnect();
 process.exit(0);

@@ -53,7 +53,7 @@ function burst(tag: string, teachers: string[]): Incoming[] {
 let app: TestApp;
 let principals: string[];
 let sent: Incoming[] = [];
-const outcomes: { handled: number; errors: string[] }[] = [];
+const outcomes: { handled: number; errors: string[]; ms: number }[] = [];
 
 beforeAll(async () => {
   app = await makeApp({ now: NOW });
@@ -69,7 +69,8 @@ beforeAll(async () => {
   procs.forEach((p, i) => p.proc.stdin!.write(`${JSON.stringify(batches[i])}\n`));
   await Promise.all(procs.map((p) => p.next()));
   for (const p of procs) p.proc.stdin!.end('go\n');
-  outcomes.push(...((await Promise.all(procs.map((p) => p.next()))) as unknown as { handled: number; errors: string[] }[]));
+  outcomes.push(...((await Promise.all(procs.map((p) => p.next()))) as unknown as typeof outcomes));
+  console.log(`two writers: ${sent.length} messages, ${outcomes.map((o) => `${o.handled} in ${o.ms} ms`).join(' and ')}`);
   await Promise.all(procs.map((p) => p.exited));
 }, 180_000);
 
