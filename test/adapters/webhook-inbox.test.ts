@@ -2,7 +2,7 @@
  * Telegram webhook through the inbox (real Telegraf, fake Bot API on 127.0.0.1): each update is recorded and answered
  * at once, handled after. A worker that stopped between the two (a crash) leaves the updates recorded; the next start
  * handles them. A burst of 1,000 updates is answered 200 throughout and each is handled exactly once; a redelivered
- * update is not handled again.
+ * update is not handled again; one that could not be recorded is answered 500 (Telegram sends it again).
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -116,4 +116,16 @@ describe('telegram webhook through the inbox', () => {
     expect(logged.filter((l) => l.includes('failed'))).toEqual([]);
     console.log(`webhook burst: 1,000 updates, slowest answer ${Math.round(slowestMs)} ms`);
   }, 180_000);
+
+  it('an update that could not be recorded is answered 500, so Telegram delivers it again; recorded then, it is handled', async () => {
+    const db = app.deps.db;
+    await db.$executeRawUnsafe('ALTER TABLE "InboundUpdate" RENAME TO "InboundUpdateAway"');
+    const refused = await fire(current.url, [5001], 1);
+    await db.$executeRawUnsafe('ALTER TABLE "InboundUpdateAway" RENAME TO "InboundUpdate"');
+    expect(refused.statuses).toEqual([500]);
+    expect(handled.has('5001:1')).toBe(false);
+    expect((await fire(current.url, [5001], 1)).statuses).toEqual([200]);
+    await current.inbox.drain();
+    await expectEachHandledOnce([5001]);
+  }, 60_000);
 });
