@@ -87,8 +87,9 @@ export function createInboxWorker(
     for (;;) {
       const r = await round();
       total += r.handled;
-      // A full batch handled means there may be more; otherwise what is left failed and waits for a later round.
-      if (r.read < o.batch || r.handled === 0 || stopped) return total;
+      // A full batch all handled means there may be more; what failed (and its chat's later updates) waits for
+      // the next round, not tried again at once.
+      if (r.read < o.batch || r.handled < r.read || stopped) return total;
     }
   }
 
