@@ -11,6 +11,7 @@ import { getCounty, peopleWithRole } from './store/org.repository.js';
 import { calendarWarnings } from './services/calendar-check.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
 import { handleIncoming } from './core/router.js';
+import { createInbox } from './core/inbox.js';
 import { startDispatcher } from './delivery/loop.js';
 import { deliveryOptionsFrom } from './delivery/dispatcher.js';
 import { createDutyRunner } from './duties/runner.js';
@@ -89,12 +90,16 @@ if (platforms.length === 0) {
     platforms: () => platforms.map((p) => ({ platform: p.platform, connected: running.has(p.platform) })),
     lastTickAt: () => lastTickAt,
   });
+  // Every platform hands its updates to the inbox (recorded, then answered); the inbox's worker handles them after,
+  // starting with any a previous run recorded but did not handle.
+  const inbox = createInbox(deps, async (m) => {
+    await ops.timed(m.platform, () => handleIncoming(deps, m, log));
+    dispatcher.kick();
+  }, { log });
+  inbox.start();
   for (const p of platforms) {
     try {
-      await p.start(async (m) => {
-        await ops.timed(m.platform, () => handleIncoming(deps, m, log));
-        dispatcher.kick();
-      });
+      await p.start(inbox.accept);
       running.set(p.platform, p);
     } catch (e) {
       // One platform down (bad token, network) does not stop the others.
@@ -109,6 +114,7 @@ if (platforms.length === 0) {
   });
   const shutdown = async () => {
     await duties.stop();
+    await inbox.stop();
     dispatcher.stop();
     await ops.stop();
     await Promise.all([...running.values()].map((p) => p.stop()));

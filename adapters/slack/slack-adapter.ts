@@ -41,7 +41,9 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
   const ids = o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {};
   const app =
     o.mode === 'http'
-      ? new App({ token: o.botToken, receiver: new HTTPReceiver({ signingSecret: o.signingSecret, port: o.port ?? 3000, logLevel: LogLevel.ERROR }), clientOptions, ...ids, logLevel: LogLevel.ERROR })
+      ? // processBeforeResponse: Slack gets its answer once the listener handed the event over (recorded by the core's
+        // inbox, handled after), not before: an event acknowledged and then lost in a crash is never sent again.
+        new App({ token: o.botToken, receiver: new HTTPReceiver({ signingSecret: o.signingSecret, port: o.port ?? 3000, logLevel: LogLevel.ERROR, processBeforeResponse: true }), clientOptions, ...ids, logLevel: LogLevel.ERROR })
       : new App({ token: o.botToken, appToken: o.appToken, socketMode: true, signingSecret: o.signingSecret, clientOptions, ...ids, logLevel: LogLevel.ERROR });
   const dmChannels = new Map<string, string>();
 
@@ -76,7 +78,11 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
           platformMessageId: `action:${body.user.id}:${action.action_id}:${'action_ts' in action ? action.action_ts : ''}`,
         });
       });
-      app.error(async (e) => log(`slack: ${e.message}`));
+      app.error(async (e) => {
+        log(`slack: ${e.message}`);
+        // Over HTTP an event that could not be handed over is answered 500, so Slack delivers it again.
+        if (o.mode === 'http') throw e;
+      });
       await app.start();
       log(`slack: started (${o.mode === 'http' ? `HTTP on port ${o.port ?? 3000}` : 'Socket Mode'})`);
     },

@@ -34,6 +34,19 @@ function sameSecret(given: string | string[] | undefined, expected: string): boo
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+const MAX_UPDATE_BYTES = 1 << 20;
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_UPDATE_BYTES) throw new Error('update too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function chatKind(type: string): 'dm' | 'group' {
   return type === 'private' ? 'dm' : 'group';
 }
@@ -47,13 +60,39 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
   let launched: Promise<void> | undefined;
   let server: http.Server | undefined;
 
+  /**
+   * One webhook request: the update goes through the handlers (which hand it to the core's inbox: recorded, not yet
+   * handled) and Telegram gets 200 as soon as that is done, or 500 when it failed so that it delivers the update again.
+   * Telegraf's own webhookCallback would answer 200 even then (its error handler swallows the error).
+   */
+  async function answerWebhook(req: http.IncomingMessage, res: http.ServerResponse, failed: Set<number>): Promise<void> {
+    let update: { update_id: number };
+    try {
+      update = JSON.parse(await readBody(req)) as { update_id: number };
+    } catch {
+      return void res.writeHead(400).end();
+    }
+    await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]).catch(() => failed.add(update.update_id));
+    res.writeHead(failed.delete(update.update_id) ? 500 : 200).end();
+  }
+
   return {
     platform: 'telegram',
     async start(onIncoming: (m: Incoming) => Promise<void>) {
+      // In webhook mode an update whose hand-over failed is answered 500, so Telegram delivers it again.
+      const failed = new Set<number>();
+      const deliver = async (updateId: number, m: Incoming) => {
+        try {
+          await onIncoming(m);
+        } catch (e) {
+          if (opts.webhook) failed.add(updateId);
+          throw e;
+        }
+      };
       bot.on('message', async (ctx) => {
         const msg = ctx.message;
         if (!('text' in msg) || msg.from.is_bot) return;
-        await onIncoming({
+        await deliver(ctx.update.update_id, {
           platform: 'telegram',
           accountId: String(msg.from.id),
           chat: { platform: 'telegram', kind: chatKind(msg.chat.type), id: String(msg.chat.id) },
@@ -64,10 +103,11 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
       });
       bot.on('callback_query', async (ctx) => {
         const q = ctx.callbackQuery;
-        // Answer at once so the user's button stops spinning; the reply itself comes as a message.
-        await ctx.answerCbQuery().catch((e: Error) => log(`telegram: answerCallbackQuery failed: ${e.message}`));
+        // Answered at once, not awaited, so the user's button stops spinning and the update is not held up by
+        // the Bot API; the reply itself comes as a message.
+        void ctx.answerCbQuery().catch((e: Error) => log(`telegram: answerCallbackQuery failed: ${e.message}`));
         if (!('data' in q) || !q.message) return;
-        await onIncoming({
+        await deliver(ctx.update.update_id, {
           platform: 'telegram',
           accountId: String(q.from.id),
           chat: { platform: 'telegram', kind: chatKind(q.message.chat.type), id: String(q.message.chat.id) },
@@ -82,13 +122,12 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
       log(`telegram: connected as @${me.username}${opts.webhook ? ' (webhook)' : ' (long polling)'}`);
       if (opts.webhook) {
         const hook = opts.webhook;
-        const callback = bot.webhookCallback(hook.path, { secretToken: hook.secretToken });
         server = http.createServer((req, res) => {
           const path = (req.url ?? '').split('?')[0];
           if (req.method !== 'POST' || path !== hook.path) return void res.writeHead(404).end();
           // Only Telegram knows the secret it was given with setWebhook: anything else is unauthorised.
           if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], hook.secretToken)) return void res.writeHead(401).end();
-          void callback(req, res);
+          void answerWebhook(req, res, failed);
         });
         await new Promise<void>((r) => server!.listen(hook.port, hook.host ?? '0.0.0.0', r));
         await bot.telegram.setWebhook(`${hook.domain.replace(/\/$/, '')}${hook.path}`, { secret_token: hook.secretToken });

@@ -14,6 +14,7 @@ import { audit, groupClass } from '../store/chat.repository.js';
 import { firstDelivery } from '../store/inbound.repository.js';
 import { peopleByHandle, personByAccount, toActor, type PersonRow } from '../store/org.repository.js';
 import type { Tx } from '../store/prisma.js';
+import { withWriteTransaction } from '../store/write.js';
 import { Refusal, refuse, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
@@ -56,7 +57,7 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
   const state: Handling = { seen: { studentNamedInGroup: false } };
   try {
     const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text).replace(/\u3000/g, ' ').trim();
-    return await deps.db.$transaction((tx) => route(deps, tx, msg, text, chatRef, state), { timeout: 30_000, maxWait: 15_000 });
+    return await withWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
   } catch (e) {
     let failure: unknown = e;
     if (e instanceof Refusal) {
@@ -68,7 +69,7 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
     }
     log(`inbound ${msg.platform} ${msg.chat.kind} ${chatRef} from ${msg.accountId} failed: ${errorText(failure)}`);
     try {
-      await deps.db.$transaction((tx) => sendToChat(tx, deps.clock.now(), chatRef, FAILED_REPLY));
+      await withWriteTransaction(deps.db, (tx) => sendToChat(tx, deps.clock.now(), chatRef, FAILED_REPLY));
     } catch (again) {
       log(`inbound ${msg.platform} ${chatRef}: the failure could not be answered either: ${errorText(again)}`);
     }
@@ -80,7 +81,7 @@ const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) :
 
 /** The transaction rolled back: a refusal changes nothing but the answer (and the once-per-group privacy hint). */
 async function answerRefusal(deps: Deps, msg: Incoming, chatRef: string, state: Handling, e: Refusal): Promise<HandleResult> {
-  await deps.db.$transaction(async (tx) => {
+  await withWriteTransaction(deps.db, async (tx) => {
     const now = deps.clock.now();
     if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
     await sendRefusal(tx, now, msg.chat, chatRef, state.person, state.seen, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);

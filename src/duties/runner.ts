@@ -12,6 +12,7 @@
  * process starts, e.g. after a fix is deployed.
  */
 import type { Deps } from '../services/deps.js';
+import { withWriteTransaction } from '../store/write.js';
 import type { Duty, DueBatch, DueItem } from './types.js';
 import {
   claim,
@@ -66,7 +67,7 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
     const at = deps.clock.now();
     out.failed.push({ key: f.key, error: f.error });
     try {
-      const r = await deps.db.$transaction(async (tx) => {
+      const r = await withWriteTransaction(deps.db, async (tx) => {
         const r = await recordFailure(tx, { ...f, at }, (n) => nextAttemptAfter(at, n));
         // Given up just now: the county admins hear of it once (a restart's extra try does not tell them again).
         if (r.attempts === MAX_ATTEMPTS) {
@@ -84,7 +85,8 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
 
   async function runItem(item: DueItem, out: TickResult, failedKeys: Set<string>): Promise<void> {
     try {
-      const r = await deps.db.$transaction(
+      const r = await withWriteTransaction(
+        deps.db,
         async (tx) => {
           // The claim is the transaction's first statement: it takes SQLite's write lock before any read.
           await claim(tx, { key: item.key, duty: item.duty, period: item.period, target: item.target, dueAt: item.dueAt, at: deps.clock.now() });
@@ -93,7 +95,7 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
           await finish(tx, item.key, outcome, messages);
           return { key: item.key, outcome, messages };
         },
-        { timeout: 60_000, maxWait: 30_000 },
+        { timeout: 60_000 },
       );
       out.ran.push(r);
       if (failedKeys.has(item.key)) await resolveFailures(deps.db, [item.key], deps.clock.now());
@@ -109,7 +111,8 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
   /** A chunk of one batch in one transaction; when it throws, its items run one by one so only the broken fail. */
   async function runBatch(batch: DueBatch, chunk: DueItem[], out: TickResult, failedKeys: Set<string>): Promise<void> {
     try {
-      const results = await deps.db.$transaction(
+      const results = await withWriteTransaction(
+        deps.db,
         async (tx) => {
           await claimMany(tx, chunk.map((i) => ({ key: i.key, duty: i.duty, period: i.period, target: i.target, dueAt: i.dueAt })), deps.clock.now());
           const live = chunk.filter((i) => !i.tooLate);
@@ -122,7 +125,7 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
           await finishMany(tx, rows);
           return rows;
         },
-        { timeout: 120_000, maxWait: 30_000 },
+        { timeout: 120_000 },
       );
       out.ran.push(...results);
       const resolved = chunk.filter((i) => failedKeys.has(i.key)).map((i) => i.key);

@@ -13,6 +13,7 @@ import { clockLabel, localParts } from '../domain/zoned-time.js';
 import type { InviteSection, InviteSheets } from '../reports/invite-sheet-model.js';
 import { inviteSheetPdf } from '../reports/invite-sheet.pdf.js';
 import { inviteSheetXlsx } from '../reports/invite-sheet.xlsx.js';
+import { withWriteTransaction } from '../store/write.js';
 
 export type InviteScope = { kind: 'school'; name: string } | { kind: 'town'; name: string } | { kind: 'county' };
 
@@ -79,7 +80,7 @@ export async function prepareInviteSheets(deps: Deps, scope: InviteScope): Promi
   const classOrder = new Map(dir.classes.map((c) => [c.id, `${c.stage === 'primary' ? 0 : 1}${String(c.grade).padStart(2, '0')}${String(c.classNo).padStart(3, '0')}`]));
   const key = (p: Person) => `${ROLES.indexOf(p.role as Role)}|${p.classId != null ? (classOrder.get(p.classId) ?? '') : ''}|${p.villageId ?? ''}|${p.staffId}`;
   chosen.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const { codes, expiresAt } = await deps.db.$transaction((tx) => issueInvites(deps, tx, chosen.map((p) => p.id)), { timeout: 120_000, maxWait: 30_000 });
+  const { codes, expiresAt } = await withWriteTransaction(deps.db, (tx) => issueInvites(deps, tx, chosen.map((p) => p.id)), { timeout: 120_000 });
   const names = {
     classes: new Map(dir.classes.map((c) => [c.id, c.name])),
     villages: new Map(dir.villages.map((v) => [v.id, v.name])),

@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../../generated/prisma/client.js';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { applyMigrations } from './migrate.js';
+import { immediateSqlite } from './sqlite-immediate.js';
+import { retryWhenBusy } from './write.js';
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -15,9 +16,11 @@ export async function openDatabase(url: string): Promise<Db> {
   }
   const file = url.slice('file:'.length);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const adapter = new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
+  // `timeout` is SQLite's busy timeout: how long a statement waits for another process's write lock.
+  const adapter = immediateSqlite({ url: file, timeout: 10_000 });
   const db = new PrismaClient({ adapter });
-  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  // Switching to WAL needs the file to itself for a moment: a second process starting at once may hold it.
+  await retryWhenBusy(() => db.$queryRawUnsafe('PRAGMA journal_mode = WAL'));
   await db.$queryRawUnsafe('PRAGMA busy_timeout = 10000');
   await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   await applyMigrations(db);

@@ -14,6 +14,7 @@ import type { Actor } from '../../domain/org.js';
 import { clockLabel, localParts } from '../../domain/zoned-time.js';
 import { refuse, type Ctx } from '../context.js';
 import type { CommandDef } from '../registry.js';
+import { withWriteTransaction } from '../../store/write.js';
 
 /** Failed code attempts an account may make within the window before it must wait. */
 export const INVITE_MAX_FAILURES = 5;
@@ -36,7 +37,7 @@ export function unboundReply(lang: Lang): string {
 
 /** Creates a one-time invite code for a person (admin CLI); the person's earlier unused codes stop working. */
 export async function createInviteCode(deps: Deps, personId: number): Promise<{ code: string; expiresAt: Date }> {
-  const { codes, expiresAt } = await deps.db.$transaction((tx) => issueInvites(deps, tx, [personId]));
+  const { codes, expiresAt } = await withWriteTransaction(deps.db, (tx) => issueInvites(deps, tx, [personId]));
   return { code: codes.get(personId)!, expiresAt };
 }
 

@@ -1,0 +1,105 @@
+/**
+ * The better-sqlite3 driver adapter with write transactions that take SQLite's write lock at BEGIN.
+ *
+ * Prisma 6.19's adapter starts every interactive transaction with a plain (deferred) `BEGIN`: the transaction reads
+ * first and asks for the write lock at its first write. With a second process on the same file, that upgrade fails at
+ * once with "database is locked" when the other process wrote in between (SQLite cannot wait there: the snapshot the
+ * transaction read is stale), whatever the busy timeout. `BEGIN IMMEDIATE` asks for the write lock first, waiting up
+ * to the busy timeout, so a transaction that started can finish. Transactions of one process still run one at a time
+ * (one connection), as in the adapter itself.
+ *
+ * A statement outside any transaction waits its turn too. On the one connection it would otherwise run inside
+ * whichever transaction happens to be open — and vanish if that one rolls back (a refusal rolls back): a delivery's
+ * "sent" or an autocommit write lost without an error. So code inside a `$transaction` callback must use its `tx`,
+ * never the client itself: that waits for the transaction it is part of, until Prisma's timeout ends it.
+ */
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+
+type Factory = PrismaBetterSQLite3;
+type Adapter = Awaited<ReturnType<Factory['connect']>>;
+type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
+type Query = Parameters<Adapter['queryRaw']>[0];
+
+const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
+
+/** One at a time, first come first served. */
+function queue(): () => Promise<() => void> {
+  let tail: Promise<void> = Promise.resolve();
+  return () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const turn = tail.then(() => release);
+    tail = tail.then(() => held);
+    return turn;
+  };
+}
+
+function immediate(inner: Adapter): Adapter {
+  const acquire = queue();
+  /** Runs a statement between transactions, never inside another caller's. */
+  const between = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
+  const adapter: Adapter = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (q) => between(() => inner.queryRaw(q)),
+    executeRaw: (q) => between(() => inner.executeRaw(q)),
+    executeScript: (s) => between(() => inner.executeScript(s)),
+    dispose: () => inner.dispose(),
+    ...(inner.getConnectionInfo ? { getConnectionInfo: () => inner.getConnectionInfo!() } : {}),
+    async startTransaction(isolationLevel) {
+      // The adapter refuses any level but SERIALIZABLE before it starts anything: let it say so.
+      if (isolationLevel && isolationLevel !== 'SERIALIZABLE') return inner.startTransaction(isolationLevel);
+      const release = await acquire();
+      try {
+        await inner.executeRaw(statement('BEGIN IMMEDIATE'));
+      } catch (e) {
+        release();
+        throw e;
+      }
+      return transaction(inner, release);
+    },
+  };
+  return adapter;
+}
+
+function transaction(inner: Adapter, release: () => void): Transaction {
+  let open = true;
+  const end = async () => {
+    if (open) release();
+    open = false;
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    // Prisma sends COMMIT and ROLLBACK as statements, then calls commit() or rollback().
+    options: { usePhantomQuery: false },
+    queryRaw: (q) => inner.queryRaw(q),
+    async executeRaw(q) {
+      try {
+        return await inner.executeRaw(q);
+      } catch (e) {
+        // A failed COMMIT would leave the transaction open and every later one waiting for it: roll back and let go.
+        if (q.sql === 'COMMIT' || q.sql === 'ROLLBACK') {
+          await inner.executeRaw(statement('ROLLBACK')).catch(() => undefined);
+          await end();
+        }
+        throw e;
+      }
+    },
+    commit: end,
+    rollback: end,
+  };
+}
+
+/** The driver adapter factory for a SQLite file, its write transactions beginning with `BEGIN IMMEDIATE`. */
+export function immediateSqlite(config: ConstructorParameters<typeof PrismaBetterSQLite3>[0]): Pick<Factory, 'provider' | 'adapterName' | 'connect'> {
+  const factory = new PrismaBetterSQLite3(config);
+  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => immediate(await factory.connect()) };
+}
