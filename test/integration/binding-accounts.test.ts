@@ -33,7 +33,9 @@ describe('a new account replaces the old one on that platform', () => {
   it('binds, then a second account of the same person revokes the first, which is told', async () => {
     expect(await replyTo('500', `/start ${await code('T0012')}`)).toContain('绑定成功');
     expect(await replyTo('500', '我是谁')).toContain('T0012');
-    const waiting = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), await personId('T0012'), '尚未送达的私信'));
+    // Inside a transaction only its tx may be used: the id is read before it.
+    const teacher = await personId('T0012');
+    const waiting = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), teacher, '尚未送达的私信'));
 
     const out = await dm('501', `绑定 ${await code('T0012')}`);
     expect(out.find((o) => o.chatRef === 'telegram:dm:501')!.text).toContain('原来绑定的账号已停用');
@@ -51,7 +53,8 @@ describe('a new account replaces the old one on that platform', () => {
   });
 
   it('direct messages to the person go to the current account only', async () => {
-    const outId = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), await personId('T0012'), '测试私信'));
+    const teacher = await personId('T0012');
+    const outId = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), teacher, '测试私信'));
     expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: outId } })).chatRef).toBe('telegram:dm:501');
   });
 

@@ -41,10 +41,13 @@ describe('绑定班级', () => {
 
   it("another class's teacher cannot take the group over, and nobody is told anything but the refusal", async () => {
     const out = await say(teacherB.staffId, GROUP, '绑定班级');
-    expect(out).toHaveLength(1);
-    expect(out[0]!.chat).toBe(GROUP);
-    expect(out[0]!.text).toContain(`需要${classA}的班主任或`);
-    expect(out[0]!.text).toContain('正确示例：');
+    // A refusal in a group: the group sees a neutral line, the reason and an example go to the sender by DM.
+    expect(out).toHaveLength(2);
+    const inGroup = out.find((o) => o.chat === GROUP)!;
+    const toSender = out.find((o) => o.chat !== GROUP)!;
+    expect(inGroup.text).toContain('详情已私信发给您');
+    expect(toSender.text).toContain(`需要${classA}的班主任或`);
+    expect(toSender.text).toContain('正确示例：');
     expect(await bound()).toBe(teacherA.classId);
   });
 
