@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../src/clock.js';
 import { OPERATIONS } from './county-ops.js';
-import { RESULT_PREFIX, type ChildResult } from './child-result.js';
+import { condense, RESULT_PREFIX, type ChildResult } from './child-result.js';
 import { ROOT, spawnTsx, type Spawned } from './spawn-measured.js';
 import { formatTable, type Row } from './county-table.js';
 
@@ -24,12 +24,15 @@ const COUNT = path.join('scripts', 'bench', 'count-statements.ts');
 const CHILD = path.join('scripts', 'bench', 'county-child.ts');
 const MINUTES = 60_000;
 const IMPORT_AT = '2026-08-25T09:00:00+08:00';
+const INVITES = { name: 'invite --all (cli)', targetSeconds: 30 };
 
 export function countySizes(max: number): number[] {
   return [...new Set([...COUNTY_STEPS.filter((s) => s <= max), max])].sort((a, b) => a - b);
 }
 
 const lastLines = (s: string, n = 3) => s.trim().split('\n').filter((l) => l.trim() && !/npm warn/.test(l)).slice(-n).join(' | ');
+/** What a failed process said: a Prisma error in one line, else the first error line, else its last lines. */
+const failure = (out: string) => (/Invalid `/.test(out) ? condense(out.slice(out.indexOf('Invalid `'))) : (out.split('\n').find((l) => /Error\b|错误|失败|没有找到/.test(l))?.trim() ?? lastLines(out)));
 
 /** A child that prints RESULT_PREFIX + json (county-child.ts). */
 function childResult(r: Spawned): ChildResult {
@@ -49,7 +52,7 @@ async function cli(args: string[], env: Record<string, string>, dir: string, tim
     ok,
     seconds: r.seconds,
     ...(s ? { statements: s.statements, peakRssMb: s.peakRssMb } : { peakRssMb: 0 }),
-    ...(ok ? {} : { error: r.timedOut ? `timed out after ${r.seconds.toFixed(0)} s` : lastLines(r.stderr || r.stdout) }),
+    ...(ok ? {} : { error: r.timedOut ? `timed out after ${r.seconds.toFixed(0)} s` : failure(r.stderr || r.stdout) }),
     stdout: r.stdout,
   };
 }
@@ -83,7 +86,7 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
     const imported = await cli(['import', path.join(dir, 'people.csv'), path.join(dir, 'students.csv'), '--now', IMPORT_AT], env, dir, 30 * MINUTES);
     add(row(students, 'import (cli)', imported, { seconds: 60, mb: 400 }));
     const skip = (why: string) => {
-      for (const o of OPERATIONS) add(row(students, o.name, { ok: false, peakRssMb: 0, error: `skipped: ${why}` }, o.targetSeconds ? { seconds: o.targetSeconds } : undefined));
+      for (const o of [...OPERATIONS, INVITES]) add(row(students, o.name, { ok: false, peakRssMb: 0, error: `skipped: ${why}` }, o.targetSeconds ? { seconds: o.targetSeconds } : undefined));
     };
     if (!imported.ok) return skip('the import failed'), rows;
     const prepared = childResult(await spawnTsx([CHILD, 'prepare', db, env.REPORTS_DIR], {}, 30 * MINUTES));
@@ -97,7 +100,7 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
     }
     fs.copyFileSync(db, copy);
     const invites = await cli(['invite', '--all'], { ...env, DATABASE_URL: `file:${copy}` }, dir, 20 * MINUTES);
-    add(row(students, 'invite --all (cli)', invites.ok || !/没有找到人员/.test(invites.error ?? '') ? invites : { ...invites, error: `not on this branch (${invites.error})` }, { seconds: 30 }));
+    add(row(students, INVITES.name, invites.ok || !/没有找到人员/.test(invites.error ?? '') ? invites : { ...invites, error: `not on this branch (${invites.error})` }, { seconds: INVITES.targetSeconds }));
     return rows;
   } finally {
     if (keep) log(`  files kept in ${dir}`);
