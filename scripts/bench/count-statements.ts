@@ -14,20 +14,33 @@ interface Prepares {
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as Prepares;
 let count = 0;
+const byKind = new Map<string, number>();
 const MARK = Symbol.for('kcbx.bench.countStatements');
 const proto = Database.prototype as Prepares['prototype'] & { [MARK]?: true };
 if (!proto[MARK]) {
   const prepare = proto.prepare;
   proto.prepare = function (this: unknown, ...args: unknown[]) {
     count++;
+    const kind = /^\s*(\w+)/.exec(String(args[0]))?.[1]?.toUpperCase() ?? '?';
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     return prepare.apply(this, args);
   };
   proto[MARK] = true;
 }
 
 export const statements = (): number => count;
+/** Statements so far by their first keyword (SELECT, INSERT, UPDATE, BEGIN, COMMIT …). */
+export const statementKinds = (): Record<string, number> => Object.fromEntries(byKind);
+/** Kinds counted since an earlier snapshot. */
+export const kindsSince = (before: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(statementKinds()).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => (n as number) > 0));
+/** CPU seconds (user + system) this process has used. */
+export const cpuSeconds = (): number => {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
+};
 /** Peak resident set size of this process so far, in MB. */
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const statsFile = process.env.BENCH_STATS_FILE;
-if (statsFile) process.on('exit', () => fs.writeFileSync(statsFile, JSON.stringify({ statements: count, peakRssMb: peakRssMb() })));
+if (statsFile) process.on('exit', () => fs.writeFileSync(statsFile, JSON.stringify({ statements: count, statementKinds: statementKinds(), cpuSeconds: cpuSeconds(), peakRssMb: peakRssMb() })));

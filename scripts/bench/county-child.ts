@@ -4,7 +4,7 @@
  *   tsx scripts/bench/county-child.ts op <name> <db> <reports dir>  time one operation of county-ops.ts
  * Prints one line `BENCH_RESULT {json}`: ok, seconds, statements, peakRssMb, detail or error.
  */
-import { peakRssMb, statements } from './count-statements.js';
+import { cpuSeconds, kindsSince, peakRssMb, statementKinds, statements } from './count-statements.js';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
@@ -27,9 +27,8 @@ async function main(argv: string[]): Promise<ChildResult> {
       if (!op) throw new Error(`no operation "${name}"`);
       run = await op.setup(deps, clock);
     }
-    const s0 = statements();
-    const t0 = performance.now();
-    const measured = () => ({ seconds: (performance.now() - t0) / 1000, statements: statements() - s0, peakRssMb: peakRssMb() });
+    const [s0, k0, c0, t0] = [statements(), statementKinds(), cpuSeconds(), performance.now()];
+    const measured = () => ({ seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds() - c0, statements: statements() - s0, statementKinds: kindsSince(k0), peakRssMb: peakRssMb() });
     try {
       const detail = await run();
       return { ok: true, ...measured(), detail };

@@ -6,7 +6,9 @@ export interface Row {
   operation: string;
   ok: boolean;
   seconds?: number;
+  cpuSeconds?: number;
   statements?: number;
+  statementKinds?: Record<string, number>;
   peakRssMb?: number;
   /** The issue's target, as text ("< 1 s"), checked at 60,000 students. */
   target?: string;
@@ -19,18 +21,19 @@ const width = (s: string) => [...s].reduce((n, c) => n + (c.codePointAt(0)! > 0x
 const pad = (s: string, n: number, right = false) => (right ? ' '.repeat(Math.max(0, n - width(s))) + s : s + ' '.repeat(Math.max(0, n - width(s))));
 
 export function formatTable(rows: Row[]): string {
-  const head = ['students', 'operation', 'time', 'SQL', 'peak RSS', 'target', 'note'];
+  const head = ['students', 'operation', 'time', 'CPU', 'SQL', 'peak RSS', 'target', 'note'];
   const cells = rows.map((r) => [
     r.students.toLocaleString('en-US'),
     r.operation,
     r.seconds === undefined ? '—' : `${r.seconds.toFixed(2)} s`,
+    r.cpuSeconds === undefined ? '—' : `${r.cpuSeconds.toFixed(2)} s`,
     r.statements === undefined ? '—' : r.statements.toLocaleString('en-US'),
     r.peakRssMb === undefined ? '—' : `${r.peakRssMb} MB`,
     r.target ? `${r.target} ${r.meetsTarget === undefined ? '' : r.meetsTarget ? '✓' : '✗'}`.trim() : '',
     r.ok ? Object.entries(r.detail ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') : `ERROR ${r.error ?? ''}`,
   ]);
-  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((c) => (i === 6 ? 0 : width(c[i]!)))));
-  const right = [true, false, true, true, true, false, false];
-  const line = (c: string[]) => c.map((x, i) => (i === 6 ? x : pad(x, widths[i]!, right[i]))).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w)).slice(0, 6).concat('----')), ...cells.map(line)].join('\n');
+  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((c) => (i === 7 ? 0 : width(c[i]!)))));
+  const right = [true, false, true, true, true, true, false, false];
+  const line = (c: string[]) => c.map((x, i) => (i === 7 ? x : pad(x, widths[i]!, right[i]))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w)).slice(0, 7).concat('----')), ...cells.map(line)].join('\n');
 }

@@ -46,12 +46,12 @@ async function cli(args: string[], env: Record<string, string>, dir: string, tim
   const stats = path.join(dir, `stats-${args[0]}.json`);
   fs.rmSync(stats, { force: true });
   const r = await spawnTsx(['--import', `./${COUNT}`, 'src/cli.ts', ...args], { ...env, BENCH_STATS_FILE: stats }, timeoutMs);
-  const s = fs.existsSync(stats) ? (JSON.parse(fs.readFileSync(stats, 'utf8')) as { statements: number; peakRssMb: number }) : undefined;
+  const s = fs.existsSync(stats) ? (JSON.parse(fs.readFileSync(stats, 'utf8')) as Pick<ChildResult, 'statements' | 'statementKinds' | 'cpuSeconds' | 'peakRssMb'>) : undefined;
   const ok = r.code === 0;
   return {
     ok,
     seconds: r.seconds,
-    ...(s ? { statements: s.statements, peakRssMb: s.peakRssMb } : { peakRssMb: 0 }),
+    ...(s ?? { peakRssMb: 0 }),
     ...(ok ? {} : { error: r.timedOut ? `timed out after ${r.seconds.toFixed(0)} s` : failure(r.stderr || r.stdout) }),
     stdout: r.stdout,
   };
@@ -64,7 +64,9 @@ function row(students: number, operation: string, r: ChildResult, target?: { sec
     operation,
     ok: r.ok,
     ...(r.seconds !== undefined ? { seconds: Number(r.seconds.toFixed(3)) } : {}),
+    ...(r.cpuSeconds !== undefined ? { cpuSeconds: Number(r.cpuSeconds.toFixed(3)) } : {}),
     ...(r.statements !== undefined ? { statements: r.statements } : {}),
+    ...(r.statementKinds ? { statementKinds: r.statementKinds } : {}),
     ...(r.peakRssMb ? { peakRssMb: r.peakRssMb } : {}),
     ...(target ? { target: `< ${target.seconds} s${target.mb ? `, < ${target.mb} MB` : ''}` } : {}),
     ...(measured ? { meetsTarget: r.seconds! < target.seconds && (!target.mb || r.peakRssMb < target.mb) } : {}),
@@ -78,7 +80,7 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
   const db = path.join(dir, 'county.db');
   const env = { DATABASE_URL: `file:${db}`, REPORTS_DIR: path.join(dir, 'reports') };
   const rows: Row[] = [];
-  const add = (r: Row) => (rows.push(r), log(`  ${r.operation}: ${r.ok ? `${r.seconds?.toFixed(2)} s, ${r.statements ?? '?'} statements, ${r.peakRssMb ?? '?'} MB` : `ERROR ${r.error}`}`));
+  const add = (r: Row) => (rows.push(r), log(`  ${r.operation}: ${r.ok ? `${r.seconds?.toFixed(2)} s (cpu ${r.cpuSeconds?.toFixed(2)} s), ${r.statements ?? '?'} statements, ${r.peakRssMb ?? '?'} MB` : `ERROR ${r.error}`}`));
   try {
     const gen = await cli(['seed-demo', '--students', String(students), '--seed', '1', '--out', dir], env, dir, 10 * MINUTES);
     add(row(students, 'generate files', gen));
@@ -112,13 +114,13 @@ export async function countyBench(max: number, opts: { keep?: boolean } = {}): P
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const rows: Row[] = [];
   for (const students of countySizes(max)) {
-    log(`county of ${students.toLocaleString('en-US')} students`);
+    log(`county of ${students.toLocaleString('en-US')} students (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     rows.push(...(await benchSize(students, Boolean(opts.keep), log)));
   }
   const at = systemClock.now().toISOString();
   const out = path.join(ROOT, 'bench', 'results', `county-${at.replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ at, machine: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`, sizes: countySizes(max), rows }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ at, machine: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`, loadAverageAtEnd: os.loadavg(), sizes: countySizes(max), rows }, null, 2));
   console.log(`${formatTable(rows)}\n\nJSON: ${path.relative(ROOT, out)}`);
   return rows;
 }
