@@ -78,7 +78,7 @@ function duty(name: string, d: Duty, time: string, targetSeconds: number): Opera
       return async () => {
         const r: TickResult = await runner.tick();
         if (r.failed.length) throw new Error(`${r.failed.length} item(s) failed, first ${r.failed[0]!.key}: ${r.failed[0]!.error.slice(0, 200)}`);
-        return { items: r.ran.length, sent: r.ran.filter((x) => x.outcome === 'sent').length, messages: r.ran.reduce((n, x) => n + x.messages, 0), outbox: await deps.db.outbox.count() };
+        return { items: r.ran.length, sent: r.ran.filter((x) => x.outcome === 'sent').length, messages: r.ran.reduce((n, x) => n + x.messages, 0) };
       };
     },
   };
