@@ -10,6 +10,10 @@ import { progressPrinter } from './roster/progress.js';
 import { collectGarbage } from './roster/heap.js';
 import { DemoCountyError, importRoster, type ImportSummary } from './store/roster-import.js';
 import { seedDemo, DEMO_COUNTY_NAME } from './seed.js';
+import { parseSeedDemoArgs } from './demo/seed-demo-args.js';
+import { generateCounty, type GenerateOptions } from './demo/generated-county.js';
+import { generateDemoCounty } from './demo/demo-county.js';
+import { writeCountyCsv } from './demo/county-csv.js';
 import { createInviteCode } from './core/commands/binding.js';
 import { peopleByHandle } from './store/org.repository.js';
 import { runScript, runInteractive } from './console/converse.js';
@@ -35,7 +39,9 @@ const USAGE = `用法：npm run cli -- <命令>
                                                 导出辍学学生花名册（默认全县、xlsx，写到 REPORTS_DIR）
   report --school 名称|--town 名称|--county [--month YYYY-MM] [--format xlsx|pdf|json] [--out 文件]
                                                 学校控辍保学月报表（xlsx、可打印的 pdf；json 为各年级数字）
-  seed-demo                                     向空数据库写入示范县`;
+  seed-demo [--students N [--seed N]] [--out 目录]
+                                                向空数据库写入示范县；--students 生成该规模的县（2000–120000 人）；
+                                                --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用`;
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`${msg}\n`);
@@ -64,6 +70,9 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   if (cmd === 'parse-count') return parseCount(rest);
   if (!cmd || cmd === 'help' || cmd === '--help') return void console.log(USAGE);
+  const seedArgs = cmd === 'seed-demo' ? parseSeedDemoArgs(rest) : undefined;
+  if (seedArgs && !seedArgs.ok) fail(seedArgs.error);
+  if (seedArgs?.out) return writeDemoFiles(seedArgs.out, seedArgs.size);
   const config = configFromEnvironment();
   const nowFlag = rest.indexOf('--now');
   const nowArg = nowFlag >= 0 ? rest[nowFlag + 1] : undefined;
@@ -90,7 +99,7 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'seed-demo': {
         if (await countyExists(deps.db)) fail('数据库里已经有县的数据，示范县只能写入空数据库。');
-        console.log(`已生成${DEMO_COUNTY_NAME}。\n${describeImport(await seedDemo(deps.db, clock.now()))}`);
+        console.log(`已生成${DEMO_COUNTY_NAME}。\n${describeImport(await seedDemo(deps.db, clock.now(), seedArgs?.ok ? seedArgs.size : undefined))}`);
         return;
       }
       case 'invite': {
@@ -193,6 +202,12 @@ async function inviteSheetsCommand(deps: Awaited<ReturnType<typeof createDeps>>,
 function localStamp(at: Date, timeZone: string): string {
   const p = localParts(at, timeZone);
   return `${p.date} ${clockLabel(p.minutes)}`;
+}
+
+function writeDemoFiles(dir: string, size?: GenerateOptions): void {
+  const county = size ? generateCounty(size) : generateDemoCounty();
+  const files = writeCountyCsv(dir, county);
+  console.log(`已写出 ${county.students.length} 名学生、${county.people.length} 名人员：${files.people}、${files.students}\n导入：npm run cli -- import ${files.people} ${files.students}`);
 }
 
 async function parseCount(rest: string[]): Promise<void> {

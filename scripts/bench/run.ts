@@ -6,6 +6,7 @@
  * - the duty runner over a month of the demo county with every class group bound, a tick every 5 minutes:
  *   tick p50/p95/max and the whole month's wall time;
  * - the dispatcher draining 2,000 queued messages (claim, send to a no-op adapter, mark sent), messages per second.
+ * With `--county N [--keep]`: the county-scale benchmark instead (county.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,8 @@ import { ALL_DUTIES } from '../../src/duties/index.js';
 import { bindGroup } from '../../src/store/chat.repository.js';
 import { enqueue } from '../../src/store/outbox.repository.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
+import { countyBench } from './county.js';
+import { MAX_STUDENTS, MIN_STUDENTS } from '../../src/demo/county-plan.js';
 
 const REPLIES = ['应到45人，实到43人，病假1人，事假1人，辍学0人', '45/44 病假1', '收到', '应到四十五人，实到四十三人，旷课二人', '应到：52；实到：50；请假：1；旷课：1；辍学：0；复学：0', '王老师明天交', '应到45 实到43 病假1', 'enrolled 40 present 39 leave 1'];
 
@@ -115,6 +118,14 @@ async function dispatcher() {
     const ms = performance.now() - t0;
     return { messages: n, perSecond: Math.round((n / ms) * 1000) };
   });
+}
+
+const countyFlag = process.argv.indexOf('--county');
+if (countyFlag >= 0) {
+  const max = Number(process.argv[countyFlag + 1]);
+  if (!Number.isInteger(max) || max < MIN_STUDENTS || max > MAX_STUDENTS) throw new Error(`--county needs a number of students from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --county 60000`);
+  await countyBench(max, { keep: process.argv.includes('--keep') });
+  process.exit(0);
 }
 
 console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, reader: reader(), absenceReport: await endToEnd(), dutyMonth: await dutyMonth(), dispatcher: await dispatcher() }, null, 2));

@@ -2,26 +2,11 @@
  * The demo county (示范县): deterministic, realistic enough to try every duty. It is rendered as the same tables an
  * import reads, so it passes through the same validation and writer as a real roster.
  */
-import { ATTENTION_LABELS, ROLE_LABELS, STAGE_LABELS, type AttentionKind, type Role, type Stage } from '../domain/types.js';
+import type { AttentionKind, Role, Stage } from '../domain/types.js';
 import { className } from '../roster/grades.js';
 import type { PersonRecord, StudentRecord, Table } from '../roster/types.js';
-
-/** mulberry32: a small seeded PRNG, so the demo is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SURNAMES = '王王王李李李张张张刘刘陈陈杨杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const BOY = '子轩 浩然 宇轩 梓豪 俊杰 浩宇 子涵 博文 一鸣 天佑 明轩 志强 家乐 思远 文博 晨阳 建国 嘉豪 宇航 睿 杰 磊 鹏 涛 洋 浩 俊 晨 阳 毅 昊 凯 斌 强 伟 勇 军 帅 辉 宁 成 航 鑫 旭 泽宇 子墨 奕辰 佳乐 国庆 春生 小龙 小虎 金宝 振华 宏伟 志明 海洋 东升 永康'.split(' ');
-const GIRL = '梓涵 欣怡 诗涵 雨桐 子萱 佳怡 思琪 可馨 雨欣 婉婷 梦瑶 雅静 晓燕 春燕 秀英 丽娟 慧敏 静怡 紫涵 若曦 芳 丽 敏 静 婷 雪 颖 琳 倩 洁 萍 红 霞 娟 丹 悦 瑶 妍 晴 月 桂英 小红 小芳 金凤 美玲 玉兰 海燕 晓梅 诗雨 语桐 一诺 心怡 安琪 嘉欣 甜甜 欢欢'.split(' ');
-const GROUPS = ['一组', '二组', '三组', '四组', '五组'];
+import { GROUPS, namer } from './random-names.js';
+import { countyTables, type County } from './county-tables.js';
 
 const TOWNS: { name: string; villages: string[] }[] = [
   { name: '青石镇', villages: ['东山村', '石桥村', '柳塘村'] },
@@ -60,19 +45,8 @@ const SCHOOLS: SchoolPlan[] = [
 
 const STAFF_ATTENTION: AttentionKind[] = ['left_behind', 'left_behind', 'left_behind', 'poor', 'poor', 'single_parent', 'other_guardian', 'disabled_parents', 'learning_difficulty', 'behaviour'];
 
-export function generateDemoCounty(seed = 42): { people: PersonRecord[]; students: StudentRecord[] } {
-  const rand = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const surname = () => SURNAMES[Math.floor(rand() * SURNAMES.length)]!;
-  const phone = () => `1${pick(['3', '5', '7', '8', '9'])}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
-  const personName = (female: boolean) => surname() + (female ? pick(GIRL) : pick(BOY));
-  const usedNames = new Set<string>();
-  const staffName = (female: boolean) => {
-    for (;;) {
-      const n = personName(female);
-      if (!usedNames.has(n)) return usedNames.add(n), n;
-    }
-  };
+export function generateDemoCounty(seed = 42): County {
+  const { rand, pick, phone, personName, staffName, guardianName } = namer(seed);
 
   const students: StudentRecord[] = [];
   let seq = 0;
@@ -94,7 +68,7 @@ export function generateDemoCounty(seed = 42): { people: PersonRecord[]; student
             if (!attention.includes(extra)) attention.push(extra);
           }
           const family = name[0]!;
-          const guardian = attention.includes('left_behind') || attention.includes('other_guardian') ? `${family}${pick(['德', '福', '贵', '桂'])}${pick(['华', '英', '林', '兰'])}` : family + pick(BOY);
+          const guardian = guardianName(family, attention.includes('left_behind') || attention.includes('other_guardian'));
           const birthYear = 2026 - (stage === 'junior' ? grade + 6 : grade) - 6;
           const birth = `${birthYear}${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
           students.push({
@@ -139,24 +113,7 @@ export function generateDemoCounty(seed = 42): { people: PersonRecord[]; student
   return { people, students };
 }
 
-const STUDENT_HEADER = ['学籍号', '姓名', '性别', '学校', '学段', '年级', '班级', '镇', '村', '组', '监护人', '联系电话', '重点关注类别'];
-const PEOPLE_HEADER = ['工号', '姓名', '角色', '镇', '村', '学校', '班级', '手机'];
-const GRADE_LABEL = (stage: Stage, g: number) => (stage === 'junior' ? `初${'一二三'[g - 1]}` : `${'一二三四五六'[g - 1]}年级`);
-
 /** The demo county as the two sheets a county office would fill in. */
 export function demoTables(seed = 42): { people: Table; students: Table } {
-  const { people, students } = generateDemoCounty(seed);
-  const row = (header: string[], line: number, values: string[]) => ({ line, cells: Object.fromEntries(header.map((h, i) => [h, values[i] ?? ''])) });
-  return {
-    students: {
-      header: STUDENT_HEADER,
-      rows: students.map((s) =>
-        row(STUDENT_HEADER, s.line, [s.studentNo, s.name, s.gender === 'F' ? '女' : '男', s.school, STAGE_LABELS[s.stage], GRADE_LABEL(s.stage, s.grade), `${s.classNo}班`, s.town, s.village, s.group ?? '', s.guardian ?? '', s.guardianPhone ?? '', s.attention.map((a) => ATTENTION_LABELS[a]).join('、')]),
-      ),
-    },
-    people: {
-      header: PEOPLE_HEADER,
-      rows: people.map((p) => row(PEOPLE_HEADER, p.line, [p.staffId, p.name, ROLE_LABELS[p.role], p.town ?? '', p.village ?? '', p.school ?? '', p.className ?? '', p.phone ?? ''])),
-    },
-  };
+  return countyTables(generateDemoCounty(seed));
 }
