@@ -20,6 +20,7 @@ import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js'
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { createWechatAdapter } from '../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../adapters/types.js';
+import { dingtalkConfigured } from '../adapters/dingtalk/config.js';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';
@@ -70,6 +71,11 @@ if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
       log,
     }),
   );
+}
+
+if (dingtalkConfigured(config)) {
+  const { createDingtalkAdapter } = await import('../adapters/dingtalk/index.js');
+  platforms.push(createDingtalkAdapter(config, log));
 }
 
 if (platforms.length === 0) {
