@@ -68,6 +68,8 @@ export class FakeDingtalk {
   tokensIssued = 0;
   tokenRefusals = 0;
   streamConnections = 0;
+  /** Staff ids that are not members the robot can reach: batchSend answers 200 and lists them as invalid. */
+  readonly unknownUsers = new Set<string>();
   apiBase = '';
   private validTokens = new Set<string>();
   private tickets = new Set<string>();
@@ -173,6 +175,7 @@ export class FakeDingtalk {
         const group = url.pathname.endsWith('groupMessages/send');
         const userIds = (b.userIds ?? []) as string[];
         if (!group && userIds.length !== 1) return reply(400, { code: 'invalidParameter', message: 'the adapter sends to one user at a time' });
+        if (!group && this.unknownUsers.has(userIds[0]!)) return reply(200, { processQueryKey: 'pq-none', invalidStaffIdList: userIds, flowControlledStaffIdList: [] });
         this.sent.push({ kind: group ? 'group' : 'dm', to: group ? String(b.openConversationId) : userIds[0]!, robotCode: String(b.robotCode), msgKey: String(b.msgKey), param: JSON.parse(String(b.msgParam)) as Record<string, string> });
         return reply(200, group ? { processQueryKey: `pq-${this.sent.length}` } : { processQueryKey: `pq-${this.sent.length}`, invalidStaffIdList: [], flowControlledStaffIdList: [] });
       }
