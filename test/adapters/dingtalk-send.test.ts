@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { FakeDingtalk } from '../fakes/dingtalk-api.js';
 import { createDingtalkAdapter, dingtalkConfigSchema, limits } from '../../adapters/dingtalk/index.js';
+import { throttled } from '../../adapters/dingtalk/api.js';
 import { RateLimitedError, type ChatAdapter, type Outgoing } from '../../adapters/types.js';
 
 const ID = 'dingsendclient01';
@@ -62,6 +63,15 @@ describe('dingtalk sending', () => {
     expect(block).toBeInstanceOf(RateLimitedError);
     expect((block as RateLimitedError).retryAfterSeconds).toBe(limits.groupBlockSeconds);
     expect(fake.sent.map((s) => s.param.content)).not.toContain('六');
+  });
+
+  it('every throttling answer shape: HTTP 429 with Retry-After, the old API 90018, the robot errcode 130101 in a 200', () => {
+    expect(throttled(429, '', '', '7')?.retryAfterSeconds).toBe(7);
+    expect(throttled(429, '', '', null)?.retryAfterSeconds).toBe(1);
+    expect(throttled(200, '90018', '当前企业调用该接口超过限制', null)?.retryAfterSeconds).toBe(1);
+    expect(throttled(200, '130101', 'send too fast, exceed 20 times per minute', null)?.retryAfterSeconds).toBe(600);
+    expect(throttled(400, 'invalidParameter', 'msgParam is invalid', null)).toBeUndefined();
+    expect(throttled(401, 'InvalidAuthentication', '不合法的access_token', null)).toBeUndefined();
   });
 
   it('two buttons make a two-button action card; each button sends its text equivalent back', async () => {
