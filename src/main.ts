@@ -76,6 +76,8 @@ if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
 if (dingtalkConfigured(config)) {
   const { createDingtalkAdapter } = await import('../adapters/dingtalk/index.js');
   platforms.push(createDingtalkAdapter(config, log));
+} else if (config.DINGTALK_CLIENT_ID || config.DINGTALK_CLIENT_SECRET) {
+  log('dingtalk: cannot start: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed');
 }
 
 if (platforms.length === 0) {

@@ -65,6 +65,13 @@ describe('dingtalk (Stream mode)', () => {
     expect(textTo(GROUP.conversationId).at(-1)).toContain('一(1)班');
   });
 
+  it('after the gateway drops the connection the SDK reconnects through the configured gateway and messages flow again', async () => {
+    fake.dropConnections();
+    await fake.waitFor(() => fake.streamConnections === 2, 'the reconnection');
+    const frame = fake.push({ msgId: `s${n++}`, text: '情况', senderStaffId: 'teacher02', conversationType: '1' });
+    await fake.waitFor(() => ackFor(frame) !== undefined, 'the ACK after reconnecting');
+  });
+
   it('a message whose handling fails is left unacknowledged, so DingTalk delivers it again', async () => {
     const lines: string[] = [];
     const other = new FakeDingtalk(ID, SECRET);

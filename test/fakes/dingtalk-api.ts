@@ -111,6 +111,11 @@ export class FakeDingtalk {
     return `${this.apiBase}/v1.0/gateway/connections/open`;
   }
 
+  /** The gateway drops every Stream connection (as DingTalk does on a redeploy); clients must reconnect. */
+  dropConnections(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
   /** DingTalk forgets every token it issued (as when one expires early or the secret is reset). */
   expireTokens(): void {
     this.validTokens.clear();
