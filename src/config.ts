@@ -1,6 +1,7 @@
 /** Environment configuration, validated by zod. A bad value stops the start with one line per problem. */
 import { z } from 'zod';
 import { crossChecks } from './config-checks.js';
+import { dingtalkConfigSchema } from '../adapters/dingtalk/config.js';
 
 /** A real calendar date: 2026-02-30 is refused, not rolled over into March. */
 export function isRealDate(s: string): boolean {
@@ -206,6 +207,7 @@ export const configSchema = z
         return n;
       }),
     HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, '应为监听地址，如 127.0.0.1').default('127.0.0.1'),
+    ...dingtalkConfigSchema.shape,
   });
 
 export type Config = z.output<typeof configSchema>;

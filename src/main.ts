@@ -21,6 +21,7 @@ import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js'
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { createWechatAdapter } from '../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../adapters/types.js';
+import { dingtalkConfigured } from '../adapters/dingtalk/config.js';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';
@@ -71,6 +72,13 @@ if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
       log,
     }),
   );
+}
+
+if (dingtalkConfigured(config)) {
+  const { createDingtalkAdapter } = await import('../adapters/dingtalk/index.js');
+  platforms.push(createDingtalkAdapter(config, log));
+} else if (config.DINGTALK_CLIENT_ID || config.DINGTALK_CLIENT_SECRET) {
+  log('dingtalk: cannot start: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed');
 }
 
 if (platforms.length === 0) {

@@ -71,4 +71,11 @@ describe('config', () => {
     expect(loadConfig({ HEALTH_PORT: 'off' }).HEALTH_PORT).toBeNull();
     expect(() => loadConfig({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT/);
   });
+  it('DingTalk: its own variables are part of the schema, checked and defaulted like the rest', () => {
+    const c = loadConfig({ DINGTALK_CLIENT_ID: 'dingabcdefgh12345678', DINGTALK_CLIENT_SECRET: 'secret-0123456789abcdef' });
+    expect(c).toMatchObject({ DINGTALK_MODE: 'stream', DINGTALK_CALLBACK_PATH: '/dingtalk/callback', DINGTALK_API_BASE: 'https://api.dingtalk.com' });
+    expect(c.DINGTALK_STREAM_ENDPOINT).toBe('https://api.dingtalk.com/v1.0/gateway/connections/open');
+    expect(() => loadConfig({ DINGTALK_MODE: 'webhook' })).toThrow(/DINGTALK_MODE/);
+    expect(() => loadConfig({ DINGTALK_CALLBACK_PATH: 'callback' })).toThrow(/DINGTALK_CALLBACK_PATH/);
+  });
 });

@@ -1,0 +1,76 @@
+/**
+ * DingTalk (钉钉) as one platform: its name, its configuration schema, its delivery limits and its factory. An
+ * enterprise internal app (企业内部应用) with a robot: messages in by Stream mode (default; no public URL) or by the
+ * HTTP callback (signature-checked); answers out through the robot send APIs with the app's access token. No
+ * domain rules here.
+ */
+import type http from 'node:http';
+import { systemClock, type Clock } from '../../src/clock.js';
+import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+import { DingtalkApi } from './api.js';
+import type { DingtalkReady } from './config.js';
+import { startCallbackServer } from './http-callback.js';
+import { deliver } from './outbound.js';
+import { startStream, type GatewayClient } from './stream.js';
+
+export { dingtalkConfigSchema, dingtalkConfigured, type DingtalkConfig, type DingtalkReady } from './config.js';
+export { DingtalkApiError } from './api.js';
+
+export const platform = 'dingtalk';
+
+/**
+ * Delivery limits as DingTalk documents them, for the dispatcher:
+ * - a robot sends at most 20 messages a minute into one group; past that the group is blocked for 10 minutes;
+ * - each app may call each server API about 20 times a second (the standard edition's per-app QPS; over it the
+ *   call is refused with `Forbidden.AccessDenied.QpsLimitForAppkeyAndApi` for about a second).
+ * Every send is one API call; a message with a file is three (the text, the upload, the file message).
+ */
+export const limits = {
+  perApiPerSecond: 20,
+  perGroupPerMinute: 20,
+  groupBlockSeconds: 600,
+} as const;
+
+export interface DingtalkOptions {
+  /** Time for the token cache and the callback's timestamp check; the real clock unless a test injects one. */
+  clock?: Clock;
+  /** The callback server's listening address (all interfaces unless told). */
+  callbackHost?: string;
+}
+
+export function createDingtalkAdapter(config: DingtalkReady, log: (line: string) => void = () => undefined, opts: DingtalkOptions = {}): ChatAdapter {
+  const clock = opts.clock ?? systemClock;
+  const credentials = { clientId: config.DINGTALK_CLIENT_ID, clientSecret: config.DINGTALK_CLIENT_SECRET };
+  const api = new DingtalkApi({ ...credentials, apiBase: config.DINGTALK_API_BASE, oapiBase: config.DINGTALK_OAPI_BASE, clock });
+  // For an enterprise internal app the robot's code is the app's Client ID unless the console shows another.
+  const robotCode = config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID;
+  let stream: GatewayClient | undefined;
+  let server: http.Server | undefined;
+
+  return {
+    platform,
+    async start(onIncoming: (m: Incoming) => Promise<void>) {
+      if (config.DINGTALK_MODE === 'http') {
+        const path = config.DINGTALK_CALLBACK_PATH;
+        server = await startCallbackServer({ port: config.DINGTALK_CALLBACK_PORT, path, appSecret: credentials.clientSecret, clock, log, ...(opts.callbackHost ? { host: opts.callbackHost } : {}) }, onIncoming);
+        log(`dingtalk: HTTP callback on port ${config.DINGTALK_CALLBACK_PORT}${path}${config.DINGTALK_PUBLIC_URL ? ` (DingTalk calls ${config.DINGTALK_PUBLIC_URL})` : ''}`);
+      } else {
+        stream = await startStream({ ...credentials, gatewayUrl: config.DINGTALK_STREAM_ENDPOINT, log }, onIncoming);
+        log('dingtalk: connected (Stream mode)');
+      }
+    },
+    async send(m: Outgoing) {
+      await deliver(api, robotCode, m);
+    },
+    async stop() {
+      stream?.disconnect();
+      stream = undefined;
+      if (server) {
+        const s = server;
+        server = undefined;
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+    },
+  };
+}
