@@ -6,7 +6,6 @@ import { systemClock } from './clock.js';
 import { createDeps } from './app.js';
 import { configFromEnvironment } from './env.js';
 import { seedDemoIfEmpty } from './seed.js';
-import { runInteractive } from './console/converse.js';
 import { getCounty, peopleWithRole } from './store/org.repository.js';
 import { calendarWarnings } from './services/calendar-check.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
@@ -17,12 +16,8 @@ import { deliveryOptionsFrom } from './delivery/dispatcher.js';
 import { createDutyRunner } from './duties/runner.js';
 import { startDutySchedule } from './duties/schedule.js';
 import { ALL_DUTIES } from './duties/index.js';
-import { createTelegramAdapter } from '../adapters/telegram/telegram-adapter.js';
-import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
-import { createWechatAdapter } from '../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../adapters/types.js';
 import { dingtalkConfigured } from '../adapters/dingtalk/config.js';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';
 import { startOperations } from './ops/start.js';
@@ -43,12 +38,14 @@ if (seeded) {
 for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) logger.warn(w);
 
 const platforms: ChatAdapter[] = [];
-const agent = config.HTTPS_PROXY ? new HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
+// Platform SDKs are loaded only when configured: each costs start time and memory (Wechaty alone about 80 MB).
+const agent = config.HTTPS_PROXY ? new (await import('https-proxy-agent')).HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
 // The WeChat puppet service speaks gRPC, whose client takes its proxy from grpc_proxy.
 if (config.HTTPS_PROXY) process.env.grpc_proxy ??= config.HTTPS_PROXY;
 if (config.TELEGRAM_BOT_TOKEN) {
   const hook = config.TELEGRAM_WEBHOOK_URL ? new URL(config.TELEGRAM_WEBHOOK_URL) : undefined;
   const webhook = hook && config.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: config.TELEGRAM_WEBHOOK_PORT, secretToken: config.TELEGRAM_WEBHOOK_SECRET } : undefined;
+  const { createTelegramAdapter } = await import('../adapters/telegram/telegram-adapter.js');
   platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(agent ? { agent } : {}), ...(webhook ? { webhook } : {}), log }));
 }
 if (config.WECHATY_PUPPET) {
@@ -56,9 +53,11 @@ if (config.WECHATY_PUPPET) {
     ...(config.WECHATY_PUPPET_SERVICE_TOKEN ? { token: config.WECHATY_PUPPET_SERVICE_TOKEN } : {}),
     ...(config.WECHATY_PUPPET_SERVICE_ENDPOINT ? { endpoint: config.WECHATY_PUPPET_SERVICE_ENDPOINT } : {}),
   };
+  const { createWechatAdapter } = await import('../adapters/wechat/wechat-adapter.js');
   platforms.push(createWechatAdapter({ puppet: config.WECHATY_PUPPET, puppetOptions, name: config.WECHATY_NAME, log }));
 }
 if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
+  const { createSlackAdapter } = await import('../adapters/slack/slack-adapter.js');
   platforms.push(
     createSlackAdapter({
       botToken: config.SLACK_BOT_TOKEN,
@@ -85,6 +84,7 @@ if (platforms.length === 0) {
   console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
   const sample = await Promise.all((['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]));
   console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`).join('，')}`);
+  const { runInteractive } = await import('./console/converse.js');
   await runInteractive(deps, process.stdin, (s) => console.log(s), sample[0]?.staffId);
   await deps.db.$disconnect();
 } else {

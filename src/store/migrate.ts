@@ -11,7 +11,18 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import { retryWhenBusy, withWriteTransaction } from './write.js';
 
-const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+/** prisma/migrations of the project, found upward from this module (run from src/ with tsx or from dist/src/ compiled). */
+function migrationsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (fs.existsSync(candidate)) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('prisma/migrations not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+const MIGRATIONS_DIR = migrationsDir();
 
 export function splitStatements(sql: string): string[] {
   return sql

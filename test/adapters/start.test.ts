@@ -1,10 +1,10 @@
 /** `npm start` with platforms configured: they run against their configured API roots (here fakes), not the console. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { FakeSlackApi, slackHeaders } from '../fakes/slack-api.js';
 import { freePort } from '../helpers/net.js';
@@ -14,6 +14,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-start-'));
 let child: ChildProcess | undefined;
 let api: FakeTelegramApi | undefined;
 let slack: FakeSlackApi | undefined;
+
+// What `npm start` runs: the compiled build (rebuilt only when a source is newer).
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, stdio: 'ignore' });
+});
 
 afterAll(async () => {
   child?.kill('SIGTERM');
@@ -25,7 +30,7 @@ afterAll(async () => {
 describe('npm start with TELEGRAM_BOT_TOKEN', () => {
   it('serves Telegram and answers an unbound user with how to bind', async () => {
     api = await new FakeTelegramApi('42:START').start();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 's.db')}`, TELEGRAM_BOT_TOKEN: '42:START', TELEGRAM_API_ROOT: api.apiRoot },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +52,7 @@ describe('one platform failing does not stop the others', () => {
     child?.kill('SIGTERM');
     slack = await new FakeSlackApi().start();
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
       env: {
         ...process.env,

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * Compiles the TypeScript the bot runs (src/, adapters/, generated/) to plain ESM JavaScript under dist/, file by
+ * file (esbuild, no bundling: the layout and native packages stay as they are). `--if-stale` builds only when a
+ * source file is newer than the last build, so `npm start` can call it every time at almost no cost.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist');
+const stamp = path.join(out, '.build-stamp');
+const DIRS = ['src', 'adapters', 'generated'];
+
+function sources() {
+  const files = [];
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) files.push(p);
+    }
+  };
+  for (const d of DIRS) walk(path.join(root, d));
+  return files;
+}
+
+const files = sources();
+if (process.argv.includes('--if-stale') && fs.existsSync(stamp)) {
+  const built = fs.statSync(stamp).mtimeMs;
+  const newest = Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+  const sameSet = fs.readFileSync(stamp, 'utf8') === String(files.length);
+  if (newest <= built && sameSet) process.exit(0);
+}
+const t0 = performance.now();
+fs.rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: files,
+  outdir: out,
+  outbase: root,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+fs.writeFileSync(stamp, String(files.length));
+process.stderr.write(`built ${files.length} files into dist/ in ${Math.round(performance.now() - t0)} ms\n`);
