@@ -43,7 +43,11 @@ export function createWecomApi(o: WecomApiOptions) {
   let fetching: Promise<string> | undefined;
 
   async function request(api: string, query: Record<string, string>, init?: RequestInit): Promise<Json> {
-    const res = await fetch(`${base}${api}?${new URLSearchParams(query)}`, { ...init, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(`${base}${api}?${new URLSearchParams(query)}`, { ...init, signal: AbortSignal.timeout(15_000) }).catch((e: Error) => {
+      // fetch says only "fetch failed"; the reason is in its cause.
+      const cause = e.cause as { code?: string; message?: string } | undefined;
+      throw new Error(`wecom ${api}: ${cause?.code ?? cause?.message ?? e.message}`, { cause: e });
+    });
     if (!res.ok) throw new Error(`wecom ${api}: HTTP ${res.status}`);
     const body = (await res.json()) as Json;
     const errcode = Number(body.errcode ?? 0);

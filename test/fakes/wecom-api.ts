@@ -50,6 +50,9 @@ export class FakeWecomApi {
   constructor(readonly app: WecomApp) {}
 
   async start(): Promise<this> {
+    // Node's 5 s default races the client's idle sockets when a test's synchronous SQLite work holds the event loop
+    // (the client reuses a socket the server is closing: ECONNRESET). WeCom's own keep-alive is longer.
+    this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.apiBase = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
