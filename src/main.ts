@@ -71,6 +71,11 @@ if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
     }),
   );
 }
+if (config.WECOM_CORP_ID) {
+  // The config allows all five of the app's variables or none, so the rest are set here.
+  const { createWecomAdapter } = await import('../adapters/wecom/index.js');
+  platforms.push(createWecomAdapter(config, log, { clock: systemClock }));
+}
 
 if (platforms.length === 0) {
   console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
