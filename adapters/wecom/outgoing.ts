@@ -17,7 +17,7 @@ export function splitText(text: string, maxBytes: number = wecomLimits.textMaxBy
       end += ch.length;
     }
     const newline = rest.lastIndexOf('\n', end - 1);
-    const cut = newline > end / 2 ? newline + 1 : end;
+    const cut = newline > end / 2 ? newline + 1 : Math.max(end, 1);
     pieces.push(rest.slice(0, cut).replace(/\n$/, ''));
     rest = rest.slice(cut);
   }
