@@ -2,6 +2,8 @@
  * The callback URL WeCom calls. GET is the URL check when the callback is saved: signature over echostr, decrypt it,
  * answer the plaintext. POST is a message: signature over <Encrypt>, decrypt, answer an empty 200 at once (WeCom waits
  * 5 seconds, then retries), and hand the plaintext XML on. A wrong signature or another company's message gets 403.
+ * A group robot's callback (群机器人回调, in beta at WeCom) uses the same scheme with an empty receive id: give the robot
+ * this URL and the app's Token and EncodingAESKey, and its group's messages arrive here too.
  */
 import http from 'node:http';
 import { openCiphertext, signatureOk, type SignedQuery } from './callback-crypto.js';
@@ -14,8 +16,8 @@ export interface CallbackOptions {
   token: string;
   aesKey: string;
   corpId: string;
-  /** The decrypted message XML; called after the answer has gone. */
-  onMessage: (xml: string) => void;
+  /** The decrypted message XML, and whether a group robot's callback sent it; called after the answer has gone. */
+  onMessage: (xml: string, fromRobot: boolean) => void;
   log: (line: string) => void;
 }
 
@@ -39,7 +41,7 @@ async function readBody(req: http.IncomingMessage): Promise<string | undefined> 
 
 export async function startCallbackServer(o: CallbackOptions): Promise<http.Server> {
   /** The plaintext of a signed ciphertext, or why not (as an HTTP status). */
-  const open = (q: SignedQuery | undefined, ciphertext: string | undefined): string | number => {
+  const open = (q: SignedQuery | undefined, ciphertext: string | undefined): { message: string; fromRobot: boolean } | number => {
     if (!q || !ciphertext) return 400;
     if (!signatureOk(o.token, q, ciphertext)) return 403;
     try {
@@ -57,7 +59,7 @@ export async function startCallbackServer(o: CallbackOptions): Promise<http.Serv
       // echostr is base64: a '+' that arrived unescaped reads as a space.
       const plain = open(q, url.searchParams.get('echostr')?.replace(/ /g, '+'));
       if (typeof plain === 'number') return void res.writeHead(plain).end();
-      return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(plain);
+      return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(plain.message);
     }
     if (req.method !== 'POST') return void res.writeHead(405).end();
     void readBody(req).then((body) => {
@@ -73,7 +75,7 @@ export async function startCallbackServer(o: CallbackOptions): Promise<http.Serv
         return void res.writeHead(plain).end();
       }
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('');
-      o.onMessage(plain);
+      o.onMessage(plain.message, plain.fromRobot);
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,12 +1,24 @@
 /**
- * A decrypted WeCom callback → Incoming. Text from a member to the app is a direct message (FromUserName is the
- * account); a message that carries a ChatId came from an app group chat (appchat). A press on a template card's
- * button (template_card_event) carries its key as the action. Other messages and events say nothing to the core.
+ * A decrypted WeCom callback → Incoming. From the app: text from a member is a direct message (FromUserName is the
+ * account); a message that carries a ChatId came from an app group chat (appchat); a press on a template card's
+ * button (template_card_event) carries its key as the action. From a group robot's callback: text where the robot
+ * was @-mentioned, in the class group the robot belongs to (`robot:<name>`, the name its key has in
+ * WECOM_GROUP_ROBOT_WEBHOOKS), or in a one-to-one chat with the robot (a DM). Anything else says nothing to the core.
  */
 import type { Incoming } from '../types.js';
 import { WECOM } from './config.js';
 
-export function toIncoming(f: Record<string, string>): Incoming | undefined {
+export interface Source {
+  fromRobot: boolean;
+  /** The configured name of the robot with this webhook key, if any. */
+  robotName: (key: string) => string | undefined;
+}
+
+export function toIncoming(f: Record<string, string>, source: Source): Incoming | undefined {
+  return source.fromRobot ? fromRobot(f, source.robotName) : fromApp(f);
+}
+
+function fromApp(f: Record<string, string>): Incoming | undefined {
   const from = f.FromUserName;
   if (!from) return undefined;
   if (f.MsgType === 'text' && f.Content !== undefined) {
@@ -32,4 +44,25 @@ export function toIncoming(f: Record<string, string>): Incoming | undefined {
     };
   }
   return undefined;
+}
+
+function fromRobot(f: Record<string, string>, robotName: Source['robotName']): Incoming | undefined {
+  const user = f['From.UserId'];
+  const content = f['Text.Content'];
+  if (!user || f.MsgType !== 'text' || content === undefined) return undefined;
+  let chat: Incoming['chat'] = { platform: WECOM, kind: 'dm', id: user };
+  if (f.ChatType !== 'single') {
+    const key = /[?&]key=([\w-]+)/.exec(f.WebhookUrl ?? '')?.[1];
+    const name = key ? robotName(key) : undefined;
+    if (!name) return undefined;
+    chat = { platform: WECOM, kind: 'group', id: `robot:${name}` };
+  }
+  return {
+    platform: WECOM,
+    accountId: user,
+    chat,
+    // "@班级助手 绑定班级": the robot only hears messages that mention it; the mention is not part of the command.
+    text: content.replace(/^\s*(?:@\S+\s*)+/, '').trim(),
+    ...(f.MsgId ? { platformMessageId: `robot:${f.MsgId}` } : {}),
+  };
 }

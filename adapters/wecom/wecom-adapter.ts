@@ -1,7 +1,8 @@
 /**
  * WeCom (企业微信) through a self-built app (自建应用): the callback server receives members' messages and card button
  * presses; the message API sends to members (/cgi-bin/message/send) and app group chats (/cgi-bin/appchat/send), and
- * a group robot's webhook sends to a class group bound to a robot (`wecom:group:robot:<name>`). No domain rules.
+ * a group robot's webhook sends to a class group bound to a robot (`wecom:group:robot:<name>`), whose messages to
+ * the robot arrive through the robot's callback (same URL and crypto). No domain rules.
  */
 import type http from 'node:http';
 import type { Clock } from '../../src/clock.js';
@@ -25,6 +26,11 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
   if (missing.length || !c.WECOM_CORP_ID) throw new Error(`wecom: missing ${missing.join(', ') || 'WECOM_CORP_ID …'}`);
   const api = createWecomApi({ apiBase: c.WECOM_API_BASE, corpId: c.WECOM_CORP_ID, secret: c.WECOM_SECRET, now: () => rt.clock.now().getTime() });
   const robots = c.WECOM_GROUP_ROBOT_WEBHOOKS;
+  const robotName = (key: string) => {
+    const name = Object.keys(robots).find((n) => robots[n] === key);
+    if (!name) log('wecom: a message from a group robot that is not in WECOM_GROUP_ROBOT_WEBHOOKS was ignored (add it there to use its group)');
+    return name;
+  };
   let server: http.Server | undefined;
   // Messages are handed to the core one at a time, in the order WeCom delivered them.
   let queue: Promise<void> = Promise.resolve();
@@ -40,8 +46,8 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
         aesKey: c.WECOM_ENCODING_AES_KEY,
         corpId: c.WECOM_CORP_ID,
         log,
-        onMessage(xml) {
-          const m = toIncoming(readXml(xml));
+        onMessage(xml, fromRobot) {
+          const m = toIncoming(readXml(xml), { fromRobot, robotName });
           if (!m) return;
           queue = queue.then(() => onIncoming(m)).catch((e: unknown) => log(`wecom: handler failed: ${e instanceof Error ? e.message : String(e)}`));
         },

@@ -13,6 +13,7 @@ let adapter: ChatAdapter;
 let callbackUrl = '';
 let handled = 0;
 const GROUP = 'wrkSFfCgAAclass11';
+const ROBOT_KEY = '5f1c2a90-robot-class11';
 const textTo = (touser: string) => api.sent.filter((s) => s.body.touser === touser && s.body.msgtype === 'text').map((s) => s.body.text!.content);
 
 async function waitHandled(n: number) {
@@ -30,7 +31,7 @@ async function says(from: string, text: string, chatId?: string) {
 
 beforeAll(async () => {
   app = await makeApp({ now: '2026-11-20T08:30:00+08:00' });
-  ({ api, adapter, callbackUrl } = await wecomUnderTest(app.clock));
+  ({ api, adapter, callbackUrl } = await wecomUnderTest(app.clock, `一(1)班家长群=${ROBOT_KEY}`));
   await wire(app, adapter, () => handled++);
 });
 
@@ -52,7 +53,7 @@ describe('wecom callback', () => {
 
   it('a message with a bad signature, or encrypted for another company, is refused and nothing is handled', async () => {
     expect((await api.push(callbackUrl, api.textXml('zhanghua', '情况'), { token: 'forged' })).status).toBe(403);
-    expect((await api.push(callbackUrl, api.textXml('zhanghua', '情况'), { corpId: 'wwotherCompany0000' })).status).toBe(403);
+    expect((await api.push(callbackUrl, api.textXml('zhanghua', '情况'), { receiveId: 'wwotherCompany0000' })).status).toBe(403);
     await new Promise((r) => setTimeout(r, 100));
     expect(handled).toBe(0);
     expect(api.sent).toHaveLength(0);
@@ -119,5 +120,21 @@ describe('wecom callback', () => {
     await waitHandled(n + 1);
     expect(api.sent.length).toBe(sent);
     expect(await app.deps.db.weeklyCount.count()).toBe(counts);
+  });
+
+  it("a class group with a group robot: the teacher @-mentions it to bind the group; answers go through the robot's webhook", async () => {
+    const robotSays = async (text: string) => {
+      const n = handled;
+      expect((await api.push(callbackUrl, api.robotTextXml(ROBOT_KEY, 'zhanghua', text), { receiveId: '' })).status).toBe(200);
+      await waitHandled(n + 1);
+      return api.sent.at(-1)!;
+    };
+    expect(await robotSays('@班级助手 绑定班级')).toMatchObject({ api: 'robot', robotKey: ROBOT_KEY });
+    expect(api.sent.at(-1)!.body.text!.content).toContain('一(1)班');
+    expect((await robotSays('@班级助手 应到30 实到30')).body.text!.content).toContain('已记录');
+    const n = handled;
+    await api.push(callbackUrl, api.robotTextXml('unknown-robot-key', 'zhanghua', '@助手 情况'), { receiveId: '' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(handled).toBe(n);
   });
 });

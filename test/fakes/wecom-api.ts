@@ -95,8 +95,8 @@ export class FakeWecomApi {
   }
 
   /** Encrypts and signs a message XML as WeCom does, and POSTs it to the app's callback URL. */
-  async push(callbackUrl: string, xml: string, opts: { token?: string; corpId?: string } = {}): Promise<{ status: number; body: string }> {
-    const ciphertext = encrypt(this.app.aesKey, xml, opts.corpId ?? this.app.corpId);
+  async push(callbackUrl: string, xml: string, opts: { token?: string; receiveId?: string } = {}): Promise<{ status: number; body: string }> {
+    const ciphertext = encrypt(this.app.aesKey, xml, opts.receiveId ?? this.app.corpId);
     const envelope = wecomXml({ ToUserName: this.app.corpId, AgentID: String(this.app.agentId), Encrypt: ciphertext });
     const res = await fetch(`${callbackUrl}?${this.signed(ciphertext, opts.token)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: envelope });
     return { status: res.status, body: await res.text() };
@@ -106,6 +106,13 @@ export class FakeWecomApi {
   textXml(from: string, content: string, opts: { chatId?: string; msgId?: string } = {}): string {
     const n = ++this.seq;
     return wecomXml({ ToUserName: this.app.corpId, FromUserName: from, CreateTime: 1_763_600_000 + n, MsgType: 'text', Content: content, MsgId: opts.msgId ?? `7${String(n).padStart(18, '0')}`, AgentID: this.app.agentId, ...(opts.chatId ? { ChatId: opts.chatId } : {}) });
+  }
+
+  /** A group robot's callback (receive id ''): a member @-mentions the robot in its group, or writes to it alone. */
+  robotTextXml(robotKey: string, from: string, content: string, chatType: 'group' | 'single' = 'group'): string {
+    const n = ++this.seq;
+    const xml = wecomXml({ WebhookUrl: `${this.apiBase}/cgi-bin/webhook/send?key=${robotKey}`, MsgId: `CIGABBC${n}`, ChatId: `wrkRobotChat${robotKey.slice(0, 4)}`, ChatType: chatType, MsgType: 'text' });
+    return xml.replace('</xml>', `<From><UserId>${from}</UserId></From><Text><Content><![CDATA[${content}]]></Content></Text></xml>`);
   }
 
   /** A member presses a button of a template card the app sent. */
