@@ -32,6 +32,12 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
     return name;
   };
   let server: http.Server | undefined;
+  /** A pressed card's button turns into a label that cannot be pressed again (the reply says what happened). */
+  const pressed = (userid: string, responseCode: string) =>
+    api.post('/cgi-bin/message/update_template_card', { userids: [userid], agentid: c.WECOM_AGENT_ID, response_code: responseCode, button: { replace_name: '已提交' } }).then(
+      () => undefined,
+      (e: unknown) => log(`wecom: could not update the pressed card: ${e instanceof Error ? e.message : String(e)}`),
+    );
   // Messages are handed to the core one at a time, in the order WeCom delivered them.
   let queue: Promise<void> = Promise.resolve();
 
@@ -47,9 +53,15 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
         corpId: c.WECOM_CORP_ID,
         log,
         onMessage(xml, fromRobot) {
-          const m = toIncoming(readXml(xml), { fromRobot, robotName });
+          const f = readXml(xml);
+          const m = toIncoming(f, { fromRobot, robotName });
           if (!m) return;
-          queue = queue.then(() => onIncoming(m)).catch((e: unknown) => log(`wecom: handler failed: ${e instanceof Error ? e.message : String(e)}`));
+          queue = queue
+            .then(async () => {
+              await onIncoming(m);
+              if (m.action && f.ResponseCode) await pressed(m.accountId, f.ResponseCode);
+            })
+            .catch((e: unknown) => log(`wecom: handler failed: ${e instanceof Error ? e.message : String(e)}`));
         },
       });
       const where = c.WECOM_PUBLIC_URL ?? `http://<this host>:${c.WECOM_CALLBACK_PORT}${c.WECOM_CALLBACK_PATH}`;

@@ -97,13 +97,15 @@ describe('wecom callback', () => {
     expect(out.filter((s) => s.api === 'appchat').every((s) => !s.body.text!.content.includes('余小龙'))).toBe(true);
   });
 
-  it("the principal presses the card's button: the alert is acknowledged", async () => {
+  it("the principal presses the card's button: the alert is acknowledged and the button can't be pressed again", async () => {
     const alert = await app.deps.db.alert.findFirstOrThrow({ where: { step: 'joint_home_visit' } });
     const card = api.sent.find((s) => s.body.touser === 'weilijuan' && s.body.template_card?.button_list[0]!.key === `ack:${alert.id}`)!.body.template_card!;
     const n = handled;
     expect((await api.push(callbackUrl, api.cardPressXml('weilijuan', card.task_id, `ack:${alert.id}`))).status).toBe(200);
     await waitHandled(n + 1);
     expect(textTo('weilijuan').at(-1)).toContain(`已确认收到预警 #${alert.id}`);
+    for (let i = 0; i < 100 && api.cardUpdates.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(api.cardUpdates).toEqual([{ userids: ['weilijuan'], response_code: expect.stringMatching(/^rc\d+$/), replace_name: '已提交' }]);
     const recipients = await app.deps.db.alertRecipient.findMany({ where: { alertId: alert.id } });
     expect(recipients.some((r) => r.ackAt !== null)).toBe(true);
   });

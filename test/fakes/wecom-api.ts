@@ -34,6 +34,8 @@ export function wecomXml(fields: Record<string, string | number>): string {
 
 export class FakeWecomApi {
   readonly sent: WecomSent[] = [];
+  /** update_template_card calls: a pressed card's button replaced by a label. */
+  readonly cardUpdates: { userids: string[]; response_code: string; replace_name: string }[] = [];
   readonly uploads: { via: 'app' | 'robot'; type: string; filename: string; bytes: number }[] = [];
   /** gettoken calls answered with a token. */
   tokensIssued = 0;
@@ -45,6 +47,8 @@ export class FakeWecomApi {
   private limitNextCalls = 0;
   private limitErrcode = 45009;
   private seq = 0;
+  /** Response codes of card presses not yet used (each may update its card once). */
+  private responseCodes = new Set<string>();
   private server = http.createServer((req, res) => void this.handle(req, res));
 
   constructor(readonly app: WecomApp) {}
@@ -118,6 +122,7 @@ export class FakeWecomApi {
   /** A member presses a button of a template card the app sent. */
   cardPressXml(from: string, taskId: string, key: string): string {
     const n = ++this.seq;
+    this.responseCodes.add(`rc${n}`);
     return wecomXml({ ToUserName: this.app.corpId, FromUserName: from, CreateTime: 1_763_600_000 + n, MsgType: 'event', Event: 'template_card_event', EventKey: key, TaskId: taskId, CardType: 'button_interaction', ResponseCode: `rc${n}`, AgentID: this.app.agentId });
   }
 
@@ -157,6 +162,12 @@ export class FakeWecomApi {
     if (this.expired.has(token)) return reply({ errcode: 42001, errmsg: 'access_token expired' });
     if (!this.live.has(token)) return reply({ errcode: 40014, errmsg: 'invalid access_token' });
     if (url.pathname === '/cgi-bin/media/upload') return reply({ type: q('type'), media_id: this.upload('app', raw, type, q('type')), created_at: '1' });
+    if (url.pathname === '/cgi-bin/message/update_template_card') {
+      const b = JSON.parse(raw.toString('utf8')) as { userids: string[]; response_code: string; button?: { replace_name: string } };
+      if (!this.responseCodes.delete(b.response_code)) return reply({ errcode: 40002, errmsg: 'invalid response_code' });
+      this.cardUpdates.push({ userids: b.userids, response_code: b.response_code, replace_name: b.button?.replace_name ?? '' });
+      return reply({ invaliduser: [] });
+    }
     if (url.pathname === '/cgi-bin/message/send' || url.pathname === '/cgi-bin/appchat/send') {
       if (this.limited()) return reply({ errcode: this.limitErrcode, errmsg: 'api freq out of limit' });
       if (url.pathname === '/cgi-bin/message/send' && body?.agentid !== this.app.agentId) return reply({ errcode: 40056, errmsg: 'invalid agentid' });
