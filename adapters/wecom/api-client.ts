@@ -10,6 +10,12 @@ import { RateLimitedError, type Attachment } from '../types.js';
 const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
 /** API call over the limit (45009), too frequent (45011), too many concurrent calls (45033). */
 const FREQUENCY_ERRCODES = new Set([45009, 45011, 45033]);
+/** What an operator must change for errcodes that are set-up mistakes, not passing failures. */
+const HINTS: Record<number, string> = {
+  40001: "check WECOM_CORP_ID and the app's WECOM_SECRET",
+  60020: "add this server's public IP to the app's 企业可信IP (trusted IPs)",
+  81013: "the member is not in the app's 可见范围 (visible range)",
+};
 /** WeCom gives no retry time; its windows are per minute. */
 const RETRY_AFTER_SECONDS = 60;
 /** A token is renewed this long before WeCom's expires_in runs out. */
@@ -22,7 +28,7 @@ export class WecomApiError extends Error {
     readonly errmsg: string,
     readonly api: string,
   ) {
-    super(`wecom ${api}: ${errcode} ${errmsg}`);
+    super(`wecom ${api}: ${errcode} ${errmsg}${HINTS[errcode] ? ` (${HINTS[errcode]})` : ''}`);
     this.name = 'WecomApiError';
   }
 }
@@ -94,6 +100,8 @@ export function createWecomApi(o: WecomApiOptions) {
   }
 
   return {
+    /** Fetches (or reuses) the access token: at start, so a wrong secret is reported at once. */
+    accessToken,
     /** POST JSON to an API that takes the access token (message/send, appchat/send, …). */
     post: (api: string, body: Json) => withToken(api, json(body)),
     /** Uploads a temporary file (3 days) and returns its media_id. */

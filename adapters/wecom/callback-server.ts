@@ -76,7 +76,7 @@ export async function startCallbackServer(o: CallbackOptions): Promise<http.Serv
       }
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('');
       o.onMessage(plain.message, plain.fromRobot);
-    });
+    }, (e: Error) => o.log(`wecom: callback request failed: ${e.message}`));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -61,6 +61,7 @@ function fromRobot(f: Record<string, string>, robotName: Source['robotName']): I
     platform: WECOM,
     accountId: user,
     chat,
+    ...(chat.kind === 'group' ? { chatTitle: chat.id.slice('robot:'.length) } : {}),
     // "@班级助手 绑定班级": the robot only hears messages that mention it; the mention is not part of the command.
     text: content.replace(/^\s*(?:@\S+\s*)+/, '').trim(),
     ...(f.MsgId ? { platformMessageId: `robot:${f.MsgId}` } : {}),

@@ -44,6 +44,7 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
   return {
     platform: WECOM,
     async start(onIncoming: (m: Incoming) => Promise<void>) {
+      await api.accessToken();
       server = await startCallbackServer({
         port: c.WECOM_CALLBACK_PORT,
         host: rt.host ?? '0.0.0.0',

@@ -72,7 +72,7 @@ describe('wecom inbound', () => {
 
   it("a robot's callback: @-mention stripped, its group by the key's configured name, single chats as DMs; unknown robots ignored", () => {
     const r = { WebhookUrl: 'http://in.qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-123456789', MsgId: 'abcd', ChatId: 'wrkX', ChatType: 'group', 'From.UserId': 'zhanghua', 'From.Name': '张华', MsgType: 'text', 'Text.Content': '@班级助手 绑定班级' };
-    expect(toIncoming(r, robot)).toEqual({ platform: 'wecom', accountId: 'zhanghua', chat: { platform: 'wecom', kind: 'group', id: 'robot:三(2)班' }, text: '绑定班级', platformMessageId: 'robot:abcd' });
+    expect(toIncoming(r, robot)).toEqual({ platform: 'wecom', accountId: 'zhanghua', chat: { platform: 'wecom', kind: 'group', id: 'robot:三(2)班' }, chatTitle: '三(2)班', text: '绑定班级', platformMessageId: 'robot:abcd' });
     expect(toIncoming({ ...r, ChatType: 'single', 'Text.Content': '情况' }, robot)).toMatchObject({ chat: { kind: 'dm', id: 'zhanghua' }, text: '情况' });
     expect(toIncoming({ ...r, WebhookUrl: 'http://in.qyapi.weixin.qq.com/cgi-bin/webhook/send?key=other-key-1' }, robot)).toBeUndefined();
     expect(toIncoming(r, app)).toBeUndefined();

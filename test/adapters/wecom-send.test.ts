@@ -91,6 +91,18 @@ describe('wecom sending', () => {
     await expect(adapter.send({ id: ++id, chat: { ...robot, id: 'robot:没有这个群' }, text: 'x' })).rejects.toThrow(/WECOM_GROUP_ROBOT_WEBHOOKS/);
   });
 
+  it("set-up mistakes are named: a wrong secret stops start(), a server outside the app's trusted IPs fails with the hint", async () => {
+    const wrong = await wecomUnderTest(clock, '', { WECOM_SECRET: 'wrong-secret-0123456789' });
+    await expect(wrong.adapter.start(async () => undefined)).rejects.toThrow(/40001 .*WECOM_SECRET/);
+    await wrong.api.stop();
+    api.trustedIp = false;
+    const err = await adapter.send(dm('weilijuan', '可信IP')).catch((e: unknown) => e);
+    api.trustedIp = true;
+    expect(err).not.toBeInstanceOf(RateLimitedError);
+    expect(String(err)).toContain('60020');
+    expect(String(err)).toContain('企业可信IP');
+  });
+
   it('a text longer than 2048 bytes goes in pieces of at most 2048 bytes, nothing lost', async () => {
     const lines = Array.from({ length: 120 }, (_, i) => `第${i + 1}行：一(1)班 应到30 实到29`);
     const n = api.sent.length;

@@ -8,7 +8,7 @@ import type { ChatAdapter } from '../../adapters/types.js';
 
 export const WECOM_APP: WecomApp = { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 'app-secret-0123456789abcdef', token: 'kcbxToken2026', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
 
-export async function wecomUnderTest(clock: Clock, robots = ''): Promise<{ api: FakeWecomApi; adapter: ChatAdapter; callbackUrl: string }> {
+export async function wecomUnderTest(clock: Clock, robots = '', overrides: Record<string, string> = {}): Promise<{ api: FakeWecomApi; adapter: ChatAdapter; callbackUrl: string }> {
   const api = await new FakeWecomApi(WECOM_APP).start();
   const port = await freePort();
   const config = wecomConfigSchema.parse({
@@ -20,6 +20,7 @@ export async function wecomUnderTest(clock: Clock, robots = ''): Promise<{ api: 
     WECOM_CALLBACK_PORT: String(port),
     WECOM_API_BASE: api.apiBase,
     WECOM_GROUP_ROBOT_WEBHOOKS: robots,
+    ...overrides,
   });
   const adapter = createWecomAdapter(config, () => undefined, { clock, host: '127.0.0.1' });
   return { api, adapter, callbackUrl: `http://127.0.0.1:${port}/wecom/callback` };

@@ -42,6 +42,8 @@ export class FakeWecomApi {
   /** Calls answered with a frequency-limit errcode. */
   rejected = 0;
   apiBase = '';
+  /** Whether the caller's IP is in the app's 企业可信IP list; sending from elsewhere answers 60020. */
+  trustedIp = true;
   private live = new Set<string>();
   private expired = new Set<string>();
   private limitNextCalls = 0;
@@ -169,6 +171,7 @@ export class FakeWecomApi {
       return reply({ invaliduser: [] });
     }
     if (url.pathname === '/cgi-bin/message/send' || url.pathname === '/cgi-bin/appchat/send') {
+      if (!this.trustedIp) return reply({ errcode: 60020, errmsg: 'not allow to access from your ip' });
       if (this.limited()) return reply({ errcode: this.limitErrcode, errmsg: 'api freq out of limit' });
       if (url.pathname === '/cgi-bin/message/send' && body?.agentid !== this.app.agentId) return reply({ errcode: 40056, errmsg: 'invalid agentid' });
       this.sent.push({ api: url.pathname === '/cgi-bin/message/send' ? 'message' : 'appchat', body: body! });
