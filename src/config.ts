@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { crossChecks } from './config-checks.js';
 import { dingtalkConfigSchema } from '../adapters/dingtalk/config.js';
+import { wecomConfigSchema, wecomConfigured } from '../adapters/wecom/config.js';
 
 /** A real calendar date: 2026-02-30 is refused, not rolled over into March. */
 export function isRealDate(s: string): boolean {
@@ -208,7 +209,9 @@ export const configSchema = z
       }),
     HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, '应为监听地址，如 127.0.0.1').default('127.0.0.1'),
     ...dingtalkConfigSchema.shape,
-  });
+  })
+  // Each platform folder's own variables (adapters/<platform>/config.ts).
+  .extend(wecomConfigSchema.shape);
 
 export type Config = z.output<typeof configSchema>;
 
@@ -237,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     else for (const i of r.error.issues) problems.push(line(key, i.message));
   }
   for (const p of crossChecks(parsed as Partial<Config>)) problems.push(line(p.name, p.message));
+  for (const name of wecomConfigured(parsed).missing.filter((n) => cleaned[n] === undefined)) problems.push(line(name, '企业微信需要 WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_SECRET、WECOM_TOKEN、WECOM_ENCODING_AES_KEY 五项都填写（不用企业微信就全部留空）'));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as Config;
 }

@@ -72,6 +72,11 @@ if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
     }),
   );
 }
+if (config.WECOM_CORP_ID) {
+  // The config allows all five of the app's variables or none, so the rest are set here.
+  const { createWecomAdapter } = await import('../adapters/wecom/index.js');
+  platforms.push(createWecomAdapter(config, log, { clock: systemClock }));
+}
 
 if (dingtalkConfigured(config)) {
   const { createDingtalkAdapter } = await import('../adapters/dingtalk/index.js');

@@ -65,6 +65,20 @@ describe('config', () => {
     expect(() => loadConfig({ QUIET_HOURS: '16:00-23:00' })).toThrow(/DAILY_CUTOFF_AT/);
     expect(loadConfig({ QUIET_HOURS: 'off' }).QUIET_HOURS).toBeNull();
   });
+  it('WeCom: its own variables are part of the schema, all five of the app or none', () => {
+    const app = { WECOM_CORP_ID: 'ww1234567890abcdef', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'S'.repeat(43), WECOM_TOKEN: 'Tok3n', WECOM_ENCODING_AES_KEY: 'k'.repeat(43) };
+    expect(loadConfig(app)).toMatchObject({ WECOM_AGENT_ID: 1000002, WECOM_CALLBACK_PATH: '/wecom/callback', WECOM_API_BASE: 'https://qyapi.weixin.qq.com' });
+    try {
+      loadConfig({ WECOM_CORP_ID: 'ww1234567890abcdef', WECOM_TOKEN: 'Tok3n', WECOM_ENCODING_AES_KEY: 'short' });
+      expect.unreachable();
+    } catch (e) {
+      const lines = (e as ConfigError).problems;
+      expect(lines.filter((l) => l.startsWith('WECOM_')).map((l) => l.split(':')[0]).sort()).toEqual(['WECOM_AGENT_ID', 'WECOM_ENCODING_AES_KEY', 'WECOM_SECRET']);
+    }
+    const robots = loadConfig({ WECOM_GROUP_ROBOT_WEBHOOKS: '三(2)班=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7abc; 一(1)班 = 0ec2-5aaa-key1' }).WECOM_GROUP_ROBOT_WEBHOOKS;
+    expect(robots).toEqual({ '三(2)班': '693a91f6-7abc', '一(1)班': '0ec2-5aaa-key1' });
+    expect(() => loadConfig({ WECOM_GROUP_ROBOT_WEBHOOKS: '三(2)班' })).toThrow(/WECOM_GROUP_ROBOT_WEBHOOKS/);
+  });
   it('refuses a temporary database and reads the health port', () => {
     expect(() => loadConfig({ DATABASE_URL: 'file::memory:' })).toThrow(/DATABASE_URL/);
     expect(loadConfig({}).HEALTH_PORT).toBe(9464);
