@@ -8,6 +8,7 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bxox[abprs]-[A-Za-z0-9-]{8,}\b/g, // Slack tokens
   /\bxapp-[A-Za-z0-9-]{8,}\b/g, // Slack app-level token
   /\b(?:bot|Bearer )[A-Za-z0-9_:.-]{20,}\b/g, // a token inside a URL path or an Authorization header
+  /\b(access_token|corpsecret|appSecret|secret|ticket|key)=[^&\s"']+/gi, // WeCom/DingTalk tokens and webhook keys in a URL
 ];
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff·]{2,}/g;
 export const REDACTED = '[已隐去]';
@@ -32,7 +33,8 @@ export class NameRedactor {
 
   scrub(text: string): string {
     let out = text;
-    for (const p of SECRET_PATTERNS) out = out.replace(p, REDACTED);
+    // A pattern with a captured name (key=value) keeps the name: access_token=[已隐去].
+    for (const p of SECRET_PATTERNS) out = out.replace(p, (_m, name: unknown) => (typeof name === 'string' ? `${name}=${REDACTED}` : REDACTED));
     if (this.names.size === 0) return out;
     return out.replace(CJK_RUN, (run) => this.maskRun(run));
   }

@@ -25,12 +25,14 @@ describe('log redaction', () => {
     logger.warn({ text: '缺勤 余小龙 旷课', guardian: '王秀英', slack: 'xoxb-1234-5678-abcdefgh', token: 'anything' }, 'message from 余小龙的班主任');
     logger.error({ err: new Error('余小龙 could not be written') }, 'boom');
     lineLogger(logger)('delivery: message #3 to slack failed: invalid_auth xapp-1-A0-123456-abcdef');
+    logger.warn('wecom: POST https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=AbCdEf0123456789xyz&debug=1 and webhook/send?key=693a91f6-7xyz');
     const all = lines.join('\n');
-    for (const secret of ['余小龙', '王秀英', 'AAEabcdefghijklmnopqrstuvwxyz0123', 'xoxb-1234', 'anything', 'xapp-1-A0']) expect(all).not.toContain(secret);
+    for (const secret of ['余小龙', '王秀英', 'AAEabcdefghijklmnopqrstuvwxyz0123', 'xoxb-1234', 'anything', 'xapp-1-A0', 'AbCdEf0123456789xyz', '693a91f6']) expect(all).not.toContain(secret);
     expect(all).toContain('[姓名]');
     expect(all).toContain('[已隐去]');
     const parsed = lines.map((l) => JSON.parse(l) as { level: string; msg: string });
-    expect(parsed.map((p) => p.level)).toEqual(['info', 'warn', 'error', 'warn']);
+    expect(parsed.map((p) => p.level)).toEqual(['info', 'warn', 'error', 'warn', 'warn']);
+    expect(all).toContain('access_token=[已隐去]&debug=1');
     expect(parsed[1]!.msg).toBe('message from [姓名]的班主任');
   });
 
