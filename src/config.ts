@@ -168,6 +168,10 @@ export const configSchema = z
     QUIET_HOURS_HOLD_URGENT: bool.default(false),
     OUTBOX_MAX_ATTEMPTS: perUnit('5').max(50, '不能超过 50').default(5),
     OUTBOX_RETRY_BASE_SECONDS: perUnit('30').max(3600, '不能超过 3600').default(30),
+    OUTBOX_LEASE_SECONDS: perUnit('300').min(2, '至少为 2').max(3600, '不能超过 3600').default(300),
+    OUTBOX_SEND_TIMEOUT_SECONDS: perUnit('30').max(600, '不能超过 600').default(30),
+    OUTBOX_DIGEST_MINUTES: perUnit('15').max(24 * 60, '不能超过 1440').default(15),
+    OUTBOX_RETENTION_DAYS: perUnit('30').max(3650, '不能超过 3650').default(30),
     TELEGRAM_MAX_PER_SECOND: perUnit('30').default(30),
     TELEGRAM_MAX_PER_CHAT_PER_SECOND: perUnit('1').default(1),
     TELEGRAM_MAX_PER_GROUP_PER_MINUTE: perUnit('20').default(20),
@@ -189,6 +193,9 @@ export const configSchema = z
     }
     if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http' });
+    }
+    if (c.OUTBOX_SEND_TIMEOUT_SECONDS * 2 > c.OUTBOX_LEASE_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['OUTBOX_SEND_TIMEOUT_SECONDS'], message: '须不超过 OUTBOX_LEASE_SECONDS 的一半（否则发送还没结束租约就过期，另一进程会重发），如 30 与 300' });
     }
     if (c.SCHOOL_REPORT_DEADLINE.length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['SCHOOL_REPORT_DEADLINE'], message: '只能有一个截止时间，如 23 17:00' });
