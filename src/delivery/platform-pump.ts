@@ -12,7 +12,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';
 import { claim, claimCountSince, claimsSince, deliverable, markFailed, markRateLimited, markSent, rateLimitPauses, type ClaimToken } from '../store/outbox.repository.js';
-import { LONGEST_WINDOW_MS, RateLimiter } from './rate-limits.js';
+import { RateLimiter } from './rate-limits.js';
 import type { DeliveryOptions } from './options.js';
 
 export type DeliveryEvent =
@@ -28,6 +28,8 @@ export type DeliveryEvent =
 type Row = Awaited<ReturnType<typeof deliverable>>[number];
 
 const PAGE = 200;
+/** A pass that has waited this long for places ends; the next reads pauses, windows and the outbox afresh. */
+const PASS_MS = 5000;
 
 export class SendTimeoutError extends Error {
   constructor(ms: number) {
@@ -87,7 +89,14 @@ export class PlatformPump {
     const limiter = o.limits ? new RateLimiter(o.limits) : undefined;
     const limited = limiter?.hasLimits(platform) ? limiter : undefined;
     const midnight = instantAt(localParts(start, o.timeZone).date, 0, o.timeZone);
-    if (limited) for (const c of await claimsSince(db, [platform], new Date(start.getTime() - LONGEST_WINDOW_MS - o.rateMarginMs))) record(limited, c.chatRef, c.claimedAt.getTime());
+    const known = new Set<string>(); // the two histories overlap in the last second
+    for (const h of limited?.history(platform, start.getTime(), o.rateMarginMs) ?? []) {
+      for (const c of await claimsSince(db, [platform], h.since, h.refPrefixes)) {
+        const key = `${c.chatRef}@${c.claimedAt.getTime()}`;
+        if (!known.has(key)) record(limited!, c.chatRef, c.claimedAt.getTime());
+        known.add(key);
+      }
+    }
     const cap = limited?.dailyCap(platform);
     let used = cap === undefined ? 0 : await claimCountSince(db, platform, midnight);
     /** Chats whose next message waits this pass (held, refused, failed): their later messages wait behind it. */
@@ -99,7 +108,10 @@ export class PlatformPump {
       if (page.length === 0) break;
       afterId = page.at(-1)!.id;
       for (const m of page) {
-        if (blocked.has(m.chatRef) || this.inFlight.has(m.chatRef) || this.inFlight.size >= concurrency) {
+        // full: wait for a place rather than read the page again; a long pass ends so the next one reads afresh
+        while (this.inFlight.size >= concurrency) await Promise.race(this.inFlight.values());
+        if (clock.now().getTime() - start.getTime() > PASS_MS) return claimed;
+        if (blocked.has(m.chatRef) || this.inFlight.has(m.chatRef)) {
           blocked.add(m.chatRef);
           this.emit({ type: 'held' });
           continue;

@@ -18,9 +18,6 @@ export interface PlatformLimits {
   wechat: { perSecond: number; perDay: number };
 }
 
-/** The longest window any limit looks back over: calls older than this never hold anything. */
-export const LONGEST_WINDOW_MS = 60_000;
-
 interface Window {
   key: string;
   ms: number;
@@ -37,6 +34,16 @@ export class RateLimiter {
   private readonly calls = new Map<string, number[]>();
 
   constructor(private readonly limits: PlatformLimits) {}
+
+  /**
+   * The claims a limiter needs to know about on a platform: everything in the last second (plus `marginMs`), and
+   * for the per-minute group window only group chats' (a ref prefix) — not a minute of every chat's claims.
+   */
+  history(platform: string, now: number, marginMs: number): { since: Date; refPrefixes?: string[] }[] {
+    if (!this.hasLimits(platform)) return [];
+    const second = { since: new Date(now - 1000 - marginMs) };
+    return platform === 'telegram' ? [second, { since: new Date(now - 60_000 - marginMs), refPrefixes: ['telegram:group:', 'telegram:dm:-'] }] : [second];
+  }
 
   /** Whether this platform has any limit (a platform without one needs no history). */
   hasLimits(platform: string): boolean {

@@ -136,11 +136,14 @@ export async function rateLimitPauses(db: Tx, platforms: readonly string[], now:
   return paused;
 }
 
-/** Platform calls since an instant on these platforms, oldest first: every claim is one (its latest is kept). */
-export async function claimsSince(db: Tx, platforms: readonly string[], since: Date): Promise<{ chatRef: string; claimedAt: Date }[]> {
-  if (platforms.length === 0) return [];
+/**
+ * Platform calls since an instant on these platforms, oldest first: every claim is one (its latest is kept). With
+ * `refPrefixes`, only chats whose ref starts with one of them (e.g. groups, for a per-minute window).
+ */
+export async function claimsSince(db: Tx, platforms: readonly string[], since: Date, refPrefixes?: readonly string[]): Promise<{ chatRef: string; claimedAt: Date }[]> {
+  if (platforms.length === 0 || refPrefixes?.length === 0) return [];
   const rows = await db.outbox.findMany({
-    where: { claimedAt: { gt: since }, ...onPlatforms(platforms) },
+    where: { claimedAt: { gt: since }, ...(refPrefixes ? { OR: refPrefixes.map((p) => ({ chatRef: { startsWith: p } })) } : onPlatforms(platforms)) },
     select: { chatRef: true, claimedAt: true },
     orderBy: { claimedAt: 'asc' },
   });
