@@ -19,6 +19,7 @@ import { rosterFile } from './reports/roster-file.js';
 import { monthlyReportFiles, type ReportUnit } from './reports/monthly-report-file.js';
 import { countyExists } from './store/org.repository.js';
 import { ROLE_LABELS, type Role } from './domain/types.js';
+import { listDeadLetters } from './delivery/dead-letter-list.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
@@ -29,7 +30,8 @@ const USAGE = `用法：npm run cli -- <命令>
                                                 导出辍学学生花名册（默认全县、xlsx，写到 REPORTS_DIR）
   report --school 名称|--town 名称|--county [--month YYYY-MM] [--format xlsx|pdf|json] [--out 文件]
                                                 学校控辍保学月报表（xlsx、可打印的 pdf；json 为各年级数字）
-  seed-demo                                     向空数据库写入示范县`;
+  seed-demo                                     向空数据库写入示范县
+  dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）`;
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`${msg}\n`);
@@ -135,6 +137,13 @@ async function main(argv: string[]): Promise<void> {
         const out = flag('--out');
         if (out) fs.copyFileSync(file.attachments[0]!.path, out);
         console.log(`${file.model.title} ${month} 已写入 ${out ?? file.attachments[0]!.path}`);
+        return;
+      }
+      case 'dead-letters': {
+        const i = rest.indexOf('--limit');
+        const limit = i >= 0 ? Number(rest[i + 1]) : 100;
+        if (!Number.isInteger(limit) || limit < 1) fail(`--limit 应为正整数，示例：npm run cli -- dead-letters --limit 20`);
+        console.log(await listDeadLetters(deps.db, config.TIMEZONE, limit));
         return;
       }
       case 'converse': {

@@ -48,7 +48,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   processId: `pid-${randomUUID().slice(0, 8)}`,
   leaseMs: DEFAULT_LEASE_MS,
   sendTimeoutMs: 30_000,
-  rateMarginMs: 250,
+  rateMarginMs: 500,
   concurrency: DEFAULT_CONCURRENCY,
   digestEveryMs: 15 * 60_000,
   retentionMs: 30 * 86_400_000,

@@ -41,6 +41,7 @@ beforeAll(async () => {
     await Promise.all(pumps.map((p) => kill(p, 'SIGTERM')));
   }
   calls = [...api.received].sort((x, y) => x.at - y.at);
+  console.log(`two-process storm: ${calls.length} calls in ${Math.round(calls.at(-1)!.at - calls[0]!.at)} ms, busiest second ${busiest(calls.map((c) => c.at), 1000)}`);
   senders = (await app.deps.db.outbox.findMany({ distinct: ['claimedBy'], select: { claimedBy: true } })).map((r) => r.claimedBy ?? '');
 }, 120_000);
 
