@@ -172,6 +172,7 @@ export const configSchema = z
     OUTBOX_SEND_TIMEOUT_SECONDS: perUnit('30').max(600, '不能超过 600').default(30),
     OUTBOX_DIGEST_MINUTES: perUnit('15').max(24 * 60, '不能超过 1440').default(15),
     OUTBOX_RETENTION_DAYS: perUnit('30').max(3650, '不能超过 3650').default(30),
+    OUTBOX_RATE_MARGIN_MS: z.coerce.number({ error: '应为毫秒数（整数），如 500' }).int('应为整数').min(0, '不能小于 0').max(5000, '不能超过 5000').default(500),
     TELEGRAM_MAX_PER_SECOND: perUnit('30').default(30),
     TELEGRAM_MAX_PER_CHAT_PER_SECOND: perUnit('1').default(1),
     TELEGRAM_MAX_PER_GROUP_PER_MINUTE: perUnit('20').default(20),

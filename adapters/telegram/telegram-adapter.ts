@@ -16,8 +16,8 @@ export interface TelegramOptions {
   webhook?: { domain: string; path: string; port: number; host?: string; secretToken: string };
   log?: (line: string) => void;
   /**
-   * Each Bot API call of a send is aborted after this long (default 20 s). Telegraf's own wait is 500 s, longer than
-   * the outbox lease: one hung call would hold the message (and, before, every chat) for minutes.
+   * Each Bot API call of a send is aborted after this long (default 12 s: a text and a file stay under the default
+   * send timeout of 30 s). Telegraf's own wait is 500 s, longer than the outbox lease.
    */
   callTimeoutMs?: number;
 }
@@ -51,7 +51,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
   });
   let launched: Promise<void> | undefined;
   let server: http.Server | undefined;
-  const callTimeoutMs = opts.callTimeoutMs ?? 20_000;
+  const callTimeoutMs = opts.callTimeoutMs ?? 12_000;
   /** One Bot API call, aborted when it takes longer than callTimeoutMs. */
   const call = async <M extends 'sendMessage' | 'sendPhoto' | 'sendDocument'>(method: M, payload: Parameters<typeof bot.telegram.callApi<M>>[1]) => {
     const abort = new AbortController();

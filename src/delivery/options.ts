@@ -69,7 +69,7 @@ export function deliveryOptionsFrom(c: Config, processId: string = `pid-${random
     processId,
     leaseMs: c.OUTBOX_LEASE_SECONDS * 1000,
     sendTimeoutMs: c.OUTBOX_SEND_TIMEOUT_SECONDS * 1000,
-    rateMarginMs: DEFAULT_DELIVERY.rateMarginMs,
+    rateMarginMs: c.OUTBOX_RATE_MARGIN_MS,
     concurrency: DEFAULT_CONCURRENCY,
     digestEveryMs: c.OUTBOX_DIGEST_MINUTES * 60_000,
     retentionMs: c.OUTBOX_RETENTION_DAYS * 86_400_000,

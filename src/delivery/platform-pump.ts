@@ -108,14 +108,14 @@ export class PlatformPump {
       if (page.length === 0) break;
       afterId = page.at(-1)!.id;
       for (const m of page) {
-        // full: wait for a place rather than read the page again; a long pass ends so the next one reads afresh
-        while (this.inFlight.size >= concurrency) await Promise.race(this.inFlight.values());
-        if (clock.now().getTime() - start.getTime() > PASS_MS) return claimed;
         if (blocked.has(m.chatRef) || this.inFlight.has(m.chatRef)) {
           blocked.add(m.chatRef);
           this.emit({ type: 'held' });
           continue;
         }
+        // full: wait for a place rather than read the page again; a long pass ends so the next one reads afresh
+        while (this.inFlight.size >= concurrency) await Promise.race(this.inFlight.values());
+        if (clock.now().getTime() - start.getTime() > PASS_MS) return claimed;
         const now = clock.now();
         if (this.pausedUntil > now.getTime()) return claimed;
         let chat: ChatRef | undefined;

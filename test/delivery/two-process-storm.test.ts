@@ -20,6 +20,8 @@ let app: TestApp;
 let api: FakeTelegramApi;
 let calls: ReceivedCall[] = [];
 let senders: string[] = [];
+/** What the processes logged besides the 429 pauses: the hung call's timeout, and anything unexpected. */
+let problems: string[] = [];
 
 beforeAll(async () => {
   app = await makeApp({ demo: false });
@@ -29,7 +31,18 @@ beforeAll(async () => {
     data: Array.from({ length: CHATS * PER_CHAT }, (_, i) => ({ createdAt: now, chatRef: `telegram:dm:${5000 + (i % CHATS)}`, text: `风暴 ${i}`, kind: 'alert', urgent: true })),
   });
   api.hangNext(1, HUNG_CHAT);
-  const env = { DATABASE_URL: app.deps.config.DATABASE_URL, QUIET_HOURS: 'off', OUTBOX_LEASE_SECONDS: '6', OUTBOX_SEND_TIMEOUT_SECONDS: '2', OUTBOX_RETRY_BASE_SECONDS: '1' };
+  // On this shared test host (two CPUs, many processes) a process can stall for seconds: the rate margin must cover
+  // the delay between a claim and its arrival at the API (half a second and more: 1 s here, 500 ms by default), and
+  // the send timeout must exceed the slowest answer that does come, or a call answered late counts as failed and its
+  // message goes twice (at least once, as after a crash). The hung call is given up after the timeout.
+  const env = {
+    DATABASE_URL: app.deps.config.DATABASE_URL,
+    QUIET_HOURS: 'off',
+    OUTBOX_LEASE_SECONDS: '12',
+    OUTBOX_SEND_TIMEOUT_SECONDS: '5',
+    OUTBOX_RETRY_BASE_SECONDS: '1',
+    OUTBOX_RATE_MARGIN_MS: '1000',
+  };
   const pumps = [spawnPump('storm-a', api.apiRoot, TOKEN, env), spawnPump('storm-b', api.apiRoot, TOKEN, env)];
   try {
     await Promise.all(pumps.map((p) => p.ready));
@@ -40,6 +53,7 @@ beforeAll(async () => {
   } finally {
     await Promise.all(pumps.map((p) => kill(p, 'SIGTERM')));
   }
+  problems = pumps.flatMap((p) => p.log.filter((l) => !/answered 429/.test(l)));
   calls = [...api.received].sort((x, y) => x.at - y.at);
   console.log(`two-process storm: ${calls.length} calls in ${Math.round(calls.at(-1)!.at - calls[0]!.at)} ms, busiest second ${busiest(calls.map((c) => c.at), 1000)}`);
   senders = (await app.deps.db.outbox.findMany({ distinct: ['claimedBy'], select: { claimedBy: true } })).map((r) => r.claimedBy ?? '');
@@ -62,6 +76,7 @@ function busiest(times: number[], ms: number): number {
 
 describe('two processes, a hung call and a 429 stretch', () => {
   it('deliver every message exactly once, both taking part', async () => {
+    console.log(`two-process storm, the processes' log:\n${problems.join('\n')}`);
     const ok = calls.filter((c) => c.answer === 'ok').map((c) => c.text);
     expect(ok.length).toBe(CHATS * PER_CHAT);
     expect(new Set(ok).size).toBe(CHATS * PER_CHAT);

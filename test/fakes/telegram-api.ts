@@ -118,6 +118,7 @@ export class FakeTelegramApi {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = performance.now(); // before the body is read: as close to the call's arrival as this process sees
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -154,7 +155,7 @@ export class FakeTelegramApi {
         return reply(200, { ok: true, result: this.updates.slice(0, limit) });
       }
       case 'sendMessage': {
-        const call: ReceivedCall = { at: performance.now(), chat_id: String(body.chat_id), text: String(body.text), answer: 'ok' };
+        const call: ReceivedCall = { at: arrived, chat_id: String(body.chat_id), text: String(body.text), answer: 'ok' };
         this.received.push(call);
         if (this.hang > 0 && (this.hangChat === undefined || this.hangChat === call.chat_id)) {
           this.hang--;
