@@ -1,9 +1,10 @@
-/** Outbound messages are written here first; delivery reads them back. */
+/**
+ * Outbound messages are written here first; delivery reads them back, claims them (outbox-claim.repository.ts) and
+ * settles them here. Upkeep (dead letters, pruning) is in outbox-upkeep.repository.ts.
+ */
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
-import type { ClaimToken } from './outbox-claim.repository.js';
-
-import { RATE_LIMITED } from './outbox-claim.repository.js';
+import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
 export { claim, RATE_LIMITED, type ClaimGuard, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
 

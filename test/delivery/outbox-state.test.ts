@@ -157,6 +157,25 @@ describe('paging', () => {
   });
 });
 
+describe('one chat', () => {
+  it('in quiet hours its held reminder does not keep its urgent alert back; what goes, goes in order, one at a time', async () => {
+    const a = await fresh('2026-11-20T22:00:00');
+    const db = a.deps.db;
+    await enqueue(db, a.clock.now(), { chatRef: 'telegram:dm:1', text: 'reminder', kind: 'duty:weekly_reminder' });
+    await enqueue(db, a.clock.now(), { chatRef: 'telegram:dm:1', text: 'urgent', kind: 'alert', urgent: true });
+    await enqueue(db, a.clock.now(), { chatRef: 'telegram:dm:1', text: 'reply', kind: 'reply' });
+    const tg = recordingAdapter('telegram');
+    const perRound: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await drainOutbox(db, a.clock, new Map([['telegram', tg]]), deliveryOptionsFrom(a.deps.config));
+      perRound.push(r.sent);
+      a.clock.advance(2000);
+    }
+    expect(tg.sent.map((m) => m.text)).toEqual(['urgent', 'reply']);
+    expect(Math.max(...perRound)).toBe(1); // 1 a second per chat, with the margin: one per 2-second round
+  });
+});
+
 describe('dead letters', () => {
   it('the report names the person, quotes the first line cut to 40 characters, the tries and the last error, and says what to check', async () => {
     const a = await fresh('2026-11-20T10:00:00', { OUTBOX_MAX_ATTEMPTS: '2', OUTBOX_RETRY_BASE_SECONDS: '10' });
