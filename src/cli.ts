@@ -27,6 +27,7 @@ import { ROLE_LABELS, type Role } from './domain/types.js';
 import path from 'node:path';
 import { clockLabel, localParts } from './domain/zoned-time.js';
 import { InviteScopeError, prepareInviteSheets, writeInviteSheets, type InviteScope } from './services/invite-sheets.js';
+import { listDeadLetters } from './delivery/dead-letter-list.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
@@ -41,7 +42,8 @@ const USAGE = `用法：npm run cli -- <命令>
                                                 学校控辍保学月报表（xlsx、可打印的 pdf；json 为各年级数字）
   seed-demo [--students N [--seed N]] [--out 目录]
                                                 向空数据库写入示范县；--students 生成该规模的县（2000–120000 人）；
-                                                --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用`;
+                                                --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用
+  dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）`;
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`${msg}\n`);
@@ -162,6 +164,13 @@ async function main(argv: string[]): Promise<void> {
         const out = flag('--out');
         if (out) fs.copyFileSync(file.attachments[0]!.path, out);
         console.log(`${file.model.title} ${month} 已写入 ${out ?? file.attachments[0]!.path}`);
+        return;
+      }
+      case 'dead-letters': {
+        const i = rest.indexOf('--limit');
+        const limit = i >= 0 ? Number(rest[i + 1]) : 100;
+        if (!Number.isInteger(limit) || limit < 1) fail(`--limit 应为正整数，示例：npm run cli -- dead-letters --limit 20`);
+        console.log(await listDeadLetters(deps.db, config.TIMEZONE, limit));
         return;
       }
       case 'converse': {

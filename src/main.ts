@@ -46,7 +46,9 @@ if (config.TELEGRAM_BOT_TOKEN) {
   const hook = config.TELEGRAM_WEBHOOK_URL ? new URL(config.TELEGRAM_WEBHOOK_URL) : undefined;
   const webhook = hook && config.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: config.TELEGRAM_WEBHOOK_PORT, secretToken: config.TELEGRAM_WEBHOOK_SECRET } : undefined;
   const { createTelegramAdapter } = await import('../adapters/telegram/telegram-adapter.js');
-  platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(agent ? { agent } : {}), ...(webhook ? { webhook } : {}), log }));
+  // Each Bot API call gives up well before the dispatcher's send timeout, so a late answer cannot follow a retry.
+  const callTimeoutMs = Math.min(12_000, Math.floor((config.OUTBOX_SEND_TIMEOUT_SECONDS * 1000) / 2));
+  platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, callTimeoutMs, ...(agent ? { agent } : {}), ...(webhook ? { webhook } : {}), log }));
 }
 if (config.WECHATY_PUPPET) {
   const puppetOptions = {
@@ -129,6 +131,8 @@ if (platforms.length === 0) {
     await duties.stop();
     await inbox.stop();
     dispatcher.stop();
+    // Sends in flight finish and their results are written, so nothing goes out twice after the restart.
+    await dispatcher.idle();
     await ops.stop();
     await Promise.all([...running.values()].map((p) => p.stop()));
     await deps.db.$disconnect();

@@ -21,6 +21,8 @@ export interface SlackOptions {
   botUserId?: string;
   agent?: http.Agent;
   log?: (line: string) => void;
+  /** Each Web API request gives up after this long (default 8 s: with 2 retries a send stays under the default send timeout of 30 s). */
+  requestTimeoutMs?: number;
 }
 
 const ACK_ACTION = /^ack:\d+$/;
@@ -37,7 +39,7 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
   const log = o.log ?? (() => undefined);
   // A 429 is handed to us (not slept on inside send), and other failures are retried briefly here, not for the Web
   // API client's default half hour: the outbox retries with backoff, and a send must not hold up every platform.
-  const clientOptions = { rejectRateLimitedCalls: true, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 }, ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
+  const clientOptions = { rejectRateLimitedCalls: true, timeout: o.requestTimeoutMs ?? 8_000, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 }, ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
   const ids = o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {};
   const app =
     o.mode === 'http'

@@ -15,6 +15,11 @@ export interface TelegramOptions {
   /** Webhook mode: Telegram posts to `<domain><path>`, forwarded to this port; requests must carry the secret token. */
   webhook?: { domain: string; path: string; port: number; host?: string; secretToken: string };
   log?: (line: string) => void;
+  /**
+   * Each Bot API call of a send is aborted after this long (default 12 s: a text and a file stay under the default
+   * send timeout of 30 s). Telegraf's own wait is 500 s, longer than the outbox lease.
+   */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -59,6 +64,21 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
   });
   let launched: Promise<void> | undefined;
   let server: http.Server | undefined;
+  const callTimeoutMs = opts.callTimeoutMs ?? 12_000;
+  /** One Bot API call, aborted when it takes longer than callTimeoutMs. */
+  const call = async <M extends 'sendMessage' | 'sendPhoto' | 'sendDocument'>(method: M, payload: Parameters<typeof bot.telegram.callApi<M>>[1]) => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), callTimeoutMs);
+    try {
+      // Telegraf types the signal with the abort-controller shim; node-fetch takes Node's own AbortSignal
+      return await bot.telegram.callApi(method, payload, { signal: abort.signal as unknown as NonNullable<Parameters<typeof bot.telegram.callApi>[2]>['signal'] });
+    } catch (e) {
+      if (abort.signal.aborted) throw new Error(`telegram: ${method} got no answer within ${callTimeoutMs} ms`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   /**
    * One webhook request: the update goes through the handlers (which hand it to the core's inbox: recorded, not yet
@@ -139,13 +159,15 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
     },
     async send(m: Outgoing) {
       try {
-        await bot.telegram.sendMessage(m.chat.id, m.text, {
+        await call('sendMessage', {
+          chat_id: m.chat.id,
+          text: m.text,
           ...(m.buttons?.length ? { reply_markup: { inline_keyboard: [m.buttons.map((b) => ({ text: b.label, callback_data: b.action }))] } } : {}),
         });
         const a = m.attachment;
         if (a) {
           const file = { source: a.path, filename: a.filename };
-          await (isImage(a) ? bot.telegram.sendPhoto(m.chat.id, file) : bot.telegram.sendDocument(m.chat.id, file));
+          await (isImage(a) ? call('sendPhoto', { chat_id: m.chat.id, photo: file }) : call('sendDocument', { chat_id: m.chat.id, document: file }));
         }
       } catch (e) {
         throw rateLimited(e) ?? e;

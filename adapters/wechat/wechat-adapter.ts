@@ -18,6 +18,15 @@ export interface WechatOptions {
   name?: string;
   log?: (line: string) => void;
   printQr?: (qrcode: string) => void;
+  /** A send (text and file) that takes longer fails, so one hung puppet call cannot hold the outbox (default 20 s). */
+  sendTimeoutMs?: number;
+}
+
+/** Rejects after `ms` when the puppet has not answered (the call itself cannot be cancelled). */
+function timed<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`wechat: no answer within ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** WeChat has no buttons: the reply text that does the same thing. */
@@ -69,15 +78,21 @@ export function createWechatAdapter(o: WechatOptions): ChatAdapter {
       log('wechat: started; waiting for login');
     },
     async send(m: Outgoing) {
-      if (!bot) throw new Error('wechat: not started');
-      const to = m.chat.kind === 'group' ? await bot.Room.find({ id: m.chat.id }) : await bot.Contact.find({ id: m.chat.id });
-      if (!to) throw new Error(`wechat: ${m.chat.kind === 'group' ? 'room' : 'contact'} ${m.chat.id} not found`);
-      await to.say(withTextButtons(m));
-      if (m.attachment) {
-        // base64, not a file path: it must cross a puppet service's network boundary intact
-        const data = await fs.readFile(m.attachment.path);
-        await to.say(FileBox.fromBase64(data.toString('base64'), m.attachment.filename));
-      }
+      const b = bot;
+      if (!b) throw new Error('wechat: not started');
+      await timed(
+        (async () => {
+          const to = m.chat.kind === 'group' ? await b.Room.find({ id: m.chat.id }) : await b.Contact.find({ id: m.chat.id });
+          if (!to) throw new Error(`wechat: ${m.chat.kind === 'group' ? 'room' : 'contact'} ${m.chat.id} not found`);
+          await to.say(withTextButtons(m));
+          if (m.attachment) {
+            // base64, not a file path: it must cross a puppet service's network boundary intact
+            const data = await fs.readFile(m.attachment.path);
+            await to.say(FileBox.fromBase64(data.toString('base64'), m.attachment.filename));
+          }
+        })(),
+        o.sendTimeoutMs ?? 20_000,
+      );
     },
     async stop() {
       await bot?.stop();

@@ -1,21 +1,23 @@
-/** Drains the outbox on a timer while platforms run. A failing round is logged, never fatal. */
+/**
+ * Delivery while platforms run: each platform's pump passes on a timer and again as soon as one of its sends
+ * settles, independently of the others, so a hung chat or platform holds up nobody else. The same timer writes the
+ * dead-letter digest when one is due and prunes old messages every hour. A failing pass is logged, never fatal.
+ */
 import type { ChatAdapter } from '../../adapters/types.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
-import { drainOutbox, type DeliveryOptions, type DrainResult } from './dispatcher.js';
+import { pruneOutbox } from '../store/outbox-upkeep.repository.js';
+import { DEFAULT_DELIVERY, type DeliveryOptions } from './options.js';
+import { PlatformPump, type DeliveryEvent } from './platform-pump.js';
+import { writeDigestIfDue } from './dead-letter.js';
 
-export function startDispatcher(
-  db: Db,
-  clock: Clock,
-  adapters: ReadonlyMap<string, ChatAdapter>,
-  log: (line: string) => void,
-  options: Partial<DeliveryOptions> = {},
-  intervalMs = 500,
-): { stop(): void; kick(): void } {
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+/** Runs `job` now, or once more after the current run when asked while running. */
+function serial(job: () => Promise<void>, log: (line: string) => void, what: string): () => void {
   let running = false;
   let again = false;
-  const capped = new Set<string>();
-  const round = async () => {
+  const run = async () => {
     if (running) {
       again = true;
       return;
@@ -24,32 +26,101 @@ export function startDispatcher(
     try {
       do {
         again = false;
-        report(await drainOutbox(db, clock, adapters, options), log, capped);
+        await job();
       } while (again);
     } catch (e) {
-      log(`delivery: round failed: ${e instanceof Error ? e.message : String(e)}`);
+      log(`delivery: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       running = false;
     }
   };
-  const timer = setInterval(() => void round(), intervalMs);
-  return { stop: () => clearInterval(timer), kick: () => void round() };
+  return () => void run();
 }
 
-/** What a round says in the log: failures, dead messages, 429 pauses, and a daily cap when it is reached or lifted. */
-function report(r: DrainResult, log: (line: string) => void, capped: Set<string>): void {
-  if (r.failed) log(`delivery: ${r.failed} message(s) failed this round; they will be retried with backoff`);
-  for (const d of r.deadLetters) {
-    const told =
-      d.kind === 'delivery_report'
-        ? 'a delivery report is not reported again'
-        : d.reportError
-          ? `the report to the county admin could not be written: ${d.reportError}`
-          : `${d.reportedTo} county admin(s) told`;
-    log(`delivery: message #${d.id} (${d.kind}) to ${d.chatRef} is dead after ${d.attempts} attempt(s): ${d.error}; ${told}`);
+export function startDispatcher(
+  db: Db,
+  clock: Clock,
+  adapters: ReadonlyMap<string, ChatAdapter>,
+  log: (line: string) => void,
+  options: Partial<DeliveryOptions> = {},
+  intervalMs = 500,
+): { stop(): void; kick(): void; idle(): Promise<void> } {
+  const o: DeliveryOptions = { ...DEFAULT_DELIVERY, ...options };
+  const pumps = new Map<string, { pump: PlatformPump; kick: () => void }>();
+  const capped = new Set<string>();
+  let stopped = false;
+  const event = (e: DeliveryEvent) => describe(e, log, capped);
+  const pumpOf = (a: ChatAdapter) => {
+    let p = pumps.get(a.platform);
+    if (!p) {
+      const entry: { pump: PlatformPump; kick: () => void } = { pump: undefined as unknown as PlatformPump, kick: () => undefined };
+      entry.pump = new PlatformPump(db, clock, a, o, event, () => !stopped && entry.kick());
+      entry.kick = serial(async () => void (await entry.pump.pass()), log, `${a.platform} pass`);
+      pumps.set(a.platform, entry);
+      p = entry;
+    }
+    return p;
+  };
+  const digest = serial(
+    async () => {
+      const d = await writeDigestIfDue(db, clock.now(), o, new Set(adapters.keys()));
+      if (d) log(`delivery: dead-letter digest of ${d.messages} message(s) written for ${d.to.length} county admin(s): ${d.to.join(', ') || 'none bound — see npm run cli -- dead-letters'}`);
+    },
+    log,
+    'dead-letter digest',
+  );
+  let prunedAt = -Infinity;
+  const prune = serial(
+    async () => {
+      const now = clock.now().getTime();
+      if (now - prunedAt < PRUNE_EVERY_MS) return;
+      prunedAt = now;
+      const n = await pruneOutbox(db, new Date(now - o.retentionMs));
+      if (n > 0) log(`delivery: pruned ${n} delivered, cancelled or dead message(s) older than ${Math.round(o.retentionMs / 86_400_000)} day(s)`);
+    },
+    log,
+    'outbox pruning',
+  );
+  const tick = () => {
+    if (stopped) return;
+    for (const a of adapters.values()) pumpOf(a).kick();
+    digest();
+    prune();
+  };
+  const timer = setInterval(tick, intervalMs);
+  tick();
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+    kick: tick,
+    /** Resolves when no send is in flight (for a clean shutdown). */
+    idle: async () => void (await Promise.all([...pumps.values()].map((p) => p.pump.idle()))),
+  };
+}
+
+/** What delivery says in the log: failures, dead messages, 429 pauses, lost claims, a daily cap reached or lifted. */
+function describe(e: DeliveryEvent, log: (line: string) => void, capped: Set<string>): void {
+  switch (e.type) {
+    case 'failed':
+      return log(`delivery: message #${e.id} failed: ${e.error}; it will be retried with backoff`);
+    case 'dead':
+      return log(`delivery: message #${e.id} (${e.kind}) to ${e.chatRef} is dead after ${e.attempts} attempt(s): ${e.error}; the county admin gets it in the next digest`);
+    case 'rateLimited':
+      return log(`delivery: ${e.platform} answered 429, pausing it for ${e.seconds}s; nothing is lost, sending resumes after`);
+    case 'lostClaim':
+      return log(`delivery: message #${e.id}: our claim ran out and another process took it over; our result (${e.outcome}) is not written`);
+    case 'error':
+      return log(`delivery: message #${e.id}: its result could not be written (${e.error}); it goes again after the lease`);
+    case 'capped':
+      if (!capped.has(e.platform)) log(`delivery: ${e.platform} reached its daily cap; the rest waits until local midnight`);
+      capped.add(e.platform);
+      return;
+    case 'sent':
+      capped.delete(e.platform);
+      return;
+    case 'held':
+      return;
   }
-  for (const p of r.rateLimited) log(`delivery: ${p.platform} answered 429, pausing it for ${p.seconds}s; nothing is lost, sending resumes after`);
-  for (const p of r.capped) if (!capped.has(p)) log(`delivery: ${p} reached its daily cap; the rest waits until local midnight`);
-  for (const p of [...capped]) if (!r.capped.includes(p)) capped.delete(p);
-  for (const p of r.capped) capped.add(p);
 }

@@ -5,20 +5,18 @@
  * console has none.
  *
  * A limiter is a sliding window over the platform calls it is told about (`record`). The dispatcher builds one per
- * round from the claims in the database (every claim is one platform call) plus its own calls in that round, so a
- * restart does not reset the windows and two processes on one database see each other's sends. The daily cap is
- * not a window: the dispatcher counts it from the database (messages sent since local midnight).
+ * pass from the claims in the database (every claim is one platform call) plus its own calls in that pass, to skip
+ * messages that cannot go yet; the database has the last word: the claim itself checks the same windows
+ * (`claimWindows`) against every process's claims, and the daily cap (claims since local midnight).
  */
 import type { ChatRef } from '../../adapters/types.js';
+import type { ClaimWindow } from '../store/outbox-claim.repository.js';
 
 export interface PlatformLimits {
   telegram: { perSecond: number; perChatPerSecond: number; perGroupPerMinute: number };
   slack: { perChannelPerSecond: number };
   wechat: { perSecond: number; perDay: number };
 }
-
-/** The longest window any limit looks back over: calls older than this never hold anything. */
-export const LONGEST_WINDOW_MS = 60_000;
 
 interface Window {
   key: string;
@@ -36,6 +34,16 @@ export class RateLimiter {
   private readonly calls = new Map<string, number[]>();
 
   constructor(private readonly limits: PlatformLimits) {}
+
+  /**
+   * The claims a limiter needs to know about on a platform: everything in the last second (plus `marginMs`), and
+   * for the per-minute group window only group chats' (a ref prefix) — not a minute of every chat's claims.
+   */
+  history(platform: string, now: number, marginMs: number): { since: Date; refPrefixes?: string[] }[] {
+    if (!this.hasLimits(platform)) return [];
+    const second = { since: new Date(now - 1000 - marginMs) };
+    return platform === 'telegram' ? [second, { since: new Date(now - 60_000 - marginMs), refPrefixes: ['telegram:group:', 'telegram:dm:-'] }] : [second];
+  }
 
   /** Whether this platform has any limit (a platform without one needs no history). */
   hasLimits(platform: string): boolean {
@@ -62,14 +70,15 @@ export class RateLimiter {
     }
   }
 
-  /** Milliseconds until a message to this chat may go (0: now). */
-  waitMs(chat: ChatRef, now: number): number {
+  /** Milliseconds until a message to this chat may go (0: now), with every window widened by `marginMs`. */
+  waitMs(chat: ChatRef, now: number, marginMs = 0): number {
     let wait = 0;
     for (const w of this.windows(chat)) {
-      const recent = (this.calls.get(w.key) ?? []).filter((t) => t > now - w.ms);
+      const ms = w.ms + marginMs;
+      const recent = (this.calls.get(w.key) ?? []).filter((t) => t > now - ms);
       this.calls.set(w.key, recent);
       // the oldest call that must leave the window before one more fits
-      if (recent.length >= w.max) wait = Math.max(wait, recent[recent.length - w.max]! + w.ms - now);
+      if (recent.length >= w.max) wait = Math.max(wait, recent[recent.length - w.max]! + ms - now);
     }
     return wait;
   }
@@ -83,6 +92,18 @@ export class RateLimiter {
       list.splice(i, 0, at);
       this.calls.set(w.key, list);
     }
+  }
+
+  /**
+   * The windows a claim to this chat at `now` must leave room in, each widened by `marginMs` (what the platform
+   * receives jitters after the claim), plus the daily cap since `midnight`: checked by the database at claim time.
+   */
+  claimWindows(chat: ChatRef, now: number, marginMs: number, midnight: Date): ClaimWindow[] {
+    const own = `${chat.platform}:${chat.id}`;
+    const windows: ClaimWindow[] = this.windows(chat).map((w) => ({ scope: w.key.startsWith(own) ? 'chat' : 'platform', since: new Date(now - w.ms - marginMs), max: w.max }));
+    const cap = this.dailyCap(chat.platform);
+    if (cap !== undefined) windows.push({ scope: 'platform', since: midnight, max: cap });
+    return windows;
   }
 
   /** Messages a day on this platform, when it has a daily cap. */

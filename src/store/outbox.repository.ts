@@ -1,5 +1,12 @@
-/** Outbound messages are written here first; delivery reads them back. */
+/**
+ * Outbound messages are written here first; delivery reads them back, claims them (outbox-claim.repository.ts) and
+ * settles them here. Upkeep (dead letters, pruning) is in outbox-upkeep.repository.ts.
+ */
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
+import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
+
+export { claim, RATE_LIMITED, type ClaimGuard, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
 
 export interface NewMessage {
   chatRef: string;
@@ -34,8 +41,6 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
   return row.id;
 }
 
-/** The `lastError` of a message the platform refused with 429; also how a running pause is found again. */
-export const RATE_LIMITED = 'rate limited';
 
 export interface DeliverableQuery {
   /** Only these platforms (the running ones, not paused): messages for others wait without starving these. */
@@ -84,43 +89,34 @@ export async function deliverable(db: Tx, q: DeliverableQuery) {
 }
 
 /**
- * Takes a message for delivery by this process: one atomic conditional UPDATE, so of two processes that read the
- * same row only one changes it. The row must still be as it was read (same attempts) and still due, so a process
- * holding a stale read cannot resend what another just sent or skip a backoff or 429 wait it just set. False: leave it.
+ * Settling: only the process that still holds the claim (same claimedBy and claimedAt, still "sending") writes the
+ * result. A process whose lease ran out while it was sending finds the row taken over and changes nothing: false.
  *
- * This is `update` with the conditions in its where (one `UPDATE … WHERE id = ? AND … RETURNING`), which is the
- * same statement `updateMany` issues and counts; updateMany also wraps it in a transaction, and on SQLite two
- * clients in one process (tests, a console next to a bot) then wait on each other's lock until the busy timeout.
+ * This is `update` with the conditions in its where (one `UPDATE … WHERE id = ? AND …`), not updateMany: updateMany
+ * wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
  */
-export async function claim(db: Tx, m: { id: number; attempts: number }, by: string, now: Date, leaseMs: number): Promise<boolean> {
+async function settle(db: Tx, t: ClaimToken, data: Prisma.OutboxUpdateInput): Promise<boolean> {
   try {
-    await db.outbox.update({
-      where: { id: m.id, attempts: m.attempts, ...dueAt(now, leaseMs) },
-      data: { status: 'sending', claimedBy: by, claimedAt: now },
-      select: { id: true },
-    });
+    await db.outbox.update({ where: { id: t.id, status: 'sending', claimedBy: t.by, claimedAt: t.at }, data, select: { id: true } });
     return true;
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'P2025') return false; // no row matched: someone else has it
+    if ((e as { code?: unknown }).code === 'P2025') return false; // the claim is no longer ours
     throw e;
   }
 }
 
-export async function markSent(db: Tx, id: number, at: Date): Promise<void> {
-  await db.outbox.update({ where: { id }, data: { status: 'sent', sentAt: at, attempts: { increment: 1 }, lastError: null, nextAttemptAt: null } });
+export async function markSent(db: Tx, t: ClaimToken, at: Date): Promise<boolean> {
+  return settle(db, t, { status: 'sent', sentAt: at, attempts: { increment: 1 }, lastError: null, nextAttemptAt: null });
 }
 
-/** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts. */
-export async function markFailed(db: Tx, id: number, error: string, dead: boolean, retryAt: Date | null = null): Promise<void> {
-  await db.outbox.update({
-    where: { id },
-    data: { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 }, nextAttemptAt: dead ? null : retryAt },
-  });
+/** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts (then reported in a digest). */
+export async function markFailed(db: Tx, t: ClaimToken, error: string, dead: boolean, retryAt: Date | null = null): Promise<boolean> {
+  return settle(db, t, { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 }, nextAttemptAt: dead ? null : retryAt });
 }
 
-/** The platform said 429: not an attempt, just later. */
-export async function markRateLimited(db: Tx, id: number, retryAfterSeconds: number, retryAt: Date): Promise<void> {
-  await db.outbox.update({ where: { id }, data: { status: 'failed', lastError: `${RATE_LIMITED}: retry after ${retryAfterSeconds}s`, nextAttemptAt: retryAt } });
+/** The platform said 429: not an attempt, just later; the row is also the platform's pause (see rateLimitPauses). */
+export async function markRateLimited(db: Tx, t: ClaimToken, retryAfterSeconds: number, retryAt: Date): Promise<boolean> {
+  return settle(db, t, { status: 'failed', lastError: `${RATE_LIMITED}: retry after ${retryAfterSeconds}s`, nextAttemptAt: retryAt });
 }
 
 /**
@@ -141,20 +137,23 @@ export async function rateLimitPauses(db: Tx, platforms: readonly string[], now:
   return paused;
 }
 
-/** Platform calls since an instant on these platforms, oldest first: every claim is one (its latest is kept). */
-export async function claimsSince(db: Tx, platforms: readonly string[], since: Date): Promise<{ chatRef: string; claimedAt: Date }[]> {
-  if (platforms.length === 0) return [];
+/**
+ * Platform calls since an instant on these platforms, oldest first: every claim is one (its latest is kept). With
+ * `refPrefixes`, only chats whose ref starts with one of them (e.g. groups, for a per-minute window).
+ */
+export async function claimsSince(db: Tx, platforms: readonly string[], since: Date, refPrefixes?: readonly string[]): Promise<{ chatRef: string; claimedAt: Date }[]> {
+  if (platforms.length === 0 || refPrefixes?.length === 0) return [];
   const rows = await db.outbox.findMany({
-    where: { claimedAt: { gte: since }, ...onPlatforms(platforms) },
+    where: { claimedAt: { gt: since }, ...(refPrefixes ? { OR: refPrefixes.map((p) => ({ chatRef: { startsWith: p } })) } : onPlatforms(platforms)) },
     select: { chatRef: true, claimedAt: true },
     orderBy: { claimedAt: 'asc' },
   });
   return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: r.claimedAt! }));
 }
 
-/** How many messages went out on a platform since an instant (the WeChat daily cap survives restarts). */
-export async function sentSince(db: Tx, platform: string, since: Date): Promise<number> {
-  return db.outbox.count({ where: { chatRef: { startsWith: `${platform}:` }, status: 'sent', sentAt: { gte: since } } });
+/** How many platform calls since an instant (the WeChat daily cap, over today's claims only: a bounded window). */
+export async function claimCountSince(db: Tx, platform: string, since: Date): Promise<number> {
+  return db.outbox.count({ where: { claimedAt: { gte: since }, chatRef: { startsWith: `${platform}:` } } });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * A fake Telegram Bot API on 127.0.0.1 for the real Telegraf client: getMe, getUpdates (long poll), sendMessage,
- * answerCallbackQuery, setWebhook/deleteWebhook, and 429 with retry_after on demand.
+ * answerCallbackQuery, setWebhook/deleteWebhook; on demand 429 with retry_after, 5xx, and calls that hang (never
+ * answered, not delivered). Every sendMessage is logged with when it arrived and how it was answered.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,22 @@ export interface SentMessage {
   reply_markup?: { inline_keyboard?: { text: string; callback_data: string }[][] };
 }
 
+/** One sendMessage as the fake received it: `at` in performance.now() milliseconds. */
+export interface ReceivedCall {
+  at: number;
+  chat_id: string;
+  text: string;
+  answer: 'ok' | '429' | '5xx' | 'hung';
+  retryAfter?: number;
+}
+
 export class FakeTelegramApi {
+  readonly received: ReceivedCall[] = [];
+  private hang = 0;
+  private hangChat: string | undefined;
+  private failing = 0;
+  private failStatus = 502;
+  private hung: http.ServerResponse[] = [];
   readonly sent: SentMessage[] = [];
   readonly answeredCallbacks: string[] = [];
   readonly files: { method: string; chat_id: number; filename: string; bytes: number }[] = [];
@@ -37,6 +53,7 @@ export class FakeTelegramApi {
 
   async stop(): Promise<void> {
     this.waiting.splice(0).forEach((w) => w());
+    this.hung.splice(0).forEach((r) => r.destroy());
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
@@ -45,6 +62,18 @@ export class FakeTelegramApi {
   rateLimitNext(n: number, retryAfter = 1): void {
     this.tooMany = n;
     this.retryAfter = retryAfter;
+  }
+
+  /** The next `n` sendMessage calls (to `chatId` only, when given) are never answered and not delivered. */
+  hangNext(n: number, chatId?: string | number): void {
+    this.hang = n;
+    this.hangChat = chatId === undefined ? undefined : String(chatId);
+  }
+
+  /** The next `n` sendMessage calls answer `status` (a 5xx: the platform is down); Infinity: until told otherwise. */
+  failNext(n: number, status = 502): void {
+    this.failing = n;
+    this.failStatus = status;
   }
 
   /** sendMessage calls answered 429. */
@@ -89,6 +118,7 @@ export class FakeTelegramApi {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = performance.now(); // before the body is read: as close to the call's arrival as this process sees
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -124,15 +154,31 @@ export class FakeTelegramApi {
         const limit = Number(body.limit ?? 100);
         return reply(200, { ok: true, result: this.updates.slice(0, limit) });
       }
-      case 'sendMessage':
+      case 'sendMessage': {
+        const call: ReceivedCall = { at: arrived, chat_id: String(body.chat_id), text: String(body.text), answer: 'ok' };
+        this.received.push(call);
+        if (this.hang > 0 && (this.hangChat === undefined || this.hangChat === call.chat_id)) {
+          this.hang--;
+          call.answer = 'hung';
+          this.hung.push(res);
+          return;
+        }
+        if (this.failing > 0) {
+          this.failing--;
+          call.answer = '5xx';
+          return reply(this.failStatus, { ok: false, error_code: this.failStatus, description: 'Bad Gateway' });
+        }
         if (this.tooMany > 0) {
           this.tooMany--;
           this.rejected++;
+          call.answer = '429';
+          call.retryAfter = this.retryAfter;
           return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.retryAfter}`, parameters: { retry_after: this.retryAfter } });
         }
         // The Bot API takes chat_id as an integer or its decimal string; keep the integer form for assertions.
         this.sent.push({ ...(body as unknown as SentMessage), chat_id: /^-?\d+$/.test(String(body.chat_id)) ? Number(body.chat_id) : String(body.chat_id) });
         return reply(200, { ok: true, result: { message_id: this.nextMessageId++, date: 1, chat: { id: body.chat_id, type: 'private' }, text: body.text } });
+      }
       case 'sendPhoto':
       case 'sendDocument':
         this.files.push({ method, chat_id: Number(body.chat_id), filename: multipart?.files[0]?.filename ?? '', bytes: multipart?.files[0]?.bytes ?? 0 });

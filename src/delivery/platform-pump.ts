@@ -1,0 +1,227 @@
+/**
+ * Delivery on one platform. A pass reads what is due, oldest first, and claims each chat's next message while the
+ * platform has room: rate windows, a 429 pause and the daily cap are checked by the claim itself, in the database,
+ * against every process's claims. Up to `concurrency` messages are in flight at once, never two for one chat, so a
+ * hung chat holds one place and the others go on; a platform with concurrency 1 sends within the pass, in order.
+ *
+ * Each send is bounded by the send timeout (well under the lease), and its result is written only while this process
+ * still holds the claim: a process whose claim was taken over logs that and leaves the other's result alone.
+ */
+import { parseChatRef, RateLimitedError, type Attachment, type Button, type ChatAdapter, type ChatRef } from '../../adapters/types.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../store/prisma.js';
+import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';
+import { claim, claimCountSince, claimsSince, deliverable, markFailed, markRateLimited, markSent, rateLimitPauses, type ClaimToken } from '../store/outbox.repository.js';
+import { RateLimiter } from './rate-limits.js';
+import type { DeliveryOptions } from './options.js';
+
+export type DeliveryEvent =
+  | { type: 'sent'; id: number; platform: string }
+  | { type: 'failed'; id: number; error: string }
+  | { type: 'dead'; id: number; chatRef: string; kind: string; attempts: number; error: string }
+  | { type: 'held' }
+  | { type: 'rateLimited'; platform: string; seconds: number }
+  | { type: 'capped'; platform: string }
+  | { type: 'lostClaim'; id: number; outcome: string }
+  | { type: 'error'; id: number; error: string };
+
+type Row = Awaited<ReturnType<typeof deliverable>>[number];
+
+const PAGE = 200;
+/** A pass that has waited this long for places ends; the next reads pauses, windows and the outbox afresh. */
+const PASS_MS = 5000;
+
+export class SendTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`发送超时：平台 ${Math.round(ms / 1000)} 秒内没有应答 (send timed out after ${ms} ms)`);
+    this.name = 'SendTimeoutError';
+  }
+}
+
+/** The send, or a SendTimeoutError after `ms` (the adapter's own call may still finish; it is not waited for). */
+export async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SendTimeoutError(ms)), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class PlatformPump {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Set the moment a 429 arrives, before it is written down: no claim of this process goes out after it. */
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly adapter: ChatAdapter,
+    private readonly o: DeliveryOptions,
+    private readonly emit: (e: DeliveryEvent) => void,
+    private readonly onSettled: () => void = () => undefined,
+  ) {}
+
+  get platform(): string {
+    return this.adapter.platform;
+  }
+
+  /** Resolves when nothing of this platform is in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+  }
+
+  /** One pass over what is due; returns how many messages it claimed. */
+  async pass(): Promise<number> {
+    const { db, clock, o, platform } = this;
+    const start = clock.now();
+    if (this.pausedUntil > start.getTime()) return 0;
+    const paused = (await rateLimitPauses(db, [platform], start)).get(platform);
+    if (paused) {
+      this.pausedUntil = paused.getTime();
+      return 0;
+    }
+    const concurrency = Math.max(1, o.concurrency[platform] ?? 1);
+    const quiet = o.quietHours !== null && inWindow(localParts(start, o.timeZone).minutes, o.quietHours) ? { holdUrgent: o.holdUrgent } : null;
+    const limiter = o.limits ? new RateLimiter(o.limits) : undefined;
+    const limited = limiter?.hasLimits(platform) ? limiter : undefined;
+    const midnight = instantAt(localParts(start, o.timeZone).date, 0, o.timeZone);
+    const known = new Set<string>(); // the two histories overlap in the last second
+    for (const h of limited?.history(platform, start.getTime(), o.rateMarginMs) ?? []) {
+      for (const c of await claimsSince(db, [platform], h.since, h.refPrefixes)) {
+        const key = `${c.chatRef}@${c.claimedAt.getTime()}`;
+        if (!known.has(key)) record(limited!, c.chatRef, c.claimedAt.getTime());
+        known.add(key);
+      }
+    }
+    const cap = limited?.dailyCap(platform);
+    let used = cap === undefined ? 0 : await claimCountSince(db, platform, midnight);
+    /** Chats whose next message waits this pass (held, refused, failed): their later messages wait behind it. */
+    const blocked = new Set<string>();
+    let claimed = 0;
+    let afterId = 0;
+    for (;;) {
+      const page = await deliverable(db, { platforms: [platform], now: clock.now(), leaseMs: o.leaseMs, quiet, afterId, limit: PAGE });
+      if (page.length === 0) break;
+      afterId = page.at(-1)!.id;
+      for (const m of page) {
+        if (blocked.has(m.chatRef) || this.inFlight.has(m.chatRef)) {
+          blocked.add(m.chatRef);
+          this.emit({ type: 'held' });
+          continue;
+        }
+        // full: wait for a place rather than read the page again; a long pass ends so the next one reads afresh
+        while (this.inFlight.size >= concurrency) await Promise.race(this.inFlight.values());
+        if (clock.now().getTime() - start.getTime() > PASS_MS) return claimed;
+        const now = clock.now();
+        if (this.pausedUntil > now.getTime()) return claimed;
+        let chat: ChatRef | undefined;
+        try {
+          chat = parseChatRef(m.chatRef);
+        } catch {
+          chat = undefined; // a malformed ref fails like a refused send: backoff, dead, reported
+        }
+        if (cap !== undefined && used >= cap) {
+          this.emit({ type: 'capped', platform });
+          return claimed;
+        }
+        if (limited && chat && limited.waitMs(chat, now.getTime(), o.rateMarginMs) > 0) {
+          blocked.add(m.chatRef);
+          this.emit({ type: 'held' });
+          continue;
+        }
+        const guard = { platform, quiet, windows: limited && chat ? limited.claimWindows(chat, now.getTime(), o.rateMarginMs, midnight) : [] };
+        const token = await claim(db, m, o.processId, now, o.leaseMs, guard);
+        if (!token) {
+          // another process has it, an older message of the chat goes first, or a window filled meanwhile
+          blocked.add(m.chatRef);
+          continue;
+        }
+        claimed++;
+        used++;
+        if (limited && chat) limited.record(chat, now.getTime());
+        let sent = false;
+        const task = this.deliver(m, chat, token)
+          .then((ok) => void (sent = ok))
+          .finally(() => {
+            this.inFlight.delete(m.chatRef);
+            this.onSettled();
+          });
+        this.inFlight.set(m.chatRef, task);
+        if (concurrency === 1) {
+          await task;
+          if (!sent) blocked.add(m.chatRef);
+        }
+      }
+      if (page.length < PAGE) break;
+    }
+    return claimed;
+  }
+
+  /** Sends a claimed message and writes the result; true when it went out. */
+  private async deliver(m: Row, chat: ChatRef | undefined, token: ClaimToken): Promise<boolean> {
+    const { db, clock, o, platform } = this;
+    let failure: unknown;
+    if (this.pausedUntil > clock.now().getTime()) {
+      // a 429 came while this was being claimed: give it back, due when the pause ends, without calling the platform
+      const ok = await markRateLimited(db, token, Math.ceil((this.pausedUntil - clock.now().getTime()) / 1000), new Date(this.pausedUntil)).catch(() => false);
+      this.emit(ok ? { type: 'held' } : { type: 'lostClaim', id: m.id, outcome: 'given back after a 429' });
+      return false;
+    }
+    try {
+      if (!chat) throw new Error(`not a chat ref: ${m.chatRef}`);
+      await withTimeout(
+        this.adapter.send({
+          id: m.id,
+          chat,
+          text: m.text,
+          personId: m.personId,
+          ...(m.buttons ? { buttons: JSON.parse(m.buttons) as Button[] } : {}),
+          ...(m.attachment ? { attachment: JSON.parse(m.attachment) as Attachment } : {}),
+        }),
+        o.sendTimeoutMs,
+      );
+    } catch (e) {
+      failure = e ?? new Error('send failed');
+    }
+    const after = clock.now();
+    try {
+      if (failure === undefined) {
+        // If this write fails the message stays "sending" and goes again after the lease: at least once.
+        if (await markSent(db, token, after)) this.emit({ type: 'sent', id: m.id, platform });
+        else this.emit({ type: 'lostClaim', id: m.id, outcome: 'sent' });
+        return true;
+      }
+      if (failure instanceof RateLimitedError) {
+        const seconds = Math.max(1, Math.ceil(failure.retryAfterSeconds));
+        const until = after.getTime() + seconds * 1000;
+        this.pausedUntil = Math.max(this.pausedUntil, until);
+        if (await markRateLimited(db, token, seconds, new Date(until))) this.emit({ type: 'rateLimited', platform, seconds });
+        else this.emit({ type: 'lostClaim', id: m.id, outcome: `rate limited ${seconds}s` });
+        return false;
+      }
+      const error = message(failure);
+      const attempts = m.attempts + 1;
+      const dead = attempts >= o.maxAttempts;
+      const retryAt = dead ? null : new Date(after.getTime() + o.retryBaseSeconds * 1000 * 2 ** (attempts - 1));
+      if (!(await markFailed(db, token, error, dead, retryAt))) this.emit({ type: 'lostClaim', id: m.id, outcome: `failed: ${error}` });
+      else if (dead) this.emit({ type: 'dead', id: m.id, chatRef: m.chatRef, kind: m.kind, attempts, error });
+      else this.emit({ type: 'failed', id: m.id, error });
+    } catch (e) {
+      // The result could not be written: the message stays "sending" and goes again after the lease.
+      this.emit({ type: 'error', id: m.id, error: message(e) });
+    }
+    return failure === undefined;
+  }
+}
+
+function record(limiter: RateLimiter, chatRef: string, at: number): void {
+  try {
+    limiter.record(parseChatRef(chatRef), at);
+  } catch {
+    // a malformed ref was never sent anywhere
+  }
+}

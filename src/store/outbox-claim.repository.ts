@@ -1,0 +1,74 @@
+/**
+ * Claiming a message for delivery: one conditional UPDATE that checks, against what the database says every process
+ * has done, everything that must hold before the platform is called. A single statement takes SQLite's write lock
+ * before it reads, so two processes are serialised by it and never both fill the last place in a rate window.
+ * (On PostgreSQL the same statement needs SERIALIZABLE or an advisory lock per platform for that guarantee.)
+ */
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Tx } from './prisma.js';
+
+/** The `lastError` of a message the platform refused with 429; also how a running pause is found again. */
+export const RATE_LIMITED = 'rate limited';
+
+/** A sliding window the claim must leave room in: claims (platform calls) since `since`, fewer than `max`. */
+export interface ClaimWindow {
+  /** The whole platform, or this one chat. */
+  scope: 'platform' | 'chat';
+  since: Date;
+  max: number;
+}
+
+export interface ClaimGuard {
+  platform: string;
+  windows: readonly ClaimWindow[];
+  /** Quiet hours: an older message of the chat held by them does not keep this one back. */
+  quiet?: { holdUrgent: boolean } | null;
+}
+
+/** Who holds a claim: settling a message needs both, so a process whose claim ran out cannot overwrite another's result. */
+export interface ClaimToken {
+  id: number;
+  by: string;
+  at: Date;
+}
+
+/** Due at `now` (alias `o`): pending or failed and not backing off, or left "sending" by a process that died. */
+function due(o: string, now: Date, leaseCut: Date): Prisma.Sql {
+  const c = (col: string) => Prisma.raw(`${o}."${col}"`);
+  return Prisma.sql`((${c('status')} IN ('pending', 'failed') AND (${c('nextAttemptAt')} IS NULL OR ${c('nextAttemptAt')} <= ${now}))
+    OR (${c('status')} = 'sending' AND ${c('claimedAt')} < ${leaseCut}))`;
+}
+
+/**
+ * Takes a message for delivery by this process, or returns null and changes nothing. It must still be as it was
+ * read (same attempts) and due; no other message of its chat may be in flight or due before it (each chat in
+ * order); its platform must not be paused by a 429; and every rate window of the guard must have room.
+ */
+export async function claim(db: Tx, m: { id: number; attempts: number; chatRef: string }, by: string, now: Date, leaseMs: number, guard?: ClaimGuard): Promise<ClaimToken | null> {
+  const leaseCut = new Date(now.getTime() - leaseMs);
+  const conditions: Prisma.Sql[] = [
+    Prisma.sql`"id" = ${m.id}`,
+    Prisma.sql`"attempts" = ${m.attempts}`,
+    due('"Outbox"', now, leaseCut),
+    Prisma.sql`NOT EXISTS (SELECT 1 FROM "Outbox" f WHERE f."chatRef" = ${m.chatRef} AND f."id" <> ${m.id} AND f."status" = 'sending' AND f."claimedAt" >= ${leaseCut})`,
+    Prisma.sql`NOT EXISTS (SELECT 1 FROM "Outbox" e WHERE e."chatRef" = ${m.chatRef} AND e."id" < ${m.id} AND ${due('e', now, leaseCut)}
+      AND (e."notBefore" IS NULL OR e."notBefore" <= ${now})${quietFilter(guard?.quiet)})`,
+  ];
+  if (guard) {
+    const platformRefs = `${guard.platform}:%`;
+    conditions.push(
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM "Outbox" p WHERE p."status" = 'failed' AND p."nextAttemptAt" > ${now} AND p."lastError" LIKE ${`${RATE_LIMITED}%`} AND p."chatRef" LIKE ${platformRefs})`,
+    );
+    for (const w of guard.windows) {
+      const scope = w.scope === 'chat' ? Prisma.sql`w."chatRef" = ${m.chatRef}` : Prisma.sql`w."chatRef" LIKE ${platformRefs}`;
+      conditions.push(Prisma.sql`(SELECT COUNT(*) FROM "Outbox" w WHERE w."claimedAt" > ${w.since} AND ${scope}) < ${w.max}`);
+    }
+  }
+  const changed = await db.$executeRaw`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
+  return changed === 1 ? { id: m.id, by, at: now } : null;
+}
+
+function quietFilter(quiet: { holdUrgent: boolean } | null | undefined): Prisma.Sql {
+  if (!quiet) return Prisma.empty;
+  return quiet.holdUrgent ? Prisma.sql` AND e."kind" = 'reply'` : Prisma.sql` AND (e."kind" = 'reply' OR e."urgent" = ${true})`;
+}
