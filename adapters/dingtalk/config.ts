@@ -29,3 +29,16 @@ export type DingtalkReady = DingtalkConfig & { DINGTALK_CLIENT_ID: string; DINGT
 export function dingtalkConfigured(c: DingtalkConfig): c is DingtalkReady {
   return Boolean(c.DINGTALK_CLIENT_ID && c.DINGTALK_CLIENT_SECRET);
 }
+
+/**
+ * Delivery limits as DingTalk documents them, for the dispatcher:
+ * - a robot sends at most 20 messages a minute into one group; past that the group is blocked for 10 minutes;
+ * - each app may call each server API about 20 times a second (the standard edition's per-app QPS; over it the
+ *   call is refused with `Forbidden.AccessDenied.QpsLimitForAppkeyAndApi` for about a second).
+ * Every send is one API call; a message with a file is three (the text, the upload, the file message).
+ */
+export const limits = {
+  perApiPerSecond: 20,
+  perGroupPerMinute: 20,
+  groupBlockSeconds: 600,
+} as const;

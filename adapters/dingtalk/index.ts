@@ -13,23 +13,11 @@ import { startCallbackServer } from './http-callback.js';
 import { deliver } from './outbound.js';
 import { startStream, type GatewayClient } from './stream.js';
 
-export { dingtalkConfigSchema, dingtalkConfigured, type DingtalkConfig, type DingtalkReady } from './config.js';
+export { dingtalkConfigSchema, dingtalkConfigured, limits, type DingtalkConfig, type DingtalkReady } from './config.js';
 export { DingtalkApiError } from './api.js';
 
 export const platform = 'dingtalk';
 
-/**
- * Delivery limits as DingTalk documents them, for the dispatcher:
- * - a robot sends at most 20 messages a minute into one group; past that the group is blocked for 10 minutes;
- * - each app may call each server API about 20 times a second (the standard edition's per-app QPS; over it the
- *   call is refused with `Forbidden.AccessDenied.QpsLimitForAppkeyAndApi` for about a second).
- * Every send is one API call; a message with a file is three (the text, the upload, the file message).
- */
-export const limits = {
-  perApiPerSecond: 20,
-  perGroupPerMinute: 20,
-  groupBlockSeconds: 600,
-} as const;
 
 export interface DingtalkOptions {
   /** Time for the token cache and the callback's timestamp check; the real clock unless a test injects one. */

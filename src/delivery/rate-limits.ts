@@ -11,6 +11,11 @@
  */
 import type { ChatRef } from '../../adapters/types.js';
 import type { ClaimWindow } from '../store/outbox-claim.repository.js';
+import { wecomWindows } from '../../adapters/wecom/config.js';
+import { limits as dingtalkLimits } from '../../adapters/dingtalk/config.js';
+
+/** Platforms whose per-chat windows reach over a minute for every chat (WeCom members and groups, DingTalk groups). */
+const MINUTE_WINDOWS = new Set(['wecom', 'dingtalk']);
 
 export interface PlatformLimits {
   telegram: { perSecond: number; perChatPerSecond: number; perGroupPerMinute: number };
@@ -42,12 +47,13 @@ export class RateLimiter {
   history(platform: string, now: number, marginMs: number): { since: Date; refPrefixes?: string[] }[] {
     if (!this.hasLimits(platform)) return [];
     const second = { since: new Date(now - 1000 - marginMs) };
-    return platform === 'telegram' ? [second, { since: new Date(now - 60_000 - marginMs), refPrefixes: ['telegram:group:', 'telegram:dm:-'] }] : [second];
+    if (platform === 'telegram') return [second, { since: new Date(now - 60_000 - marginMs), refPrefixes: ['telegram:group:', 'telegram:dm:-'] }];
+    return MINUTE_WINDOWS.has(platform) ? [{ since: new Date(now - 60_000 - marginMs) }] : [second];
   }
 
   /** Whether this platform has any limit (a platform without one needs no history). */
   hasLimits(platform: string): boolean {
-    return platform === 'telegram' || platform === 'slack' || platform === 'wechat';
+    return platform === 'telegram' || platform === 'slack' || platform === 'wechat' || MINUTE_WINDOWS.has(platform);
   }
 
   private windows(chat: ChatRef): Window[] {
@@ -65,6 +71,14 @@ export class RateLimiter {
         return [{ key: `${id}/s`, ms: 1000, max: this.limits.slack.perChannelPerSecond }];
       case 'wechat':
         return [{ key: 'wechat', ms: 1000, max: this.limits.wechat.perSecond }];
+      // WeCom and DingTalk describe their documented limits in their own folders.
+      case 'wecom':
+        return wecomWindows(chat);
+      case 'dingtalk':
+        return [
+          { key: 'dingtalk', ms: 1000, max: dingtalkLimits.perApiPerSecond },
+          ...(chat.kind === 'group' ? [{ key: `${id}/min`, ms: 60_000, max: dingtalkLimits.perGroupPerMinute }] : []),
+        ];
       default:
         return [];
     }

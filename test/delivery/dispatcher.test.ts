@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatRef } from '../../adapters/types.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.js';
 import { RateLimiter } from '../../src/delivery/rate-limits.js';
@@ -57,6 +58,21 @@ describe('rate limiter', () => {
     expect(ok).toHaveLength(30);
     expect(l.waitMs(chats[35]!, 100_400)).toBe(600);
     expect(l.waitMs(chats[35]!, 101_000)).toBe(0);
+  });
+
+  it('wecom: 30 a minute to one member, 20 a minute per group robot; dingtalk: 20 a minute per group, 20/s overall', () => {
+    const l = new RateLimiter(limits);
+    const count = (chat: ChatRef, step: number, until: number) => {
+      let sent = 0;
+      for (let t = 0; t < until; t += step) if (l.waitMs(chat, t) === 0 && (l.record(chat, t), true)) sent++;
+      return sent;
+    };
+    expect(count({ platform: 'wecom', kind: 'dm', id: 'zhangsan' }, 100, 60_000)).toBe(30);
+    expect(count({ platform: 'wecom', kind: 'group', id: 'robot:三(2)班' }, 100, 60_000)).toBe(20);
+    expect(count({ platform: 'dingtalk', kind: 'group', id: 'cidXYZ' }, 100, 60_000)).toBe(20);
+    const people = Array.from({ length: 25 }, (_, i) => ({ platform: 'dingtalk', kind: 'dm' as const, id: `u${i}` }));
+    expect(people.filter((c) => l.waitMs(c, 200_000) === 0 && (l.record(c, 200_000), true))).toHaveLength(20);
+    expect(l.history('wecom', 100_000, 0)).toEqual([{ since: new Date(40_000) }]);
   });
 
   it('slack per channel, wechat overall; the console has no limits; calls recorded out of order still count', () => {
