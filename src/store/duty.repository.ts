@@ -104,7 +104,7 @@ export async function dmRefsOf(db: Tx, personIds: readonly number[]): Promise<Ma
   const ids = [...new Set(personIds)];
   const out = new Map<number, string>();
   for (const p of await inChunks(ids, (chunk) => db.person.findMany({ where: { id: { in: chunk } }, select: { id: true, staffId: true } }))) out.set(p.id, `console:dm:${p.staffId}`);
-  const accounts = await inChunks(ids, (chunk) => db.chatAccount.findMany({ where: { personId: { in: chunk } }, orderBy: [{ boundAt: 'asc' }, { id: 'asc' }] }));
+  const accounts = await inChunks(ids, (chunk) => db.chatAccount.findMany({ where: { personId: { in: chunk }, revokedAt: null }, orderBy: [{ boundAt: 'asc' }, { id: 'asc' }] }));
   for (const a of accounts.sort((x, y) => x.boundAt.getTime() - y.boundAt.getTime() || x.id - y.id)) out.set(a.personId, `${a.platform}:dm:${a.accountId}`);
   return out;
 }

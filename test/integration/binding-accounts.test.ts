@@ -5,6 +5,7 @@ import { handleIncoming } from '../../src/core/router.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { createDeps } from '../../src/app.js';
 import { sendToPerson } from '../../src/services/messenger.js';
+import { dmRefsOf } from '../../src/store/duty.repository.js';
 
 let app: TestApp;
 let seq = 0;
@@ -56,6 +57,8 @@ describe('a new account replaces the old one on that platform', () => {
     const teacher = await personId('T0012');
     const outId = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), teacher, '测试私信'));
     expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: outId } })).chatRef).toBe('telegram:dm:501');
+    // the duties' batch lookup (alerts, reminders, digests) agrees: never the revoked account
+    expect((await dmRefsOf(app.deps.db, [teacher])).get(teacher)).toBe('telegram:dm:501');
   });
 
   it('an account on another platform is kept', async () => {
