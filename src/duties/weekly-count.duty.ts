@@ -8,8 +8,8 @@ import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, localDates, weeklyDay, weeksOf } from './when.js';
 import { activeByPlace, boundGroupsByClass, classesCountedIn, classesWithTeachers, type ClassRow } from '../store/duty.repository.js';
-import { sendToChat } from '../services/messenger.js';
-import { directSender } from '../services/direct-sender.js';
+import { enqueueMany, type NewMessage } from '../store/outbox.repository.js';
+import { directBatch, directSender } from '../services/direct-sender.js';
 import { dayLabel } from '../services/format.js';
 import { addDays } from '../domain/calendar.js';
 
@@ -74,6 +74,7 @@ export const weeklyPrompt: Duty = {
         targets,
         async (tx, list, counted) => {
           const out = new Map<string, number>();
+          const prompts: NewMessage[] = [];
           for (const { key, of: { c, chatRef } } of list) {
             if (counted.has(c.id)) continue;
             const text = [
@@ -81,9 +82,10 @@ export const weeklyPrompt: Duty = {
               `请${c.name}班主任在本群回复本班本周情况，例如：${EXAMPLE}`,
               '有旷课、辍学或返校的请一并写上，如：旷课1 辍学0 返校0。全部到校可写：全勤。',
             ].join('\n');
-            await sendToChat(tx, deps.clock.now(), chatRef, text, { kind: 'duty:weekly_prompt', dutyKey: key });
+            prompts.push({ chatRef, text, kind: 'duty:weekly_prompt', dutyKey: key });
             out.set(key, 1);
           }
+          await enqueueMany(tx, deps.clock.now(), prompts);
           return out;
         },
         s,
@@ -108,13 +110,14 @@ export const weeklyReminder: Duty = {
         targets,
         async (tx, list, counted) => {
           const todo = list.filter((x) => !counted.has(x.of.id));
-          const send = await directSender(tx, deps.clock.now(), todo.flatMap((x) => x.of.teachers.map((t) => t.id)));
+          const batch = await directBatch(tx, deps.clock.now(), todo.flatMap((x) => x.of.teachers.map((t) => t.id)));
           const out = new Map<string, number>();
           for (const { key, of: c } of todo) {
             const text = `⏰ 提醒：${c.school.name} ${c.name} 本周（第${weekNo(s.week)}周）班级统计还没有报。\n请在班级群回复，或在这里回复：周统计 ${EXAMPLE}`;
-            for (const t of c.teachers) await send(t.id, text, { kind: 'duty:weekly_reminder', dutyKey: key });
+            for (const t of c.teachers) batch.add(t.id, text, { kind: 'duty:weekly_reminder', dutyKey: key });
             out.set(key, c.teachers.length);
           }
+          await batch.flush();
           return out;
         },
         s,

@@ -15,7 +15,7 @@ import * as alerts from '../store/alert.repository.js';
 import type { AlertRow } from '../store/alert.repository.js';
 import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
-import { directSender, type SendDirect } from './direct-sender.js';
+import { directBatch, type DirectBatch } from './direct-sender.js';
 import { dayLabel, homeLine, studentLine } from './format.js';
 import { applyToOpenCase, openSuspectedCase } from './cases.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
@@ -26,8 +26,6 @@ export interface LadderOutcome {
 }
 
 type People = Awaited<ReturnType<typeof responsibleFor>>;
-type Send = SendDirect;
-
 /** What the ladder does for one student: alerts to close (and how), steps to raise. Pure. */
 export interface LadderPlan {
   today: DateStr;
@@ -61,8 +59,8 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
   const history = await historyOf(tx, studentId, addDays(today, -120));
   const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today);
   const people = plan.raise.length > 0 ? await responsibleFor(tx, student) : undefined;
-  const send: Send = (personId, text, extras) => sendToPerson(tx, deps.clock.now(), personId, text, extras);
-  return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, send)).get(studentId)!;
+  const batch = await directBatch(tx, deps.clock.now(), people ? Object.values(people).flat().map((p) => p.id) : []);
+  return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, batch)).get(studentId)!;
 }
 
 /**
@@ -85,8 +83,8 @@ export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly n
   const raising = plans.filter((p) => p.plan.raise.length > 0).map((p) => p.student);
   const peopleOf = raising.length > 0 ? await responsibleForMany(tx, raising) : undefined;
   const everyone = raising.flatMap((s) => Object.values(peopleOf!(s)).flat().map((p) => p.id));
-  const send = await directSender(tx, deps.clock.now(), everyone);
-  return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, send);
+  const batch = await directBatch(tx, deps.clock.now(), everyone);
+  return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, batch);
 }
 
 interface Planned {
@@ -98,7 +96,7 @@ interface Planned {
 }
 
 /** Closes what the plans close (student by student), then raises every new step, each student in turn. */
-async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName: string, send: Send): Promise<Map<number, LadderOutcome>> {
+async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName: string, batch: DirectBatch): Promise<Map<number, LadderOutcome>> {
   const now = deps.clock.now();
   const out = new Map<number, LadderOutcome>(list.map((p) => [p.student.id, { raised: [], closed: [] }]));
   for (const { student, history, plan } of list) {
@@ -130,16 +128,18 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
       visitWithinMin: Math.round(deps.config.HOME_VISIT_WITHIN_HOURS * 60),
     })),
   );
-  const told: { alertId: number; personId: number; outboxId: number }[] = [];
+  // Every new alert's messages are written together once all are known (one multi-row insert per chunk).
+  const told: { alertId: number; personId: number; place: number }[] = [];
   for (const { p, step, since, people } of wanted) {
     const alert = created.get(`${p.student.id}:${step}`)!;
     const recipients = recipientsFor(step, people);
     if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, p.student, p.plan.asOf, people);
     const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
-    for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, outboxId: await send(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
+    for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, place: batch.add(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
     out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });
   }
-  await alerts.addRecipients(tx, told, now);
+  const ids = await batch.flush();
+  await alerts.addRecipients(tx, told.map((t) => ({ alertId: t.alertId, personId: t.personId, outboxId: ids[t.place]! })), now);
   return out;
 }
 

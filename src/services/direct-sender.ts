@@ -4,7 +4,7 @@
  */
 import type { Tx } from '../store/prisma.js';
 import { dmRefsOf } from '../store/duty.repository.js';
-import { enqueue } from '../store/outbox.repository.js';
+import { enqueue, enqueueMany, type NewMessage } from '../store/outbox.repository.js';
 import type { Extras } from './messenger.js';
 
 export type SendDirect = (personId: number, text: string, extras: Extras) => Promise<number>;
@@ -15,5 +15,24 @@ export async function directSender(tx: Tx, at: Date, personIds: readonly number[
     const chatRef = refs.get(personId);
     if (!chatRef?.includes(':dm:')) throw new Error(`refusing to send a direct message into a non-direct chat ${chatRef ?? `(person ${personId})`}`);
     return enqueue(tx, at, { chatRef, personId, text, ...extras });
+  };
+}
+
+/** Direct messages collected, then written together: `add` gives each its place, `flush` the outbox ids in that order. */
+export interface DirectBatch {
+  add(personId: number, text: string, extras: Extras): number;
+  flush(): Promise<number[]>;
+}
+
+export async function directBatch(tx: Tx, at: Date, personIds: readonly number[]): Promise<DirectBatch> {
+  const refs = personIds.length > 0 ? await dmRefsOf(tx, personIds) : new Map<number, string>();
+  const pending: NewMessage[] = [];
+  return {
+    add(personId, text, extras) {
+      const chatRef = refs.get(personId);
+      if (!chatRef?.includes(':dm:')) throw new Error(`refusing to send a direct message into a non-direct chat ${chatRef ?? `(person ${personId})`}`);
+      return pending.push({ chatRef, personId, text, ...extras }) - 1;
+    },
+    flush: () => enqueueMany(tx, at, pending.splice(0)),
   };
 }

@@ -23,22 +23,39 @@ export interface NewMessage {
   notBefore?: Date | null;
 }
 
+function row(at: Date, m: NewMessage) {
+  return {
+    createdAt: at,
+    chatRef: m.chatRef,
+    personId: m.personId ?? null,
+    text: m.text,
+    buttons: m.buttons === undefined ? null : JSON.stringify(m.buttons),
+    attachment: m.attachment === undefined ? null : JSON.stringify(m.attachment),
+    kind: m.kind ?? 'reply',
+    dutyKey: m.dutyKey ?? null,
+    urgent: m.urgent ?? false,
+    notBefore: m.notBefore ?? null,
+  };
+}
+
 export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> {
-  const row = await db.outbox.create({
-    data: {
-      createdAt: at,
-      chatRef: m.chatRef,
-      personId: m.personId ?? null,
-      text: m.text,
-      buttons: m.buttons === undefined ? null : JSON.stringify(m.buttons),
-      attachment: m.attachment === undefined ? null : JSON.stringify(m.attachment),
-      kind: m.kind ?? 'reply',
-      dutyKey: m.dutyKey ?? null,
-      urgent: m.urgent ?? false,
-      notBefore: m.notBefore ?? null,
-    },
-  });
-  return row.id;
+  return (await db.outbox.create({ data: row(at, m), select: { id: true } })).id;
+}
+
+/** Rows per multi-row insert: 10 bound values a row stays under SQLite's 999. */
+const INSERT_CHUNK = 90;
+
+/**
+ * Many messages, one multi-row insert per chunk (a duty's fan-out: one statement instead of one per message). The ids
+ * come back in the order given: a multi-row insert numbers its rows in order, inside the write transaction.
+ */
+export async function enqueueMany(db: Tx, at: Date, ms: readonly NewMessage[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < ms.length; i += INSERT_CHUNK) {
+    const rows = await db.outbox.createManyAndReturn({ data: ms.slice(i, i + INSERT_CHUNK).map((m) => row(at, m)), select: { id: true } });
+    ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
+  }
+  return ids;
 }
 
 
