@@ -17,7 +17,7 @@ import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
 import { directBatch, type DirectBatch } from './direct-sender.js';
 import { dayLabel, homeLine, studentLine } from './format.js';
-import { applyToOpenCase, openSuspectedCase } from './cases.js';
+import { applyToOpenCase, openSuspectedCases } from './cases.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
 
 export interface LadderOutcome {
@@ -130,10 +130,10 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
   );
   // Every new alert's messages are written together once all are known (one multi-row insert per chunk).
   const told: { alertId: number; personId: number; place: number }[] = [];
+  await openSuspectedCases(deps, tx, wanted.filter((w) => w.step === 'suspected_dropout').map(({ p, people }) => ({ student: p.student, on: p.plan.asOf, people })));
   for (const { p, step, since, people } of wanted) {
     const alert = created.get(`${p.student.id}:${step}`)!;
     const recipients = recipientsFor(step, people);
-    if (step === 'suspected_dropout') await openSuspectedCase(deps, tx, p.student, p.plan.asOf, people);
     const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
     for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, place: batch.add(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
     out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });

@@ -24,18 +24,35 @@ export async function openSuspectedCase(
   on: DateStr,
   people: { classTeachers: PersonRow[]; cadres: PersonRow[] },
 ): Promise<number | undefined> {
-  if (await cases.openCaseOf(tx, s.id)) return undefined;
+  return (await openSuspectedCases(deps, tx, [{ student: s, on, people }])).get(s.id);
+}
+
+/**
+ * The same for many students at once (the daily check): which already have an open case is read once, the new cases
+ * and their assignments are written in multi-row inserts. Returns the new case of each student that got one.
+ */
+export async function openSuspectedCases(
+  deps: Deps,
+  tx: Tx,
+  list: readonly { student: StudentFull; on: DateStr; people: { classTeachers: PersonRow[]; cadres: PersonRow[] } }[],
+): Promise<Map<number, number>> {
+  const open = await cases.studentsWithOpenCase(tx, list.map((x) => x.student.id));
+  const seen = new Set<number>();
+  const todo = list.filter((x) => !open.has(x.student.id) && !seen.has(x.student.id) && seen.add(x.student.id));
   const at = deps.clock.now();
-  const fresh = openCase(on, 'system');
-  const row = await cases.createCase(tx, s.id, on, fresh.state, at);
-  const schoolLine = people.classTeachers[0];
-  const townLine = people.cadres[0];
-  if (schoolLine && townLine) {
-    const e: CaseEvent = { type: 'assign', at: on, by: 'system', schoolLineId: String(schoolLine.id), townLineId: String(townLine.id) };
-    const r = applyCaseEvent(fresh, e);
-    if (r.ok) await cases.appendEvent(tx, row.id, e, 0, r.case.state, at);
-  }
-  return row.id;
+  const fresh = todo.map((x) => openCase(x.on, 'system'));
+  const ids = await cases.createCases(tx, todo.map((x, i) => ({ studentId: x.student.id, openedOn: x.on, state: fresh[i]!.state })), at);
+  const events: { caseId: number; event: CaseEvent; byId: number; newState: string }[] = [];
+  todo.forEach((x, i) => {
+    const schoolLine = x.people.classTeachers[0];
+    const townLine = x.people.cadres[0];
+    if (!schoolLine || !townLine) return;
+    const e: CaseEvent = { type: 'assign', at: x.on, by: 'system', schoolLineId: String(schoolLine.id), townLineId: String(townLine.id) };
+    const r = applyCaseEvent(fresh[i]!, e);
+    if (r.ok) events.push({ caseId: ids[i]!, event: e, byId: 0, newState: r.case.state });
+  });
+  await cases.appendEvents(tx, events, at);
+  return new Map(todo.map((x, i) => [x.student.id, ids[i]!]));
 }
 
 export type CaseStep = { ok: true; caseId: number; state: string; label: string } | { ok: false; reason: string };

@@ -13,6 +13,38 @@ export async function createCase(db: Tx, studentId: number, openedOn: string, st
   return db.dropoutCase.create({ data: { studentId, openedOn, state, createdAt: at } });
 }
 
+/** Which of these students have an open case (in chunks the database accepts). */
+export async function studentsWithOpenCase(db: Tx, studentIds: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < studentIds.length; i += 500) {
+    const rows = await db.dropoutCase.findMany({ where: { studentId: { in: studentIds.slice(i, i + 500) }, state: { notIn: ['returned', 'withdrawn'] } }, select: { studentId: true } });
+    for (const r of rows) out.add(r.studentId);
+  }
+  return out;
+}
+
+/** Many new cases, one multi-row insert per chunk; their ids in the order given (rows are numbered in order). */
+export async function createCases(db: Tx, rows: readonly { studentId: number; openedOn: string; state: string }[], at: Date): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += 200) {
+    const made = await db.dropoutCase.createManyAndReturn({ data: rows.slice(i, i + 200).map((r) => ({ ...r, createdAt: at })), select: { id: true } });
+    ids.push(...made.map((m) => m.id).sort((a, b) => a - b));
+  }
+  return ids;
+}
+
+/** Many events, each moving its case to a new state: the events in multi-row inserts, the states one update per state. */
+export async function appendEvents(db: Tx, rows: readonly { caseId: number; event: { type: string }; byId: number; newState: string }[], at: Date): Promise<void> {
+  for (let i = 0; i < rows.length; i += 150) {
+    await db.caseEvent.createMany({ data: rows.slice(i, i + 150).map((r) => ({ caseId: r.caseId, type: r.event.type, payload: JSON.stringify(r.event), byId: r.byId, recordedAt: at })) });
+  }
+  const byState = new Map<string, number[]>();
+  for (const r of rows) byState.set(r.newState, [...(byState.get(r.newState) ?? []), r.caseId]);
+  for (const [state, ids] of byState) {
+    for (let i = 0; i < ids.length; i += 500) await db.dropoutCase.updateMany({ where: { id: { in: ids.slice(i, i + 500) } }, data: { state } });
+  }
+}
+
 export async function appendEvent(db: Tx, caseId: number, event: { type: string }, byId: number, newState: string, at: Date): Promise<void> {
   await db.caseEvent.create({ data: { caseId, type: event.type, payload: JSON.stringify(event), byId, recordedAt: at } });
   await db.dropoutCase.update({ where: { id: caseId }, data: { state: newState } });
