@@ -1,5 +1,6 @@
 /** Absence alerts and who was told. */
 import type { Tx } from './prisma.js';
+import { insertRows, insertRowsReturning } from './bulk-insert.js';
 
 export async function openAlertsOf(db: Tx, studentId: number) {
   return db.alert.findMany({ where: { studentId, status: 'open' }, orderBy: { id: 'asc' } });
@@ -36,15 +37,15 @@ export interface NewAlert {
 
 /** Creates alerts in multi-row inserts (8 values a row, 100 rows each); returns them by `studentId:step`. */
 export async function createAlerts(db: Tx, rows: readonly NewAlert[]): Promise<Map<string, { id: number }>> {
-  const out = new Map<string, { id: number }>();
-  for (let i = 0; i < rows.length; i += 100) {
-    const created = await db.alert.createManyAndReturn({
-      data: rows.slice(i, i + 100).map(({ at, ...a }) => ({ ...a, createdAt: at })),
-      select: { id: true, studentId: true, step: true },
-    });
-    for (const a of created) out.set(`${a.studentId}:${a.step}`, { id: a.id });
-  }
-  return out;
+  const columns = ['studentId', 'step', 'streakSince', 'streakDays', 'raisedOn', 'createdAt', 'remindAfterMin', 'visitWithinMin'];
+  const made = await insertRowsReturning<{ id: number; studentId: number; step: string }>(
+    db,
+    'Alert',
+    columns,
+    rows.map((a) => [a.studentId, a.step, a.streakSince, a.streakDays, a.raisedOn, a.at, a.remindAfterMin, a.visitWithinMin]),
+    ['studentId', 'step'],
+  );
+  return new Map(made.map((a) => [`${Number(a.studentId)}:${a.step}`, { id: a.id }]));
 }
 
 export async function closeAlert(db: Tx, id: number, how: 'withdrawn' | 'resolved', at: Date): Promise<void> {
@@ -57,9 +58,7 @@ export async function addRecipient(db: Tx, alertId: number, personId: number, ou
 
 /** Recipients of many alerts in multi-row inserts (5 values a row, 150 rows each). */
 export async function addRecipients(db: Tx, rows: readonly { alertId: number; personId: number; outboxId: number }[], at: Date): Promise<void> {
-  for (let i = 0; i < rows.length; i += 150) {
-    await db.alertRecipient.createMany({ data: rows.slice(i, i + 150).map((r) => ({ ...r, notifiedAt: at })) });
-  }
+  await insertRows(db, 'AlertRecipient', ['alertId', 'personId', 'outboxId', 'notifiedAt'], rows.map((r) => [r.alertId, r.personId, r.outboxId, at]));
 }
 
 export async function recipientsOf(db: Tx, alertId: number) {

@@ -1,5 +1,6 @@
 /** Dropout cases: the event log is the truth; `state` is a cache of its replay. */
 import type { Tx } from './prisma.js';
+import { insertRows, insertRowsReturning } from './bulk-insert.js';
 
 export async function openCaseOf(db: Tx, studentId: number) {
   return db.dropoutCase.findFirst({
@@ -23,21 +24,15 @@ export async function studentsWithOpenCase(db: Tx, studentIds: readonly number[]
   return out;
 }
 
-/** Many new cases, one multi-row insert per chunk; their ids in the order given (rows are numbered in order). */
+/** Many new cases in multi-row inserts; their ids in the order given. */
 export async function createCases(db: Tx, rows: readonly { studentId: number; openedOn: string; state: string }[], at: Date): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < rows.length; i += 200) {
-    const made = await db.dropoutCase.createManyAndReturn({ data: rows.slice(i, i + 200).map((r) => ({ ...r, createdAt: at })), select: { id: true } });
-    ids.push(...made.map((m) => m.id).sort((a, b) => a - b));
-  }
-  return ids;
+  const made = await insertRowsReturning<{ id: number }>(db, 'DropoutCase', ['studentId', 'state', 'openedOn', 'createdAt'], rows.map((r) => [r.studentId, r.state, r.openedOn, at]), ['id']);
+  return made.map((m) => m.id);
 }
 
 /** Many events, each moving its case to a new state: the events in multi-row inserts, the states one update per state. */
 export async function appendEvents(db: Tx, rows: readonly { caseId: number; event: { type: string }; byId: number; newState: string }[], at: Date): Promise<void> {
-  for (let i = 0; i < rows.length; i += 150) {
-    await db.caseEvent.createMany({ data: rows.slice(i, i + 150).map((r) => ({ caseId: r.caseId, type: r.event.type, payload: JSON.stringify(r.event), byId: r.byId, recordedAt: at })) });
-  }
+  await insertRows(db, 'CaseEvent', ['caseId', 'type', 'payload', 'byId', 'recordedAt'], rows.map((r) => [r.caseId, r.event.type, JSON.stringify(r.event), r.byId, at]));
   const byState = new Map<string, number[]>();
   for (const r of rows) byState.set(r.newState, [...(byState.get(r.newState) ?? []), r.caseId]);
   for (const [state, ids] of byState) {

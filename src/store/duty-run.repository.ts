@@ -1,4 +1,5 @@
 /** The duty ledger: a row per (duty, period, target), claimed before the duty writes anything. */
+import { insertRows } from './bulk-insert.js';
 import type { Tx } from './prisma.js';
 
 export async function keysDone(db: Tx, keys: string[]): Promise<Set<string>> {
@@ -34,9 +35,7 @@ export interface Claim {
  * violation, rolling the batch back, when another run already holds any of the keys.
  */
 export async function claimMany(db: Tx, rows: Claim[], at: Date): Promise<void> {
-  for (let i = 0; i < rows.length; i += 100) {
-    await db.dutyRun.createMany({ data: rows.slice(i, i + 100).map((r) => ({ ...r, ranAt: at, outcome: 'running' })) });
-  }
+  await insertRows(db, 'DutyRun', ['key', 'duty', 'period', 'target', 'dueAt', 'ranAt', 'outcome'], rows.map((r) => [r.key, r.duty, r.period, r.target, r.dueAt, at, 'running']));
 }
 
 /** Writes the outcomes of a batch: one UPDATE per (outcome, messages) pair and chunk of keys. */

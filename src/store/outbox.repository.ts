@@ -3,6 +3,7 @@
  * settles them here. Upkeep (dead letters, pruning) is in outbox-upkeep.repository.ts.
  */
 import type { Prisma } from '../../generated/prisma/client.js';
+import { insertRowsReturning } from './bulk-insert.js';
 import type { Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
@@ -42,20 +43,15 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
   return (await db.outbox.create({ data: row(at, m), select: { id: true } })).id;
 }
 
-/** Rows per multi-row insert: 10 bound values a row stays under SQLite's 999. */
-const INSERT_CHUNK = 90;
+const OUTBOX_COLUMNS = ['createdAt', 'chatRef', 'personId', 'text', 'buttons', 'attachment', 'kind', 'dutyKey', 'urgent', 'notBefore'] as const;
 
-/**
- * Many messages, one multi-row insert per chunk (a duty's fan-out: one statement instead of one per message). The ids
- * come back in the order given: a multi-row insert numbers its rows in order, inside the write transaction.
- */
+/** Many messages in multi-row inserts (a duty's fan-out: one statement per chunk, not per message); ids in the order given. */
 export async function enqueueMany(db: Tx, at: Date, ms: readonly NewMessage[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < ms.length; i += INSERT_CHUNK) {
-    const rows = await db.outbox.createManyAndReturn({ data: ms.slice(i, i + INSERT_CHUNK).map((m) => row(at, m)), select: { id: true } });
-    ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
-  }
-  return ids;
+  const rows = ms.map((m) => {
+    const r = row(at, m);
+    return OUTBOX_COLUMNS.map((c) => r[c]);
+  });
+  return (await insertRowsReturning<{ id: number }>(db, 'Outbox', OUTBOX_COLUMNS, rows, ['id'])).map((r) => r.id);
 }
 
 
