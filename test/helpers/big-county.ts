@@ -10,6 +10,7 @@ import type { Db } from '../../src/store/prisma.js';
 import type { DateStr, Stage } from '../../src/domain/types.js';
 import { isoWeek } from '../../src/domain/calendar.js';
 import { className } from '../../src/roster/grades.js';
+import { prng } from '../../src/demo/random-names.js';
 
 export interface BigCountyOptions {
   students: number;
@@ -35,17 +36,6 @@ const STAGES: Record<string, [Stage, number][]> = {
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华';
 const ABSENT = ['sick', 'personal', 'truant'] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateCounty(o: BigCountyOptions) {
   const rnd = prng(o.seed ?? 1);
