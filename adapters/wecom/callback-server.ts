@@ -17,7 +17,8 @@ export interface CallbackOptions {
   aesKey: string;
   corpId: string;
   /** The decrypted message XML, and whether a group robot's callback sent it; called after the answer has gone. */
-  onMessage: (xml: string, fromRobot: boolean) => void;
+  /** Hands a decrypted message over; the callback is answered 200 once this resolves, 500 if it rejects. */
+  onMessage: (xml: string, fromRobot: boolean) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -74,8 +75,15 @@ export async function startCallbackServer(o: CallbackOptions): Promise<http.Serv
         if (plain === 403) o.log('wecom: callback refused (bad signature or not for this company)');
         return void res.writeHead(plain).end();
       }
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('');
-      o.onMessage(plain.message, plain.fromRobot);
+      // Answered once the message is handed over (in `npm start`: recorded in the inbox), so a crash before that
+      // leaves WeCom without its 200 and it delivers the message again; a failed hand-over is answered 500 likewise.
+      o.onMessage(plain.message, plain.fromRobot).then(
+        () => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(''),
+        (e: unknown) => {
+          o.log(`wecom: message not taken, WeCom will send it again: ${e instanceof Error ? e.message : String(e)}`);
+          res.writeHead(500).end();
+        },
+      );
     }, (e: Error) => o.log(`wecom: callback request failed: ${e.message}`));
   });
   await new Promise<void>((resolve, reject) => {

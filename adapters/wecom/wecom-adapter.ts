@@ -53,16 +53,17 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
         aesKey: c.WECOM_ENCODING_AES_KEY,
         corpId: c.WECOM_CORP_ID,
         log,
-        onMessage(xml, fromRobot) {
+        async onMessage(xml, fromRobot) {
           const f = readXml(xml);
           const m = toIncoming(f, { fromRobot, robotName });
           if (!m) return;
-          queue = queue
+          const handed = queue.then(() => onIncoming(m));
+          queue = handed
             .then(async () => {
-              await onIncoming(m);
               if (m.action && f.ResponseCode) await pressed(m.accountId, f.ResponseCode);
             })
             .catch((e: unknown) => log(`wecom: handler failed: ${e instanceof Error ? e.message : String(e)}`));
+          await handed;
         },
       });
       const where = c.WECOM_PUBLIC_URL ?? `http://<this host>:${c.WECOM_CALLBACK_PORT}${c.WECOM_CALLBACK_PATH}`;
