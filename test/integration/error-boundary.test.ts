@@ -57,12 +57,16 @@ describe('the error boundary in handleIncoming', () => {
 
   it('the inputs that used to throw are answered at their cause', async () => {
     const teacher = (await app.deps.db.person.findFirstOrThrow({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } })).staffId;
+    const town = (await app.deps.db.person.findFirstOrThrow({ where: { role: 'town' }, orderBy: { id: 'asc' } })).staffId;
     const answer = async (who: string, text: string) => {
       const { result, delivered } = await app.session.say(who, 'dm', text);
       expect(result?.handled, text).not.toBe('failed');
       return delivered.map((d) => d.text).join('\n');
     };
     expect(await answer(principal, '月报表 2026-08')).toContain('不在任何学期内');
+    // found by the router property test: confirming a vacation month built a form for it and threw
+    expect(await answer(principal, '确认月报 2026-08')).toContain('不在任何学期内');
+    expect(await answer(town, '确认月报 2026-07')).toContain('不在任何学期内');
     expect(await answer(principal, '收到 #4294967296')).toContain('没有这么大的预警编号');
     expect(await answer(principal, `收到 ${'9'.repeat(30)}`)).toContain('没有这么大的预警编号');
     expect(await answer(teacher, '周统计 应到2147483648 实到2147483648')).toContain('太大了');

@@ -31,6 +31,8 @@ function confirmableMonth(ctx: Ctx, args: string): string {
   const month = monthArg(ctx, args, '确认月报');
   const thisMonth = ctx.today.slice(0, 7);
   if (month > thisMonth) refuse(`${month} 还没有到，不能确认未来月份的月报。`, `确认月报 ${thisMonth}`);
+  // A vacation month has no form to confirm (and none to send with the confirmation).
+  if (!inTerm(ctx, month)) refuse(`${month} 不在任何学期内（寒暑假），没有月报需要确认。`, `确认月报 ${thisMonth}`);
   return month;
 }
 
