@@ -2,6 +2,7 @@
 import { createConsoleAdapter, type ConsoleDelivery } from '../../adapters/console/console-adapter.js';
 import { handleIncoming, type HandleResult } from '../core/router.js';
 import { drainOutbox } from '../delivery/dispatcher.js';
+import { localIso } from '../domain/zoned-time.js';
 import type { Deps } from '../services/deps.js';
 import { peopleByHandle } from '../store/org.repository.js';
 
@@ -47,7 +48,8 @@ export class ConsoleSession {
   /** Delivers whatever the outbox holds (also messages queued by duties). */
   async flush(): Promise<Delivered[]> {
     await drainOutbox(this.deps.db, this.deps.clock, new Map([['console', this.adapter]]));
-    const at = this.deps.clock.now().toISOString();
+    // People read local time: ISO with the county's offset (2026-11-20T08:00:00+08:00).
+    const at = localIso(this.deps.clock.now(), this.deps.config.TIMEZONE);
     const out: Delivered[] = [];
     for (const d of this.buffer.splice(0)) {
       const name = d.chat === 'dm' ? await this.nameOf(d.to) : undefined;

@@ -31,6 +31,14 @@ export function instantAt(date: DateStr, minutes: number, timeZone: string): Dat
   return new Date(t);
 }
 
+/** An instant as people read it: ISO 8601 in the zone's local time with its offset, e.g. 2026-11-20T08:00:00+08:00. */
+export function localIso(at: Date, timeZone: string): string {
+  const off = offsetMs(at.getTime(), timeZone);
+  const wall = new Date(at.getTime() - (at.getTime() % 1000) + off).toISOString().slice(0, 19);
+  const m = Math.abs(off) / 60_000;
+  return `${wall}${off < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** "HH:MM" of minutes after midnight. */
 export function clockLabel(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockLabel, inWindow, instantAt, localParts } from '../../src/domain/zoned-time.js';
+import { clockLabel, inWindow, instantAt, localIso, localParts } from '../../src/domain/zoned-time.js';
 import { isReturnDay, localDates, shiftToSchoolDay, weeklyDay } from '../../src/duties/when.js';
 import { createSchoolCalendar } from '../../src/domain/calendar.js';
 
@@ -18,6 +18,13 @@ describe('zoned time', () => {
     expect(localParts(new Date('2026-11-27T16:30:00Z'), 'Asia/Shanghai')).toEqual({ date: '2026-11-28', minutes: 30 });
     expect(instantAt('2026-07-01', 9 * 60, 'Europe/Berlin').toISOString()).toBe('2026-07-01T07:00:00.000Z');
     expect(instantAt('2026-12-01', 9 * 60, 'Europe/Berlin').toISOString()).toBe('2026-12-01T08:00:00.000Z');
+  });
+  it('an instant as people read it: local ISO with the offset, the same instant', () => {
+    const at = new Date('2026-11-27T16:30:05.250Z');
+    expect(localIso(at, 'Asia/Shanghai')).toBe('2026-11-28T00:30:05+08:00');
+    expect(localIso(new Date('2026-07-01T07:00:00Z'), 'Europe/Berlin')).toBe('2026-07-01T09:00:00+02:00');
+    expect(localIso(new Date('2026-07-01T07:00:00Z'), 'America/New_York')).toBe('2026-07-01T03:00:00-04:00');
+    expect(new Date(localIso(at, 'Asia/Shanghai')).getTime()).toBe(at.getTime() - 250);
   });
   it('windows that cross midnight', () => {
     const quiet = { start: 21 * 60, end: 7 * 60 };
