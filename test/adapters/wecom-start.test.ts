@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeWecomApi } from '../fakes/wecom-api.js';
 import { freePort } from '../helpers/net.js';
-import { WECOM_APP } from './wecom-setup.js';
+import { WECOM_APP, wecomEnv } from './wecom-setup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-wecom-start-'));
@@ -30,14 +30,8 @@ describe('npm start with the WeCom variables', () => {
         ...process.env,
         DATABASE_URL: `file:${path.join(dir, 'w.db')}`,
         HEALTH_PORT: 'off',
-        WECOM_CORP_ID: WECOM_APP.corpId,
-        WECOM_AGENT_ID: String(WECOM_APP.agentId),
-        WECOM_SECRET: WECOM_APP.secret,
-        WECOM_TOKEN: WECOM_APP.token,
-        WECOM_ENCODING_AES_KEY: WECOM_APP.aesKey,
-        WECOM_CALLBACK_PORT: String(port),
+        ...wecomEnv(port, api.apiBase),
         WECOM_PUBLIC_URL: 'https://bot.example.edu.cn/wecom/callback',
-        WECOM_API_BASE: api.apiBase,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
