@@ -66,12 +66,13 @@ export function parseAttentionRules(text: string): { rules: AttentionRule[] } | 
       continue;
     }
     const roles: EscalateRole[] = [];
+    const bad = problems.length;
     for (const w of (roleText ?? 'village').split('+').map((r) => r.trim().toLowerCase()).filter(Boolean)) {
       const role = ESCALATE_ROLES.find((r) => ESCALATE_ROLE_WORDS[r].includes(w));
       if (!role) problems.push(`“${part}”里的“${w}”不是可以提前通知的角色，可用：village（村干部）、principal（校长）、town（镇）`);
       else if (!roles.includes(role)) roles.push(role);
     }
-    if (roleText !== undefined && roles.length === 0 && problems.length === 0) problems.push(`“${part}”冒号后没有写角色，如 ${kind}:village`);
+    if (roleText !== undefined && roles.length === 0 && problems.length === bad) problems.push(`“${part}”冒号后没有写角色，如 ${kind}:village`);
     const known = rules.find((r) => r.kind === kind);
     if (known) for (const r of roles) known.roles.includes(r) || known.roles.push(r);
     else rules.push({ kind, roles });

@@ -74,7 +74,7 @@ async function staffOf(ctx: Ctx, s: StudentFull, handles: string[], name: string
   const out: PersonRow[] = [];
   for (const h of handles) {
     const shown = h.slice(0, 20);
-    const p = await ctx.tx.person.findUnique({ where: { staffId: h } });
+    const p = (await ctx.tx.person.findUnique({ where: { staffId: h } })) ?? (h !== h.toUpperCase() ? await ctx.tx.person.findUnique({ where: { staffId: h.toUpperCase() } }) : null);
     if (!p || !p.active) refuse(`没有工号为“${shown}”的在职人员。包保人请写工号（花名册里的工号，可发“我是谁”查看自己的）。`, `包保 ${name} T1001`);
     if (!canSeeStudent(toActor(p), placeOf(s))) {
       refuse(
