@@ -18,6 +18,7 @@ import { sendToPerson } from '../services/messenger.js';
 import { ackButton } from '../services/absence-alerts.js';
 import { dayLabel, studentLine } from '../services/format.js';
 import type { Tx } from '../store/prisma.js';
+import { recordFaults } from '../services/faults.js';
 
 const MIN = 60_000;
 
@@ -123,6 +124,7 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
     const a = await tx.alert.findUnique({ where: { id: alertId } });
     if (!a || a.status !== 'open' || (await visitedSince(tx, a.studentId, a.streakSince))) continue;
     if (!(await escalateAlert(tx, alertId, level === 'town' ? 'none' : 'town', level, now))) continue;
+    await recordFaults(tx, alertId, level, now);
     const s = await studentById(tx, a.studentId);
     if (!s) continue;
     const officials = level === 'town' ? await peopleWithRole(tx, 'town', { townId: s.village.townId }) : await peopleWithRole(tx, 'county');

@@ -10,7 +10,12 @@ import { ack } from './alerts.js';
 import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
+import { inspectionDraw, inspectionReveal } from './inspection.js';
+import { inspectionFinding, rectified } from './inspection-findings.js';
+import { faults } from './faults.js';
 
 const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
+BASE.push(inspectionDraw, inspectionReveal, inspectionFinding, rectified);
+BASE.push(faults);
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];
