@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-describe('inspection draw / verify', () => {
+describe('inspection draw / verify', { timeout: 120_000 }, () => {
   let original: { payload: string; seed: string; commitment: string };
 
   it('draws once and verifies against the announced commitment', async () => {
