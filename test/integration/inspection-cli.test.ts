@@ -1,5 +1,6 @@
 /** `inspection draw` and `inspection verify` as an operator runs them: a changed draw or seed exits non-zero, in zh. */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +10,9 @@ import { canonicalJson, commitmentOf, type DrawPayload } from '../../src/domain/
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let app: TestApp;
 
-function cli(args: string[]) {
+function cli(args: string[], now = '2026-11-20T09:00:00+08:00') {
   const env = { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL, REPORTS_DIR: path.join(app.dir, 'reports'), TZ: 'UTC' };
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args, '--now', '2026-11-20T09:00:00+08:00'], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args, '--now', now], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
 }
 
 beforeAll(async () => {
@@ -62,5 +63,26 @@ describe('inspection draw / verify', { timeout: 120_000 }, () => {
     const r = cli(['inspection', 'verify', '--quarter', '2027Q1']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('没有抽签记录');
+  });
+
+  it('imports findings from a CSV on the day: a bad row writes nothing; a good file records and sends the 整改 notice', async () => {
+    await app.deps.db.inspectionDraw.update({ where: { quarter: '2026Q4' }, data: original });
+    const visit = (JSON.parse(original.payload) as DrawPayload).draw[0]!;
+    const cls = visit.classes[0]!;
+    const enrolled = await app.deps.db.student.count({ where: { classId: cls.classId, status: 'enrolled' } });
+    const bad = path.join(app.dir, 'bad.csv');
+    fs.writeFileSync(bad, `学校,班级,实到,缺勤\n${visit.schoolName},${cls.className},${enrolled},\n${visit.schoolName},${cls.className},三十,\n`);
+    const b = cli(['inspection', 'import', bad], `${visit.date}T10:00:00+08:00`);
+    expect(b.status).not.toBe(0);
+    expect(b.stderr).toContain('第3行');
+    expect(await app.deps.db.inspectionFinding.count()).toBe(0);
+    const good = path.join(app.dir, 'good.csv');
+    fs.writeFileSync(good, `\uFEFF学校,班级,实到,缺勤\r\n${visit.schoolName},${cls.className},${enrolled},\r\n`);
+    const g = cli(['inspection', 'import', good], `${visit.date}T10:00:00+08:00`);
+    expect(g.status, g.stderr).toBe(0);
+    expect(g.stdout).toContain('已导入 1 条抽查记录');
+    expect(g.stdout).toContain('当天未点名');
+    expect(await app.deps.db.inspectionFinding.count()).toBe(1);
+    expect(await app.deps.db.rectification.findMany()).toMatchObject([{ schoolId: visit.schoolId, date: visit.date, strike: 1 }]);
   });
 });
