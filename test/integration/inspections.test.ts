@@ -219,3 +219,27 @@ describe('抽查公开', () => {
     expect(verifyStored(await app.deps.db.inspectionDraw.findUniqueOrThrow({ where: { quarter: '2026Q4' } }), row.commitment)).toEqual([]);
   });
 });
+
+describe('any text after 抽查 / 抽查记录 / 整改完成 (property)', () => {
+  it('is answered in Chinese, never fails, and never adds a second draw for a quarter', async () => {
+    const fc = (await import('fast-check')).default;
+    const principal = await app.deps.db.person.findFirstOrThrow({ where: { role: 'principal' } });
+    const draws = await app.deps.db.inspectionDraw.count();
+    const findings = await app.deps.db.inspectionFinding.count();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('抽查', '抽查记录', '整改完成', '抽查公开', '过错记录'), fc.string({ maxLength: 30, unit: fc.constantFrom(...'2026Q4 所每校班实到缺勤三(2)#1、，结果学年\u00a0x'.split('')) }), async (word, rest) => {
+        const who = word === '整改完成' ? principal.staffId : county;
+        const { result, delivered } = await app.session.say(who, 'dm', `${word} ${rest}`);
+        expect(result?.handled).not.toBe('failed');
+        expect(delivered.length).toBeGreaterThan(0);
+        for (const d of delivered) expect(d.text).toMatch(/[\u4e00-\u9fff]/);
+      }),
+      { numRuns: 60 },
+    );
+    // Quarters already drawn stay as they were; new quarters may be drawn at most once each.
+    const rows = await app.deps.db.inspectionDraw.findMany();
+    expect(new Set(rows.map((r) => r.quarter)).size).toBe(rows.length);
+    expect(rows.length).toBeGreaterThanOrEqual(draws);
+    expect(await app.deps.db.inspectionFinding.count()).toBeGreaterThanOrEqual(findings);
+  });
+});
