@@ -6,21 +6,17 @@
 import type { Tx } from '../store/prisma.js';
 import { localDate } from '../clock.js';
 import { ROLE_LABELS, type Role } from '../domain/types.js';
-import { addFaults, faultsWhere, recordedFor } from '../store/fault.repository.js';
+import { addFaults, alertForFaults, faultsWhere, namesFor, peopleByStaffIdOrName, recordedFor, schoolNamed } from '../store/fault.repository.js';
 
 /** Records who was responsible when an alert climbed to `level`; returns how many were recorded. */
 export async function recordFaults(tx: Tx, alertId: number, level: 'town' | 'county', at: Date): Promise<number> {
-  const alert = await tx.alert.findUnique({ where: { id: alertId }, include: { recipients: true } });
-  if (!alert) return 0;
-  const student = await tx.student.findUnique({ where: { id: alert.studentId }, select: { class: { select: { schoolId: true } } } });
-  if (!student) return 0;
+  const found = await alertForFaults(tx, alertId);
+  if (!found) return 0;
+  const { alert, schoolId, roles } = found;
   const done = await recordedFor(tx, alertId);
-  const due = alert.recipients.filter((r) => !done.has(r.personId) && r.notifiedAt <= at);
-  const people = new Map((await tx.person.findMany({ where: { id: { in: due.map((r) => r.personId) } }, select: { id: true, role: true } })).map((p) => [p.id, p.role]));
-  return addFaults(
-    tx,
-    due.filter((r) => people.get(r.personId) !== 'county').map((r) => ({ alertId, studentId: alert.studentId, schoolId: student.class.schoolId, personId: r.personId, role: people.get(r.personId) ?? 'unknown', step: level, notifiedAt: r.notifiedAt, ackAt: r.ackAt, at })),
-  );
+  // County officials are where an alert ends, not a step of it.
+  const due = alert.recipients.filter((r) => !done.has(r.personId) && r.notifiedAt <= at && roles.get(r.personId) !== 'county');
+  return addFaults(tx, due.map((r) => ({ alertId, studentId: alert.studentId, schoolId, personId: r.personId, role: roles.get(r.personId) ?? 'unknown', step: level, notifiedAt: r.notifiedAt, ackAt: r.ackAt, at })));
 }
 
 export type FaultFilter = { kind: 'all' } | { kind: 'school'; schoolId: number; name: string } | { kind: 'person'; personId: number; name: string };
@@ -30,8 +26,7 @@ const STEP = { town: '升级到镇', county: '升级到县' } as Record<string, 
 /** zh-CN lines for the county: a summary by school and person, or one school's or person's records. No pupil names. */
 export async function faultLines(tx: Tx, filter: FaultFilter, timeZone: string): Promise<string[]> {
   const rows = await faultsWhere(tx, filter.kind === 'school' ? { schoolId: filter.schoolId } : filter.kind === 'person' ? { personId: filter.personId } : {});
-  const people = new Map((await tx.person.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.personId))] } }, select: { id: true, name: true, staffId: true } })).map((p) => [p.id, p]));
-  const schools = new Map((await tx.school.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.schoolId))] } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+  const { people, schools } = await namesFor(tx, rows.map((r) => r.personId), rows.map((r) => r.schoolId));
   const who = (id: number, role: string) => `${people.get(id)?.name ?? `#${id}`}（${ROLE_LABELS[role as Role] ?? role}，工号 ${people.get(id)?.staffId ?? '?'}）`;
   if (rows.length === 0) return [`${filter.kind === 'all' ? '全县' : filter.name}没有过错记录。`];
   if (filter.kind === 'all') {
@@ -59,9 +54,9 @@ export async function faultLines(tx: Tx, filter: FaultFilter, timeZone: string):
 export async function faultFilterFor(tx: Tx, arg: string): Promise<FaultFilter | { error: string }> {
   const a = arg.trim();
   if (!a) return { kind: 'all' };
-  const school = (await tx.school.findFirst({ where: { name: a } })) ?? (await tx.school.findMany({ where: { name: { contains: a } }, take: 2 })).find((_, __, all) => all.length === 1);
+  const school = await schoolNamed(tx, a);
   if (school) return { kind: 'school', schoolId: school.id, name: school.name };
-  const people = await tx.person.findMany({ where: { OR: [{ staffId: a }, { name: a }] }, take: 5 });
+  const people = await peopleByStaffIdOrName(tx, a);
   if (people.length === 1) return { kind: 'person', personId: people[0]!.id, name: `${people[0]!.name}（工号 ${people[0]!.staffId}）` };
   if (people.length > 1) return { error: `“${a}”有 ${people.length} 人同名，请用工号：${people.map((p) => p.staffId).join('、')}` };
   return { error: `没有找到学校或人员“${a}”。` };

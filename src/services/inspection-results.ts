@@ -2,7 +2,7 @@
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { DateStr } from '../domain/types.js';
-import { completeRectification, findingsInForce, rectificationById, rectificationsOf, yellowCards } from '../store/inspection.repository.js';
+import { completeRectification, findingsInForce, rectificationById, rectificationsOf, schoolById, schoolNames, yellowCards } from '../store/inspection.repository.js';
 import { peopleWithRole, type PersonRow } from '../store/org.repository.js';
 import { sendToPerson } from './messenger.js';
 import { schoolYearLabel, schoolYearRange } from './inspections.js';
@@ -26,7 +26,7 @@ export async function inspectionSummary(tx: Tx, schoolYear: string): Promise<Map
   const rects = await rectificationsOf(tx, { schoolYear });
   const cards = new Set((await yellowCards(tx, { schoolYear })).map((c) => c.schoolId));
   const ids = [...new Set([...findings.map((f) => f.schoolId), ...rects.map((r) => r.schoolId)])];
-  const names = new Map((await tx.school.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+  const names = await schoolNames(tx, ids);
   const out = new Map<number, SchoolInspections>();
   for (const id of ids.sort((a, b) => a - b)) {
     const mine = findings.filter((f) => f.schoolId === id);
@@ -65,7 +65,7 @@ export async function completeRectificationBy(deps: Deps, tx: Tx, person: Person
   if (!r || r.schoolId !== person.schoolId) throw new RectificationError(`整改通知 #${id} 不是发给贵校的，或不存在。请核对编号。`);
   const now = deps.clock.now();
   if (!(await completeRectification(tx, id, person.id, note, now))) return 'already';
-  const school = await tx.school.findUniqueOrThrow({ where: { id: r.schoolId } });
+  const school = await schoolById(tx, r.schoolId);
   const text = `✅ ${school.name}报告整改通知 #${id}（${r.date} 抽查不合格）已完成整改。说明：${note}`;
   for (const p of [...(await peopleWithRole(tx, 'town', { townId: school.townId })), ...(await peopleWithRole(tx, 'county'))]) await sendToPerson(tx, now, p.id, text, { kind: 'inspection_rectified' });
   return 'done';

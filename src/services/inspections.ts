@@ -9,7 +9,7 @@ import type { Deps } from './deps.js';
 import type { DateStr } from '../domain/types.js';
 import { quarterOf } from '../domain/inspection-draw.js';
 import { classMarksOn } from '../store/attendance.repository.js';
-import { addFinding, addRectification, addYellowCard, attendanceTaken, drawOf, enrolledOf, findingsInForce, rectificationFor, type FindingRow } from '../store/inspection.repository.js';
+import { addFinding, addRectification, addYellowCard, attendanceTaken, classNames, drawOf, enrolledOf, findingsInForce, rectificationFor, rectificationsBetween, schoolById, type FindingRow } from '../store/inspection.repository.js';
 import { peopleWithRole } from '../store/org.repository.js';
 import { sendToPerson } from './messenger.js';
 import { payloadOf, revealDraw, type DrawRow } from './inspection-draw.js';
@@ -154,7 +154,7 @@ async function rectify(deps: Deps, tx: Tx, draw: DrawRow, c: DrawnClass, today: 
   const now = deps.clock.now();
   const schoolYear = schoolYearOf(today);
   const rect = await addRectification(tx, { drawId: draw.id, schoolId: c.schoolId, schoolYear, date: today, deadline: schoolDaysAfter(deps, today, RECTIFY_SCHOOL_DAYS), at: now });
-  const school = await tx.school.findUniqueOrThrow({ where: { id: c.schoolId } });
+  const school = await schoolById(tx, c.schoolId);
   const townText = `⚠️ 县教育局抽查：${c.schoolName}（${today}）抽查不合格，已下达整改通知 #${rect.id}，限 ${rect.deadline} 前完成。这是该校${schoolYearLabel(schoolYear)}第 ${rect.strike} 次抽查不合格，请督促落实。`;
   for (const t of await peopleWithRole(tx, 'town', { townId: school.townId })) await sendToPerson(tx, now, t.id, townText, { kind: 'inspection_rectification' });
   let yellowCard = false;
@@ -182,9 +182,8 @@ export async function inspectionRemarks(tx: Tx, schoolId: number, month: string)
   const from = `${month}-01`;
   const to = `${month}-31`;
   const findings = await findingsInForce(tx, { schoolId, from, to });
-  const classes = new Map((await tx.schoolClass.findMany({ where: { id: { in: [...new Set(findings.map((f) => f.classId))] } }, select: { id: true, name: true } })).map((c) => [c.id, c.name]));
-  const rects = await tx.rectification.findMany({ where: { schoolId, date: { gte: from, lte: to } }, orderBy: { id: 'asc' } });
-  const cards = await tx.schoolYellowCard.findMany({ where: { rectificationId: { in: rects.map((r) => r.id) } } });
+  const classes = await classNames(tx, findings.map((f) => f.classId));
+  const { rects, cards } = await rectificationsBetween(tx, schoolId, from, to);
   return [
     ...findings.map((f) => {
       const reasons = failureReasons(f);

@@ -2,6 +2,7 @@
 import type { Tx } from './prisma.js';
 import type { DateStr } from '../domain/types.js';
 import type { Candidates } from '../domain/inspection-draw.js';
+import { inChunks } from './duty.repository.js';
 
 export async function drawOf(db: Tx, quarter: string) {
   return db.inspectionDraw.findUnique({ where: { quarter } });
@@ -121,4 +122,23 @@ export async function addYellowCard(db: Tx, schoolId: number, schoolYear: string
 
 export async function yellowCards(db: Tx, where: { schoolId?: number; schoolYear?: string }) {
   return db.schoolYellowCard.findMany({ where, orderBy: { id: 'asc' } });
+}
+
+export async function schoolById(db: Tx, id: number) {
+  return db.school.findUniqueOrThrow({ where: { id } });
+}
+
+export async function schoolNames(db: Tx, ids: number[]): Promise<Map<number, string>> {
+  return new Map((await inChunks([...new Set(ids)], (chunk) => db.school.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } }))).map((s) => [s.id, s.name]));
+}
+
+export async function classNames(db: Tx, ids: number[]): Promise<Map<number, string>> {
+  return new Map((await inChunks([...new Set(ids)], (chunk) => db.schoolClass.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } }))).map((c) => [c.id, c.name]));
+}
+
+/** A school's 整改 notices for inspections between two days, and the yellow cards they led to. */
+export async function rectificationsBetween(db: Tx, schoolId: number, from: DateStr, to: DateStr) {
+  const rects = await db.rectification.findMany({ where: { schoolId, date: { gte: from, lte: to } }, orderBy: { id: 'asc' } });
+  const cards = await db.schoolYellowCard.findMany({ where: { rectificationId: { in: rects.map((r) => r.id) } } });
+  return { rects, cards };
 }
