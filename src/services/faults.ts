@@ -61,3 +61,20 @@ export async function faultFilterFor(tx: Tx, arg: string): Promise<FaultFilter |
   if (people.length > 1) return { error: `“${a}”有 ${people.length} 人同名，请用工号：${people.map((p) => p.staffId).join('、')}` };
   return { error: `没有找到学校或人员“${a}”。` };
 }
+
+/** Per school, for the annual assessment: fault records and alerts among them, recorded between two days (local). */
+export async function faultsBySchool(tx: Tx, from: string, to: string, timeZone: string): Promise<Map<number, { records: number; alerts: number; reachedCounty: number }>> {
+  const rows = (await faultsWhere(tx, {})).filter((r) => {
+    const d = localDate(r.recordedAt, timeZone);
+    return from <= d && d <= to;
+  });
+  const out = new Map<number, { records: number; alerts: Set<number>; county: Set<number> }>();
+  for (const r of rows) {
+    const s = out.get(r.schoolId) ?? { records: 0, alerts: new Set<number>(), county: new Set<number>() };
+    s.records++;
+    s.alerts.add(r.alertId);
+    if (r.step === 'county') s.county.add(r.alertId);
+    out.set(r.schoolId, s);
+  }
+  return new Map([...out].map(([id, s]) => [id, { records: s.records, alerts: s.alerts.size, reachedCounty: s.county.size }]));
+}

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { play, runnerFor, type Events } from '../helpers/duty-sim.js';
+import { faultsBySchool } from '../../src/services/faults.js';
 
 let app: TestApp;
 let teacher: { id: number; staffId: string; name: string };
@@ -62,6 +63,14 @@ describe('fault records of an escalation', () => {
     const byPerson = (await app.session.say(county, 'dm', `过错记录 ${teacher.staffId}`)).delivered[0]!.text;
     expect(byPerson).toContain(`${teacher.name}（工号 ${teacher.staffId}）的过错记录 1 条`);
     expect((await app.session.say(county, 'dm', '过错记录 不存在的学校')).delivered[0]!.text).toContain('正确示例：过错记录');
+  });
+
+  it('the annual assessment gets them per school', async () => {
+    const t = await app.deps.db.person.findUniqueOrThrow({ where: { id: teacher.id } });
+    const m = await faultsBySchool(app.deps.db, '2026-09-01', '2027-08-31', 'Asia/Shanghai');
+    const rows = await app.deps.db.faultRecord.count();
+    expect(m.get(t.schoolId!)).toEqual({ records: rows, alerts: 1, reachedCounty: 1 });
+    expect((await faultsBySchool(app.deps.db, '2025-09-01', '2026-08-31', 'Asia/Shanghai')).size).toBe(0);
   });
 
   it('only the county may list them, and only in a direct chat', async () => {
