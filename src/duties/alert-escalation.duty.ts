@@ -21,6 +21,7 @@ import { dayLabel, studentLine } from '../services/format.js';
 import type { Tx } from '../store/prisma.js';
 import { attentionTag } from '../domain/attention.js';
 import { guarantorsOf } from '../store/guarantor.repository.js';
+import { recordFaults } from '../services/faults.js';
 
 const MIN = 60_000;
 
@@ -126,6 +127,7 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
     const a = await tx.alert.findUnique({ where: { id: alertId } });
     if (!a || a.status !== 'open' || (await visitedSince(tx, a.studentId, a.streakSince))) continue;
     if (!(await escalateAlert(tx, alertId, level === 'town' ? 'none' : 'town', level, now))) continue;
+    await recordFaults(tx, alertId, level, now);
     const s = await studentById(tx, a.studentId);
     if (!s) continue;
     const officials = level === 'town' ? await peopleWithRole(tx, 'town', { townId: s.village.townId }) : await peopleWithRole(tx, 'county');

@@ -11,8 +11,15 @@ import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
 import { guarantee } from './guarantors.js';
+import { inspectionDraw, inspectionReveal } from './inspection.js';
+import { inspectionFinding, rectified } from './inspection-findings.js';
+import { faults } from './faults.js';
 
-const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
-BASE.splice(BASE.indexOf(listCases) + 1, 0, guarantee); // 包保, shown after 个案
+const BASE: CommandDef[] = [
+  absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend,
+  listCases, guarantee, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing,
+  inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
+  ack, bindClass, whoami,
+];
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];
