@@ -11,6 +11,7 @@ import { areaOf } from '../../domain/org.js';
 import { casesInArea } from '../../services/roster.js';
 import { rosterFile } from '../../reports/roster-file.js';
 import { dayLabel } from '../../services/format.js';
+import { ledgerLabel } from '../../domain/transfer.js';
 
 const REASONS: [RegExp, HomeVisitReason, string][] = [
   [/^(贫困|经济困难|家庭困难|poverty)$/i, 'poverty', '贫困'],
@@ -118,7 +119,7 @@ export const listCases: CommandDef = {
   async run(ctx) {
     const list = await casesInScope(ctx, false);
     if (list.length === 0) return ctx.reply('您负责的范围内目前没有进行中的个案。');
-    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${CASE_STATE_LABELS[c.state]}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}`);
+    const lines = list.map(({ row, s, c, transfer }) => `#${row.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${ledgerLabel(CASE_STATE_LABELS[c.state], transfer?.state)}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}`);
     await ctx.reply([`进行中的个案 ${list.length} 件：`, ...lines].join('\n'));
   },
 };
