@@ -56,6 +56,7 @@ export const transferOut: CommandDef = {
     const s = await resolveStudent(ctx, t[0]!, TRANSFER_EXAMPLE);
     if (s.status !== 'enrolled' && s.status !== 'dropped_out') refuse(`${s.name}目前不在籍（${s.status}），不能登记转学；学籍问题请联系县教育局。`, TRANSFER_EXAMPLE);
     const open = await openTransferOf(ctx.tx, s.id);
+    if (open?.kind === 'leaver') refuse(`${s.name}是小升初待接收的毕业生（#${open.id}）：请初中学校校长回复“接收 ${s.studentNo} <班级>”；到县外就读的，由镇里登记“回执 ${s.studentNo} <说明>”。`, TRANSFER_EXAMPLE);
     if (open) refuse(`${s.name}已有转学 #${open.id}（${TRANSFER_STATE_LABELS[open.state as keyof typeof TRANSFER_STATE_LABELS] ?? open.state}），请等它办结。`, TRANSFER_EXAMPLE);
     const to = await destination(ctx, words.join(' '), s.class.schoolId);
     if (to.kind === 'school' && !schoolTeaches(to.schoolKind, s.class.stage)) refuse(`${to.name}没有${STAGE_LABELS[s.class.stage as Stage] ?? ''}年级，不能接收${s.class.name}的学生。`, TRANSFER_EXAMPLE);
