@@ -11,7 +11,9 @@ import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
 import { approveTransferCmd, refuseTransferCmd, receive, receipt, transferList } from './transfers.js';
+import { guarantee } from './guarantors.js';
 
 const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing, ack, bindClass, whoami];
+BASE.splice(BASE.indexOf(listCases) + 1, 0, guarantee); // 包保, shown after 个案
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];
