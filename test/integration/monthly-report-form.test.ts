@@ -32,7 +32,7 @@ beforeAll(async () => {
   // a transfer out of grade 1 on Nov 10 (not a dropout)
   const mover = await db.student.findFirstOrThrow({ where: { classId: first.id }, orderBy: { id: 'asc' } });
   app.clock.set('2026-11-10T09:00:00+08:00');
-  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo}`);
+  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo} 青石镇九年一贯制学校`);
   // two dropouts in grade 3, confirmed in November
   const teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: third.id } });
   const pupils = await db.student.findMany({ where: { classId: third.id }, include: { village: true }, orderBy: { id: 'asc' }, take: 2 });

@@ -26,6 +26,7 @@ import { areaOf } from '../../domain/org.js';
 import { casesInArea } from '../../services/roster.js';
 import { rosterFile } from '../../reports/roster-file.js';
 import { dayLabel } from '../../services/format.js';
+import { ledgerLabel } from '../../domain/transfer.js';
 
 const VISIT_EXAMPLE = `家访 张三 ${HOME_VISIT_EXAMPLE_WORDS} 已与父亲谈话`;
 const VISIT_OTHER_EXAMPLE = '家访 张三 其他:外出打工跟随父母 同意返校';
@@ -141,10 +142,10 @@ export const listCases: CommandDef = {
     const list = await casesInScope(ctx, false);
     if (list.length === 0) return ctx.reply('您负责的范围内目前没有进行中的个案。');
     const named = await guarantorsOfMany(ctx.tx, list.map((x) => x.s.id));
-    const lines = list.map(({ row, s, c }) => {
+    const lines = list.map(({ row, s, c, transfer }) => {
       const who = named.get(s.id) ?? [];
       return (
-        `#${row.id} ${s.name}${attentionTag(s.attention)}（${s.class.school.name} ${s.class.name}，${s.village.name}）${CASE_STATE_LABELS[c.state]}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}` +
+        `#${row.id} ${s.name}${attentionTag(s.attention)}（${s.class.school.name} ${s.class.name}，${s.village.name}）${ledgerLabel(CASE_STATE_LABELS[c.state], transfer?.state)}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}` +
         (c.visits.length ? `；最近家访：${visitLabel(c.visits.at(-1)!)}` : '') +
         (who.length ? `；包保：${who.map((p) => p.name).join('、')}` : '')
       );

@@ -10,6 +10,7 @@ import { ack } from './alerts.js';
 import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
+import { approveTransferCmd, refuseTransferCmd, receive, receipt, transferList } from './transfers.js';
 import { guarantee } from './guarantors.js';
 import { inspectionDraw, inspectionReveal } from './inspection.js';
 import { inspectionFinding, rectified } from './inspection-findings.js';
@@ -17,7 +18,8 @@ import { faults } from './faults.js';
 
 const BASE: CommandDef[] = [
   absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend,
-  listCases, guarantee, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing,
+  listCases, guarantee, roster, confirmDropout, issueNotice,
+  transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing,
   inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
   ack, bindClass, whoami,
 ];
