@@ -86,7 +86,13 @@ describe('monthly report', () => {
     // both confirmed onto the dropout roster this term: the dropout rate counts the term's confirmations
     for (const s of junior.slice(0, 2)) {
       const c = await db().dropoutCase.create({ data: { studentId: s.id, state: 'confirmed', openedOn: '2026-11-10', createdAt: app.clock.now() } });
-      await db().caseEvent.create({ data: { caseId: c.id, type: 'confirm', payload: JSON.stringify({ type: 'confirm', at: '2026-11-12', by: String(principal.id) }), byId: principal.id, recordedAt: app.clock.now() } });
+      const by = String(principal.id);
+      const events = [
+        { type: 'assign', at: '2026-11-10', by, schoolLineId: by, townLineId: by },
+        { type: 'home_visit', at: '2026-11-11', by, visitorIds: [by], reason: 'migrant_work', outcome: 'refused' },
+        { type: 'confirm', at: '2026-11-12', by },
+      ];
+      for (const e of events) await db().caseEvent.create({ data: { caseId: c.id, type: e.type, payload: JSON.stringify(e), byId: principal.id, recordedAt: app.clock.now() } });
     }
     await db().attendanceMark.create({ data: { studentId: junior[2]!.id, date: '2026-11-19', status: 'truant', reportedById: principal.id, chatRef: 'test', recordedAt: app.clock.now() } });
 
