@@ -50,6 +50,14 @@ export function dropoutLine(ctx: Ctx, s: SchoolFigures, targets: Targets = ctx.d
   return dropoutSummary(ctx, s.droppedOut, stagesOf(s.classes), targets);
 }
 
+/** A school's or town's own targets (school → town → county). */
+export async function unitTargets(ctx: Ctx, unit: { kind: 'school'; schoolId: number } | { kind: 'town'; townId: number }): Promise<Targets> {
+  const book = await targetBook(ctx.tx, ctx.deps.targets);
+  if (unit.kind === 'town') return book.town(unit.townId);
+  const school = await ctx.tx.school.findUniqueOrThrow({ where: { id: unit.schoolId }, select: { townId: true } });
+  return book.school(unit.schoolId, school.townId);
+}
+
 /** "九年义务教育巩固率 86.00%，小学适龄儿童入学率 未导入（…）" for the figures that apply to the unit, checked against its targets. */
 export function unitRatesLine(r: UnitRates | undefined, targets: Targets | undefined): string {
   if (!r) return '';
