@@ -69,7 +69,7 @@ function townPopulation(townId: number, villages: { id: number; townId: number; 
   const byVillage = new Map(rows.filter((r) => r.villageId !== null).map((r) => [r.villageId!, r]));
   const missing = vs.filter((v) => !byVillage.has(v.id));
   if (!vs.length) return { missing: `未导入（${year} 年适龄人口）` };
-  if (missing.length) return { missing: `未导入（${year} 年适龄人口，缺 ${names(missing)} 村）` };
+  if (missing.length) return { missing: `未导入（${year} 年适龄人口，缺 ${names(missing)}）` };
   return vs.reduce((p, v) => ({ primaryAge: p.primaryAge + byVillage.get(v.id)!.primaryAge, juniorAge: p.juniorAge + byVillage.get(v.id)!.juniorAge }), { primaryAge: 0, juniorAge: 0 });
 }
 
