@@ -158,16 +158,16 @@ export function formatRate(r: number | undefined): string {
 }
 
 /** A computed rate, or why there is none (未导入 …, 不适用 …): never a misleading number. */
-export type RateResult = { value: number; num: number; den: number } | { missing: string };
+export type RateResult = { value: number; num: number; den: number; note?: string } | { missing: string };
 
-export const hasValue = (r: RateResult | undefined): r is { value: number; num: number; den: number } => r !== undefined && 'value' in r;
+export const hasValue = (r: RateResult | undefined): r is { value: number; num: number; den: number; note?: string } => r !== undefined && 'value' in r;
 
 export function rateResult(num: number, den: number, missing: string): RateResult {
   return den > 0 ? { value: num / den, num, den } : { missing };
 }
 
 export function formatResult(r: RateResult): string {
-  return hasValue(r) ? formatRate(r.value) : r.missing;
+  return hasValue(r) ? `${formatRate(r.value)}${r.note ? `（${r.note}）` : ''}` : r.missing;
 }
 
 export type RateFigures = Partial<Record<RateKey, number>>;

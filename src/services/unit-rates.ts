@@ -51,7 +51,9 @@ function cohortOf(schools: SchoolRow[], g9: Map<number, G9>, intake: Map<number,
   }
   const value = consolidationRate(c);
   const den = c.grade1Intake - c.transferredOut + c.transferredIn;
-  return value === undefined ? { missing: `无法计算（${entryYear} 年一年级入学人数扣除转学后为 0）` } : { value, num: c.grade9Now, den };
+  if (value === undefined) return { missing: `无法计算（${entryYear} 年一年级入学人数扣除转学后为 0）` };
+  // more pupils in 初三 than the cohort's intake: some came from schools whose intake is not counted here (another town's)
+  return value > 1 ? { value, num: c.grade9Now, den, note: `初三 ${c.grade9Now} 人多于该届入学 ${den} 人，部分学生来自未计入的小学，请核对` } : { value, num: c.grade9Now, den };
 }
 
 interface Population {

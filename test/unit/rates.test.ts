@@ -67,6 +67,7 @@ describe('enrolment rates: enrolled residents ÷ school-age population', () => {
   it('missing data prints why, never a number', () => {
     expect(formatResult(rateResult(0, 0, '未导入（2026 年适龄人口）'))).toBe('未导入（2026 年适龄人口）');
     expect(formatResult(rateResult(287, 300, 'x'))).toBe('95.67%');
+    expect(formatResult({ value: 1.2, num: 12, den: 10, note: '请核对' })).toBe('120.00%（请核对）');
   });
 });
 
