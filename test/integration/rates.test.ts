@@ -12,6 +12,8 @@ import { importRatesTable } from '../../src/services/rates-import.js';
 import { formatRate } from '../../src/domain/rates.js';
 import { monthlyReportModel, monthlyTownModel } from '../../src/reports/monthly-model.js';
 import { barChartSvg } from '../../src/reports/charts.js';
+import ExcelJS from 'exceljs';
+import { monthlyReportXlsx } from '../../src/reports/monthly-report.xlsx.js';
 
 let app: TestApp;
 const db = () => app.deps.db;
@@ -174,6 +176,17 @@ describe('per-unit targets', () => {
     const town = await monthlyTownModel(app.deps, db(), (await db().town.findFirstOrThrow({ where: { name: '青石镇' } })).id, '2026-11', '2026-11-20');
     expect(town.breaches.map((b) => b.figure)).toEqual(expect.arrayContaining(['juniorDropout', 'primaryEnrolment', 'consolidation']));
     expect(town.notes.join('\n')).toContain('（一票否决）');
+    // the printed form carries the unit's figures, its breaches and each rate's 公式
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await monthlyReportXlsx(town)) as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    wb.worksheets[0]!.eachRow((r) => r.eachCell((c) => cells.push(String(c.value))));
+    const form = cells.join('\n');
+    expect(form).toContain('本学期在籍保持率');
+    expect(form).not.toContain('本学期巩固率');
+    expect(form).toContain(`⚠ 初中辍学率`);
+    expect(form).toContain('九年义务教育巩固率 = 初三（九年级）现在籍人数 ÷');
+    expect(form).toContain('小学适龄儿童入学率 = ');
 
     expect(await say(countyStaff, '目标 青石镇九年一贯制学校 初中辍学率 2%')).toContain('已设定');
     out = await say(principalStaff, '情况');
