@@ -11,7 +11,7 @@ import { columnsFor } from './monthly-report.xlsx.js';
 const WIDTHS = [40, 46, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 134];
 
 function cells(f: Figures): string[] {
-  return [f.atTermStart, f.current, f.transferredIn, f.transferredOut, f.suspended, f.borrowing, f.droppedMonth, f.droppedTerm, f.returnedTerm].map(String).concat(formatRate(f.dropoutRate), formatRate(f.consolidationRate));
+  return [f.atTermStart, f.current, f.transferredIn, f.transferredOut, f.suspended, f.borrowing, f.droppedMonth, f.droppedTerm, f.returnedTerm].map(String).concat(formatRate(f.dropoutRate), formatRate(f.retentionRate));
 }
 
 export function monthlyReportPdf(m: MonthlyReportModel): Promise<Buffer> {
@@ -44,9 +44,9 @@ export function monthlyReportPdf(m: MonthlyReportModel): Promise<Buffer> {
   for (const r of m.rows) row([r.stage === 'primary' ? '小学' : '初中', r.label, ...cells(r), '']);
   for (const st of m.stages) row([`${st.label}小计`, '', ...cells(st.figures), st.breaches.map((b) => `⚠ ${b.text}`).join('；')], true, st.breaches.length ? 11 : -1);
   row(['合计', '', ...cells(m.total), ''], true);
-  doc.font('cjk').fontSize(8).text('说明：期初在籍 = 现在籍 − 本学期转入 + 本学期转出、休学、借读 + 本学期辍学 − 本学期复学；辍学率 = 本学期净辍学人数 ÷（期初在籍 − 转出 + 转入）。本学期巩固率 = 现在籍 ÷（期初在籍 + 转入 − 转出 − 休学 − 借读）。转学、休学、借读不计为辍学。', x0, y + 8);
+  doc.font('cjk').fontSize(8).text(m.notes.join('\n'), x0, y + 8, { width: WIDTHS.reduce((a, b) => a + b, 0) });
   const signer = ({ 年级: '校长（签字）：________　　学校（盖章）', 学校: '分管领导（签字）：________　　镇政府（盖章）', 乡镇: '分管领导（签字）：________　　县教育局（盖章）' } as const)[m.rowHeader];
-  doc.fontSize(11).text(`填表人：________　　${signer}　　日期：____年__月__日`, x0, y + 40);
+  doc.fontSize(11).text(`填表人：________　　${signer}　　日期：____年__月__日`, x0, doc.y + 12);
   doc.addPage({ size: 'A4', layout: 'landscape', margin: 36 });
   doc.font('cjk-bold').fontSize(14).text('辍学学生名单', { align: 'center' }).moveDown(0.5);
   doc.font('cjk').fontSize(10);

@@ -8,7 +8,7 @@ import { formatRate } from '../domain/rates.js';
 import type { Figures, MonthlyReportModel } from './monthly-model.js';
 import { safeCell, safeRow } from './safe-cell.js';
 
-export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转入', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '本学期巩固率', '备注'] as const;
+export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转入', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '本学期在籍保持率', '备注'] as const;
 
 /** The form's columns: the second names what a row is (a grade, or a school in the town's aggregate). */
 export function columnsFor(m: Pick<MonthlyReportModel, 'rowHeader'>): string[] {
@@ -19,7 +19,7 @@ const thin = { style: 'thin' as const };
 const box = { top: thin, bottom: thin, left: thin, right: thin };
 
 function figureCells(f: Figures): (string | number)[] {
-  return [f.atTermStart, f.current, f.transferredIn, f.transferredOut, f.suspended, f.borrowing, f.droppedMonth, f.droppedTerm, f.returnedTerm, formatRate(f.dropoutRate), formatRate(f.consolidationRate)];
+  return [f.atTermStart, f.current, f.transferredIn, f.transferredOut, f.suspended, f.borrowing, f.droppedMonth, f.droppedTerm, f.returnedTerm, formatRate(f.dropoutRate), formatRate(f.retentionRate)];
 }
 
 export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> {
@@ -50,8 +50,11 @@ export async function monthlyReportXlsx(m: MonthlyReportModel): Promise<Buffer> 
   for (let r = 3; r <= ws.rowCount; r++) for (let c = 1; c <= n; c++) ws.getCell(r, c).border = box;
   ws.columns.forEach((col, i) => (col.width = i === n - 1 ? 40 : i < 2 ? 8 : 11));
   ws.addRow([]);
-  ws.addRow(['说明：期初在籍 = 现在籍 − 本学期转入 + 本学期转出、休学、借读 + 本学期辍学 − 本学期复学；辍学率 = 本学期净辍学人数 ÷（期初在籍 − 转出 + 转入）。本学期巩固率 = 现在籍 ÷（期初在籍 + 转入 − 转出 − 休学 − 借读）。转学、休学、借读不计为辍学。']);
-  ws.mergeCells(ws.rowCount, 1, ws.rowCount, n);
+  for (const note of m.notes) {
+    ws.addRow([safeCell(note)]).getCell(1).alignment = { wrapText: true, vertical: 'top' };
+    ws.mergeCells(ws.rowCount, 1, ws.rowCount, n);
+    if (note.startsWith('⚠')) ws.getCell(ws.rowCount, 1).font = { color: { argb: 'FFC00000' } };
+  }
   ws.addRow([]);
   ws.addRow(['填表人：', '', '', m.rowHeader === '年级' ? '校长（签字）：' : '分管领导（签字）：', '', '', '', ({ 年级: '学校（盖章）', 学校: '镇政府（盖章）', 乡镇: '县教育局（盖章）' } as const)[m.rowHeader], '', '日期：    年   月   日']);
 

@@ -5,6 +5,7 @@ import { bindClass, whoami } from './binding.js';
 import { count } from './count.js';
 import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.js';
 import { status } from './status.js';
+import { targets } from './targets.js';
 import { confirmReport, reportForm, reportProgress } from './monthly-report.js';
 import { ack } from './alerts.js';
 import { trend } from './trend.js';
@@ -17,7 +18,7 @@ import { inspectionFinding, rectified } from './inspection-findings.js';
 import { faults } from './faults.js';
 
 const BASE: CommandDef[] = [
-  absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend,
+  absent, allPresent, correct, returned, count, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
   listCases, guarantee, roster, confirmDropout, issueNotice,
   transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing,
   inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
