@@ -38,3 +38,13 @@ export async function followUpsEndedBy(db: Tx, date: string): Promise<FollowUp[]
     return until && until <= date ? [{ caseId: r.id, studentId: r.studentId, until }] : [];
   });
 }
+
+/** Which of these students have an open alert (chunks of 500). */
+export async function studentsWithOpenAlertsAmong(db: Tx, studentIds: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < studentIds.length; i += 500) {
+    const rows = await db.alert.findMany({ where: { status: 'open', studentId: { in: studentIds.slice(i, i + 500) } }, select: { studentId: true }, distinct: ['studentId'] });
+    for (const r of rows) out.add(r.studentId);
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import { refuse } from '../context.js';
 import type { Ctx } from '../context.js';
 import { dateWord, tokens } from '../parse-args.js';
 import { resolveStudent } from '../resolve.js';
-import { applyToOpenCase, rebuild } from '../../services/cases.js';
+import { applyToOpenCase, caseLabel, rebuild } from '../../services/cases.js';
 import { addHomeVisit, openCaseOf } from '../../store/case.repository.js';
 import { CASE_STATE_LABELS, onDropoutRoster, type CaseEvent, type HomeVisitReason, type HomeVisitOutcome } from '../../domain/dropout-case.js';
 import { areaOf } from '../../domain/org.js';
@@ -118,7 +118,7 @@ export const listCases: CommandDef = {
   async run(ctx) {
     const list = await casesInScope(ctx, false);
     if (list.length === 0) return ctx.reply('您负责的范围内目前没有进行中的个案。');
-    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${CASE_STATE_LABELS[c.state]}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}`);
+    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${caseLabel(c.state, c.followUntil)}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}`);
     await ctx.reply([`进行中的个案 ${list.length} 件：`, ...lines].join('\n'));
   },
 };
