@@ -29,14 +29,16 @@ beforeAll(async () => {
   const school = (await db.schoolClass.findUniqueOrThrow({ where: { id: teachers[0]!.classId! } })).schoolId;
   const inSchool = [];
   for (const t of teachers) if ((await db.schoolClass.findUniqueOrThrow({ where: { id: t.classId! } })).schoolId === school) inSchool.push(t);
-  [t1, t2, t3] = inSchool as [Teacher, Teacher, Teacher];
+  [t1, t2, t3] = inSchool as unknown as [Teacher, Teacher, Teacher];
+  expect(t3).toBeDefined();
   const all = await db.student.findMany({ select: { name: true } });
   const unique = async (classId: number) => {
     const list = await db.student.findMany({ where: { classId }, orderBy: { id: 'asc' } });
     return list.filter((s) => all.filter((x) => x.name === s.name).length === 1 && !all.some((x) => x.name !== s.name && (x.name.includes(s.name) || s.name.includes(x.name))));
   };
-  [A, B, C] = (await unique(t1.classId!)) as [Pupil, Pupil, Pupil];
-  [X, Y] = (await unique(t2.classId!)) as [Pupil, Pupil];
+  [A, B, C] = (await unique(t1.classId!)) as unknown as [Pupil, Pupil, Pupil];
+  [X, Y] = (await unique(t2.classId!)) as unknown as [Pupil, Pupil];
+  expect(C && Y).toBeDefined();
   const cls2 = await db.schoolClass.findUniqueOrThrow({ where: { id: t2.classId! } });
   principal2 = await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: cls2.schoolId } });
   const village = await db.village.findUniqueOrThrow({ where: { id: Y.villageId } });
