@@ -37,6 +37,8 @@ export interface Recorded {
   /** The mark in force now. */
   status: AttendanceStatus;
   previous?: AttendanceStatus;
+  /** What the teacher asked for, when it was not applied (`kept`). */
+  requested?: AttendanceStatus;
   kind: MarkKind;
   ladder: LadderOutcome;
 }
@@ -71,7 +73,7 @@ export async function recordAttendance(
     if (previous === m.status && (stated || m.status !== 'present')) {
       out.push({ studentId: m.studentId, status: m.status, previous, kind: 'same' });
     } else if (stated && r.mode === 'add') {
-      out.push({ studentId: m.studentId, status: previous!, previous, kind: 'kept' });
+      out.push({ studentId: m.studentId, status: previous!, previous, requested: m.status, kind: 'kept' });
     } else {
       await write(m);
       out.push({ studentId: m.studentId, status: m.status, ...(stated ? { previous } : {}), kind: stated ? 'changed' : 'added' });

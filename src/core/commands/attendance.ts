@@ -70,7 +70,7 @@ function detail(r: Recorded, name: string, date: DateStr, today: DateStr): strin
     case 'same':
       return `${name}：已登记为${now}，未改动`;
     case 'kept':
-      return `${name}：之前已登记为${was}，未改动；如要改，请发：更正 ${name} ${r.status === 'truant' ? '病假' : '旷课'}${day}`;
+      return `${name}：之前已登记为${was}，未改动；如要改，请发：更正 ${name} ${ATTENDANCE_LABELS[r.requested ?? 'truant']}${day}`;
     case 'now_present':
       return `${name}：不在缺勤名单上，由${was}改为到校`;
     case 'implicit':
