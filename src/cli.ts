@@ -28,6 +28,7 @@ import path from 'node:path';
 import { clockLabel, localParts } from './domain/zoned-time.js';
 import { InviteScopeError, prepareInviteSheets, writeInviteSheets, type InviteScope } from './services/invite-sheets.js';
 import { listDeadLetters } from './delivery/dead-letter-list.js';
+import { faultsCommand, inspectionCommand, INSPECTION_USAGE } from './inspection-cli.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
@@ -43,7 +44,8 @@ const USAGE = `用法：npm run cli -- <命令>
   seed-demo [--students N [--seed N]] [--out 目录]
                                                 向空数据库写入示范县；--students 生成该规模的县（2000–120000 人）；
                                                 --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用
-  dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）`;
+  dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）
+${INSPECTION_USAGE}`;
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`${msg}\n`);
@@ -173,6 +175,10 @@ async function main(argv: string[]): Promise<void> {
         console.log(await listDeadLetters(deps.db, config.TIMEZONE, limit));
         return;
       }
+      case 'inspection':
+        return await inspectionCommand(deps, rest, fail);
+      case 'faults':
+        return await faultsCommand(deps, rest, fail);
       case 'converse': {
         if (script) {
           const fs = await import('node:fs');

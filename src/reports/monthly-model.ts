@@ -10,6 +10,7 @@ import { STAGE_LABELS } from '../domain/types.js';
 import { checkTargets, consolidationRate, dropoutRate, type Breach } from '../domain/rates.js';
 import { gradeLabel } from '../roster/grades.js';
 import { countyHeading, schoolHeading, schoolsWithClasses, townHeading, type ReportScope } from '../store/report.repository.js';
+import { inspectionRemarks } from '../services/inspections.js';
 import { reportFacts, ZERO, type CaseLine, type Counts, type ReportPeriod, type SchoolFacts } from './monthly-facts.js';
 
 export interface Figures {
@@ -55,6 +56,8 @@ export interface MonthlyReportModel {
   stages: { stage: Stage; label: string; figures: Figures; breaches: Breach[] }[];
   total: Figures;
   cases: CaseLine[];
+  /** Remarks for the form (e.g. the county's inspection findings of the month); school forms only. */
+  remarks?: string[];
 }
 
 function finish(c: Counts): Figures {
@@ -92,7 +95,8 @@ export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, m
   const school = await schoolHeading(tx, schoolId);
   const p = periodOf(deps, month, today);
   const facts = await reportFacts(tx, { kind: 'school', schoolId }, p, true);
-  return schoolModel(deps, { name: school.name, countyName: school.county.name, townName: school.town.name }, p, facts.get(schoolId));
+  const model = schoolModel(deps, { name: school.name, countyName: school.county.name, townName: school.town.name }, p, facts.get(schoolId));
+  return { ...model, remarks: await inspectionRemarks(tx, schoolId, month) };
 }
 
 /** The form of every school (with classes) of a town or the county, from one reading of the whole scope; by school id. */

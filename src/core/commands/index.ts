@@ -10,7 +10,16 @@ import { ack } from './alerts.js';
 import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
+import { guarantee } from './guarantors.js';
+import { inspectionDraw, inspectionReveal } from './inspection.js';
+import { inspectionFinding, rectified } from './inspection-findings.js';
+import { faults } from './faults.js';
 
-const BASE: CommandDef[] = [absent, absentList, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
+const BASE: CommandDef[] = [
+  absent, absentList, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend,
+  listCases, guarantee, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing,
+  inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
+  ack, bindClass, whoami,
+];
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];
