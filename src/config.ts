@@ -192,6 +192,8 @@ export const configSchema = z
     TOWN_REPORT_DEADLINE: monthlyAt.default([{ day: 25, minutes: 17 * 60 }]),
     RETURN_CHECK_AT: timeOfDay.default(8 * 60 + 30),
     RETURN_CHECK_AFTER_DAYS_OFF: days.default(3),
+    /** School days a returned pupil is followed after 复学 (one unexcused day then means a joint home visit). */
+    FOLLOW_UP_SCHOOL_DAYS: z.coerce.number({ error: '应为上学日天数（整数），如 30' }).int('应为整数').min(1, '至少为 1').max(200, '不能超过 200').default(30),
     CAMPAIGN_MONTHS: monthList,
     CAMPAIGN_DIGEST_AT: weeklyAt.default({ weekday: 1, minutes: 9 * 60 }),
     QUIET_HOURS: quietHours,

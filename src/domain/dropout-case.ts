@@ -2,15 +2,23 @@
  * The dropout case (辍学学生) as an explicit state machine over the ledgers the reporting rules name:
  * 疑似辍学学生台账 (suspected) and 辍学学生台账 / 花名册 (confirmed, notice issued, referred).
  * Pure and immutable: an event either yields a new case or a refusal with a zh-CN reason.
+ *
+ * 留得住: 复学 does not close a case at once. It opens a follow-up period (`following`, 跟踪中(复学后)) that ends on
+ * `followUntil` (the last of FOLLOW_UP_SCHOOL_DAYS school days after the return); while it lasts one unexcused day
+ * means a joint home visit (domain/absence.ts followUpPolicy). At its end the daily duty closes the case
+ * (`follow_up_end` → returned, 动态销号). Should the pupil reach the suspected-dropout step again meanwhile, the case
+ * goes back on the ledger (`relapse` → suspected). A `return` without `followUntil` (events stored before follow-up
+ * existed) still closes the case at once.
  */
 import type { DateStr } from './types.js';
 
-export const CASE_STATES = ['suspected', 'confirmed', 'notice_issued', 'returned', 'referred', 'withdrawn'] as const;
+export const CASE_STATES = ['suspected', 'confirmed', 'notice_issued', 'following', 'returned', 'referred', 'withdrawn'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 export const CASE_STATE_LABELS: Record<CaseState, string> = {
   suspected: '疑似辍学',
   confirmed: '确认辍学',
   notice_issued: '已发返校通知书',
+  following: '跟踪中(复学后)',
   returned: '已复学（动态销号）',
   referred: '逾期未返校，已报镇政府依法处理',
   withdrawn: '已撤销',
@@ -97,7 +105,9 @@ export type CaseEvent =
   | (Base & { type: 'home_visit'; visitorIds: string[]; reason: HomeVisitReason; outcome: HomeVisitOutcome; note?: string })
   | (Base & { type: 'confirm' })
   | (Base & { type: 'issue_notice'; deadline: DateStr })
-  | (Base & { type: 'return'; returnedOn: DateStr; placement?: string })
+  | (Base & { type: 'return'; returnedOn: DateStr; placement?: string; followUntil?: DateStr })
+  | (Base & { type: 'follow_up_end' })
+  | (Base & { type: 'relapse' })
   | (Base & { type: 'deadline_passed' })
   | (Base & { type: 'withdraw'; reason: WithdrawReason });
 export type CaseEventType = CaseEvent['type'];
@@ -120,6 +130,8 @@ export interface DropoutCase {
   noticeDeadline?: DateStr;
   closedOn?: DateStr;
   placement?: string;
+  /** Last day of the follow-up after 复学. */
+  followUntil?: DateStr;
   withdrawReason?: WithdrawReason;
   history: { event: CaseEvent; from: CaseState; to: CaseState }[];
 }
@@ -133,7 +145,9 @@ export const CASE_EVENT_LABELS: Record<CaseEventType, string> = {
   home_visit: '记录家访',
   confirm: '确认辍学',
   issue_notice: '发返校通知书',
-  return: '复学销号',
+  return: '复学',
+  follow_up_end: '跟踪期满销号',
+  relapse: '复学后再次缺勤，重新列入疑似辍学',
   deadline_passed: '报逾期未返校',
   withdraw: '撤销',
 };
@@ -143,6 +157,7 @@ const ALLOWED: Record<CaseState, CaseEventType[]> = {
   confirmed: ['assign', 'home_visit', 'issue_notice', 'return'],
   notice_issued: ['assign', 'home_visit', 'return', 'deadline_passed'],
   referred: ['return'],
+  following: ['home_visit', 'follow_up_end', 'relapse'],
   returned: [],
   withdrawn: [],
 };
@@ -229,7 +244,18 @@ export function applyCaseEvent(c: DropoutCase, e: CaseEvent): Transition {
       if (!isDate(e.returnedOn)) return refuse('bad_argument', `复学日期“${e.returnedOn}”不是有效日期，应为 YYYY-MM-DD。`);
       if (e.returnedOn < c.openedOn) return refuse('bad_argument', `复学日期（${e.returnedOn}）不能早于个案开始日期（${c.openedOn}）。`);
       if (e.returnedOn > e.at) return refuse('bad_argument', `复学日期（${e.returnedOn}）还没到：学生实际返校后再登记复学。`);
+      if (e.followUntil !== undefined && (!isDate(e.followUntil) || e.followUntil < e.returnedOn)) {
+        return refuse('bad_argument', `跟踪截止日期（${e.followUntil}）须是有效日期，且不早于复学日期（${e.returnedOn}）。`);
+      }
+      if (e.followUntil !== undefined) return next(c, e, 'following', { followUntil: e.followUntil, ...(e.placement ? { placement: e.placement } : {}) });
       return next(c, e, 'returned', { closedOn: e.returnedOn, ...(e.placement ? { placement: e.placement } : {}) });
+    case 'follow_up_end':
+      if (!c.followUntil || e.at < c.followUntil) return refuse('precondition', `复学后的跟踪期到 ${c.followUntil ?? '未定'} 才结束，期满后再销号。`);
+      return next(c, e, 'returned', { closedOn: e.at });
+    case 'relapse': {
+      const { followUntil: _ended, ...rest } = c;
+      return next({ ...rest }, e, 'suspected', {});
+    }
     case 'deadline_passed':
       if (!c.noticeDeadline || e.at <= c.noticeDeadline) {
         return refuse('precondition', `返校期限（${c.noticeDeadline ?? '未定'}）还没有过，不能报逾期未返校；期限过后仍未返校再报镇政府。`);

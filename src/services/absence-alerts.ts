@@ -3,12 +3,17 @@
  * raises the steps newly reached (direct messages to both responsibility lines), and closes alerts whose
  * streak no longer holds — withdrawn when the absence was corrected, resolved when the student came back.
  * Messages not yet sent are cancelled; people already told are told it is over.
+ *
+ * The history it reads is what is KNOWN (marks, and 'present' on days the class took attendance); days nobody
+ * recorded are unknown and skipped (domain/absence.ts). A pupil followed after 复学 (case `following`) is judged by
+ * the follow-up policy: one unexcused day is the joint home visit.
  */
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
-import { consecutiveUnexcusedSchoolDays, ladderSteps, type AttendanceHistory, type LadderStep } from '../domain/absence.js';
+import { consecutiveUnexcusedSchoolDays, followUpPolicy, ladderSteps, type AttendanceHistory, type LadderStep } from '../domain/absence.js';
 import { addDays } from '../domain/calendar.js';
-import { historiesOf, historyOf } from '../store/attendance.repository.js';
+import { knownHistoriesOf } from '../store/attendance.repository.js';
+import { followUpsOf } from '../store/follow-up.repository.js';
 import { studentById, type StudentFull } from '../store/org.repository.js';
 import { studentsByIds } from '../store/duty.repository.js';
 import { alertText, peopleFor, peopleForMany, recipientsFor, type People } from './alert-recipients.js';
@@ -35,17 +40,19 @@ export interface LadderPlan {
   raise: LadderStep[];
 }
 
-export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: AttendanceHistory, open: readonly AlertRow[], today: DateStr): LadderPlan {
-  const marked = [...history.keys()].filter((d) => d <= today).sort();
-  const asOf = marked.at(-1) ?? today;
+/** `followUp`: the pupil is followed after 复学 (one unexcused day reaches the joint home visit). */
+export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: AttendanceHistory, open: readonly AlertRow[], today: DateStr, followUp = false): LadderPlan {
+  const policy = followUp ? followUpPolicy(deps.policy) : deps.policy;
+  const known = [...history.keys()].filter((d) => d <= today).sort();
+  const asOf = known.at(-1) ?? today;
   const streak = consecutiveUnexcusedSchoolDays(history, deps.calendar, asOf);
-  const reached = ladderSteps(streak.days, deps.policy);
+  const reached = ladderSteps(streak.days, policy);
   const close: LadderPlan['close'] = [];
   for (const a of open) {
     if (a.streakSince === streak.since && reached.includes(a.step as LadderStep)) continue;
     // Still true of the day it was raised → the student came back since (resolved); otherwise a correction undid it.
     const then = consecutiveUnexcusedSchoolDays(history, deps.calendar, a.raisedOn);
-    const stillHeld = then.since === a.streakSince && ladderSteps(then.days, deps.policy).includes(a.step as LadderStep);
+    const stillHeld = then.since === a.streakSince && ladderSteps(then.days, policy).includes(a.step as LadderStep);
     close.push({ alert: a, how: stillHeld ? 'resolved' : 'withdrawn' });
   }
   const kept = open.filter((a) => !close.some((c) => c.alert.id === a.id));
@@ -56,8 +63,9 @@ export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: Att
 export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: DateStr, actorName: string): Promise<LadderOutcome> {
   const student = await studentById(tx, studentId);
   if (!student) throw new Error(`student ${studentId} not found`);
-  const history = await historyOf(tx, studentId, addDays(today, -120));
-  const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today);
+  const history = (await knownHistoriesOf(tx, [student], addDays(today, -120))).get(studentId)!;
+  const followed = (await followUpsOf(tx, [studentId])).has(studentId);
+  const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today, followed);
   const people = plan.raise.length > 0 ? await peopleFor(tx, student) : undefined;
   const batch = await directBatch(tx, deps.clock.now(), people ? Object.values(people).flat().map((p) => p.id) : []);
   return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, batch)).get(studentId)!;
@@ -70,15 +78,19 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
  */
 export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly number[], today: DateStr, actorName: string): Promise<Map<number, LadderOutcome>> {
   const ids = [...new Set(studentIds)];
-  const [students, histories, open] = await Promise.all([
-    studentsByIds(tx, ids),
-    historiesOf(tx, ids, addDays(today, -120)),
-    alerts.openAlertsOfMany(tx, ids),
-  ]);
+  const [students, open, followed] = await Promise.all([studentsByIds(tx, ids), alerts.openAlertsOfMany(tx, ids), followUpsOf(tx, ids)]);
+  const histories = await knownHistoriesOf(
+    tx,
+    ids.map((id) => {
+      const student = students.get(id);
+      if (!student) throw new Error(`student ${id} not found`);
+      return student;
+    }),
+    addDays(today, -120),
+  );
   const plans = ids.map((id) => {
-    const student = students.get(id);
-    if (!student) throw new Error(`student ${id} not found`);
-    return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today) };
+    const student = students.get(id)!;
+    return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today, followed.has(id)) };
   });
   const raising = plans.filter((p) => p.plan.raise.length > 0).map((p) => p.student);
   const peopleOf = raising.length > 0 ? await peopleForMany(tx, raising) : undefined;

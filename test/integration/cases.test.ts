@@ -77,11 +77,11 @@ describe('a suspected dropout through the ledgers', () => {
     expect((await say(town.staffId, '辍学名单'))[0]!.text).toContain(a.name);
   });
 
-  it('the student returns: the case closes (动态销号) and the student is back on the roll', async () => {
+  it('the student returns: the case is followed (跟踪中(复学后), closed at the end) and the student is back on the roll', async () => {
     day('2026-11-23');
     const out = await say(teacher.staffId, `复学 ${a.studentNo}`);
-    expect(to(out, teacher.staffId)).toContain('已销号');
-    expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: a.id } })).state).toBe('returned');
+    expect(to(out, teacher.staffId)).toContain('跟踪中(复学后)');
+    expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: a.id } })).state).toBe('following');
     expect((await app.deps.db.student.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('enrolled');
   });
 });

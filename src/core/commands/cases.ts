@@ -4,7 +4,7 @@ import { refuse } from '../context.js';
 import type { Ctx } from '../context.js';
 import { dateWord, tokens } from '../parse-args.js';
 import { resolveStudent } from '../resolve.js';
-import { applyToOpenCase, rebuild } from '../../services/cases.js';
+import { applyToOpenCase, caseLabel, rebuild } from '../../services/cases.js';
 import { addHomeVisit, openCaseOf } from '../../store/case.repository.js';
 import {
   CASE_STATE_LABELS,
@@ -145,7 +145,7 @@ export const listCases: CommandDef = {
     const lines = list.map(({ row, s, c, transfer }) => {
       const who = named.get(s.id) ?? [];
       return (
-        `#${row.id} ${s.name}${attentionTag(s.attention)}（${s.class.school.name} ${s.class.name}，${s.village.name}）${ledgerLabel(CASE_STATE_LABELS[c.state], transfer?.state)}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}` +
+        `#${row.id} ${s.name}${attentionTag(s.attention)}（${s.class.school.name} ${s.class.name}，${s.village.name}）${ledgerLabel(caseLabel(c.state, c.followUntil), transfer?.state)}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}` +
         (c.visits.length ? `；最近家访：${visitLabel(c.visits.at(-1)!)}` : '') +
         (who.length ? `；包保：${who.map((p) => p.name).join('、')}` : '')
       );

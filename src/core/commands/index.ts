@@ -1,6 +1,6 @@
 /** Every command the bot understands, in help order. */
 import type { CommandDef } from '../registry.js';
-import { absent, allPresent, correct, returned } from './attendance.js';
+import { absent, absentList, allPresent, correct, returned } from './attendance.js';
 import { bindClass, whoami } from './binding.js';
 import { count } from './count.js';
 import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.js';
@@ -18,7 +18,7 @@ import { inspectionFinding, rectified } from './inspection-findings.js';
 import { faults } from './faults.js';
 
 const BASE: CommandDef[] = [
-  absent, allPresent, correct, returned, count, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
+  absent, absentList, allPresent, correct, returned, count, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
   listCases, guarantee, roster, confirmDropout, issueNotice,
   transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing,
   inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
