@@ -71,7 +71,8 @@ async function totalRow(file: string): Promise<Record<string, number>> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const rows: string[][] = [];
-  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  // a total is a formula: read its cached result
+  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v && typeof v === 'object' && 'formula' in v ? ((v as { result?: number }).result ?? 0) : (v ?? '')))));
   const total = rows.find((r) => r[0] === '合计')!;
   return Object.fromEntries(REPORT_COLUMNS.map((c, i) => [c, Number(total[i])]));
 }
