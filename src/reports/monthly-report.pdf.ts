@@ -59,7 +59,7 @@ export function monthlyReportPdf(m: MonthlyForm): Promise<Buffer> {
   if (confirmed.length === 0) doc.font('cjk').fontSize(10).text('本期没有在册的辍学学生。');
   else
     drawTable(doc, {
-      columns: [txt(2.2), txt(4), id(7.5), txt(6), txt(6), txt(5), txt(11), txt(5), txt(5), txt(5)],
+      columns: [txt(2.2), txt(4), id(7.5), txt(10), txt(5), txt(5), txt(12), txt(4.5), txt(5), txt(4.5)],
       header: ROSTER_HEADER.map((title) => ({ title })),
       rows: confirmed.map((c, i) => ({ cells: rosterCells(c, i) })),
       size: 8.5,
@@ -70,7 +70,7 @@ export function monthlyReportPdf(m: MonthlyForm): Promise<Buffer> {
   if (suspected.length === 0) doc.font('cjk').fontSize(10).text('本期没有疑似辍学学生。');
   else
     drawTable(doc, {
-      columns: [txt(2.2), txt(4), id(7.5), txt(6), num(4.6), num(4.6), num(3.6), txt(7), txt(9), txt(4.5), txt(5), txt(4.5)],
+      columns: [txt(2.2), txt(4), id(7.5), txt(9), num(4.6), num(4.6), num(3.6), txt(6), txt(8), txt(4.5), txt(5), txt(4.5)],
       header: SUSPECTED_HEADER.map((title) => ({ title })),
       rows: suspected.map((c, i) => ({ cells: suspectedCells(c, i, f?.suspectedDays[c.id]) })),
       size: 8.5,
