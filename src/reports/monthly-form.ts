@@ -35,7 +35,7 @@ export interface SchoolWeeks {
   due: number;
   /** Class-weeks due without a count. */
   missing: number;
-  /** Classes with a missing week: 三(2)班（11/09–11/13）. */
+  /** Classes with a missing week (town form only; the county form counts): 三(2)班（11/09–11/13）. */
   detail: string[];
 }
 
@@ -110,7 +110,8 @@ export async function formExtras(deps: Deps, tx: Tx, scope: ReportScope, m: Mont
     s.classes++;
     s.due += due;
     s.missing += x.missing.length;
-    if (x.missing.length) s.detail.push(`${x.c.name}（${x.missing.join('、')}）`);
+    // the county's form counts; the town's names the classes too
+    if (x.missing.length && scope.kind === 'town') s.detail.push(`${x.c.name}（${x.missing.join('、')}）`);
     schools.set(x.c.schoolId, s);
   }
   return { ...base, schoolWeeks: [...schools.values()] };

@@ -82,7 +82,7 @@ export function monthlyReportPdf(m: MonthlyForm): Promise<Buffer> {
     drawTable(doc, {
       columns: [txt(2.2), txt(12), num(3), num(4.5), num(3.5), txt(30)],
       header: MISSING_HEADER.map((title) => ({ title })),
-      rows: f.schoolWeeks.map((s, i) => ({ cells: [String(i + 1), s.schoolName, String(s.classes), String(s.due), String(s.missing), s.detail.join('、') || '无'], ...(s.missing ? { red: [4] } : {}) })),
+      rows: f.schoolWeeks.map((s, i) => ({ cells: [String(i + 1), s.schoolName, String(s.classes), String(s.due), String(s.missing), s.detail.join('、') || (s.missing ? '明细见各镇汇总表' : '无')], ...(s.missing ? { red: [4] } : {}) })),
       size: 8.5,
     });
   }

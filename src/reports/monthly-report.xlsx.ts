@@ -195,7 +195,7 @@ function missingSheet(wb: ExcelJS.Workbook, f: NonNullable<MonthlyForm['form']>)
   h.font = { bold: true };
   h.eachCell((cell) => ((cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }), (cell.border = box)));
   schools.forEach((s, i) => {
-    const row = ws.addRow([i + 1, safeCell(s.schoolName), s.classes, s.due, s.missing, safeCell(s.detail.join('、') || '无')]);
+    const row = ws.addRow([i + 1, safeCell(s.schoolName), s.classes, s.due, s.missing, safeCell(s.detail.join('、') || (s.missing ? '明细见各镇汇总表' : '无'))]);
     row.eachCell((cell) => ((cell.border = box), (cell.alignment = { vertical: 'top', wrapText: true })));
   });
   if (schools.length) {
