@@ -82,6 +82,8 @@ describe('返校通知', () => {
 
   it('asked in a group, it refuses without naming the pupil and sends no file there', async () => {
     const out = await say(town.staffId, `返校通知 ${pupil.studentNo} 12-11`, '教师群');
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.every((d) => !d.attachment)).toBe(true);
     for (const d of out.filter((x) => x.chat !== 'dm')) {
       expect(d.text).not.toContain(pupil.name);
       expect(d.attachment).toBeUndefined();
