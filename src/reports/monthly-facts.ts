@@ -109,7 +109,7 @@ async function caseLines(tx: Tx, scope: ReportScope): Promise<Map<number, CaseLi
   );
   for (const { row, s, c } of inScope) {
     const responsible = [...names(teachersOf.get(s.classId)), ...names(cadresOf.get(s.villageId))].join('、');
-    const line: CaseLine = { id: row.id, name: s.name, studentNo: s.studentNo, className: s.class.name, village: `${s.village.town.name}${s.village.name}`, state: (CASE_STATE_LABELS as Record<string, string>)[c.state] ?? c.state, openedOn: row.openedOn, responsible, ...caseDetail(c, s.attention), since: since.get(s.id) ?? row.openedOn };
+    const line: CaseLine = { id: row.id, name: s.name, studentNo: s.studentNo, className: s.class.name, village: `${s.village.town.name}${s.village.name}`, state: stateLabel(c.state, s.status), openedOn: row.openedOn, responsible, ...caseDetail(c, s.attention), since: since.get(s.id) ?? row.openedOn };
     const lines = out.get(s.class.schoolId) ?? [];
     lines.push(line);
     out.set(s.class.schoolId, lines);
@@ -141,6 +141,15 @@ function caseDetail(c: DropoutCase, attention: string): Pick<CaseLine, 'confirme
     .filter(Boolean)
     .map((k) => ATTENTION_LABELS[k as AttentionKind] ?? k);
   return { confirmed: onDropoutRoster(c), reason: reasons.join('、'), visits: visits.join('；'), attention: kinds.join('、'), step: nextStep(c) };
+}
+
+/** Register states worth flagging beside the case's (a transfer awaiting confirmation is not yet a dropout). */
+const STATUS_NOTES: Record<string, string> = { transfer_pending: '转学待核实', transferred_out: '已转出', suspended: '休学', borrowing: '借读' };
+
+function stateLabel(state: string, status: string): string {
+  const label = (CASE_STATE_LABELS as Record<string, string>)[state] ?? state;
+  const note = STATUS_NOTES[status];
+  return note && !label.includes(note) ? `${label}（${note}）` : label;
 }
 
 function nextStep(c: DropoutCase): string {
