@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { crossChecks } from './config-checks.js';
 import { dingtalkConfigSchema } from '../adapters/dingtalk/config.js';
 import { wecomConfigSchema, wecomConfigured } from '../adapters/wecom/config.js';
+import { ATTENTION_ESCALATE_DEFAULT, ATTENTION_ESCALATE_EXAMPLE, parseAttentionRules } from './domain/attention.js';
 
 /** A real calendar date: 2026-02-30 is refused, not rolled over into March. */
 export function isRealDate(s: string): boolean {
@@ -110,6 +111,16 @@ const monthList = z
   .default('3,9')
   .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
   .pipe(z.array(z.number({ error: '应为月份，如 3,9' }).int('应为 1–12 的整数').min(1, '应为 1–12').max(12, '应为 1–12')));
+/** `left_behind,poor:village+principal` → who else hears of these pupils' absence from the first day (domain/attention.ts). */
+const attentionRules = z
+  .string()
+  .default(ATTENTION_ESCALATE_DEFAULT)
+  .transform((s, ctx) => {
+    const r = parseAttentionRules(s);
+    if ('rules' in r) return r.rules;
+    for (const message of r.problems) ctx.addIssue({ code: 'custom', message: `${message}；例如 ${ATTENTION_ESCALATE_EXAMPLE}，不需要请写 off` });
+    return z.NEVER;
+  });
 const bool = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((s) => s === 'true');
 const hours = z.coerce.number({ error: '应为小时数，如 3' }).positive('应大于 0').max(24 * 14, '不能超过 336');
 const perUnit = (example: string) => z.coerce.number({ error: `应为正整数，如 ${example}` }).int('应为整数').min(1, '至少为 1');
@@ -167,6 +178,7 @@ export const configSchema = z
     DAILY_CUTOFF_AT: timeOfDay.default(17 * 60),
     ALERT_REMIND_AFTER_HOURS: hours.default(2),
     HOME_VISIT_WITHIN_HOURS: hours.default(24),
+    ATTENTION_ESCALATE: attentionRules,
     SCHOOL_REPORT_REMINDERS: monthlyAt.default([
       { day: 20, minutes: 9 * 60 },
       { day: 22, minutes: 9 * 60 },

@@ -40,6 +40,45 @@ export const HOME_VISIT_OUTCOME_LABELS: Record<HomeVisitOutcome, string> = {
   not_found: '未见到学生或家长',
   other: '其他',
 };
+/**
+ * What people type for each reason and outcome of a home visit (the label always counts too). The labels above are
+ * the one source for replies, digests and forms; the 家访 command reads these.
+ */
+export const HOME_VISIT_REASON_SYNONYMS: Record<HomeVisitReason, string[]> = {
+  poverty: ['贫困', '经济困难', '家庭困难', '困难', 'poverty'],
+  weariness: ['厌学', '不想上学', '不愿上学', 'weariness'],
+  learning_difficulty: ['学困', '学习困难', '跟不上', 'learning_difficulty'],
+  migrant_work: ['外出务工', '打工', '务工', '童工', '外出打工', 'migrant_work'],
+  family: ['家庭', '家庭原因', '留守', '单亲', 'family'],
+  behaviour: ['行为偏差', '行为问题', 'behaviour', 'behavior'],
+  school: ['学校', '学校原因', 'school'],
+  illness: ['生病', '疾病', '患病', 'illness'],
+  other: ['其他', '其它', '其他原因', 'other'],
+};
+export const HOME_VISIT_OUTCOME_SYNONYMS: Record<HomeVisitOutcome, string[]> = {
+  will_return: ['愿意返校', '答应返校', '同意返校', '已返校', '愿意', '同意', 'will_return'],
+  refused: ['拒绝', '拒绝返校', '不愿返校', '不愿意', 'refused'],
+  not_found: ['未见到', '未见到人', '不在家', '联系不上', '找不到', 'not_found'],
+  other: ['其他', '其它', '其他结果', 'other'],
+};
+/** A reason and an outcome as the example in help and alerts shows them. */
+export const HOME_VISIT_EXAMPLE_WORDS = `${HOME_VISIT_REASON_LABELS.weariness} ${HOME_VISIT_OUTCOME_LABELS.will_return}`;
+
+/** One typed word: `厌学`, or `其他:外出打工跟随父母` (a word with its own explanation after a colon). */
+function readVisitWord<K extends string>(labels: Record<K, string>, synonyms: Record<K, string[]>, token: string): { value: K; detail?: string } | undefined {
+  const m = /^([^:：]+)[:：](.*)$/s.exec(token.trim());
+  const word = (m ? m[1]! : token).trim().toLowerCase();
+  const detail = m ? m[2]!.trim() : '';
+  const value = (Object.keys(labels) as K[]).find((k) => labels[k] === word || synonyms[k].some((w) => w.toLowerCase() === word));
+  return value === undefined ? undefined : { value, ...(detail ? { detail } : {}) };
+}
+export function readHomeVisitReason(token: string): { value: HomeVisitReason; detail?: string } | undefined {
+  return readVisitWord(HOME_VISIT_REASON_LABELS, HOME_VISIT_REASON_SYNONYMS, token);
+}
+export function readHomeVisitOutcome(token: string): { value: HomeVisitOutcome; detail?: string } | undefined {
+  return readVisitWord(HOME_VISIT_OUTCOME_LABELS, HOME_VISIT_OUTCOME_SYNONYMS, token);
+}
+
 /** Why a suspicion is withdrawn: a status change (转学/休学/借读) is not a dropout. */
 export const WITHDRAW_REASON_LABELS: Record<WithdrawReason, string> = {
   absence_corrected: '缺勤记录已更正',

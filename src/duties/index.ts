@@ -7,6 +7,7 @@ import { alertEscalation, alertReminder } from './alert-escalation.duty.js';
 import { schoolReportOverdue, schoolReportReminder, townReportOverdue, townReportReminder } from './monthly-report.duty.js';
 import { campaignDigest } from './campaign.duty.js';
 import { noticeDeadline } from './notice-deadline.duty.js';
+import { leaverHandover } from './handover.duty.js';
 
 export const ALL_DUTIES: readonly Duty[] = [
   returnCheck,
@@ -17,6 +18,7 @@ export const ALL_DUTIES: readonly Duty[] = [
   returnCases,
   attendanceReminder,
   noticeDeadline,
+  leaverHandover,
   alertReminder,
   alertEscalation,
   schoolReportReminder,

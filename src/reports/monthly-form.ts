@@ -1,6 +1,6 @@
 /**
  * What the printed monthly form adds to the report's figures: who fills it in (填报单位, 填报人, 联系电话), the
- * county's targets printed beside the rates, each class's weekly counts for the month (school form) or each school's
+ * unit's targets printed beside the rates (the model's `targets`), each class's weekly counts for the month (school form) or each school's
  * missing weekly counts (town and county forms). Built here so the figures' model stays as it is.
  */
 import type { Deps } from '../services/deps.js';
@@ -47,7 +47,6 @@ export interface FormExtras {
   phone: string;
   /** The stamp: 学校 / 镇人民政府 / 县教育局. */
   stamp: string;
-  targets: { primaryDropoutMax: number; juniorDropoutMax: number; consolidationMin: number };
   weeks: FormWeek[];
   /** School form: each class's weekly counts. */
   classWeeks?: ClassWeeks[];
@@ -90,13 +89,11 @@ export async function formExtras(deps: Deps, tx: Tx, scope: ReportScope, m: Mont
   });
   const suspectedDays: Record<number, number> = {};
   for (const line of m.cases) if (!line.confirmed) suspectedDays[line.id] = deps.calendar.schoolDaysBetween(line.since, m.asOf).length;
-  const t = deps.targets;
   const base = {
     unit: scope.kind === 'school' ? m.schoolName : scope.kind === 'town' ? `${m.townName}人民政府` : `${m.countyName}教育局`,
     filler: who.name,
     phone: who.phone,
     stamp: scope.kind === 'school' ? '学校（盖章）' : scope.kind === 'town' ? '镇人民政府（盖章）' : '县教育局（盖章）',
-    targets: { primaryDropoutMax: t.primaryDropoutMax, juniorDropoutMax: t.juniorDropoutMax, consolidationMin: t.consolidationMin },
     weeks,
     suspectedDays,
   };

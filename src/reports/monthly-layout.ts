@@ -4,10 +4,11 @@
  */
 import type { Figures, GradeRow, MonthlyReportModel } from './monthly-model.js';
 import type { CaseLine } from './monthly-facts.js';
-import type { FormExtras, MonthlyForm } from './monthly-form.js';
+import type { MonthlyForm } from './monthly-form.js';
+import type { Targets } from '../domain/rates.js';
 
 /** The leaf columns in order, by their full names (the .xlsx's and the tests' keys). */
-export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转入', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '辍学率控制目标', '本学期巩固率', '巩固率目标', '备注'] as const;
+export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转入', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '辍学率控制目标', '本学期在籍保持率', '备注'] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
 
 /** A header group: `title` over `span` leaf columns; a group without `subs` is one heading over both header rows. */
@@ -29,7 +30,7 @@ export function formHeader(m: Pick<MonthlyReportModel, 'rowHeader'>): HeaderGrou
     { title: '本学期学籍变动（不计辍学）', subs: ['转入', '转出', '休学', '借读'] },
     { title: '辍学人数', subs: ['本月辍学', '本学期辍学', '本学期复学'] },
     { title: '辍学率', subs: ['本学期', '控制目标'] },
-    { title: '巩固率', subs: ['本学期', '目标'] },
+    { title: '本学期在籍保持率' },
     { title: '备注' },
   ];
 }
@@ -52,16 +53,13 @@ const COUNT_KEYS = ['atTermStart', 'current', 'transferredIn', 'transferredOut',
 export const FIRST_COUNT = 2;
 export const RATE_COL = REPORT_COLUMNS.indexOf('辍学率');
 
-type Targets = FormExtras['targets'];
-
 function figureCells(f: Figures, stage: 'primary' | 'junior' | undefined, t: Targets | undefined): Cell[] {
   const dropTarget = stage && t ? (stage === 'primary' ? t.primaryDropoutMax : t.juniorDropoutMax) : undefined;
   return [
     ...COUNT_KEYS.map((k): Cell => ({ kind: 'count', v: f[k] })),
     { kind: 'rate', v: f.dropoutRate },
-    dropTarget === undefined ? text('—') : { kind: 'rate', v: dropTarget, prefix: '<' },
-    { kind: 'rate', v: f.consolidationRate },
-    t ? { kind: 'rate', v: t.consolidationMin, prefix: '≥' } : text('—'),
+    dropTarget === undefined ? text('—') : { kind: 'rate', v: dropTarget, prefix: '≤' },
+    { kind: 'rate', v: f.retentionRate },
   ];
 }
 
@@ -69,7 +67,7 @@ const stageLabel = (s: 'primary' | 'junior') => (s === 'primary' ? '小学' : '�
 
 /** The form's rows: one per grade (or school, or town), stage subtotals with any breach noted, the total. */
 export function formRows(m: MonthlyForm): FormRow[] {
-  const t = m.form?.targets;
+  const t = m.targets as Targets | undefined;
   const detail = (r: GradeRow): FormRow => ({ kind: 'detail', stage: r.stage, cells: [text(stageLabel(r.stage)), text(r.label), ...figureCells(r, r.stage, t), text('')], red: [] });
   const stages = m.stages.map(
     (st): FormRow => ({
@@ -88,9 +86,6 @@ export function rateText(c: Cell): string {
   if (c.kind === 'count') return String(c.v);
   return c.v === undefined ? '—' : `${c.prefix ?? ''}${(c.v * 100).toFixed(2)}%`;
 }
-
-export const NOTE =
-  '说明：期初在籍 = 现在籍 − 本学期转入 + 本学期转出、休学、借读 + 本学期辍学 − 本学期复学；辍学率 = 本学期净辍学人数 ÷（期初在籍 − 转出 + 转入）；本学期巩固率 = 现在籍 ÷（期初在籍 + 转入 − 转出 − 休学 − 借读）。转学、休学、借读不计为辍学。控制目标为县定目标：辍学率须低于目标，巩固率须不低于目标。';
 
 /** 辍学学生花名册: confirmed dropouts only. */
 export const ROSTER_HEADER = ['序号', '姓名', '学籍号', '年级班级', '家庭住址', '辍学原因', '家访结果 / 劝返情况', '重点关注', '包保\n责任人', '状态'];

@@ -7,7 +7,7 @@
 import PDFDocument from 'pdfkit';
 import { cjkFontPath } from './fonts.js';
 import { drawTable, pageFooters, sectionTitle, type PdfColumn } from './pdf-table.js';
-import { confirmedCases, formHeader, formRows, MISSING_HEADER, NOTE, rateText, ROSTER_HEADER, rosterCells, suspectedCases, SUSPECTED_HEADER, suspectedCells, WEEK_SUBS } from './monthly-layout.js';
+import { confirmedCases, formHeader, formRows, MISSING_HEADER, rateText, ROSTER_HEADER, rosterCells, suspectedCases, SUSPECTED_HEADER, suspectedCells, WEEK_SUBS } from './monthly-layout.js';
 import type { MonthlyForm } from './monthly-form.js';
 
 const num = (weight: number): PdfColumn => ({ weight, align: 'right', oneLine: true });
@@ -17,8 +17,8 @@ const id = (weight: number): PdfColumn => ({ weight, oneLine: true });
 
 /** The form's header labels as printed: the long sub-headings broken where a clerk would break them. */
 function printedHeader(m: MonthlyForm) {
-  const breaks: Record<string, string> = { 期初在籍: '期初\n在籍', 本月辍学: '本月\n辍学', 本学期辍学: '本学期\n辍学', 本学期复学: '本学期\n复学', 控制目标: '控制\n目标' };
-  return formHeader(m).map((g) => ({ title: g.title, ...(g.subs ? { subs: g.subs.map((s) => breaks[s] ?? s) } : {}) }));
+  const breaks: Record<string, string> = { 期初在籍: '期初\n在籍', 本月辍学: '本月\n辍学', 本学期辍学: '本学期\n辍学', 本学期复学: '本学期\n复学', 控制目标: '控制\n目标', 本学期在籍保持率: '本学期\n在籍\n保持率' };
+  return formHeader(m).map((g) => ({ title: breaks[g.title] ?? g.title, ...(g.subs ? { subs: g.subs.map((s) => breaks[s] ?? s) } : {}) }));
 }
 
 export function monthlyReportPdf(m: MonthlyForm): Promise<Buffer> {
@@ -46,12 +46,15 @@ export function monthlyReportPdf(m: MonthlyForm): Promise<Buffer> {
 
   const wide = m.rowHeader !== '年级';
   drawTable(doc, {
-    columns: [txt(3), txt(wide ? 11 : 4.5), ...Array.from({ length: 9 }, () => num(3.3)), num(4.2), num(4), num(4.2), num(4), txt(wide ? 8 : 14)],
+    columns: [txt(3), txt(wide ? 11 : 4.5), ...Array.from({ length: 9 }, () => num(3.3)), num(4.2), num(4), num(5), txt(wide ? 11 : 17)],
     header: printedHeader(m),
     rows: formRows(m).map((r) => ({ cells: r.cells.map(rateText), bold: r.kind !== 'detail', red: r.red, ...(r.kind === 'total' ? { fill: '#f4f4f4' } : {}) })),
     size: 8.5,
   });
-  doc.moveDown(0.4).font('cjk').fontSize(7.5).text(NOTE, x0, doc.y, { width });
+  doc.moveDown(0.4);
+  // the unit's rates, its breaches (一票否决), each rate's 公式 and the target rule; then the month's remarks
+  for (const note of [...m.notes, ...(m.remarks ?? [])]) doc.font('cjk').fontSize(7.5).fillColor(note.startsWith('⚠') ? '#c00000' : 'black').text(note, x0, doc.y, { width });
+  doc.fillColor('black');
   signatures(doc, m, x0, width);
 
   const confirmed = confirmedCases(m);

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { MonthlyForm } from './monthly-form.js';
-import { confirmedCases, FIRST_COUNT, formHeader, formRows, MISSING_HEADER, NOTE, REPORT_COLUMNS, ROSTER_HEADER, rosterCells, suspectedCases, SUSPECTED_HEADER, suspectedCells, WEEK_SUBS, type Cell, type HeaderGroup } from './monthly-layout.js';
+import { confirmedCases, FIRST_COUNT, formHeader, formRows, MISSING_HEADER, REPORT_COLUMNS, ROSTER_HEADER, rosterCells, suspectedCases, SUSPECTED_HEADER, suspectedCells, WEEK_SUBS, type Cell, type HeaderGroup } from './monthly-layout.js';
 import { safeCell } from './safe-cell.js';
 
 export { columnsFor, REPORT_COLUMNS } from './monthly-layout.js';
@@ -130,10 +130,14 @@ export async function monthlyReportXlsx(m: MonthlyForm): Promise<Buffer> {
   ws.columns.forEach((col, i) => (col.width = i === n - 1 ? 36 : i === 1 ? (m.rowHeader === '年级' ? 10 : 30) : i === 0 ? 7 : i >= 11 ? 10 : 8));
   ws.views = [{ state: 'frozen', ySplit: headerEnd, xSplit: 2 }];
   ws.addRow([]);
-  const note = ws.addRow([NOTE]);
-  ws.mergeCells(note.number, 1, note.number, n);
-  note.getCell(1).alignment = { wrapText: true, vertical: 'top' };
-  note.height = 42;
+  // the unit's rates, its breaches (一票否决), each rate's 公式 and the target rule; then the month's remarks
+  for (const text of [...m.notes, ...(m.remarks ?? [])]) {
+    const note = ws.addRow([safeCell(text)]);
+    ws.mergeCells(note.number, 1, note.number, n);
+    note.getCell(1).alignment = { wrapText: true, vertical: 'top' };
+    note.height = 15 * Math.max(1, Math.ceil(text.length / 110));
+    if (text.startsWith('⚠')) note.getCell(1).font = { color: { argb: 'FFC00000' } };
+  }
   ws.addRow([]);
   const sign = ws.addRow([]);
   sign.getCell(1).value = safeCell(`填报人：${f?.filler ?? ''}`);

@@ -9,14 +9,15 @@ import type { Deps } from './deps.js';
 import { consecutiveUnexcusedSchoolDays, ladderSteps, type AttendanceHistory, type LadderStep } from '../domain/absence.js';
 import { addDays } from '../domain/calendar.js';
 import { historiesOf, historyOf } from '../store/attendance.repository.js';
-import { responsibleFor, studentById, type StudentFull, type PersonRow } from '../store/org.repository.js';
-import { responsibleForMany, studentsByIds } from '../store/duty.repository.js';
+import { studentById, type StudentFull } from '../store/org.repository.js';
+import { studentsByIds } from '../store/duty.repository.js';
+import { alertText, peopleFor, peopleForMany, recipientsFor, type People } from './alert-recipients.js';
 import * as alerts from '../store/alert.repository.js';
 import type { AlertRow } from '../store/alert.repository.js';
 import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
 import { directBatch, type DirectBatch } from './direct-sender.js';
-import { dayLabel, homeLine, studentLine } from './format.js';
+import { dayLabel } from './format.js';
 import { applyToOpenCase, openSuspectedCases } from './cases.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
 
@@ -25,7 +26,6 @@ export interface LadderOutcome {
   closed: { alertId: number; step: LadderStep; how: 'withdrawn' | 'resolved' }[];
 }
 
-type People = Awaited<ReturnType<typeof responsibleFor>>;
 /** What the ladder does for one student: alerts to close (and how), steps to raise. Pure. */
 export interface LadderPlan {
   today: DateStr;
@@ -58,7 +58,7 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
   if (!student) throw new Error(`student ${studentId} not found`);
   const history = await historyOf(tx, studentId, addDays(today, -120));
   const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today);
-  const people = plan.raise.length > 0 ? await responsibleFor(tx, student) : undefined;
+  const people = plan.raise.length > 0 ? await peopleFor(tx, student) : undefined;
   const batch = await directBatch(tx, deps.clock.now(), people ? Object.values(people).flat().map((p) => p.id) : []);
   return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, batch)).get(studentId)!;
 }
@@ -81,7 +81,7 @@ export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly n
     return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today) };
   });
   const raising = plans.filter((p) => p.plan.raise.length > 0).map((p) => p.student);
-  const peopleOf = raising.length > 0 ? await responsibleForMany(tx, raising) : undefined;
+  const peopleOf = raising.length > 0 ? await peopleForMany(tx, raising) : undefined;
   const everyone = raising.flatMap((s) => Object.values(peopleOf!(s)).flat().map((p) => p.id));
   const batch = await directBatch(tx, deps.clock.now(), everyone);
   return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, batch);
@@ -133,7 +133,7 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
   await openSuspectedCases(deps, tx, wanted.filter((w) => w.step === 'suspected_dropout').map(({ p, people }) => ({ student: p.student, on: p.plan.asOf, people })));
   for (const { p, step, since, people } of wanted) {
     const alert = created.get(`${p.student.id}:${step}`)!;
-    const recipients = recipientsFor(step, people);
+    const recipients = recipientsFor(deps.config, step, people, p.student);
     const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
     for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, place: batch.add(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
     out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });
@@ -143,33 +143,8 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
   return out;
 }
 
-function recipientsFor(step: LadderStep, p: Awaited<ReturnType<typeof responsibleFor>>): PersonRow[] {
-  const list =
-    step === 'call_family'
-      ? p.classTeachers
-      : step === 'joint_home_visit'
-        ? [...p.classTeachers, ...p.principals, ...p.cadres]
-        : [...p.classTeachers, ...p.principals, ...p.cadres, ...p.townOfficials];
-  const seen = new Set<number>();
-  return list.filter((x) => !seen.has(x.id) && seen.add(x.id));
-}
-
 export function ackButton(alertId: number) {
   return { action: `ack:${alertId}`, label: '已收到', textEquivalent: `收到 ${alertId}` };
-}
-
-function alertText(step: LadderStep, id: number, s: StudentFull, days: number, since: DateStr): string {
-  const who = `学生：${studentLine(s)}\n${homeLine(s)}`;
-  const streak = `自${dayLabel(since)}起已连续 ${days} 个上学日无故缺勤。`;
-  const ack = `确认收到请回复：收到 ${id}`;
-  switch (step) {
-    case 'call_family':
-      return `📞 缺勤提醒 #${id}\n${who}\n${streak}\n请今天联系家长，了解未到校原因。如是请假，请更正：更正 ${s.name} 病假\n${ack}`;
-    case 'joint_home_visit':
-      return `⚠️ 两天未到校预警 #${id}\n${who}\n${streak}\n按“无故两天不到校须立即家访”的要求，请学校与村里联合入户家访，查明原因、动员返校。\n家访后请私信回复：家访 ${s.name} <原因> <结果>（如：家访 ${s.name} 厌学 愿意返校）\n${ack}`;
-    case 'suspected_dropout':
-      return `🚨 疑似辍学 #${id}\n${who}\n${streak}\n该生已列入疑似辍学学生台账，包保责任人：班主任与村干部。请镇里督促落实家访劝返。\n${ack}`;
-  }
 }
 
 function backText(mark: AttendanceStatus | undefined, day: DateStr): string {

@@ -32,7 +32,7 @@ beforeAll(async () => {
   // a transfer out of grade 1 on Nov 10 (not a dropout)
   const mover = await db.student.findFirstOrThrow({ where: { classId: first.id }, orderBy: { id: 'asc' } });
   app.clock.set('2026-11-10T09:00:00+08:00');
-  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo}`);
+  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo} 青石镇九年一贯制学校`);
   // two dropouts in grade 3, confirmed in November
   const teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: third.id } });
   const pupils = await db.student.findMany({ where: { classId: third.id }, include: { village: true }, orderBy: { id: 'asc' }, take: 2 });
@@ -89,9 +89,9 @@ describe('monthly report form', () => {
     expect(Number(grade(movedGrade)[col('期初在籍')])).toBe((await enrolled(1)) + 1);
     expect(Number(grade(droppedGrade)[col('本月辍学')])).toBe(2);
     expect(Number(grade(droppedGrade)[col('期初在籍')])).toBe((await enrolled(3)) + 2);
-    // a transfer is not a loss: grade 1 keeps 100%; grade 3 lost two of its term-start roll
-    expect(grade(movedGrade)[col('本学期巩固率')]).toBe('100.00%');
-    expect(grade(droppedGrade)[col('本学期巩固率')]).toBe(`${(((await enrolled(3)) / ((await enrolled(3)) + 2)) * 100).toFixed(2)}%`);
+    // a transfer is not a loss: grade 1 keeps 100% of its roll this term; grade 3 lost two of its term-start roll
+    expect(grade(movedGrade)[col('本学期在籍保持率')]).toBe('100.00%');
+    expect(grade(droppedGrade)[col('本学期在籍保持率')]).toBe(`${(((await enrolled(3)) / ((await enrolled(3)) + 2)) * 100).toFixed(2)}%`);
     const total = rows.find((r) => r[0] === '合计')!;
     expect(Number(total[col('现在籍')])).toBe(await db.student.count({ where: { status: 'enrolled', class: { schoolId: school.id } } }));
     // 2 of ~213 primary pupils: over the 0.5% primary target, marked on the stage subtotal

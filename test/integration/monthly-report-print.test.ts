@@ -84,7 +84,7 @@ describe('the printed monthly form (PDF)', () => {
     expect(text).toContain('联系电话：13800001234');
     expect(text).toContain('审核人（签字）');
     expect(text).toContain('学校（盖章）');
-    expect(text).toContain('<0.50%');
+    expect(text).toContain('≤0.50%');
     expect(text).toContain(`第1页共${pages}页`);
     expect(text).toContain('2026年11月');
   });
@@ -161,7 +161,7 @@ describe('the monthly form (.xlsx)', () => {
     });
     expect(grades).toBe(6);
     for (const row of [total!, subtotal!]) {
-      for (const name of ['辍学率', '本学期巩固率', '辍学率控制目标', '巩固率目标'] as const) {
+      for (const name of ['辍学率', '本学期在籍保持率', '辍学率控制目标'] as const) {
         const cell = row.getCell(col(name));
         expect(typeof cell.value).toBe('number');
         expect(cell.numFmt).toMatch(/0\.00%/);

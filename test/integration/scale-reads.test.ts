@@ -10,6 +10,8 @@ import { buildBigCounty, type GeneratedCounty } from '../helpers/big-county.js';
 import { expectedForm, expectedStatus, statusLines, type SchoolExpect } from '../helpers/big-county-expect.js';
 import { REPORT_COLUMNS } from '../../src/reports/monthly-report.xlsx.js';
 import { schoolTrend } from '../../src/reports/trend.js';
+import { schoolReportModels } from '../../src/reports/monthly-model.js';
+import { formatRate } from '../../src/domain/rates.js';
 
 const TODAY = '2026-11-20';
 const TERM_START = '2026-09-01';
@@ -126,6 +128,16 @@ describe('monthly forms past the 999 bound', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(fileOf(out[0]!.attachment!));
     expect(caseRows(wb)).toBe(e.openCases);
+  });
+
+  it('情况 prints every school’s stage dropout rates exactly as the forms compute them (one definition, one rounding)', async () => {
+    const text = (await say('C0001', '情况'))[0]!.text;
+    const forms = await schoolReportModels(app.deps, app.deps.db, { kind: 'county' }, '2026-11', TODAY, { cases: false });
+    expect(forms.some((m) => m.stages.some((st) => (st.figures.dropoutRate ?? 0) > 0))).toBe(true);
+    for (const m of forms) {
+      const line = text.split('\n').find((l) => l.startsWith(`${m.schoolName}：`))!;
+      for (const st of m.stages) expect(line).toContain(`${st.label}辍学率 ${formatRate(st.figures.dropoutRate)}`);
+    }
   });
 
   it("the county's dropout roster and the big school's trend", async () => {

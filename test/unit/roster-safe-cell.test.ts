@@ -6,6 +6,7 @@ import { rosterCsv, rosterXlsx } from '../../src/reports/roster.js';
 import { monthlyReportXlsx } from '../../src/reports/monthly-report.xlsx.js';
 import type { Figures, MonthlyReportModel } from '../../src/reports/monthly-model.js';
 import type { CaseInArea } from '../../src/services/roster.js';
+import { DEFAULT_TARGETS } from '../../src/domain/rates.js';
 
 const arrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
 const startsLikeFormula = /^[=+\-@\t\r]/;
@@ -46,7 +47,7 @@ describe('the dropout roster export', () => {
 
 describe('the monthly report export', () => {
   it('a school or student named like a formula is written as text; the figures stay numbers', async () => {
-    const f: Figures = { atTermStart: 10, current: 9, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 1, droppedTerm: 1, returnedTerm: 0, dropoutRate: 0.1, consolidationRate: 0.9 };
+    const f: Figures = { atTermStart: 10, current: 9, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 1, droppedTerm: 1, returnedTerm: 0, dropoutRate: 0.1, retentionRate: 0.9 };
     const m: MonthlyReportModel = {
       title: '=青石镇控辍保学月报表',
       rowHeader: '学校',
@@ -60,6 +61,10 @@ describe('the monthly report export', () => {
       rows: [{ stage: 'primary', grade: 0, label: '@青石小学', ...f }],
       stages: [{ stage: 'primary', label: '小学', figures: f, breaches: [] }],
       total: f,
+      targets: DEFAULT_TARGETS,
+      unitRates: { consolidation: { missing: '未导入（=青石小学 2018 年一年级入学人数）' } },
+      breaches: [],
+      notes: ['九年义务教育巩固率：未导入（=青石小学 2018 年一年级入学人数）', '=说明'],
       cases: [{ id: 3, name: '-张三', studentNo: '@123', className: '+三(2)班', village: '=东山村', state: '已登记', openedOn: '2026-11-02', responsible: '\t=周老师', confirmed: true, reason: '=外出务工', visits: '-', attention: '+', since: '2026-11-01', step: '' }],
     };
     const wb = new ExcelJS.Workbook();
@@ -67,7 +72,7 @@ describe('the monthly report export', () => {
     const texts: string[] = [];
     const formulas: string[] = [];
     for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => (cell.type === ExcelJS.ValueType.Formula ? formulas.push(cell.formula) : typeof cell.value === 'string' && texts.push(cell.value))));
-    expect(texts).toEqual(expect.arrayContaining(["'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师", "'=外出务工", "'@123"]));
+    expect(texts).toEqual(expect.arrayContaining(["'=说明", "'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师", "'=外出务工", "'@123"]));
     expect(texts.filter((t) => startsLikeFormula.test(t))).toEqual([]);
     // the only formulas are the form's own subtotals and totals over its cell ranges
     expect(formulas.length).toBeGreaterThan(0);
