@@ -65,14 +65,18 @@ describe('the monthly report export', () => {
       unitRates: { consolidation: { missing: '未导入（=青石小学 2018 年一年级入学人数）' } },
       breaches: [],
       notes: ['九年义务教育巩固率：未导入（=青石小学 2018 年一年级入学人数）', '=说明'],
-      cases: [{ id: 3, name: '-张三', className: '+三(2)班', village: '=东山村', state: '已登记', openedOn: '2026-11-02', responsible: '\t=周老师' }],
+      cases: [{ id: 3, name: '-张三', studentNo: '@123', className: '+三(2)班', village: '=东山村', state: '已登记', openedOn: '2026-11-02', responsible: '\t=周老师', confirmed: true, reason: '=外出务工', visits: '-', attention: '+', since: '2026-11-01', step: '' }],
     };
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(arrayBuffer(await monthlyReportXlsx(m)));
     const texts: string[] = [];
-    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => (expect(cell.type).not.toBe(ExcelJS.ValueType.Formula), typeof cell.value === 'string' && texts.push(cell.value))));
-    expect(texts).toEqual(expect.arrayContaining(["'=说明", "'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师"]));
+    const formulas: string[] = [];
+    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => (cell.type === ExcelJS.ValueType.Formula ? formulas.push(cell.formula) : typeof cell.value === 'string' && texts.push(cell.value))));
+    expect(texts).toEqual(expect.arrayContaining(["'=说明", "'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师", "'=外出务工", "'@123"]));
     expect(texts.filter((t) => startsLikeFormula.test(t))).toEqual([]);
-    expect(wb.worksheets[0]!.getRow(4).getCell(3).value).toBe(10);
+    // the only formulas are the form's own subtotals and totals over its cell ranges
+    expect(formulas.length).toBeGreaterThan(0);
+    for (const f of formulas) expect(f).toMatch(/^(SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUMIF\(\$A\$\d+:\$A\$\d+,"(小学|初中)",[A-Z]+\d+:[A-Z]+\d+\))$/);
+    expect(wb.worksheets[0]!.getRow(6).getCell(3).value).toBe(10);
   });
 });

@@ -27,6 +27,8 @@ import { casesInArea } from '../../services/roster.js';
 import { rosterFile } from '../../reports/roster-file.js';
 import { dayLabel } from '../../services/format.js';
 import { ledgerLabel } from '../../domain/transfer.js';
+import { returnNoticeFile } from '../../services/return-notice.js';
+import { sendToPerson } from '../../services/messenger.js';
 
 const VISIT_EXAMPLE = `家访 张三 ${HOME_VISIT_EXAMPLE_WORDS} 已与父亲谈话`;
 const VISIT_OTHER_EXAMPLE = '家访 张三 其他:外出打工跟随父母 同意返校';
@@ -116,6 +118,9 @@ export const issueNotice: CommandDef = {
     if (!step) refuse(`${s.name} 没有进行中的个案。`, NOTICE_EXAMPLE);
     if (!step.ok) refuse(step.reason, NOTICE_EXAMPLE);
     await ctx.reply(`个案 #${step.caseId}：已记录向 ${s.name} 的监护人${s.guardian ? `（${s.guardian}）` : ''}发出返校通知书，期限 ${deadline}。逾期未返校将报镇政府依法处理。`);
+    // The printable notice names the pupil: by direct message to the issuing official only, never into a group.
+    const attachment = await returnNoticeFile(ctx.deps, ctx.tx, { caseId: step.caseId, student: s, issuer: ctx.person, deadline, today: ctx.today });
+    await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `《义务教育学生返校复学通知书》（${s.name}，期限 ${deadline}）见附件：请打印、盖章后送达监护人，并收回回执。文件含学生信息，请勿转发到群里。`, { attachment });
   },
 };
 
