@@ -16,7 +16,7 @@ import { deliveryOptionsFrom } from './delivery/dispatcher.js';
 import { createDutyRunner } from './duties/runner.js';
 import { startDutySchedule } from './duties/schedule.js';
 import { ALL_DUTIES } from './duties/index.js';
-import type { ChatAdapter } from '../adapters/types.js';
+import type { ChatAdapter } from './core/chat-port.js';
 import { dingtalkConfigured } from '../adapters/dingtalk/config.js';
 import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Clock } from '../../src/clock.js';
-import { RateLimitedError } from '../types.js';
+import { RateLimitedError } from '../../src/core/chat-port.js';
 
 export interface ApiOptions {
   apiBase: string;

@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import { systemClock, type Clock } from '../../src/clock.js';
-import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+import type { ChatAdapter, Incoming, Outgoing } from '../../src/core/chat-port.js';
 import { DingtalkApi } from './api.js';
 import type { DingtalkReady } from './config.js';
 import { startCallbackServer } from './http-callback.js';

@@ -8,7 +8,7 @@
  * core has handled it, so a failure leaves it unacknowledged and DingTalk delivers it again (the core dedups by msgId).
  */
 import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
-import type { Incoming } from '../types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 import { toIncoming, type RobotCallback } from './inbound.js';
 
 export class GatewayClient extends DWClient {

@@ -4,7 +4,7 @@
  * Group robots have no token: their webhook key is the credential.
  */
 import fs from 'node:fs/promises';
-import { RateLimitedError, type Attachment } from '../types.js';
+import { RateLimitedError, type Attachment } from '../../src/core/chat-port.js';
 
 /** Invalid or expired access token (40014, 42001) and invalid credential (40001): fetch a new token once and retry. */
 const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);

@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import type { Clock } from '../../src/clock.js';
-import { isImage, type ChatAdapter, type Incoming, type Outgoing } from '../types.js';
+import { isImage, type ChatAdapter, type Incoming, type Outgoing } from '../../src/core/chat-port.js';
 import { createWecomApi, type WecomApi } from './api-client.js';
 import { startCallbackServer } from './callback-server.js';
 import { WECOM, wecomConfigured, type WecomConfig } from './config.js';

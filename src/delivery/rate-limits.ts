@@ -9,7 +9,7 @@
  * messages that cannot go yet; the database has the last word: the claim itself checks the same windows
  * (`claimWindows`) against every process's claims, and the daily cap (claims since local midnight).
  */
-import type { ChatRef } from '../../adapters/types.js';
+import type { ChatRef } from '../core/chat-port.js';
 import type { ClaimWindow } from '../store/outbox-claim.repository.js';
 import { wecomWindows } from '../../adapters/wecom/config.js';
 import { limits as dingtalkLimits } from '../../adapters/dingtalk/config.js';

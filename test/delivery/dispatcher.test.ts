@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatRef } from '../../adapters/types.js';
+import type { ChatRef } from '../../src/core/chat-port.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.js';
 import { RateLimiter } from '../../src/delivery/rate-limits.js';
