@@ -21,6 +21,6 @@ export const dingtalk = definePlatform({
   async create(c, rt) {
     if (!dingtalkConfigured(c)) throw new Error('dingtalk: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed');
     const [{ createDingtalkAdapter }, { proxiedFetch }] = await Promise.all([import('./index.js'), import('../proxy.js')]);
-    return createDingtalkAdapter(c, rt.log, { clock: rt.clock, ...(rt.proxy ? { fetch: await proxiedFetch(rt.proxy) } : {}) });
+    return createDingtalkAdapter(c, rt.log, { clock: rt.clock, ...(rt.listenHost ? { callbackHost: rt.listenHost } : {}), ...(rt.proxy ? { fetch: await proxiedFetch(rt.proxy) } : {}) });
   },
 });

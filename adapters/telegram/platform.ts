@@ -50,7 +50,7 @@ export const telegram = definePlatform({
     const token = c.TELEGRAM_BOT_TOKEN;
     if (!token) throw new Error('telegram: TELEGRAM_BOT_TOKEN is not set');
     const hook = c.TELEGRAM_WEBHOOK_URL ? new URL(c.TELEGRAM_WEBHOOK_URL) : undefined;
-    const webhook = hook && c.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: c.TELEGRAM_WEBHOOK_PORT, secretToken: c.TELEGRAM_WEBHOOK_SECRET } : undefined;
+    const webhook = hook && c.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: c.TELEGRAM_WEBHOOK_PORT, secretToken: c.TELEGRAM_WEBHOOK_SECRET, ...(rt.listenHost ? { host: rt.listenHost } : {}) } : undefined;
     const [{ createTelegramAdapter }, { proxyAgent }] = await Promise.all([import('./telegram-adapter.js'), import('../proxy.js')]);
     const agent = rt.proxy ? await proxyAgent(rt.proxy) : undefined;
     // Each Bot API call gives up well before the dispatcher's send timeout, so a late answer cannot follow a retry.

@@ -15,6 +15,6 @@ export const wecom = definePlatform({
   limits: () => ({ windows: wecomWindows, history: [{ ms: 60_000 }] }),
   async create(c, rt) {
     const [{ createWecomAdapter }, { proxiedFetch }] = await Promise.all([import('./wecom-adapter.js'), import('../proxy.js')]);
-    return createWecomAdapter(c, rt.log, { clock: rt.clock, ...(rt.proxy ? { fetch: await proxiedFetch(rt.proxy) } : {}) });
+    return createWecomAdapter(c, rt.log, { clock: rt.clock, ...(rt.listenHost ? { host: rt.listenHost } : {}), ...(rt.proxy ? { fetch: await proxiedFetch(rt.proxy) } : {}) });
   },
 });

@@ -41,6 +41,8 @@ export interface PlatformRuntime {
   proxy?: string;
   /** The dispatcher gives a send this long; a platform's own call timeouts stay under it. */
   sendTimeoutMs: number;
+  /** The address a platform's callback server listens on: all interfaces unless told (tests: 127.0.0.1). */
+  listenHost?: string;
 }
 
 /** A problem between configuration variables, named by the variable to change. */
