@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import type { ChatAdapter, Incoming } from '../../src/core/chat-port.js';
+import type { PlatformRuntime } from '../../src/core/platform.js';
 import { platformNamed } from '../../adapters/registry.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
@@ -31,6 +32,13 @@ export interface PlatformHarness {
   group: string;
   /** Starts the fake; returns the platform's variables pointing at it (callback ports free on 127.0.0.1). */
   start(app: TestApp): Promise<Record<string, string>>;
+  /**
+   * Builds the adapter instead of the descriptor's factory, only where the platform's client cannot be pointed at a
+   * fake by a variable (WeChat: the puppet is an object). The variables are still parsed and must count as configured.
+   */
+  create?(rt: PlatformRuntime): Promise<ChatAdapter>;
+  /** After the adapter started (e.g. the fake logs the bot in). */
+  started?(): Promise<void>;
   stop(): Promise<void>;
   /** A person writes to the bot in a direct chat or in the class group (mentioning the bot where needed). */
   says(account: string, where: ChatKind, text: string): Promise<void>;
@@ -38,8 +46,12 @@ export interface PlatformHarness {
   delivered(where: ChatKind, account?: string): Delivered[];
   /** Pressing a button of a delivered message, as the platform reports it (a typed text equivalent where it has none). */
   press(account: string, d: Delivered, action: string): Promise<void>;
-  /** The next message send is answered the platform's "too many requests"; returns the seconds the adapter must report. */
-  rateLimitNext(): number;
+  /**
+   * The next message send is answered the platform's "too many requests"; returns the seconds the adapter must report.
+   * Absent where the platform has no such answer (WeChat: a personal account is banned, not told; the dispatcher's
+   * own windows keep it under).
+   */
+  rateLimitNext?(): number;
   /** The next message send is answered with an error nobody planned for (HTTP 500, an unknown error code). */
   failNext(): void;
 }
@@ -78,7 +90,8 @@ export function platformContract(h: PlatformHarness): void {
       expect(d, `${h.name} is in adapters/registry.ts`).toBeDefined();
       const config = d!.configSchema.parse(env);
       expect(d!.configured(config), `${h.name} counts as configured with its variables`).toBe(true);
-      adapter = await d!.create(config, { log: (l) => logs.push(l), clock: app.clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1' });
+      const rt: PlatformRuntime = { log: (l) => logs.push(l), clock: app.clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1' };
+      adapter = h.create ? await h.create(rt) : await d!.create(config, rt);
       expect(adapter.platform).toBe(h.name);
       await adapter.start(async (m: Incoming) => {
         try {
@@ -92,6 +105,7 @@ export function platformContract(h: PlatformHarness): void {
           handled++;
         }
       });
+      await h.started?.();
     });
 
     afterAll(async () => {
@@ -153,9 +167,9 @@ export function platformContract(h: PlatformHarness): void {
       expect(texts('dm', h.accounts.principal).slice(before).join('\n')).toContain('424242');
     });
 
-    it("the platform's “too many requests” pauses delivery for its retry-after, without counting an attempt", async () => {
+    it.skipIf(!h.rateLimitNext)("the platform's “too many requests” pauses delivery for its retry-after, without counting an attempt", async () => {
       const principal = await person('T0009');
-      const seconds = h.rateLimitNext();
+      const seconds = h.rateLimitNext!();
       const id = await sendToPerson(app.deps.db, app.clock.now(), principal.id, '契约测试：限流');
       const r = await deliver();
       expect(r.rateLimited).toEqual([{ platform: h.name, seconds }]);
