@@ -65,6 +65,22 @@ describe('the platform registry', () => {
     expect(DEFAULT_CONCURRENCY).toMatchObject({ telegram: 8, slack: 4, wechat: 1, wecom: 1, dingtalk: 1, console: 1 });
   });
 
+  it("each platform's history reaches back over every window it states, so the dispatcher rebuilds them whole", () => {
+    const limits = platformLimits(loadConfig({}));
+    for (const p of REGISTRY) {
+      const l = limits[p.name]!;
+      for (const chat of [{ platform: p.name, kind: 'dm' as const, id: 'u1' }, { platform: p.name, kind: 'group' as const, id: '-100' }, { platform: p.name, kind: 'group' as const, id: 'robot:三(2)班' }]) {
+        for (const w of l.windows(chat)) {
+          const ref = `${p.name}:${chat.kind}:${chat.id}`;
+          // a platform-wide window needs every chat's claims; a chat's own window those of chats like it
+          const wide = !w.key.startsWith(`${p.name}:${chat.id}`);
+          const covering = l.history.filter((h) => h.ms >= w.ms && (!h.refPrefixes || (!wide && h.refPrefixes.some((x) => ref.startsWith(x)))));
+          expect(covering.length, `${p.name} ${w.key}`).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
   it('reading the configuration and the limits loads no platform SDK; building a platform loads its own', () => {
     execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, stdio: 'ignore' });
     // Every module specifier the child resolves, reported by a module hook.
