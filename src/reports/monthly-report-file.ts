@@ -1,5 +1,5 @@
 /** A school's monthly report, or a town's aggregate, as .xlsx or .pdf under REPORTS_DIR (they name students: DM only). */
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import { monthlyCountyModel, monthlyReportModel, monthlyTownModel } from './monthly-model.js';

@@ -2,7 +2,7 @@
  * What the trend charts show: a school's weekly attendance rate (from the weekly class counts) and its open cases
  * over the term; a town's schools side by side, dropout rate per stage against the county's targets.
  */
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr } from '../domain/types.js';

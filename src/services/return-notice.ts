@@ -2,7 +2,7 @@
  * The return-to-school notice as a file: gathers the pupil, school, class, the people to contact and the issuer,
  * renders the PDF under REPORTS_DIR. It names a minor: send it by direct message to the issuing official only.
  */
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 import type { Deps } from './deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr } from '../domain/types.js';
