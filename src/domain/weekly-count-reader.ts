@@ -20,7 +20,7 @@ const STRONG: [string, Part][] = [
   ['应到人数', 'enrolled'], ['应到', 'enrolled'], ['应出勤', 'enrolled'], ['应出席', 'enrolled'], ['在册学生', 'enrolled'],
   ['在籍学生', 'enrolled'], ['在册', 'enrolled'], ['在籍', 'enrolled'], ['学生总数', 'enrolled'], ['学生数', 'enrolled'],
   ['学生人数', 'enrolled'], ['总人数', 'enrolled'], ['班级人数', 'enrolled'], ['本班人数', 'enrolled'], ['全班人数', 'enrolled'],
-  ['全班学生', 'enrolled'], ['全班', 'enrolled'], ['班额', 'enrolled'], ['总数', 'enrolled'], ['enrolled', 'enrolled'],
+  ['全班学生', 'enrolled'], ['全班', 'enrolled'], ['班额', 'enrolled'], ['总数', 'enrolled'], ['共有', 'enrolled'], ['共计', 'enrolled'], ['enrolled', 'enrolled'],
   ['expected', 'enrolled'], ['total', 'enrolled'],
   ['实到人数', 'present'], ['实到', 'present'], ['实出勤', 'present'], ['实际到校', 'present'], ['到校人数', 'present'],
   ['到校', 'present'], ['出勤人数', 'present'], ['出勤', 'present'], ['已到', 'present'], ['present', 'present'], ['attended', 'present'],
@@ -39,35 +39,55 @@ const WEAK: [string, Part][] = [['来了', 'present'], ['到了', 'present'], ['
 const LABEL_OF = new Map([...STRONG, ...WEAK].map(([w, k]) => [w.toLowerCase(), k]));
 const STRONG_WORDS = new Set(STRONG.map(([w]) => w.toLowerCase()));
 const ALTERNATION = [...STRONG, ...WEAK].map(([w]) => w).sort((a, b) => b.length - a.length).join('|');
+/**
+ * A number is tried only from its first digit: inside a long run of digits (or of 三三三…) a match that fails would
+ * otherwise be retried from every position, each time over the rest of the run (quadratic).
+ */
+const NUMBER_START = '(?<![0-9零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟廿卅])';
 /** Words that make the number after them a guess. */
 const APPROX_BEFORE = '大约|大概|约莫|约有|约|差不多|将近|接近|近|估计|大致|可能|少说|至少|不到|超过|快';
 /** What may not follow a figure: it is a time, a date, a page… (8点到校, 第45页, 3班). */
-const NOT_A_FIGURE = '(?![0-9])(?!\\s*(?:点|号|日|月|年|岁|分钟|分|页|次|天|周|元|块|%|班|年级|单元|节|课时|本|张|份|道|题|篇|小时|秒|:[0-9]))';
+const NOT_A_FIGURE = '(?![0-9])(?!\\s*(?:点|号|日|月|年|岁|分钟|分|页|次|天|周|元|块|%|班(?![级额主长委干])|年级|单元|节|课时|本|张|份|道|题|篇|小时|秒|:[0-9]))';
 /**
  * Label, optional 人数/总数, colon or equals, 为/是/有/共, an approximate word (captured), then the number and 人/名/个.
  * Every `\\s*` is followed by a character it cannot match (or by the end): linear in the text, whatever its length.
  */
 const LABEL_RE = new RegExp(
-  `(${ALTERNATION})\\s*(?:人数\\s*)?(?:[:：=＝]\\s*)?(?:[为是有共计]{1,2}\\s*)?((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})${NOT_A_FIGURE}(?:\\s*[人名个])?`,
+  `(${ALTERNATION})\\s*(?:人数\\s*)?(?:[:：=＝]\\s*)?(?:[的为是有共计]{1,3}\\s*)?((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})${NOT_A_FIGURE}(?:\\s*[人名个])?`,
   'gi',
 );
+const REVERSED_WORDS = [...STRONG.filter(([, k]) => !['enrolled', 'present', 'late'].includes(k)).map(([w]) => w), '应到', '实到', '都到了', '全到']
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 /** Number first: 2人请假, 一个病假, 1名旷课 (the unit is required). Absence words only: "45个学生交了作业" is no roll. */
 const REVERSED_RE = new RegExp(
-  `((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})\\s*[人名个](?:学生|同学)?\\s*(?:是|为|因)?\\s*(病假|事假|请假|旷课|逃学|无故缺勤|辍学|生病|复学|返校|全勤|都到了|全到)`,
-  'g',
+  `((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?\\s*[人名个]人?(左右|上下)?(?:学生|同学)?\\s*(?:(?:是|为|因)\\s*)?(${REVERSED_WORDS})`,
+  'gi',
+);
+/** The same, opening a segment and written tight (…，1人病假 0人事假), for the reasons only. */
+const TIGHT_REVERSED_RE = new RegExp(
+  `(?<=^|[\\s，,；;。、/（(：:])((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?[人名个]人?(左右|上下)?(${STRONG.filter(([, k]) => ['leave', 'sick', 'personal', 'truant', 'dropout', 'returned'].includes(k))
+    .map(([w]) => w)
+    .sort((a, b) => b.length - a.length)
+    .join('|')})`,
+  'gi',
 );
 /** 45/44: roll / present. */
-const RATIO_RE = /(?<![0-9])(-?[0-9]+)\s*[/／]\s*(-?[0-9]+)(?![0-9])/;
+const RATIO_RE = /(?<![0-9])(-?[0-9]+)\s*(?:人\s*)?[/／]\s*(-?[0-9]+)(?![0-9])/;
 /** After a number: it was a guess (四十来个, 三十多, 40余人, 四十几, 43左右, 44-45). */
-const APPROX_AFTER = /^\s*[人名个]?\s*(?:来(?!了)|多|余|几|左右|上下|出头|[-~～至][0-9一二两三四五六七八九十])/;
+const APPROX_AFTER = /^\s*[人名个]?\s*(?:来(?!了)|多|余|几|好几|左右|上下|出头|[-~～至][0-9一二两三四五六七八九十])/;
 /** The rest of a guessed figure, for quoting it back: 来个, 多人, 左右. */
-const GUESS_TAIL = /^(?:来(?!了)|多|余|几|左右|上下|出头)?\s*(?:[人名个]|学生)?(?:左右|上下)?/;
+const GUESS_TAIL = /^(?:来(?!了)|多|余|好几|几|左右|上下|出头)?\s*(?:[人名个]|学生)?(?:左右|上下)?/;
 const SEPARATOR = /[，,；;。.！!？?\n\r、/]/;
-const ZERO_PHRASES: [RegExp, Key][] = [
-  [/(?:无|没有|0)辍学|辍学[:：]?\s*(?:无|没有)/, 'dropout'],
-  [/(?:无|没有)旷课|旷课[:：]?\s*(?:无|没有)/, 'truant'],
-  [/(?:无|没有)请假|请假[:：]?\s*(?:无|没有)/, 'leave'],
-  [/(?:无|没有)(?:复学|返校)/, 'returned'],
+/** 无旷课, 没有辍学, 旷课：无, 复学无: a zero in words. */
+const zero = (words: string) => new RegExp(`(?:无|没有|零)(?:${words})|(?:${words})\\s*(?:[:：]\\s*)?(?:无|没有|零)(?![0-9])`);
+const ZERO_PHRASES: [RegExp, Part][] = [
+  [zero('辍学|流失'), 'dropout'],
+  [zero('旷课|逃学|无故缺勤'), 'truant'],
+  [zero('请假'), 'leave'],
+  [zero('病假'), 'sick'],
+  [zero('事假'), 'personal'],
+  [zero('复学|返校|劝返'), 'returned'],
 ];
 const ALL_PRESENT =
   /全勤|全到|都到了|都到齐|到齐了|都来了|全都到|全部到齐|全员到齐|全部到校|均已到校|无缺勤|没有缺勤|无人缺勤|缺勤[:：]?\s*(?:无|0)(?![0-9])|all present/i;
@@ -86,7 +106,7 @@ const BARE_REASON: [RegExp, 'sick' | 'personal' | 'truant' | 'leave'][] = [
  * only from its first digit (the lookbehinds), so a long run costs its length once, not its length squared.
  */
 const CLASS_NAMES =
-  /[初高]?(?:(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]+\s*)?[（(]\s*[\d一二三四五六七八九十]+\s*[)）]\s*班|(?<![\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*班|[一二三四五六七八九\d]\s*年级|初[一二三]/g;
+  /[初高]?(?:(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]+\s*)?[（(]\s*[\d一二三四五六七八九十]+\s*[)）]\s*班(?![级额主长委干])|(?<![\d一二三四五六七八九十])[\d一二三四五六七八九十]+班(?![级额主长委干])|[一二三四五六七八九\d]\s*年级|初[一二三]/g;
 
 export const EXAMPLE = '应到45 实到43 病假1 事假1';
 /** No class is larger than this (the national standard is 45 in primary and 50 in junior high; 80 leaves room). */
@@ -126,31 +146,42 @@ export function readWeeklyCount(text: string): CountReading {
   let guess: string | undefined;
   let absentEnd = -1;
   const masked = clean.split('');
-  for (const m of clean.matchAll(LABEL_RE)) {
+  const mask = (from: number, to: number) => {
+    for (let i = from; i < to; i++) masked[i] = ' ';
+  };
+  /** Number-first items (1人病假): from `text`, masking what they take. */
+  const reversed = (text: string, re: RegExp) => {
+    for (const m of text.matchAll(re)) {
+      const [whole, approxWord, numeral, approxTail, approxUnit, label] = m as unknown as [string, string | undefined, string, string | undefined, string | undefined, string];
+      if (approxWord || approxTail || approxUnit || isNumeralRange(numeral)) guess ??= whole.trim();
+      const v = parseNumber(numeral);
+      if (v === undefined) continue;
+      const k = label === '都到了' || label === '全到' ? 'all' : LABEL_OF.get(label.toLowerCase())!;
+      add(k, v);
+      if (k === 'absent') absentEnd = m.index + whole.length;
+      strong = true;
+      mask(m.index, m.index + whole.length);
+    }
+  };
+  // 1人病假 0人事假: an item that opens its segment with its number keeps it (病假 does not take the 0 after it).
+  reversed(clean, TIGHT_REVERSED_RE);
+  const afterTight = masked.join('');
+  for (const m of afterTight.matchAll(LABEL_RE)) {
     const [whole, label, approxWord, numeral] = m as unknown as [string, string, string | undefined, string];
     const k = LABEL_OF.get(label.toLowerCase())!;
     const end = m.index + whole.length;
-    const after = clean.slice(end, end + 6);
-    if (approxWord || isNumeralRange(numeral) || APPROX_AFTER.test(after) || APPROX_IN_SEGMENT.test(segmentBefore(clean, m.index))) {
-      guess ??= clean.slice(m.index, end + (GUESS_TAIL.exec(after)?.[0].length ?? 0)).trim();
+    const after = afterTight.slice(end, end + 6);
+    if (approxWord || isNumeralRange(numeral) || APPROX_AFTER.test(after) || APPROX_IN_SEGMENT.test(segmentBefore(afterTight, m.index))) {
+      guess ??= afterTight.slice(m.index, end + (GUESS_TAIL.exec(after)?.[0].length ?? 0)).trim();
     }
     const v = parseNumber(numeral);
     if (v === undefined) continue;
     if (STRONG_WORDS.has(label.toLowerCase())) strong = true;
     add(k, v);
     if (k === 'absent') absentEnd = end;
-    for (let i = m.index; i < end; i++) masked[i] = ' ';
+    mask(m.index, end);
   }
-  const rest = masked.join('');
-  for (const m of rest.matchAll(REVERSED_RE)) {
-    const [whole, approxWord, numeral, label] = m as unknown as [string, string | undefined, string, string];
-    if (approxWord || isNumeralRange(numeral)) guess ??= whole.trim();
-    const v = parseNumber(numeral);
-    if (v === undefined) continue;
-    const k = label === '都到了' || label === '全到' ? 'all' : LABEL_OF.get(label)!;
-    add(k, v);
-    strong = true;
-  }
+  reversed(masked.join(''), REVERSED_RE);
   if (!seen.has('enrolled') && !seen.has('present')) {
     const r = RATIO_RE.exec(clean);
     if (r) {
@@ -169,7 +200,7 @@ export function readWeeklyCount(text: string): CountReading {
   }
   if (guess !== undefined) return approximate(guess);
   if (nearlyAll) return approximate(nearlyAll[0]);
-  const zeroSaid = new Set<Key>();
+  const zeroSaid = new Set<Part>();
   for (const [re, k] of ZERO_PHRASES) {
     if (re.test(clean) && !seen.has(k)) {
       add(k, 0);
@@ -249,7 +280,7 @@ export function readWeeklyCount(text: string): CountReading {
 
 /** An approximate number of people with no label at all (三十多个学生, 大概45个学生): a guessed roll, not chatter. */
 function unlabelledGuess(clean: string): string | undefined {
-  const re = new RegExp(`((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})`, 'g');
+  const re = new RegExp(`((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})`, 'g');
   for (const m of clean.matchAll(re)) {
     const after = clean.slice(m.index + m[0].length, m.index + m[0].length + 6);
     const guessed = m[1] !== undefined || isNumeralRange(m[2]!) || /^(?:来(?!了)|多|余|几|左右|上下|出头)/.test(after);
