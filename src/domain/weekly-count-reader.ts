@@ -23,19 +23,19 @@ const STRONG: [string, Part][] = [
   ['全班学生', 'enrolled'], ['全班', 'enrolled'], ['班额', 'enrolled'], ['总数', 'enrolled'], ['共有', 'enrolled'], ['共计', 'enrolled'], ['enrolled', 'enrolled'],
   ['expected', 'enrolled'], ['total', 'enrolled'],
   ['实到人数', 'present'], ['实到', 'present'], ['实出勤', 'present'], ['实际到校', 'present'], ['到校人数', 'present'],
-  ['到校', 'present'], ['出勤人数', 'present'], ['出勤', 'present'], ['已到', 'present'], ['present', 'present'], ['attended', 'present'],
+  ['到校', 'present'], ['实际到', 'present'], ['实际出勤', 'present'], ['出勤人数', 'present'], ['出勤', 'present'], ['已到', 'present'], ['present', 'present'], ['attended', 'present'],
   ['缺勤人数', 'absent'], ['缺勤', 'absent'], ['缺席', 'absent'], ['缺课', 'absent'], ['缺了', 'absent'], ['缺', 'absent'],
   ['未到校', 'absent'], ['未到', 'absent'], ['没到', 'absent'], ['没来', 'absent'], ['absent', 'absent'],
   ['请假人数', 'leave'], ['请假', 'leave'], ['leave', 'leave'],
-  ['病假', 'sick'], ['生病请假', 'sick'], ['生病', 'sick'], ['因病', 'sick'], ['sick', 'sick'],
-  ['事假', 'personal'], ['因事', 'personal'], ['personal', 'personal'],
+  ['病假', 'sick'], ['请病假', 'sick'], ['生病请假', 'sick'], ['生病', 'sick'], ['因病', 'sick'], ['sick', 'sick'],
+  ['事假', 'personal'], ['请事假', 'personal'], ['因事', 'personal'], ['personal', 'personal'],
   ['无故缺勤', 'truant'], ['无故缺课', 'truant'], ['无故未到', 'truant'], ['无故缺席', 'truant'], ['旷课人数', 'truant'], ['旷课', 'truant'],
   ['逃学', 'truant'], ['truant', 'truant'], ['unexcused', 'truant'],
   ['辍学', 'dropout'], ['流失', 'dropout'], ['失学', 'dropout'], ['dropout', 'dropout'], ['dropped', 'dropout'],
   ['劝返返校', 'returned'], ['复学', 'returned'], ['劝返', 'returned'], ['返校', 'returned'], ['returned', 'returned'],
   ['迟到', 'late'], ['全勤', 'all'],
 ];
-const WEAK: [string, Part][] = [['来了', 'present'], ['到了', 'present'], ['病', 'sick'], ['事', 'personal'], ['旷', 'truant']];
+const WEAK: [string, Part][] = [['来了', 'present'], ['到了', 'present'], ['实际', 'present'], ['病', 'sick'], ['事', 'personal'], ['旷', 'truant']];
 const LABEL_OF = new Map([...STRONG, ...WEAK].map(([w, k]) => [w.toLowerCase(), k]));
 const STRONG_WORDS = new Set(STRONG.map(([w]) => w.toLowerCase()));
 const ALTERNATION = [...STRONG, ...WEAK].map(([w]) => w).sort((a, b) => b.length - a.length).join('|');
@@ -53,20 +53,20 @@ const NOT_A_FIGURE = '(?![0-9])(?!\\s*(?:点|号|日|月|年|岁|分钟|分|页|
  * Every `\\s*` is followed by a character it cannot match (or by the end): linear in the text, whatever its length.
  */
 const LABEL_RE = new RegExp(
-  `(${ALTERNATION})\\s*(?:人数\\s*)?(?:[:：=＝]\\s*)?(?:[的为是有共计]{1,3}\\s*)?((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})${NOT_A_FIGURE}(?:\\s*[人名个])?`,
+  `(${ALTERNATION})\\s*(?:人?数\\s*)?(?:[:：=＝]\\s*)?(?:[的为是有共计]{1,3}\\s*)?((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})${NOT_A_FIGURE}(?:\\s*[人名个位例])?`,
   'gi',
 );
-const REVERSED_WORDS = [...STRONG.filter(([, k]) => !['enrolled', 'present', 'late'].includes(k)).map(([w]) => w), '应到', '实到', '都到了', '全到']
+const REVERSED_WORDS = [...STRONG.filter(([, k]) => !['enrolled', 'present', 'late'].includes(k)).map(([w]) => w), '应到', '实到', '到校', '出勤', '都到了', '全到']
   .sort((a, b) => b.length - a.length)
   .join('|');
 /** Number first: 2人请假, 一个病假, 1名旷课 (the unit is required). Absence words only: "45个学生交了作业" is no roll. */
 const REVERSED_RE = new RegExp(
-  `((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?\\s*[人名个]人?(左右|上下)?(?:学生|同学)?\\s*(?:(?:是|为|因)\\s*)?(${REVERSED_WORDS})`,
+  `((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?\\s*[人名个位例]人?(左右|上下)?(?:学生|同学)?\\s*(?:(?:是|为|因)\\s*)?(${REVERSED_WORDS})`,
   'gi',
 );
 /** The same, opening a segment and written tight (…，1人病假 0人事假), for the reasons only. */
 const TIGHT_REVERSED_RE = new RegExp(
-  `(?<=^|[\\s，,；;。、/（(：:])((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?[人名个]人?(左右|上下)?(${STRONG.filter(([, k]) => ['leave', 'sick', 'personal', 'truant', 'dropout', 'returned'].includes(k))
+  `(?<=^|[\\s，,；;。、/（(：:])((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?[人名个位例]人?(左右|上下)?(${STRONG.filter(([, k]) => ['leave', 'sick', 'personal', 'truant', 'dropout', 'returned'].includes(k))
     .map(([w]) => w)
     .sort((a, b) => b.length - a.length)
     .join('|')})`,
@@ -75,9 +75,9 @@ const TIGHT_REVERSED_RE = new RegExp(
 /** 45/44: roll / present. */
 const RATIO_RE = /(?<![0-9])(-?[0-9]+)\s*(?:人\s*)?[/／]\s*(-?[0-9]+)(?![0-9])/;
 /** After a number: it was a guess (四十来个, 三十多, 40余人, 四十几, 43左右, 44-45). */
-const APPROX_AFTER = /^\s*[人名个]?\s*(?:来(?!了)|多|余|几|好几|左右|上下|出头|[-~～至][0-9一二两三四五六七八九十])/;
+const APPROX_AFTER = /^\s*[人名个位例]?\s*(?:来(?!了)|多|余|几|好几|左右|上下|出头|[-~～至][0-9一二两三四五六七八九十])/;
 /** The rest of a guessed figure, for quoting it back: 来个, 多人, 左右. */
-const GUESS_TAIL = /^(?:来(?!了)|多|余|好几|几|左右|上下|出头)?\s*(?:[人名个]|学生)?(?:左右|上下)?/;
+const GUESS_TAIL = /^(?:来(?!了)|多|余|好几|几|左右|上下|出头)?\s*(?:[人名个位例]|学生)?(?:左右|上下)?/;
 const SEPARATOR = /[，,；;。.！!？?\n\r、/]/;
 /** 无旷课, 没有辍学, 旷课：无, 复学无: a zero in words. */
 const zero = (words: string) => new RegExp(`(?:无|没有|零)(?:${words})|(?:${words})\\s*(?:[:：]\\s*)?(?:无|没有|零)(?![0-9])`);
@@ -284,7 +284,7 @@ function unlabelledGuess(clean: string): string | undefined {
   for (const m of clean.matchAll(re)) {
     const after = clean.slice(m.index + m[0].length, m.index + m[0].length + 6);
     const guessed = m[1] !== undefined || isNumeralRange(m[2]!) || /^(?:来(?!了)|多|余|几|左右|上下|出头)/.test(after);
-    const tail = /^(?:来|多|余|几|左右|上下|出头)?\s*(?:[人名个]|学生)/.exec(after);
+    const tail = /^(?:来|多|余|几|左右|上下|出头)?\s*(?:[人名个位例]|学生)/.exec(after);
     if (guessed && tail) return `${m[0]}${tail[0]}`.trim();
   }
   return undefined;
