@@ -9,8 +9,8 @@ import { judge, readCorpus } from '../corpus/judge.js';
 
 const train = readCorpus(new URL('../corpus/weekly-count-train.jsonl', import.meta.url));
 const heldOut = readCorpus(new URL('../corpus/weekly-count-heldout.jsonl', import.meta.url));
-/** Held-out accuracy when the reader was last measured, less a margin; see the final report of that change. */
-const HELD_OUT_FLOOR = Number(process.env.HELD_OUT_FLOOR ?? 0);
+/** Measured at 100% (74/74) when the reader was tuned on the training part; 90% leaves room for a harder held-out set. */
+const HELD_OUT_FLOOR = Number(process.env.HELD_OUT_FLOOR ?? 0.9);
 
 describe('the weekly-count corpus', () => {
   it('has at least 150 lines, about 30% of them held out', () => {
