@@ -56,7 +56,7 @@ const LABEL_RE = new RegExp(
   `(${ALTERNATION})\\s*(?:人?数\\s*)?(?:[:：=＝]\\s*)?(?:[的为是有共计]{1,3}\\s*)?((?:${APPROX_BEFORE})\\s*)?(${NUMERAL_SOURCE})${NOT_A_FIGURE}(?:\\s*[人名个位例])?`,
   'gi',
 );
-const REVERSED_WORDS = [...STRONG.filter(([, k]) => !['enrolled', 'present', 'late'].includes(k)).map(([w]) => w), '应到', '实到', '到校', '出勤', '都到了', '全到']
+const REVERSED_WORDS = [...STRONG.filter(([, k]) => !['enrolled', 'present', 'late'].includes(k)).map(([w]) => w), '应到', '实到', '都到了', '全到']
   .sort((a, b) => b.length - a.length)
   .join('|');
 /** Number first: 2人请假, 一个病假, 1名旷课 (the unit is required). Absence words only: "45个学生交了作业" is no roll. */
@@ -89,8 +89,9 @@ const ZERO_PHRASES: [RegExp, Part][] = [
   [zero('事假'), 'personal'],
   [zero('复学|返校|劝返'), 'returned'],
 ];
+/** Everyone present — said as the end of a phrase (全班都到了操场 is about a place, not a count). */
 const ALL_PRESENT =
-  /全勤|全到|都到了|都到齐|到齐了|都来了|全都到|全部到齐|全员到齐|全部到校|均已到校|无缺勤|没有缺勤|无人缺勤|缺勤[:：]?\s*(?:无|0)(?![0-9])|all present/i;
+  /(?:全勤|全到|都到了|都到齐|到齐了|都来了|全都到|全部到齐|全员到齐|全部到校|均已到校|无缺勤|没有缺勤|无人缺勤|缺勤[:：]?\s*(?:无|0)(?![0-9])|all present)(?=$|[^\u4e00-\u9fff]|[了啦啊哦呀呢哈的应实全本共在总学班无没])/i;
 const NOT_ALL_PRESENT = /(?:没有|没|不是|未能?|并非)(?:全勤|全到|都到)/;
 /** 差不多都到了, 基本全勤: nearly everyone is not a count. */
 const NEARLY_ALL = /(?:差不多|基本上?|几乎|大部分|大多|大都|大概|大约|应该)(?:都|全)?(?:到了|到齐|全勤|来了|到校|全到)/;
@@ -175,7 +176,7 @@ export function readWeeklyCount(text: string): CountReading {
       guess ??= afterTight.slice(m.index, end + (GUESS_TAIL.exec(after)?.[0].length ?? 0)).trim();
     }
     const v = parseNumber(numeral);
-    if (v === undefined) continue;
+    if (v === undefined || countsSomethingElse(afterTight, m.index + whole.indexOf(numeral, label.length) + numeral.length)) continue;
     if (STRONG_WORDS.has(label.toLowerCase())) strong = true;
     add(k, v);
     if (k === 'absent') absentEnd = end;
@@ -288,6 +289,18 @@ function unlabelledGuess(clean: string): string | undefined {
     if (guessed && tail) return `${m[0]}${tail[0]}`.trim();
   }
   return undefined;
+}
+
+/** Characters that may follow 个/名/位 in a count: pupils (学生, 同学, 人), the next label, 都/全/均…. */
+const AFTER_UNIT = new Set([...'学同人生都全均已共其未没来到今无左上多余出']);
+const LABEL_AHEAD = new RegExp(`^(?:${ALTERNATION})`, 'i');
+
+/** 缺2个老师, 共有3个问题: a number of something other than pupils (a CJK noun right after 个/名/位, not a label). */
+function countsSomethingElse(text: string, numberEnd: number): boolean {
+  const m = /^\s*[个名位]\s*(?=[\u4e00-\u9fff])/.exec(text.slice(numberEnd, numberEnd + 8));
+  if (m === null) return false;
+  const rest = text.slice(numberEnd + m[0].length, numberEnd + m[0].length + 8);
+  return !AFTER_UNIT.has(rest[0]!) && !LABEL_AHEAD.test(rest);
 }
 
 function labelOf(k: Part): string {

@@ -52,7 +52,7 @@ describe('the language teachers write', () => {
 });
 
 describe('not a count: chatter gets no answer', () => {
-  for (const t of ['收到', '好的👌', '王老师明天交', '3班下周一交', '明天下午3点开会', '辛苦了', '请问周统计截止几点？', '家长会改到12月5日', '本周无辍学']) outcome(t, 'not-a-count');
+  for (const t of ['收到', '好的👌', '王老师明天交', '3班下周一交', '明天下午3点开会', '辛苦了', '请问周统计截止几点？', '家长会改到12月5日', '本周无辍学', '明天缺2个老师', '共有3个问题', '缺1个本子', '3个学生到校早了', '全班同学都到了操场', '大概3点左右到', '这周有45个学生交了作业']) outcome(t, 'not-a-count');
 });
 
 describe('invalid: impossible figures are refused with a reason and an example', () => {
