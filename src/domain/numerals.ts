@@ -44,3 +44,16 @@ export function parseNumber(token: string): number | undefined {
   if (value === undefined || !Number.isFinite(value)) return undefined;
   return negative ? -value : value;
 }
+
+const NONZERO_DIGIT = /[一壹二贰两三叁四肆五伍六陆七柒八捌九玖]/;
+
+/**
+ * A Chinese numeral that is a range, not a number: two non-zero digits side by side (三四个, 一两个, 四五十, 两三).
+ * 一〇二 (digit by digit, with a zero) and 四十五 (with a unit) are numbers.
+ */
+export function isNumeralRange(token: string): boolean {
+  const t = token.replace(/^[-－负]\s*/, '');
+  if (/[零〇]/.test(t)) return false;
+  const chars = [...t];
+  return chars.some((c, i) => i > 0 && NONZERO_DIGIT.test(c) && NONZERO_DIGIT.test(chars[i - 1]!));
+}

@@ -68,13 +68,16 @@ export type StudentStatus = (typeof STUDENT_STATUSES)[number];
 export interface CountFigures {
   enrolled?: number; // 应到
   present?: number; // 实到
-  leave?: number; // 请假 / 病假 / 事假
+  leave?: number; // 请假 in total (= sick + personal when either is stated)
+  sick?: number; // 病假 (with personal, or neither: a bare 请假N leaves both unknown)
+  personal?: number; // 事假
   truant?: number; // 旷课 / 无故缺勤
   dropout?: number; // 辍学
   returned?: number; // 复学 / 劝返返校
 }
 
-export type CountOutcome = 'count' | 'not-a-count' | 'invalid' | 'inconsistent';
+/** all-present: 全勤 with no figure (the roll comes from the register); approximate: a figure like 四十来个 (ask for it exactly). */
+export type CountOutcome = 'count' | 'not-a-count' | 'invalid' | 'inconsistent' | 'all-present' | 'approximate';
 export interface CountReading {
   outcome: CountOutcome;
   figures: CountFigures;

@@ -80,7 +80,8 @@ export const weeklyPrompt: Duty = {
             const text = [
               `📋 班级每周一统计（${dayLabel(s.day)}，第${weekNo(s.week)}周）`,
               `请${c.name}班主任在本群回复本班本周情况，例如：${EXAMPLE}`,
-              '有旷课、辍学或返校的请一并写上，如：旷课1 辍学0 返校0。全部到校可写：全勤。',
+              '也可以这样写：应到45 缺2（病假1 事假1）。病假、事假请分开写；有旷课、辍学或返校的请一并写上，如：旷课1 辍学0 返校0。',
+              '人数请写准确的数（不要写“四十来个”“三十多”）。全班都到校可直接回复：全勤（按学籍名册人数记录）。',
             ].join('\n');
             prompts.push({ chatRef, text, kind: 'duty:weekly_prompt', dutyKey: key });
             out.set(key, 1);

@@ -1,12 +1,25 @@
-/** Weekly class counts: append-only; a later count for the same class and week supersedes the earlier one. */
+/**
+ * Weekly class counts (班级每周一统计): append-only; a later count for the same class and week supersedes the earlier
+ * one (`supersedesId`), so the row with the highest id per (classId, week) is in force.
+ *
+ * Columns of WeeklyCount, for readers such as the monthly report: `enrolled` 应到, `present` 实到, `leave` 请假 in
+ * total, `sick` 病假 and `personal` 事假 (both null when the teacher gave only a 请假 total, and in rows written before
+ * they existed; otherwise leave = sick + personal), `truant` 旷课, `dropout` 辍学, `returned` 复学/劝返返校 — each
+ * null when the teacher did not state it. `rawText` is the teacher's words, `note` the teacher's reason when the bot
+ * asked about the count (it differed from the roll or from the week's daily marks) and the teacher confirmed it.
+ */
 import type { Tx } from './prisma.js';
-import type { CountFigures } from '../domain/types.js';
+import type { AttendanceStatus, CountFigures, DateStr } from '../domain/types.js';
+import type { MarkedPupil } from '../domain/weekly-count-checks.js';
 
 export async function latestCount(db: Tx, classId: number, week: string) {
   return db.weeklyCount.findFirst({ where: { classId, week }, orderBy: { id: 'desc' } });
 }
 
-export async function addCount(db: Tx, c: { classId: number; week: string; figures: CountFigures; rawText: string; reportedById: number; chatRef: string; at: Date }) {
+export async function addCount(
+  db: Tx,
+  c: { classId: number; week: string; figures: CountFigures; rawText: string; reportedById: number; chatRef: string; at: Date; note?: string },
+) {
   const previous = await latestCount(db, c.classId, c.week);
   const f = c.figures;
   const row = await db.weeklyCount.create({
@@ -16,6 +29,8 @@ export async function addCount(db: Tx, c: { classId: number; week: string; figur
       enrolled: f.enrolled ?? null,
       present: f.present ?? null,
       leave: f.leave ?? null,
+      sick: f.sick ?? null,
+      personal: f.personal ?? null,
       truant: f.truant ?? null,
       dropout: f.dropout ?? null,
       returned: f.returned ?? null,
@@ -24,6 +39,7 @@ export async function addCount(db: Tx, c: { classId: number; week: string; figur
       chatRef: c.chatRef,
       recordedAt: c.at,
       supersedesId: previous?.id ?? null,
+      note: c.note ?? null,
     },
   });
   return { row, previous };
@@ -52,4 +68,39 @@ export async function openPending(db: Tx, personId: number, chatRef: string, at:
 
 export async function resolvePending(db: Tx, id: number, at: Date, resolution: string): Promise<void> {
   await db.pendingConfirmation.update({ where: { id }, data: { resolvedAt: at, resolution } });
+}
+
+/** Pupils of the class with an absence in force on some day from `from` to `to` (latest mark per pupil and day). */
+export async function markedAbsentBetween(db: Tx, classId: number, from: DateStr, to: DateStr): Promise<MarkedPupil[]> {
+  const pupils = await db.student.findMany({ where: { classId }, select: { id: true, name: true }, orderBy: { id: 'asc' } });
+  const byDay = new Map<string, AttendanceStatus>();
+  for (let i = 0; i < pupils.length; i += 500) {
+    const rows = await db.attendanceMark.findMany({
+      where: { studentId: { in: pupils.slice(i, i + 500).map((p) => p.id) }, date: { gte: from, lte: to } },
+      orderBy: { id: 'asc' },
+      select: { studentId: true, date: true, status: true },
+    });
+    for (const r of rows) byDay.set(`${r.studentId}|${r.date}`, r.status as AttendanceStatus);
+  }
+  const statuses = new Map<number, AttendanceStatus[]>();
+  for (const [key, status] of byDay) {
+    if (status === 'present') continue;
+    const id = Number(key.slice(0, key.indexOf('|')));
+    statuses.set(id, [...(statuses.get(id) ?? []), status]);
+  }
+  return pupils.filter((p) => statuses.has(p.id)).map((p) => ({ name: p.name, statuses: statuses.get(p.id)! }));
+}
+
+/** The person's open question about a weekly count, from any chat (the details went by DM; the answer may come there). */
+export async function openCountQuestion(db: Tx, personId: number, chatRef: string, at: Date) {
+  const open = { personId, kind: 'weekly_count', resolvedAt: null, expiresAt: { gt: at } };
+  return (
+    (await db.pendingConfirmation.findFirst({ where: { ...open, chatRef }, orderBy: { id: 'desc' } })) ??
+    (await db.pendingConfirmation.findFirst({ where: open, orderBy: { id: 'desc' } }))
+  );
+}
+
+/** Closes the person's open questions about weekly counts (a new count was sent instead). */
+export async function closeCountQuestions(db: Tx, personId: number, at: Date, resolution: string): Promise<void> {
+  await db.pendingConfirmation.updateMany({ where: { personId, kind: 'weekly_count', resolvedAt: null }, data: { resolvedAt: at, resolution } });
 }

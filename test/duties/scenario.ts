@@ -23,6 +23,8 @@ export interface Cast {
   townOfficials: Map<number, string[]>;
   county: string[];
   enrolledA: number;
+  /** Class B's roll: its count must match the register to be recorded at once. */
+  enrolledB: number;
 }
 
 export async function cast(app: TestApp): Promise<Cast> {
@@ -52,6 +54,7 @@ export async function cast(app: TestApp): Promise<Cast> {
     townOfficials,
     county,
     enrolledA: await db.student.count({ where: { classId: firsts[0]!.id, status: 'enrolled' } }),
+    enrolledB: await db.student.count({ where: { classId: firsts[1]!.id, status: 'enrolled' } }),
   };
 }
 
@@ -78,7 +81,7 @@ export function events(app: TestApp, c: Cast): Events {
     });
   }
   for (const f of FRIDAYS) add(`${f.slice(5)} 15:30`, say(A.teacher, `应到${c.enrolledA} 实到${c.enrolledA}`, A.chat));
-  add('11-06 15:30', say(B.teacher, '应到31 实到31', B.chat));
+  add('11-06 15:30', say(B.teacher, `应到${c.enrolledB} 实到${c.enrolledB}`, B.chat));
   // S: three unexcused days, then back
   add('11-02 09:00', say(c.D.teacher, `缺勤 ${c.S.name} 旷课`));
   add('11-02 10:00', say(c.D.teacher, '收到 1'));

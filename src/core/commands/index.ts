@@ -2,7 +2,7 @@
 import type { CommandDef } from '../registry.js';
 import { absent, absentList, allPresent, correct, returned } from './attendance.js';
 import { bindClass, whoami } from './binding.js';
-import { count } from './count.js';
+import { count, weekAllPresent } from './count.js';
 import { visit, confirmDropout, issueNotice, listCases, roster } from './cases.js';
 import { status } from './status.js';
 import { targets } from './targets.js';
@@ -18,7 +18,7 @@ import { inspectionFinding, rectified } from './inspection-findings.js';
 import { faults } from './faults.js';
 
 const BASE: CommandDef[] = [
-  absent, absentList, allPresent, correct, returned, count, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
+  absent, absentList, allPresent, correct, returned, count, weekAllPresent, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
   listCases, guarantee, roster, confirmDropout, issueNotice,
   transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing,
   inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
