@@ -40,7 +40,7 @@ const tail = (yellow: Col, veto: number, conclusion: number, w = 34): Col[] => [
   yellow,
   count('预警升级', '到镇', w, (r) => r.escalatedTown),
   count('预警升级', '到县', w, (r) => r.escalatedCounty),
-  count(undefined, '过错记录', w, (r) => r.faultRecords),
+  count(undefined, '过错\n记录', w, (r) => r.faultRecords),
   { label: '一票否决', width: veto, get: (r) => (r.breaches.some((b) => b.veto) ? `是：${vetoText(r)}` : '否'), red: (r) => r.breaches.some((b) => b.veto) },
   { label: '考核结论', width: conclusion, get: (r) => r.conclusion, red: (r) => !r.conclusion.startsWith('合格') },
 ];
@@ -63,7 +63,7 @@ const TOWN_COLUMNS: Col[] = [
   rateCol('consolidation', undefined, RATE_LABELS.consolidation, 62),
   rateCol('primaryEnrolment', '入学率', '小学适龄儿童', 62),
   rateCol('juniorGrossEnrolment', '入学率', '初中毛入学率', 62),
-  ...tail(count('本学年抽查', '黄牌学校', 32, (r) => r.yellowCards), 84, 98, 32),
+  ...tail(count('本学年抽查', '黄牌\n学校', 32, (r) => r.yellowCards), 84, 98, 32),
 ];
 
 const PAD = 3;

@@ -7,7 +7,7 @@
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { DateStr, Stage } from '../domain/types.js';
-import { dropoutRate, RATE_DEFINITIONS, TARGET_RULE, termDropoutCounts, VETO_FIGURES, type RateKey, type RateResult, type TermCounts } from '../domain/rates.js';
+import { dropoutRate, RATE_DEFINITIONS, RATE_LABELS, TARGET_RULE, termDropoutCounts, VETO_FIGURES, type RateKey, type RateResult, type TermCounts } from '../domain/rates.js';
 import { instantAt } from '../domain/zoned-time.js';
 import { classesInArea, caseEventsByClass, studentsByClassAndStatus } from '../store/status.repository.js';
 import { escalationsBySchool } from '../store/assessment.repository.js';
@@ -157,6 +157,9 @@ export async function assessmentModel(deps: Deps, tx: Tx, year: number, today: D
   const countyLine = sum(schoolRows, base('county', 0, `${countyName}（全县）`, '', ratesOf(all, rates.county), book.county));
 
   const used = new Set<RateKey>([...schoolRows, ...townRows, countyLine].flatMap((r) => Object.keys(r.rates) as RateKey[]));
+  const remarks = [...schoolRows, ...townRows, countyLine].flatMap((r) =>
+    (Object.entries(r.rates) as [RateKey, RateResult][]).flatMap(([k, v]) => ('note' in v && v.note ? [`${r.name}${RATE_LABELS[k]}：${v.note}。`] : [])),
+  );
   const notes = [
     `考核期间：${from} 至 ${asOf}（${schoolYearLabel(sy)}${asOf < to ? '，学年未结束，为截至今日的数字' : ''}）。在籍人数为统计时的现在籍。`,
     `学年辍学率 = 本学年净辍学人数 ÷（现在籍 + 本学年净辍学人数），口径同月报表：${RATE_DEFINITIONS.primaryDropout}`,
@@ -165,6 +168,7 @@ export async function assessmentModel(deps: Deps, tx: Tx, year: number, today: D
     '一票否决：小学辍学率、初中辍学率、小学适龄儿童入学率、初中毛入学率任一未达目标（九年义务教育巩固率未达标不否决）。',
     '抽查：本学年县督导室不定期抽查的次数与不合格次数；第 2 次不合格给予黄牌警告，第 3 次追究责任。预警升级：本学年因未登记家访升级到镇（含再升级到县）、升级到县的预警数；过错记录为升级时记录的责任人条数。',
     CONCLUSION_RULE,
+    ...remarks,
   ];
   return {
     title: `${countyName}${year}学年控辍保学工作年度考核表`,
