@@ -27,11 +27,11 @@ const nextDay = (d: DateStr): DateStr => new Date(Date.parse(`${d}T00:00:00Z`) +
 /** "2026" → the school year 2026 (2026–2027), if it has begun by today; else a zh-CN reason. */
 export function assessmentYear(raw: string, today: DateStr): number | { error: string } {
   const current = Number(schoolYearOf(today));
-  const t = raw.trim();
+  const t = raw.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   if (!/^\d{4}$/.test(t)) return { error: `学年“${raw}”不对：写学年开始的年份，如 ${current} 表示 ${schoolYearLabel(String(current))}。` };
   const y = Number(t);
   if (y > current) return { error: `${schoolYearLabel(t)}还没有开始（今天属于${schoolYearLabel(String(current))}）。` };
-  if (y < current - 20) return { error: `${schoolYearLabel(t)}太早了，系统里没有那时的记录。` };
+  if (y < current - 20) return { error: `${schoolYearLabel(t)}太早了，系统里没有那时的记录（今天属于${schoolYearLabel(String(current))}）。` };
   return y;
 }
 
