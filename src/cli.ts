@@ -31,6 +31,7 @@ import { listDeadLetters } from './delivery/dead-letter-list.js';
 import { faultsCommand, inspectionCommand, INSPECTION_USAGE } from './inspection-cli.js';
 import { importRatesTable, type RatesTable } from './services/rates-import.js';
 import { TABLE_EXAMPLES } from './roster/rates-tables.js';
+import { assessmentCommand } from './assessment-cli.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
@@ -49,6 +50,8 @@ const USAGE = `用法：npm run cli -- <命令>
   seed-demo [--students N [--seed N]] [--out 目录]
                                                 向空数据库写入示范县；--students 生成该规模的县（2000–120000 人）；
                                                 --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用
+  assessment --year YYYY [--out 目录] [--format xlsx|pdf|both]
+                                                全县控辍保学工作年度考核表（每校、每乡镇一行；默认 xlsx 和 pdf 都生成）
   dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）
 ${INSPECTION_USAGE}`;
 
@@ -196,6 +199,8 @@ async function main(argv: string[]): Promise<void> {
         return await inspectionCommand(deps, rest, fail);
       case 'faults':
         return await faultsCommand(deps, rest, fail);
+      case 'assessment':
+        return await assessmentCommand(deps, rest, fail);
       case 'converse': {
         if (script) {
           const fs = await import('node:fs');

@@ -16,12 +16,13 @@ import { guarantee } from './guarantors.js';
 import { inspectionDraw, inspectionReveal } from './inspection.js';
 import { inspectionFinding, rectified } from './inspection-findings.js';
 import { faults } from './faults.js';
+import { assessment } from './assessment.js';
 
 const BASE: CommandDef[] = [
   absent, absentList, allPresent, correct, returned, count, weekAllPresent, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
   listCases, guarantee, roster, confirmDropout, issueNotice,
   transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing,
-  inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults,
+  inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults, assessment,
   ack, bindClass, whoami,
 ];
 
