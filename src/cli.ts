@@ -28,6 +28,7 @@ import path from 'node:path';
 import { clockLabel, localParts } from './domain/zoned-time.js';
 import { InviteScopeError, prepareInviteSheets, writeInviteSheets, type InviteScope } from './services/invite-sheets.js';
 import { listDeadLetters } from './delivery/dead-letter-list.js';
+import { describeVerify, sealAll, verifyChain } from './services/audit-chain.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
@@ -43,7 +44,9 @@ const USAGE = `用法：npm run cli -- <命令>
   seed-demo [--students N [--seed N]] [--out 目录]
                                                 向空数据库写入示范县；--students 生成该规模的县（2000–120000 人）；
                                                 --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用
-  dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）`;
+  dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）
+  audit verify                                  核对防篡改记录链：指出第一条在机器人之外被修改或删除的记录（有问题时退出码非 0）
+  audit seal                                    立即封存尚未封存的记录（导入、示范县写入后自动进行）`;
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`${msg}\n`);
@@ -97,11 +100,13 @@ async function main(argv: string[]): Promise<void> {
           fail(e instanceof DemoCountyError ? e.message : `写入数据库失败，已全部撤销，没有写入任何数据。请稍后重试；如果一再失败，请把下面这行发给管理员：\n${e.message}`),
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
+        await sealAll(deps.db);
         return;
       }
       case 'seed-demo': {
         if (await countyExists(deps.db)) fail('数据库里已经有县的数据，示范县只能写入空数据库。');
         console.log(`已生成${DEMO_COUNTY_NAME}。\n${describeImport(await seedDemo(deps.db, clock.now(), seedArgs?.ok ? seedArgs.size : undefined))}`);
+        await sealAll(deps.db);
         return;
       }
       case 'invite': {
@@ -164,6 +169,14 @@ async function main(argv: string[]): Promise<void> {
         const out = flag('--out');
         if (out) fs.copyFileSync(file.attachments[0]!.path, out);
         console.log(`${file.model.title} ${month} 已写入 ${out ?? file.attachments[0]!.path}`);
+        return;
+      }
+      case 'audit': {
+        if (rest[0] === 'seal') return void console.log(`已封存 ${await sealAll(deps.db)} 条记录。`);
+        if (rest[0] !== 'verify') fail('用法：npm run cli -- audit verify（核对记录链）或 audit seal（立即封存）');
+        const r = await verifyChain(deps.db);
+        if (r.problem) fail(describeVerify(r), 2);
+        console.log(describeVerify(r));
         return;
       }
       case 'dead-letters': {
