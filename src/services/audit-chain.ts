@@ -5,7 +5,7 @@
  * removed from its end, or a row inserted with an old id). Reads only; sealAll is the one that writes.
  */
 import { entryHash, GENESIS, rowHash } from '../domain/chain-hash.js';
-import { chainState, layouts, rowsById, sealPending, SEALED_TABLES } from '../store/chain.repository.js';
+import { chainState, layouts, rowsById, SEAL_CAP, sealInTransaction, SEALED_TABLES } from '../store/chain.repository.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db, Tx } from '../store/prisma.js';
 import { withWriteTransaction } from '../store/write.js';
@@ -117,10 +117,10 @@ export function describeVerify(r: VerifyResult): string {
 }
 
 /** Seals everything still unsealed (after an import, a seed or plain SQL), one transaction per SEAL_CAP rows. */
-export async function sealAll(db: Db): Promise<number> {
+export async function sealAll(db: Db, cap = SEAL_CAP): Promise<number> {
   let total = 0;
   for (;;) {
-    const n = await withWriteTransaction(db, async (tx) => (await sealPending(tx)).length, { timeout: 300_000 });
+    const n = await withWriteTransaction(db, (tx) => sealInTransaction(db, tx, cap), { timeout: 300_000, seal: false });
     total += n;
     if (n === 0) return total;
   }

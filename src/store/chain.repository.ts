@@ -35,7 +35,7 @@ export const SEALED_TABLES: readonly { table: string; columns: readonly string[]
   { table: 'MonthReconfirmation', columns: cols(Prisma.MonthReconfirmationScalarFieldEnum) },
 ];
 
-export const SEAL_CAP = 20_000;
+export const SEAL_CAP = 5_000;
 const PAGE = 500;
 
 export type Row = Record<string, unknown> & { id: number };
@@ -152,13 +152,16 @@ export function onSealed(db: Db, observer: SealObserver): void {
   observers.set(db, [...(observers.get(db) ?? []), observer]);
 }
 
-/** The sealing step of a write transaction: seal, let the observers react, seal what they wrote. */
-export async function sealInTransaction(db: Db, tx: Tx): Promise<void> {
-  let sealed = await sealPending(tx);
+/** The sealing step of a write transaction: seal, let the observers react, seal what they wrote. Returns the rows sealed. */
+export async function sealInTransaction(db: Db, tx: Tx, cap = SEAL_CAP): Promise<number> {
+  let sealed = await sealPending(tx, cap);
+  let total = sealed.length;
   for (let round = 0; sealed.length > 0 && round < 3; round++) {
     const list = observers.get(db) ?? [];
-    if (list.length === 0) return;
+    if (list.length === 0) break;
     for (const o of list) await o(tx, sealed);
-    sealed = await sealPending(tx);
+    sealed = await sealPending(tx, cap);
+    total += sealed.length;
   }
+  return total;
 }
