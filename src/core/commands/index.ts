@@ -10,7 +10,8 @@ import { ack } from './alerts.js';
 import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
+import { history } from './history.js';
 
-const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, ack, bindClass, whoami];
+const BASE: CommandDef[] = [absent, allPresent, correct, returned, count, visit, status, confirmReport, reportForm, reportProgress, trend, listCases, roster, confirmDropout, issueNotice, transferOut, suspend, borrowing, history, ack, bindClass, whoami];
 
 export const COMMANDS: readonly CommandDef[] = [helpFor(BASE), ...BASE];
