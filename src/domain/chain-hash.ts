@@ -14,7 +14,7 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 /** One stored value as it is hashed: a Date as its ISO instant, a bigint as a number, undefined (a missing column) as null. */
 export function cell(v: unknown): Cell {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString(); // a value edited into garbage still hashes
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);

@@ -100,13 +100,13 @@ export function watchReopenings(deps: Deps): void {
   onSealed(deps.db, (tx, sealed) => reopenOnChange(deps, tx, sealed));
 }
 
-/** The observer: at most one query when no confirmed month is touched. */
-export async function reopenOnChange(deps: Deps, tx: Tx, sealed: readonly SealedRow[]): Promise<void> {
+/** The observer: no query without dated records, one when no confirmed month is touched. True when it reopened a month. */
+export async function reopenOnChange(deps: Deps, tx: Tx, sealed: readonly SealedRow[]): Promise<boolean> {
   const dated = datedRecords(sealed);
-  if (dated.length === 0) return;
+  if (dated.length === 0) return false;
   const months = [...new Set(dated.map((d) => d.date.slice(0, 7)))];
   const confirmed = await tx.monthlyConfirmation.findMany({ where: { month: { in: months } }, select: { schoolId: true, month: true } });
-  if (confirmed.length === 0) return;
+  if (confirmed.length === 0) return false;
   const wanted = new Set(confirmed.map((c) => `${c.schoolId}|${c.month}`));
   const ids = [...new Set(dated.map((d) => d.studentId))];
   const place = new Map<number, { schoolId: number; className: string }>();
@@ -120,23 +120,25 @@ export async function reopenOnChange(deps: Deps, tx: Tx, sealed: readonly Sealed
     const key = p && `${p.schoolId}|${d.date.slice(0, 7)}`;
     if (p && key && wanted.has(key)) touched.set(key, [...(touched.get(key) ?? []), { ...d, className: p.className }]);
   }
+  let reopened = false;
   for (const [key, records] of touched) {
     const [schoolId, month] = [Number(key.split('|')[0]), key.split('|')[1]!];
-    await reopenIfChanged(deps, tx, schoolId, month, records);
+    reopened = (await reopenIfChanged(deps, tx, schoolId, month, records)) || reopened;
   }
+  return reopened;
 }
 
-async function reopenIfChanged(deps: Deps, tx: Tx, schoolId: number, month: string, records: (Dated & { className: string })[]): Promise<void> {
+async function reopenIfChanged(deps: Deps, tx: Tx, schoolId: number, month: string, records: (Dated & { className: string })[]): Promise<boolean> {
   const { inForce, open } = await monthState(tx, schoolId, month);
-  if (!inForce || open) return; // already waiting for the principal: one notice per reopening
+  if (!inForce || open) return false; // already waiting for the principal: one notice per reopening
   const tz = deps.config.TIMEZONE;
   const confirmedDay = localDate(inForce.confirmedAt, tz);
   // Only a record written after the confirmation and dated on or before the day it was confirmed changes what was confirmed.
   const changes = records.filter((r) => r.recordedAt.getTime() > inForce.confirmedAt.getTime() && r.date <= confirmedDay);
-  if (changes.length === 0) return;
+  if (changes.length === 0) return false;
   const before = parseSchoolSnapshot(inForce.figures, month);
   const now = await schoolSnapshot(deps, tx, schoolId, month, snapshotDay(month, confirmedDay));
-  if (!now) return;
+  if (!now) return false;
   // The month's absences as far as the confirmation reached: marks dated after that day are not a change to it.
   const absences = await absencesByClass(tx, { kind: 'school', schoolId }, `${month}-01`, confirmedDay, confirmedDay);
   now.snapshot.monthTruantDays = absences.filter((a) => a.status === 'truant').reduce((n, a) => n + a.days, 0);
@@ -155,6 +157,7 @@ async function reopenIfChanged(deps: Deps, tx: Tx, schoolId: number, month: stri
   const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { townId: true } });
   const [towns, principals] = await Promise.all([peopleWithRole(tx, 'town', { townId: school.townId }), peopleWithRole(tx, 'principal', { schoolId })]);
   for (const p of [...towns, ...principals]) await sendToPerson(tx, at, p.id, text);
+  return true;
 }
 
 const FIGURES = [

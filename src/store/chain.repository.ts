@@ -4,9 +4,9 @@
  * (withWriteTransaction calls sealPending). Rows written outside withWriteTransaction (roster import, seeds, plain
  * SQL) are sealed by the next sealing: until then they are the "window" that verify reports as not yet sealed.
  *
- * Cost per write transaction: ONE query (per table: max(id) against the largest sealed row id, plus the chain's tip)
- * when nothing new was written; with new rows, one query for the layouts, one page query per table with new rows
- * (500 rows a page) and one multi-row insert per 180 entries. At most SEAL_CAP rows are sealed per transaction (the
+ * Cost per write transaction: ONE query (per table: max(id) against the largest sealed row id and the table's layout,
+ * plus the chain's tip) when nothing new was written; with new rows, one page query per table with new rows (500 rows
+ * a page) and one multi-row insert per 180 entries (plus the observers' own: see month-reopen.ts). At most SEAL_CAP rows are sealed per transaction (the
  * lowest ids of each table first), so a large import cannot stall a teacher's message: the rest follow in the next.
  *
  * Every sealed table is append-only (nothing in src updates or deletes their rows; grep `.update(` / `updateMany`).
@@ -51,20 +51,28 @@ export interface TableState {
   top: number;
   /** Largest row id sealed (0: none). */
   sealed: number;
+  /** The table's latest layout (its columns comma-separated, sorted). */
+  layout?: { id: number; columns: string };
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const q = (name: string) => Prisma.raw(`"${name}"`);
 
-/** One query: each sealed table's largest id and largest sealed id, and the chain's tip hash. */
+/** One query: each sealed table's largest id, largest sealed id and current layout, and the chain's tip hash. */
 export async function chainState(tx: Tx): Promise<{ tables: TableState[]; tip: string }> {
   const parts = SEALED_TABLES.map(
-    ({ table }) => Prisma.sql`SELECT ${table} AS "t", (SELECT max("id") FROM ${q(table)}) AS "top", (SELECT max("rowId") FROM "ChainEntry" WHERE "tableName" = ${table}) AS "sealed", NULL AS "tip"`,
+    ({ table }) =>
+      Prisma.sql`SELECT ${table} AS "t", (SELECT max("id") FROM ${q(table)}) AS "top", (SELECT max("rowId") FROM "ChainEntry" WHERE "tableName" = ${table}) AS "sealed", (SELECT "id" || ':' || "columns" FROM "ChainLayout" WHERE "tableName" = ${table} ORDER BY "id" DESC LIMIT 1) AS "layout", NULL AS "tip"`,
   );
-  parts.push(Prisma.sql`SELECT '' AS "t", 0, 0, (SELECT "hash" FROM "ChainEntry" ORDER BY "id" DESC LIMIT 1)`);
-  const rows = await tx.$queryRaw<{ t: string; top: unknown; sealed: unknown; tip: string | null }[]>(Prisma.sql`${Prisma.join(parts, ' UNION ALL ')}`);
+  parts.push(Prisma.sql`SELECT '' AS "t", 0, 0, NULL, (SELECT "hash" FROM "ChainEntry" ORDER BY "id" DESC LIMIT 1)`);
+  const rows = await tx.$queryRaw<{ t: string; top: unknown; sealed: unknown; layout: string | null; tip: string | null }[]>(Prisma.sql`${Prisma.join(parts, ' UNION ALL ')}`);
   const tip = rows.find((r) => r.t === '')?.tip ?? GENESIS;
-  return { tables: rows.filter((r) => r.t !== '').map((r) => ({ table: r.t, top: num(r.top), sealed: num(r.sealed) })), tip };
+  return {
+    tables: rows
+      .filter((r) => r.t !== '')
+      .map((r) => ({ table: r.t, top: num(r.top), sealed: num(r.sealed), ...(r.layout ? { layout: { id: Number(r.layout.split(':')[0]), columns: r.layout.slice(r.layout.indexOf(':') + 1) } } : {}) })),
+    tip,
+  };
 }
 
 /** Rows of a table with ids after `after`, in id order, at most `limit`. */
@@ -94,19 +102,23 @@ export async function layouts(tx: Tx): Promise<Map<number, Layout>> {
   return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), tableName: r.tableName, columns: r.columns.split(',') }]));
 }
 
-/** The layout id for each table's current columns, written when a table is first sealed (or its columns changed). */
-async function currentLayouts(tx: Tx, tables: readonly string[]): Promise<Map<string, number>> {
-  const known = await layouts(tx);
+/** The layout id for each table's current columns: its latest, or a new one when a table is first sealed or its columns changed. */
+async function currentLayouts(tx: Tx, tables: readonly TableState[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const missing: [string, string][] = [];
-  for (const table of tables) {
-    const columns = [...SEALED_TABLES.find((t) => t.table === table)!.columns].sort().join(',');
-    const found = [...known.values()].find((l) => l.tableName === table && l.columns.join(',') === columns);
-    if (found) out.set(table, found.id);
-    else missing.push([table, columns]);
+  for (const t of tables) {
+    const columns = [...SEALED_TABLES.find((s) => s.table === t.table)!.columns].sort().join(',');
+    if (t.layout?.columns === columns) out.set(t.table, t.layout.id);
+    else missing.push([t.table, columns]);
   }
   if (missing.length) {
-    const made = await insertRowsReturning<{ id: number; tableName: string }>(tx, 'ChainLayout', ['tableName', 'columns'], missing, ['tableName']);
+    const known = await layouts(tx); // a table's columns went back to an earlier layout: reuse it (tableName, columns is unique)
+    const fresh = missing.filter(([table, columns]) => {
+      const found = [...known.values()].find((l) => l.tableName === table && l.columns.join(',') === columns);
+      if (found) out.set(table, found.id);
+      return !found;
+    });
+    const made = fresh.length ? await insertRowsReturning<{ id: number; tableName: string }>(tx, 'ChainLayout', ['tableName', 'columns'], fresh, ['tableName']) : [];
     for (const m of made) out.set(m.tableName, m.id);
   }
   return out;
@@ -120,7 +132,7 @@ export async function sealPending(tx: Tx, cap = SEAL_CAP): Promise<SealedRow[]> 
   const { tables, tip } = await chainState(tx);
   const pending = tables.filter((t) => t.top > t.sealed);
   if (pending.length === 0) return [];
-  const layoutOf = await currentLayouts(tx, pending.map((t) => t.table));
+  const layoutOf = await currentLayouts(tx, pending);
   const sealed: SealedRow[] = [];
   const entries: (string | number)[][] = [];
   let prev = tip;
@@ -143,7 +155,8 @@ export async function sealPending(tx: Tx, cap = SEAL_CAP): Promise<SealedRow[]> 
   return sealed;
 }
 
-export type SealObserver = (tx: Tx, sealed: readonly SealedRow[]) => Promise<void>;
+/** Reacts to rows just sealed; returns true when it wrote rows that need sealing too. */
+export type SealObserver = (tx: Tx, sealed: readonly SealedRow[]) => Promise<boolean>;
 
 const observers = new WeakMap<object, SealObserver[]>();
 
@@ -157,9 +170,9 @@ export async function sealInTransaction(db: Db, tx: Tx, cap = SEAL_CAP): Promise
   let sealed = await sealPending(tx, cap);
   let total = sealed.length;
   for (let round = 0; sealed.length > 0 && round < 3; round++) {
-    const list = observers.get(db) ?? [];
-    if (list.length === 0) break;
-    for (const o of list) await o(tx, sealed);
+    let wrote = false;
+    for (const o of observers.get(db) ?? []) wrote = (await o(tx, sealed)) || wrote;
+    if (!wrote) break;
     sealed = await sealPending(tx, cap);
     total += sealed.length;
   }

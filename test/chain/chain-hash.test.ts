@@ -19,6 +19,7 @@ describe('chain hash definition', () => {
     expect(canonicalJson({ z: 1, a: 'x', recordedAt: at, extra: 'not hashed' }, ['z', 'recordedAt', 'a', 'note'])).toBe('{"a":"x","note":null,"recordedAt":"2026-11-20T00:30:00.000Z","z":1}');
     expect(cell(12n)).toBe(12);
     expect(cell(undefined)).toBeNull();
+    expect(cell(new Date('garbage'))).toBe('Invalid Date');
   });
 
   it('property: stable under column and key order, and it parses back to the same cells', () => {
