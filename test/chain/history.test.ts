@@ -63,6 +63,14 @@ describe('历史', () => {
     expect(named).toContain(pupil.name);
   });
 
+  it('a register change has no chat of its own: its place comes from the message that recorded it', async () => {
+    const second = await app.deps.db.student.findFirstOrThrow({ where: { classId: teacher.classId! }, orderBy: { id: 'asc' }, skip: 1 });
+    app.clock.set('2026-11-18T11:00:00+08:00');
+    await say(principal.staffId, `休学 ${second.studentNo.slice(-6)}`);
+    const text = dmTo(await say(principal.staffId, `历史 ${second.studentNo.slice(-6)}`), principal.staffId);
+    expect(text).toMatch(/11:00 .+（校长） 在控制台私聊：学籍变动：休学（11月18日起）/);
+  });
+
   it('out of scope: another class teacher, a town official of another town', async () => {
     const t = dmTo(await say(otherTeacher.staffId, `历史 ${pupil.studentNo.slice(-6)}`), otherTeacher.staffId);
     expect(t).toContain('在您负责的范围内没有找到');
