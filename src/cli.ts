@@ -45,7 +45,8 @@ const USAGE = `用法：npm run cli -- <命令>
                                                 向空数据库写入示范县；--students 生成该规模的县（2000–120000 人）；
                                                 --out 不写数据库，把县写成 people.csv 和 students.csv 供 import 使用
   dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）
-  audit verify                                  核对防篡改记录链：指出第一条在机器人之外被修改或删除的记录（有问题时退出码非 0）
+  audit verify [--anchor 链尾哈希]              核对防篡改记录链：指出第一条在机器人之外被修改或删除的记录（有问题时退出码非 0）；
+                                                --anchor：以前抄存的链尾哈希应仍在链中（防止整条链被重算）
   audit seal                                    立即封存尚未封存的记录（导入、示范县写入后自动进行）`;
 
 function fail(msg: string, code = 1): never {
@@ -174,7 +175,9 @@ async function main(argv: string[]): Promise<void> {
       case 'audit': {
         if (rest[0] === 'seal') return void console.log(`已封存 ${await sealAll(deps.db)} 条记录。`);
         if (rest[0] !== 'verify') fail('用法：npm run cli -- audit verify（核对记录链）或 audit seal（立即封存）');
-        const r = await verifyChain(deps.db);
+        const anchor = rest.indexOf('--anchor') >= 0 ? rest[rest.indexOf('--anchor') + 1] : undefined;
+        if (rest.includes('--anchor') && !/^[0-9a-f]{64}$/.test(anchor ?? '')) fail('--anchor 后面要写以前抄存的 64 位链尾哈希，示例：npm run cli -- audit verify --anchor 3f5a…（64 位）');
+        const r = await verifyChain(deps.db, anchor);
         if (r.problem) fail(describeVerify(r), 2);
         console.log(describeVerify(r));
         return;

@@ -14,7 +14,9 @@ export type Problem =
   | { what: 'entry_altered'; entryId: number; table: string; rowId: number }
   | { what: 'deleted'; entryId: number; table: string; rowId: number }
   | { what: 'edited'; entryId: number; table: string; rowId: number }
-  | { what: 'not_in_chain'; table: string; rowId: number };
+  | { what: 'not_in_chain'; table: string; rowId: number }
+  /** The tip hash copied down earlier (--anchor) is no longer in the chain: it was rewritten from some point on. */
+  | { what: 'anchor_missing'; anchor: string };
 
 export interface VerifyResult {
   entries: number;
@@ -35,7 +37,8 @@ interface EntryRow {
 
 const PAGE = 500;
 
-export async function verifyChain(db: Tx): Promise<VerifyResult> {
+export async function verifyChain(db: Tx, anchor?: string): Promise<VerifyResult> {
+  let anchored = anchor === undefined;
   const layoutById = await layouts(db);
   let prev = GENESIS;
   let after = 0;
@@ -59,11 +62,12 @@ export async function verifyChain(db: Tx): Promise<VerifyResult> {
       if (!layout || layout.tableName !== e.tableName || rowHash(row, layout.columns) !== e.rowHash) return done(db, entries, prev, { what: 'edited', ...at });
       prev = e.hash;
       entries++;
+      if (e.hash === anchor) anchored = true;
     }
     after = page[page.length - 1]!.id;
   }
   const skipped = await firstNotInChain(db);
-  return done(db, entries, prev, skipped);
+  return done(db, entries, prev, skipped ?? (anchored ? undefined : { what: 'anchor_missing', anchor: anchor! }));
 }
 
 async function done(db: Tx, entries: number, tip: string, problem?: Problem): Promise<VerifyResult> {
@@ -110,6 +114,8 @@ export function describeVerify(r: VerifyResult): string {
       ? `${tableLabel(p.table)} 第 ${p.rowId} 行在机器人之外被修改过（第 ${p.entryId} 条链记录封存时的内容与现在不同）`
       : p.what === 'deleted'
         ? `${tableLabel(p.table)} 第 ${p.rowId} 行在机器人之外被删除（第 ${p.entryId} 条链记录封存过它）`
+        : p.what === 'anchor_missing'
+          ? `抄存的链尾哈希 ${p.anchor} 已不在记录链中：记录链从某处起被整体重写过`
         : p.what === 'entry_altered'
           ? `第 ${p.entryId} 条链记录（${tableLabel(p.table)} 第 ${p.rowId} 行）被改动，或它之前的链记录被删除`
           : `${tableLabel(p.table)} 第 ${p.rowId} 行不在记录链中：链末尾的记录被删除，或这一行是在机器人之外补写的`;

@@ -38,6 +38,11 @@ describe('sealing', () => {
     expect(r.unsealed).toBe(0);
     expect(r.entries).toBe(sealed.length);
     expect(describeVerify(r)).toContain('记录链完整');
+    // the tip copied down now must still be in the chain later; a hash never in it is reported
+    expect((await verifyChain(app.deps.db, r.tip)).problem).toBeUndefined();
+    const forged = await verifyChain(app.deps.db, 'e'.repeat(64));
+    expect(forged.problem).toEqual({ what: 'anchor_missing', anchor: 'e'.repeat(64) });
+    expect(describeVerify(forged)).toContain('被整体重写');
   });
 
   it('a row written outside the bot is reported as not yet sealed, then sealed by the next write', async () => {
