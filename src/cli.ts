@@ -29,9 +29,15 @@ import { clockLabel, localParts } from './domain/zoned-time.js';
 import { InviteScopeError, prepareInviteSheets, writeInviteSheets, type InviteScope } from './services/invite-sheets.js';
 import { listDeadLetters } from './delivery/dead-letter-list.js';
 import { describeVerify, sealAll, verifyChain } from './services/audit-chain.js';
+import { faultsCommand, inspectionCommand, INSPECTION_USAGE } from './inspection-cli.js';
+import { importRatesTable, type RatesTable } from './services/rates-import.js';
+import { TABLE_EXAMPLES } from './roster/rates-tables.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
+  import-cohorts <文件.csv>                      导入各校一年级入学人数（学校,入学年份,一年级入学人数），用于九年义务教育巩固率
+  import-population <文件.csv>                  导入各村、乡镇适龄人口（乡镇,村,年份,小学适龄人口,初中适龄人口），用于入学率
+  import-targets <文件.csv>                     导入乡镇、学校自己的目标（单位,指标,目标值），未设的沿用县目标
   invite <工号或姓名>                           生成一次性绑定邀请码
   invite --school 名称|--town 名称|--all [--out 目录]
                                                 为还没有绑定账号的人员批量生成邀请码，按学校写出可打印的 PDF 和 xlsx（旧的未用邀请码作废）
@@ -47,7 +53,8 @@ const USAGE = `用法：npm run cli -- <命令>
   dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）
   audit verify [--anchor 链尾哈希]              核对防篡改记录链：指出第一条在机器人之外被修改或删除的记录（有问题时退出码非 0）；
                                                 --anchor：以前抄存的链尾哈希应仍在链中（防止整条链被重算）
-  audit seal                                    立即封存尚未封存的记录（导入、示范县写入后自动进行）`;
+  audit seal                                    立即封存尚未封存的记录（导入、示范县写入后自动进行）
+${INSPECTION_USAGE}`;
 
 function fail(msg: string, code = 1): never {
   process.stderr.write(`${msg}\n`);
@@ -102,6 +109,18 @@ async function main(argv: string[]): Promise<void> {
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
         await sealAll(deps.db);
+        return;
+      }
+      case 'import-cohorts':
+      case 'import-population':
+      case 'import-targets': {
+        const table = cmd.slice('import-'.length) as RatesTable;
+        const file = rest[0];
+        if (!file) fail(`需要一个 CSV 文件：npm run cli -- ${cmd} 文件.csv，文件示例：\n${TABLE_EXAMPLES[table]}`);
+        const today = localDate(clock.now(), config.TIMEZONE);
+        const r = await importRatesTable(deps.db, table, file, clock.now(), Number(today.slice(0, 4)));
+        if (!r.ok) fail(r.text);
+        console.log(r.text);
         return;
       }
       case 'seed-demo': {
@@ -189,6 +208,10 @@ async function main(argv: string[]): Promise<void> {
         console.log(await listDeadLetters(deps.db, config.TIMEZONE, limit));
         return;
       }
+      case 'inspection':
+        return await inspectionCommand(deps, rest, fail);
+      case 'faults':
+        return await faultsCommand(deps, rest, fail);
       case 'converse': {
         if (script) {
           const fs = await import('node:fs');

@@ -4,11 +4,10 @@
  * reads parsed, so a bad variable is reported once, by its own line, and the other rules still run.
  */
 import type { Config } from './config.js';
+import type { ConfigProblem } from './core/platform.js';
+import { REGISTRY } from '../adapters/registry.js';
 
-export interface ConfigProblem {
-  name: string;
-  message: string;
-}
+export type { ConfigProblem };
 
 /** The longest quiet period that still leaves a working day for nudges and reminders. */
 const MAX_QUIET_MINUTES = 14 * 60;
@@ -25,10 +24,8 @@ export function crossChecks(c: Partial<Config>): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const add = (name: string, message: string) => out.push({ name, message });
 
-  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) add('TELEGRAM_WEBHOOK_SECRET', '使用 webhook 时必须设置密钥，用来拒绝不是 Telegram 发来的请求');
-  if (c.WECHATY_PUPPET === 'wechaty-puppet-service' && !c.WECHATY_PUPPET_SERVICE_TOKEN) add('WECHATY_PUPPET_SERVICE_TOKEN', '使用 wechaty-puppet-service 时必须设置服务令牌');
-  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) add('SLACK_SIGNING_SECRET', '设置了 SLACK_BOT_TOKEN 时必须同时设置（用于校验 Slack 请求签名）');
-  if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) add('SLACK_APP_TOKEN', 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http');
+  // Each platform's rules between its own variables (a webhook without its secret, half an app's credentials).
+  for (const p of REGISTRY) out.push(...(p.checks?.(c) ?? []));
 
   if (c.TERMS) {
     if (c.TERMS.length === 0) add('TERMS', '至少要有一个学期，否则永远没有上学日，如 2026秋季学期:2026-09-01..2027-01-22');

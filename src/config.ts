@@ -1,8 +1,8 @@
 /** Environment configuration, validated by zod. A bad value stops the start with one line per problem. */
 import { z } from 'zod';
 import { crossChecks } from './config-checks.js';
-import { dingtalkConfigSchema } from '../adapters/dingtalk/config.js';
-import { wecomConfigSchema, wecomConfigured } from '../adapters/wecom/config.js';
+import { PLATFORMS } from '../adapters/registry.js';
+import { ATTENTION_ESCALATE_DEFAULT, ATTENTION_ESCALATE_EXAMPLE, parseAttentionRules } from './domain/attention.js';
 
 /** A real calendar date: 2026-02-30 is refused, not rolled over into March. */
 export function isRealDate(s: string): boolean {
@@ -110,9 +110,30 @@ const monthList = z
   .default('3,9')
   .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
   .pipe(z.array(z.number({ error: '应为月份，如 3,9' }).int('应为 1–12 的整数').min(1, '应为 1–12').max(12, '应为 1–12')));
+/** `left_behind,poor:village+principal` → who else hears of these pupils' absence from the first day (domain/attention.ts). */
+const attentionRules = z
+  .string()
+  .default(ATTENTION_ESCALATE_DEFAULT)
+  .transform((s, ctx) => {
+    const r = parseAttentionRules(s);
+    if ('rules' in r) return r.rules;
+    for (const message of r.problems) ctx.addIssue({ code: 'custom', message: `${message}；例如 ${ATTENTION_ESCALATE_EXAMPLE}，不需要请写 off` });
+    return z.NEVER;
+  });
 const bool = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((s) => s === 'true');
 const hours = z.coerce.number({ error: '应为小时数，如 3' }).positive('应大于 0').max(24 * 14, '不能超过 336');
 const perUnit = (example: string) => z.coerce.number({ error: `应为正整数，如 ${example}` }).int('应为整数').min(1, '至少为 1');
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Every registered platform's variables in one shape (a name used twice would be a bug in a platform folder). */
+type PlatformShape = UnionToIntersection<(typeof PLATFORMS)[number]['configSchema']['shape']>;
+const platformShape = {} as PlatformShape;
+for (const p of PLATFORMS) {
+  for (const [name, field] of Object.entries(p.configSchema.shape)) {
+    if (name in platformShape) throw new Error(`platform ${p.name}: variable ${name} is already another platform's`);
+    (platformShape as Record<string, unknown>)[name] = field;
+  }
+}
 
 export const configSchema = z
   .object({
@@ -138,28 +159,7 @@ export const configSchema = z
     TARGET_PRIMARY_ENROLMENT_MIN: ratio.default(0.99),
     TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
     INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
-    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, '应为 BotFather 给的令牌，如 123456789:AAE…').optional(),
-    TELEGRAM_BOT_USERNAME: z
-      .string()
-      .regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, '应为机器人的用户名（BotFather 里设的，以 bot 结尾），如 kcbx_bot')
-      .transform((s) => s.replace(/^@/, ''))
-      .optional(),
-    TELEGRAM_API_ROOT: z.url({ error: '应为网址，如 https://api.telegram.org' }).default('https://api.telegram.org'),
-    TELEGRAM_WEBHOOK_URL: z.url({ error: '应为 Telegram 能访问到的 https 网址，如 https://bot.example.org/telegram' }).optional(),
-    TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: '应为端口号，如 8443' }).int().min(1).max(65535).default(8443),
-    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '应为 16–256 位字母、数字、_ 或 -').optional(),
-    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', '应为 Bot User OAuth Token，以 xoxb- 开头').optional(),
-    SLACK_SIGNING_SECRET: z.string().min(8, '应为 Slack 应用 Basic Information 页上的 Signing Secret').optional(),
-    SLACK_APP_TOKEN: z.string().startsWith('xapp-', '应为 App-Level Token，以 xapp- 开头（Socket Mode 需要）').optional(),
-    SLACK_MODE: z.enum(['socket', 'http'], { error: '只能是 socket 或 http' }).default('socket'),
-    SLACK_PORT: z.coerce.number({ error: '应为端口号，如 3000' }).int().min(1).max(65535).default(3000),
-    SLACK_API_URL: z.url({ error: '应为网址，如 https://slack.com/api/' }).default('https://slack.com/api/'),
-    SLACK_BOT_ID: z.string().optional(),
-    SLACK_BOT_USER_ID: z.string().optional(),
-    WECHATY_PUPPET: z.string().regex(/^(@[\w-]+\/)?[\w-]+$/, '应为 Wechaty puppet 包名，如 wechaty-puppet-service').optional(),
-    WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(8, '应为 puppet service 服务商给的令牌').optional(),
-    WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().regex(/^[\w.-]+:\d+$/, '应为 主机:端口，如 127.0.0.1:8788').optional(),
-    WECHATY_NAME: z.string().regex(/^[\w-]+$/, '只能用字母、数字、-、_').default('kongchuo-bot'),
+    /** Every platform's API calls go through it (Telegram, Slack, WeCom, DingTalk; WeChat's puppet service by grpc_proxy). */
     HTTPS_PROXY: z.url({ error: '应为代理网址，如 http://127.0.0.1:7890' }).optional(),
     WEEKLY_PROMPT_AT: weeklyAt.default({ weekday: 5, minutes: 15 * 60 }),
     WEEKLY_REMINDER_AFTER_HOURS: hours.default(3),
@@ -167,6 +167,7 @@ export const configSchema = z
     DAILY_CUTOFF_AT: timeOfDay.default(17 * 60),
     ALERT_REMIND_AFTER_HOURS: hours.default(2),
     HOME_VISIT_WITHIN_HOURS: hours.default(24),
+    ATTENTION_ESCALATE: attentionRules,
     SCHOOL_REPORT_REMINDERS: monthlyAt.default([
       { day: 20, minutes: 9 * 60 },
       { day: 22, minutes: 9 * 60 },
@@ -180,6 +181,8 @@ export const configSchema = z
     TOWN_REPORT_DEADLINE: monthlyAt.default([{ day: 25, minutes: 17 * 60 }]),
     RETURN_CHECK_AT: timeOfDay.default(8 * 60 + 30),
     RETURN_CHECK_AFTER_DAYS_OFF: days.default(3),
+    /** School days a returned pupil is followed after 复学 (one unexcused day then means a joint home visit). */
+    FOLLOW_UP_SCHOOL_DAYS: z.coerce.number({ error: '应为上学日天数（整数），如 30' }).int('应为整数').min(1, '至少为 1').max(200, '不能超过 200').default(30),
     CAMPAIGN_MONTHS: monthList,
     CAMPAIGN_DIGEST_AT: weeklyAt.default({ weekday: 1, minutes: 9 * 60 }),
     QUIET_HOURS: quietHours,
@@ -191,12 +194,6 @@ export const configSchema = z
     OUTBOX_DIGEST_MINUTES: perUnit('15').max(24 * 60, '不能超过 1440').default(15),
     OUTBOX_RETENTION_DAYS: perUnit('30').max(3650, '不能超过 3650').default(30),
     OUTBOX_RATE_MARGIN_MS: z.coerce.number({ error: '应为毫秒数（整数），如 500' }).int('应为整数').min(0, '不能小于 0').max(5000, '不能超过 5000').default(500),
-    TELEGRAM_MAX_PER_SECOND: perUnit('30').default(30),
-    TELEGRAM_MAX_PER_CHAT_PER_SECOND: perUnit('1').default(1),
-    TELEGRAM_MAX_PER_GROUP_PER_MINUTE: perUnit('20').default(20),
-    SLACK_MAX_PER_CHANNEL_PER_SECOND: perUnit('1').default(1),
-    WECHAT_MAX_PER_SECOND: perUnit('1').default(1),
-    WECHAT_MAX_PER_DAY: perUnit('500').default(500),
     REPORTS_DIR: z.string().min(1).default('./data/reports'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: '只能是 auto、json 或 pretty' }).default('auto'),
@@ -213,10 +210,9 @@ export const configSchema = z
         return n;
       }),
     HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, '应为监听地址，如 127.0.0.1').default('127.0.0.1'),
-    ...dingtalkConfigSchema.shape,
-  })
-  // Each platform folder's own variables (adapters/<platform>/config.ts).
-  .extend(wecomConfigSchema.shape);
+    // Each platform's own variables, from its folder (adapters/<platform>/platform.ts), listed in adapters/registry.ts.
+    ...platformShape,
+  });
 
 export type Config = z.output<typeof configSchema>;
 
@@ -238,14 +234,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const problems: string[] = [];
   const parsed: Record<string, unknown> = {};
+  const bad = new Set<string>();
   const line = (name: string, message: string) => `${name}: ${message}${cleaned[name] !== undefined ? `（当前值 "${cleaned[name]}"）` : ''}`;
   for (const [key, field] of Object.entries(configSchema.shape) as [string, z.ZodType][]) {
     const r = field.safeParse(cleaned[key]);
     if (r.success) parsed[key] = r.data;
-    else for (const i of r.error.issues) problems.push(line(key, i.message));
+    else {
+      bad.add(key);
+      for (const i of r.error.issues) problems.push(line(key, i.message));
+    }
   }
-  for (const p of crossChecks(parsed as Partial<Config>)) problems.push(line(p.name, p.message));
-  for (const name of wecomConfigured(parsed).missing.filter((n) => cleaned[n] === undefined)) problems.push(line(name, '企业微信需要 WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_SECRET、WECOM_TOKEN、WECOM_ENCODING_AES_KEY 五项都填写（不用企业微信就全部留空）'));
+  // A variable that failed on its own is named once, by its own line, not again by a rule that missed it.
+  for (const p of crossChecks(parsed as Partial<Config>)) if (!bad.has(p.name)) problems.push(line(p.name, p.message));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as Config;
 }

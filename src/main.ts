@@ -16,8 +16,8 @@ import { deliveryOptionsFrom } from './delivery/dispatcher.js';
 import { createDutyRunner } from './duties/runner.js';
 import { startDutySchedule } from './duties/schedule.js';
 import { ALL_DUTIES } from './duties/index.js';
-import type { ChatAdapter } from '../adapters/types.js';
-import { dingtalkConfigured } from '../adapters/dingtalk/config.js';
+import type { ChatAdapter } from './core/chat-port.js';
+import { REGISTRY } from '../adapters/registry.js';
 import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';
 import { startOperations } from './ops/start.js';
@@ -37,57 +37,27 @@ if (seeded) {
 }
 for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) logger.warn(w);
 
+// Whatever the registry finds configured. Each platform loads its SDK only then: each costs start time and memory
+// (Wechaty alone about 80 MB), so an idle console or a one-platform bot does not carry the others.
 const platforms: ChatAdapter[] = [];
-// Platform SDKs are loaded only when configured: each costs start time and memory (Wechaty alone about 80 MB).
-const agent = config.HTTPS_PROXY ? new (await import('https-proxy-agent')).HttpsProxyAgent(config.HTTPS_PROXY) : undefined;
-// The WeChat puppet service speaks gRPC, whose client takes its proxy from grpc_proxy.
-if (config.HTTPS_PROXY) process.env.grpc_proxy ??= config.HTTPS_PROXY;
-if (config.TELEGRAM_BOT_TOKEN) {
-  const hook = config.TELEGRAM_WEBHOOK_URL ? new URL(config.TELEGRAM_WEBHOOK_URL) : undefined;
-  const webhook = hook && config.TELEGRAM_WEBHOOK_SECRET ? { domain: hook.origin, path: hook.pathname, port: config.TELEGRAM_WEBHOOK_PORT, secretToken: config.TELEGRAM_WEBHOOK_SECRET } : undefined;
-  const { createTelegramAdapter } = await import('../adapters/telegram/telegram-adapter.js');
-  // Each Bot API call gives up well before the dispatcher's send timeout, so a late answer cannot follow a retry.
-  const callTimeoutMs = Math.min(12_000, Math.floor((config.OUTBOX_SEND_TIMEOUT_SECONDS * 1000) / 2));
-  platforms.push(createTelegramAdapter({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, callTimeoutMs, ...(agent ? { agent } : {}), ...(webhook ? { webhook } : {}), log }));
-}
-if (config.WECHATY_PUPPET) {
-  const puppetOptions = {
-    ...(config.WECHATY_PUPPET_SERVICE_TOKEN ? { token: config.WECHATY_PUPPET_SERVICE_TOKEN } : {}),
-    ...(config.WECHATY_PUPPET_SERVICE_ENDPOINT ? { endpoint: config.WECHATY_PUPPET_SERVICE_ENDPOINT } : {}),
-  };
-  const { createWechatAdapter } = await import('../adapters/wechat/wechat-adapter.js');
-  platforms.push(createWechatAdapter({ puppet: config.WECHATY_PUPPET, puppetOptions, name: config.WECHATY_NAME, log }));
-}
-if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
-  const { createSlackAdapter } = await import('../adapters/slack/slack-adapter.js');
-  platforms.push(
-    createSlackAdapter({
-      botToken: config.SLACK_BOT_TOKEN,
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      mode: config.SLACK_MODE,
-      port: config.SLACK_PORT,
-      apiUrl: config.SLACK_API_URL,
-      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-      ...(config.SLACK_BOT_ID && config.SLACK_BOT_USER_ID ? { botId: config.SLACK_BOT_ID, botUserId: config.SLACK_BOT_USER_ID } : {}),
-      ...(agent ? { agent } : {}),
-      log,
-    }),
-  );
-}
-if (config.WECOM_CORP_ID) {
-  // The config allows all five of the app's variables or none, so the rest are set here.
-  const { createWecomAdapter } = await import('../adapters/wecom/index.js');
-  platforms.push(createWecomAdapter(config, log, { clock: systemClock }));
+let configured = 0;
+const runtime = { log, clock: systemClock, sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_SECONDS * 1000, ...(config.HTTPS_PROXY ? { proxy: config.HTTPS_PROXY } : {}) };
+for (const p of REGISTRY) {
+  if (!p.configured(config)) {
+    const why = p.incomplete?.(config);
+    if (why) log(why);
+    continue;
+  }
+  configured++;
+  try {
+    platforms.push(await p.create(config, runtime));
+  } catch (e) {
+    // One platform that cannot be built (its SDK missing, a bad setting) does not stop the others.
+    log(`${p.name}: cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
-if (dingtalkConfigured(config)) {
-  const { createDingtalkAdapter } = await import('../adapters/dingtalk/index.js');
-  platforms.push(createDingtalkAdapter(config, log));
-} else if (config.DINGTALK_CLIENT_ID || config.DINGTALK_CLIENT_SECRET) {
-  log('dingtalk: cannot start: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed');
-}
-
-if (platforms.length === 0) {
+if (configured === 0) {
   console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
   const sample = await Promise.all((['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]));
   console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`).join('，')}`);

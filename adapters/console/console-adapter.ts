@@ -2,7 +2,7 @@
  * The console: the local operator's tool. Messages are typed "as" any person (by 工号 or name) in a direct chat
  * or a named group; every outbound message is shown with who receives it and where.
  */
-import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+import type { ChatAdapter, Incoming, Outgoing } from '../../src/core/chat-port.js';
 
 export interface ConsoleDelivery {
   /** Staff id (direct chat) or group name. */

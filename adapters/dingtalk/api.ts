@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Clock } from '../../src/clock.js';
-import { RateLimitedError } from '../types.js';
+import { RateLimitedError } from '../../src/core/chat-port.js';
 
 export interface ApiOptions {
   apiBase: string;
@@ -13,6 +13,8 @@ export interface ApiOptions {
   clientId: string;
   clientSecret: string;
   clock: Clock;
+  /** The HTTP client: fetch, or one through HTTPS_PROXY (adapters/proxy.ts). */
+  fetch?: typeof fetch;
 }
 
 /** DingTalk refused a call (not a throttle): the status, its error code and message. */
@@ -60,7 +62,11 @@ export class DingtalkApi {
   /** How many tokens were fetched (for the operator's log and the tests). */
   tokensFetched = 0;
 
-  constructor(private readonly o: ApiOptions) {}
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly o: ApiOptions) {
+    this.fetch = o.fetch ?? globalThis.fetch;
+  }
 
   async accessToken(): Promise<string> {
     if (this.token && this.o.clock.now().getTime() < this.token.expiresAt) return this.token.value;
@@ -69,7 +75,7 @@ export class DingtalkApi {
   }
 
   private async fetchToken(): Promise<string> {
-    const res = await fetch(new URL('/v1.0/oauth2/accessToken', this.o.apiBase), {
+    const res = await this.fetch(new URL('/v1.0/oauth2/accessToken', this.o.apiBase), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ appKey: this.o.clientId, appSecret: this.o.clientSecret }),
@@ -85,7 +91,7 @@ export class DingtalkApi {
   /** A JSON call on api.dingtalk.com with the token header; an invalid or expired token is renewed once. */
   async call<T>(path: string, payload: object): Promise<T> {
     return this.withToken((token) =>
-      fetch(new URL(path, this.o.apiBase), {
+      this.fetch(new URL(path, this.o.apiBase), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': token },
         body: JSON.stringify(payload),
@@ -101,7 +107,7 @@ export class DingtalkApi {
       form.append('media', new Blob([bytes], { type: file.mimeType }), file.filename);
       const url = new URL('/media/upload', this.o.oapiBase);
       url.search = new URLSearchParams({ access_token: token, type }).toString();
-      return fetch(url, { method: 'POST', body: form });
+      return this.fetch(url, { method: 'POST', body: form });
     });
     if (!r.media_id) throw new DingtalkApiError(200, '', 'media upload answered without media_id');
     return r.media_id;

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { Clock } from '../../src/clock.js';
-import type { Incoming } from '../types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 import { checkCallbackSign, toIncoming, type RobotCallback } from './inbound.js';
 
 export interface CallbackOptions {

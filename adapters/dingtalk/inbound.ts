@@ -3,7 +3,7 @@
  * signature check. `conversationType` "1" is a single chat with the robot, "2" a group where the robot was @-ed.
  */
 import crypto from 'node:crypto';
-import type { Incoming } from '../types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 
 export interface RobotCallback {
   msgId?: string;

@@ -6,7 +6,7 @@
  * also names the words to type, for clients that do not open such links. A file is uploaded to DingTalk's media
  * store and sent as the robot's file (or image) message.
  */
-import { isImage, RateLimitedError, type Attachment, type Button, type ChatRef, type Outgoing } from '../types.js';
+import { isImage, RateLimitedError, type Attachment, type Button, type ChatRef, type Outgoing } from '../../src/core/chat-port.js';
 import type { DingtalkApi } from './api.js';
 
 export interface RobotMessage {

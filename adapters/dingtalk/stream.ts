@@ -8,19 +8,20 @@
  * core has handled it, so a failure leaves it unacknowledged and DingTalk delivers it again (the core dedups by msgId).
  */
 import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
-import type { Incoming } from '../types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 import { toIncoming, type RobotCallback } from './inbound.js';
 
 export class GatewayClient extends DWClient {
   constructor(
     opts: { clientId: string; clientSecret: string },
     private readonly gatewayUrl: string,
+    private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
   ) {
     super({ ...opts, keepAlive: true, ua: 'kongchuo-bot' });
   }
 
   override async getEndpoint(): Promise<this> {
-    const res = await fetch(this.gatewayUrl, {
+    const res = await this.fetch(this.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions }),
@@ -34,10 +35,10 @@ export class GatewayClient extends DWClient {
 }
 
 export async function startStream(
-  o: { clientId: string; clientSecret: string; gatewayUrl: string; log: (line: string) => void },
+  o: { clientId: string; clientSecret: string; gatewayUrl: string; log: (line: string) => void; fetch?: typeof fetch },
   onIncoming: (m: Incoming) => Promise<void>,
 ): Promise<GatewayClient> {
-  const client = new GatewayClient({ clientId: o.clientId, clientSecret: o.clientSecret }, o.gatewayUrl);
+  const client = new GatewayClient({ clientId: o.clientId, clientSecret: o.clientSecret }, o.gatewayUrl, o.fetch);
   client.registerCallbackListener(TOPIC_ROBOT, (frame: DWClientDownStream) => {
     void (async () => {
       let payload: RobotCallback;

@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { RateLimitedError, type ChatAdapter, type Incoming, type Outgoing } from '../types.js';
+import { RateLimitedError, type ChatAdapter, type Incoming, type Outgoing } from '../../src/core/chat-port.js';
 
 export interface SlackOptions {
   botToken: string;

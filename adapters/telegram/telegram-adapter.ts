@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { Telegraf, TelegramError } from 'telegraf';
-import { isImage, type ChatAdapter, type Incoming, type Outgoing, RateLimitedError } from '../types.js';
+import { isImage, type ChatAdapter, type Incoming, type Outgoing, RateLimitedError } from '../../src/core/chat-port.js';
 
 export interface TelegramOptions {
   token: string;

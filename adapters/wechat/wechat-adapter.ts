@@ -8,7 +8,7 @@ import { WechatyBuilder, type Wechaty } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
 import qrcodeTerminal from 'qrcode-terminal';
 import { FileBox } from 'file-box';
-import type { ChatAdapter, Incoming, Outgoing } from '../types.js';
+import type { ChatAdapter, Incoming, Outgoing } from '../../src/core/chat-port.js';
 
 export interface WechatOptions {
   /** A puppet package name (e.g. wechaty-puppet-service) or an instance. */

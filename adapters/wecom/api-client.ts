@@ -4,7 +4,7 @@
  * Group robots have no token: their webhook key is the credential.
  */
 import fs from 'node:fs/promises';
-import { RateLimitedError, type Attachment } from '../types.js';
+import { RateLimitedError, type Attachment } from '../../src/core/chat-port.js';
 
 /** Invalid or expired access token (40014, 42001) and invalid credential (40001): fetch a new token once and retry. */
 const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
@@ -39,6 +39,8 @@ export interface WecomApiOptions {
   secret: string;
   /** Milliseconds on the injected clock, for the token's lifetime. */
   now: () => number;
+  /** The HTTP client: fetch, or one through HTTPS_PROXY (adapters/proxy.ts). */
+  fetch?: typeof fetch;
 }
 
 type Json = Record<string, unknown>;
@@ -47,6 +49,7 @@ export function createWecomApi(o: WecomApiOptions) {
   const base = o.apiBase.replace(/\/+$/, '');
   let token: { value: string; renewAt: number } | undefined;
   let fetching: Promise<string> | undefined;
+  const fetch = o.fetch ?? globalThis.fetch;
 
   async function request(api: string, query: Record<string, string>, init?: RequestInit): Promise<Json> {
     const res = await fetch(`${base}${api}?${new URLSearchParams(query)}`, { ...init, signal: AbortSignal.timeout(15_000) }).catch((e: Error) => {

@@ -3,7 +3,7 @@
  * the dispatcher can read the limits without loading the adapter.
  */
 import { z } from 'zod';
-import type { ChatRef } from '../types.js';
+import type { ChatRef } from '../../src/core/chat-port.js';
 
 export const WECOM = 'wecom';
 

@@ -5,7 +5,7 @@
  * was @-mentioned, in the class group the robot belongs to (`robot:<name>`, the name its key has in
  * WECOM_GROUP_ROBOT_WEBHOOKS), or in a one-to-one chat with the robot (a DM). Anything else says nothing to the core.
  */
-import type { Incoming } from '../types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 import { WECOM } from './config.js';
 
 export interface Source {

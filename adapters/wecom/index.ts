@@ -1,3 +1,3 @@
-/** The WeCom platform as the registry sees it: name, configuration schema, delivery limits, factory. */
-export { WECOM as name, wecomConfigSchema as configSchema, wecomConfigured as configured, wecomLimits as limits, wecomWindows as windows } from './config.js';
-export { createWecomAdapter } from './wecom-adapter.js';
+/** The WeCom adapter (loads its crypto); the registry's descriptor is platform.ts. */
+export { createWecomAdapter, type WecomRuntime } from './wecom-adapter.js';
+export { wecom } from './platform.js';

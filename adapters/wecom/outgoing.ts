@@ -1,6 +1,6 @@
 /** Outgoing → WeCom message bodies: text in pieces WeCom accepts, buttons as a template card or as text to type. */
 import crypto from 'node:crypto';
-import type { Button, Outgoing } from '../types.js';
+import type { Button, Outgoing } from '../../src/core/chat-port.js';
 import { wecomLimits } from './config.js';
 
 /** Splits text into pieces of at most `maxBytes` UTF-8 bytes, at a line break where one is near. */

@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import type { Clock } from '../../src/clock.js';
-import { isImage, type ChatAdapter, type Incoming, type Outgoing } from '../types.js';
+import { isImage, type ChatAdapter, type Incoming, type Outgoing } from '../../src/core/chat-port.js';
 import { createWecomApi, type WecomApi } from './api-client.js';
 import { startCallbackServer } from './callback-server.js';
 import { WECOM, wecomConfigured, type WecomConfig } from './config.js';
@@ -18,13 +18,15 @@ export interface WecomRuntime {
   clock: Clock;
   /** Address the callback server listens on (default all interfaces). */
   host?: string;
+  /** The HTTP client for WeCom's API: fetch, or one through HTTPS_PROXY. */
+  fetch?: typeof fetch;
 }
 
 export function createWecomAdapter(config: WecomConfig, log: (line: string) => void, rt: WecomRuntime): ChatAdapter {
   const { missing } = wecomConfigured(config);
   const c = config as Required<WecomConfig>;
   if (missing.length || !c.WECOM_CORP_ID) throw new Error(`wecom: missing ${missing.join(', ') || 'WECOM_CORP_ID …'}`);
-  const api = createWecomApi({ apiBase: c.WECOM_API_BASE, corpId: c.WECOM_CORP_ID, secret: c.WECOM_SECRET, now: () => rt.clock.now().getTime() });
+  const api = createWecomApi({ apiBase: c.WECOM_API_BASE, corpId: c.WECOM_CORP_ID, secret: c.WECOM_SECRET, now: () => rt.clock.now().getTime(), ...(rt.fetch ? { fetch: rt.fetch } : {}) });
   const robots = c.WECOM_GROUP_ROBOT_WEBHOOKS;
   const robotName = (key: string) => {
     const name = Object.keys(robots).find((n) => robots[n] === key);

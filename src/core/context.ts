@@ -1,5 +1,5 @@
 /** The small typed context a command handler receives: who, where, when, and how to answer. */
-import type { ChatRef } from '../../adapters/types.js';
+import type { ChatRef } from './chat-port.js';
 import type { Extras } from '../services/messenger.js';
 import type { Actor } from '../domain/org.js';
 import type { DateStr } from '../domain/types.js';

@@ -3,7 +3,7 @@
  * the sender by direct message, the group gets a neutral line; and the first time someone names a student in a
  * group, the group is told once that such reports belong in a direct message or a teachers-only group.
  */
-import type { ChatRef } from '../../adapters/types.js';
+import type { ChatRef } from './chat-port.js';
 import { sendToChat, sendToPerson } from '../services/messenger.js';
 import { firstNotice, namesAStudent } from '../store/group-notice.repository.js';
 import type { PersonRow } from '../store/org.repository.js';

@@ -4,7 +4,7 @@
  * failed). An update whose handling throws is tried again at the next round, later updates of its chat waiting
  * behind it, and set aside after `maxAttempts` tries with its error logged and kept.
  */
-import type { Incoming } from '../../adapters/types.js';
+import type { Incoming } from './chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { markUpdateFailed, markUpdateHandled, pruneHandledUpdates, unhandledUpdates, type InboundUpdateRow } from '../store/inbound.repository.js';

@@ -4,8 +4,8 @@
  * in order per chat (inbox-worker.ts). Recorded but not handled before a crash: handled at the next start. Redelivered:
  * recorded once, and the router's own dedup (firstDelivery) keeps a second handling from doing anything.
  */
-import type { Incoming } from '../../adapters/types.js';
-import { formatChatRef } from '../../adapters/types.js';
+import type { Incoming } from './chat-port.js';
+import { formatChatRef } from './chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { recordUpdate } from '../store/inbound.repository.js';

@@ -3,8 +3,8 @@
  * run it inside one transaction, and queue the answers in the outbox. Plain text in a bound class group
  * goes to the weekly-count reader; a yes/no goes to a pending question.
  */
-import type { Incoming } from '../../adapters/types.js';
-import { formatChatRef } from '../../adapters/types.js';
+import type { Incoming } from './chat-port.js';
+import { formatChatRef } from './chat-port.js';
 import { localDate } from '../clock.js';
 import type { Role } from '../domain/types.js';
 import { ROLE_LABELS } from '../domain/types.js';

@@ -15,7 +15,7 @@
  *
  * Time comes only from the injected clock (send timeouts are real time: they bound a real network call).
  */
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../core/chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './options.js';

@@ -3,7 +3,7 @@
  * settles, independently of the others, so a hung chat or platform holds up nobody else. The same timer writes the
  * dead-letter digest when one is due and prunes old messages every hour. A failing pass is logged, never fatal.
  */
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../core/chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { pruneOutbox } from '../store/outbox-upkeep.repository.js';

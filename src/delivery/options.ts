@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { PlatformLimits } from './rate-limits.js';
+import { REGISTRY } from '../../adapters/registry.js';
 
 export interface DeliveryOptions {
   /** The county's timezone: quiet hours, the daily cap's midnight, the times in dead-letter digests. */
@@ -34,8 +35,13 @@ export interface DeliveryOptions {
 
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 
-/** Telegram allows 30/s: a few calls in flight keep it busy; WeChat (1/s, a personal account) and the console go one by one. */
-export const DEFAULT_CONCURRENCY: Readonly<Record<string, number>> = { telegram: 8, slack: 4, wechat: 1, console: 1 };
+/** Each platform's own (its descriptor's): Telegram allows 30/s, so a few calls in flight keep it busy; WeChat (1/s, a personal account) goes one by one. */
+export const DEFAULT_CONCURRENCY: Readonly<Record<string, number>> = Object.fromEntries(REGISTRY.map((p) => [p.name, p.concurrency]));
+
+/** Every platform's delivery limits under this configuration, as its descriptor states them. */
+export function platformLimits(c: Config): PlatformLimits {
+  return Object.fromEntries(REGISTRY.map((p) => [p.name, p.limits(c)]));
+}
 
 /** Without options: no quiet hours, no limits, 5 attempts. */
 export const DEFAULT_DELIVERY: DeliveryOptions = {
@@ -61,11 +67,7 @@ export function deliveryOptionsFrom(c: Config, processId: string = `pid-${random
     holdUrgent: c.QUIET_HOURS_HOLD_URGENT,
     maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
     retryBaseSeconds: c.OUTBOX_RETRY_BASE_SECONDS,
-    limits: {
-      telegram: { perSecond: c.TELEGRAM_MAX_PER_SECOND, perChatPerSecond: c.TELEGRAM_MAX_PER_CHAT_PER_SECOND, perGroupPerMinute: c.TELEGRAM_MAX_PER_GROUP_PER_MINUTE },
-      slack: { perChannelPerSecond: c.SLACK_MAX_PER_CHANNEL_PER_SECOND },
-      wechat: { perSecond: c.WECHAT_MAX_PER_SECOND, perDay: c.WECHAT_MAX_PER_DAY },
-    },
+    limits: platformLimits(c),
     processId,
     leaseMs: c.OUTBOX_LEASE_SECONDS * 1000,
     sendTimeoutMs: c.OUTBOX_SEND_TIMEOUT_SECONDS * 1000,

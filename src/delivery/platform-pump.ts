@@ -7,7 +7,7 @@
  * Each send is bounded by the send timeout (well under the lease), and its result is written only while this process
  * still holds the claim: a process whose claim was taken over logs that and leaves the other's result alone.
  */
-import { parseChatRef, RateLimitedError, type Attachment, type Button, type ChatAdapter, type ChatRef } from '../../adapters/types.js';
+import { parseChatRef, RateLimitedError, type Attachment, type Button, type ChatAdapter, type ChatRef } from '../core/chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';

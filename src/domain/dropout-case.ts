@@ -2,15 +2,23 @@
  * The dropout case (辍学学生) as an explicit state machine over the ledgers the reporting rules name:
  * 疑似辍学学生台账 (suspected) and 辍学学生台账 / 花名册 (confirmed, notice issued, referred).
  * Pure and immutable: an event either yields a new case or a refusal with a zh-CN reason.
+ *
+ * 留得住: 复学 does not close a case at once. It opens a follow-up period (`following`, 跟踪中(复学后)) that ends on
+ * `followUntil` (the last of FOLLOW_UP_SCHOOL_DAYS school days after the return); while it lasts one unexcused day
+ * means a joint home visit (domain/absence.ts followUpPolicy). At its end the daily duty closes the case
+ * (`follow_up_end` → returned, 动态销号). Should the pupil reach the suspected-dropout step again meanwhile, the case
+ * goes back on the ledger (`relapse` → suspected). A `return` without `followUntil` (events stored before follow-up
+ * existed) still closes the case at once.
  */
 import type { DateStr } from './types.js';
 
-export const CASE_STATES = ['suspected', 'confirmed', 'notice_issued', 'returned', 'referred', 'withdrawn'] as const;
+export const CASE_STATES = ['suspected', 'confirmed', 'notice_issued', 'following', 'returned', 'referred', 'withdrawn'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 export const CASE_STATE_LABELS: Record<CaseState, string> = {
   suspected: '疑似辍学',
   confirmed: '确认辍学',
   notice_issued: '已发返校通知书',
+  following: '跟踪中(复学后)',
   returned: '已复学（动态销号）',
   referred: '逾期未返校，已报镇政府依法处理',
   withdrawn: '已撤销',
@@ -40,6 +48,45 @@ export const HOME_VISIT_OUTCOME_LABELS: Record<HomeVisitOutcome, string> = {
   not_found: '未见到学生或家长',
   other: '其他',
 };
+/**
+ * What people type for each reason and outcome of a home visit (the label always counts too). The labels above are
+ * the one source for replies, digests and forms; the 家访 command reads these.
+ */
+export const HOME_VISIT_REASON_SYNONYMS: Record<HomeVisitReason, string[]> = {
+  poverty: ['贫困', '经济困难', '家庭困难', '困难', 'poverty'],
+  weariness: ['厌学', '不想上学', '不愿上学', 'weariness'],
+  learning_difficulty: ['学困', '学习困难', '跟不上', 'learning_difficulty'],
+  migrant_work: ['外出务工', '打工', '务工', '童工', '外出打工', 'migrant_work'],
+  family: ['家庭', '家庭原因', '留守', '单亲', 'family'],
+  behaviour: ['行为偏差', '行为问题', 'behaviour', 'behavior'],
+  school: ['学校', '学校原因', 'school'],
+  illness: ['生病', '疾病', '患病', 'illness'],
+  other: ['其他', '其它', '其他原因', 'other'],
+};
+export const HOME_VISIT_OUTCOME_SYNONYMS: Record<HomeVisitOutcome, string[]> = {
+  will_return: ['愿意返校', '答应返校', '同意返校', '已返校', '愿意', '同意', 'will_return'],
+  refused: ['拒绝', '拒绝返校', '不愿返校', '不愿意', 'refused'],
+  not_found: ['未见到', '未见到人', '不在家', '联系不上', '找不到', 'not_found'],
+  other: ['其他', '其它', '其他结果', 'other'],
+};
+/** A reason and an outcome as the example in help and alerts shows them. */
+export const HOME_VISIT_EXAMPLE_WORDS = `${HOME_VISIT_REASON_LABELS.weariness} ${HOME_VISIT_OUTCOME_LABELS.will_return}`;
+
+/** One typed word: `厌学`, or `其他:外出打工跟随父母` (a word with its own explanation after a colon). */
+function readVisitWord<K extends string>(labels: Record<K, string>, synonyms: Record<K, string[]>, token: string): { value: K; detail?: string } | undefined {
+  const m = /^([^:：]+)[:：](.*)$/s.exec(token.trim());
+  const word = (m ? m[1]! : token).trim().toLowerCase();
+  const detail = m ? m[2]!.trim() : '';
+  const value = (Object.keys(labels) as K[]).find((k) => labels[k] === word || synonyms[k].some((w) => w.toLowerCase() === word));
+  return value === undefined ? undefined : { value, ...(detail ? { detail } : {}) };
+}
+export function readHomeVisitReason(token: string): { value: HomeVisitReason; detail?: string } | undefined {
+  return readVisitWord(HOME_VISIT_REASON_LABELS, HOME_VISIT_REASON_SYNONYMS, token);
+}
+export function readHomeVisitOutcome(token: string): { value: HomeVisitOutcome; detail?: string } | undefined {
+  return readVisitWord(HOME_VISIT_OUTCOME_LABELS, HOME_VISIT_OUTCOME_SYNONYMS, token);
+}
+
 /** Why a suspicion is withdrawn: a status change (转学/休学/借读) is not a dropout. */
 export const WITHDRAW_REASON_LABELS: Record<WithdrawReason, string> = {
   absence_corrected: '缺勤记录已更正',
@@ -58,7 +105,9 @@ export type CaseEvent =
   | (Base & { type: 'home_visit'; visitorIds: string[]; reason: HomeVisitReason; outcome: HomeVisitOutcome; note?: string })
   | (Base & { type: 'confirm' })
   | (Base & { type: 'issue_notice'; deadline: DateStr })
-  | (Base & { type: 'return'; returnedOn: DateStr; placement?: string })
+  | (Base & { type: 'return'; returnedOn: DateStr; placement?: string; followUntil?: DateStr })
+  | (Base & { type: 'follow_up_end' })
+  | (Base & { type: 'relapse' })
   | (Base & { type: 'deadline_passed' })
   | (Base & { type: 'withdraw'; reason: WithdrawReason });
 export type CaseEventType = CaseEvent['type'];
@@ -81,6 +130,8 @@ export interface DropoutCase {
   noticeDeadline?: DateStr;
   closedOn?: DateStr;
   placement?: string;
+  /** Last day of the follow-up after 复学. */
+  followUntil?: DateStr;
   withdrawReason?: WithdrawReason;
   history: { event: CaseEvent; from: CaseState; to: CaseState }[];
 }
@@ -94,7 +145,9 @@ export const CASE_EVENT_LABELS: Record<CaseEventType, string> = {
   home_visit: '记录家访',
   confirm: '确认辍学',
   issue_notice: '发返校通知书',
-  return: '复学销号',
+  return: '复学',
+  follow_up_end: '跟踪期满销号',
+  relapse: '复学后再次缺勤，重新列入疑似辍学',
   deadline_passed: '报逾期未返校',
   withdraw: '撤销',
 };
@@ -104,6 +157,7 @@ const ALLOWED: Record<CaseState, CaseEventType[]> = {
   confirmed: ['assign', 'home_visit', 'issue_notice', 'return'],
   notice_issued: ['assign', 'home_visit', 'return', 'deadline_passed'],
   referred: ['return'],
+  following: ['home_visit', 'follow_up_end', 'relapse'],
   returned: [],
   withdrawn: [],
 };
@@ -190,7 +244,18 @@ export function applyCaseEvent(c: DropoutCase, e: CaseEvent): Transition {
       if (!isDate(e.returnedOn)) return refuse('bad_argument', `复学日期“${e.returnedOn}”不是有效日期，应为 YYYY-MM-DD。`);
       if (e.returnedOn < c.openedOn) return refuse('bad_argument', `复学日期（${e.returnedOn}）不能早于个案开始日期（${c.openedOn}）。`);
       if (e.returnedOn > e.at) return refuse('bad_argument', `复学日期（${e.returnedOn}）还没到：学生实际返校后再登记复学。`);
+      if (e.followUntil !== undefined && (!isDate(e.followUntil) || e.followUntil < e.returnedOn)) {
+        return refuse('bad_argument', `跟踪截止日期（${e.followUntil}）须是有效日期，且不早于复学日期（${e.returnedOn}）。`);
+      }
+      if (e.followUntil !== undefined) return next(c, e, 'following', { followUntil: e.followUntil, ...(e.placement ? { placement: e.placement } : {}) });
       return next(c, e, 'returned', { closedOn: e.returnedOn, ...(e.placement ? { placement: e.placement } : {}) });
+    case 'follow_up_end':
+      if (!c.followUntil || e.at < c.followUntil) return refuse('precondition', `复学后的跟踪期到 ${c.followUntil ?? '未定'} 才结束，期满后再销号。`);
+      return next(c, e, 'returned', { closedOn: e.at });
+    case 'relapse': {
+      const { followUntil: _ended, ...rest } = c;
+      return next({ ...rest }, e, 'suspected', {});
+    }
     case 'deadline_passed':
       if (!c.noticeDeadline || e.at <= c.noticeDeadline) {
         return refuse('precondition', `返校期限（${c.noticeDeadline ?? '未定'}）还没有过，不能报逾期未返校；期限过后仍未返校再报镇政府。`);

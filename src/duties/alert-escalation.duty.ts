@@ -5,7 +5,8 @@
  *   climbs to the town officials, and after the same delay again to the county. A step's delay counts from the
  *   previous step; an acknowledgement stops reminders but not the climb — only a logged visit does.
  * The delays are those stored on the alert when it was raised: a policy change does not rewrite running alerts.
- * Officials get one digest for all alerts that climb at once, not one message each.
+ * Officials (and the people named by 包保 for the pupil) get one digest for all alerts that climb at once, not one
+ * message each. Lines show the pupil's 重点关注 kinds: digests are direct messages to people responsible for them.
  */
 import type { Deps } from '../services/deps.js';
 import type { Duty, DueItem } from './types.js';
@@ -18,6 +19,9 @@ import { sendToPerson } from '../services/messenger.js';
 import { ackButton } from '../services/absence-alerts.js';
 import { dayLabel, studentLine } from '../services/format.js';
 import type { Tx } from '../store/prisma.js';
+import { attentionTag } from '../domain/attention.js';
+import { guarantorsOf } from '../store/guarantor.repository.js';
+import { recordFaults } from '../services/faults.js';
 
 const MIN = 60_000;
 
@@ -66,7 +70,7 @@ export const alertReminder: Duty = {
             if (!s) continue;
             await claim(tx, { key: p.key, duty: 'alert_reminder', period: `alert:${p.alertId}`, target: `person:${personId}`, dueAt: p.dueAt, at: now });
             await finish(tx, p.key, 'sent', 0);
-            lines.push(`· #${p.alertId} ${studentLine(s)}，自${dayLabel(fresh.alert.streakSince)}起连续无故缺勤`);
+            lines.push(`· #${p.alertId} ${studentLine(s)}${attentionTag(s.attention)}，自${dayLabel(fresh.alert.streakSince)}起连续无故缺勤`);
             ids.push(p.alertId);
           }
           if (ids.length === 0) return 0;
@@ -123,12 +127,15 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
     const a = await tx.alert.findUnique({ where: { id: alertId } });
     if (!a || a.status !== 'open' || (await visitedSince(tx, a.studentId, a.streakSince))) continue;
     if (!(await escalateAlert(tx, alertId, level === 'town' ? 'none' : 'town', level, now))) continue;
+    await recordFaults(tx, alertId, level, now);
     const s = await studentById(tx, a.studentId);
     if (!s) continue;
     const officials = level === 'town' ? await peopleWithRole(tx, 'town', { townId: s.village.townId }) : await peopleWithRole(tx, 'county');
+    // The people named by 包保 for this pupil hear that it climbed, as the officials do.
+    const named = (await guarantorsOf(tx, s.id)).filter((p) => !officials.some((o) => o.id === p.id));
     const waited = level === 'town' ? hours(a.visitWithinMin ?? 0) : `${hours(a.visitWithinMin ?? 0)}（已报镇里后又过了同样时间）`;
-    const line = `#${a.id} ${studentLine(s)}，${s.village.town.name}${s.village.name}；自${dayLabel(a.streakSince)}起无故缺勤，预警已过 ${waited} 仍未登记家访`;
-    for (const o of officials) byOfficial.set(o.id, [...(byOfficial.get(o.id) ?? []), { alertId, s, line }]);
+    const line = `#${a.id} ${studentLine(s)}${attentionTag(s.attention)}，${s.village.town.name}${s.village.name}；自${dayLabel(a.streakSince)}起无故缺勤，预警已过 ${waited} 仍未登记家访`;
+    for (const o of [...officials, ...named]) byOfficial.set(o.id, [...(byOfficial.get(o.id) ?? []), { alertId, s, line }]);
   }
   let messages = 0;
   for (const [officialId, list] of byOfficial) {

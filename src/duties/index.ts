@@ -2,11 +2,12 @@
 import type { Duty } from './types.js';
 import { returnCheck } from './return-check.duty.js';
 import { weeklyPrompt, weeklyReminder, weeklyCutoff } from './weekly-count.duty.js';
-import { attendanceReminder, returnCases, twoDayCheck } from './daily.duty.js';
+import { attendanceReminder, followUpEnd, returnCases, twoDayCheck } from './daily.duty.js';
 import { alertEscalation, alertReminder } from './alert-escalation.duty.js';
 import { schoolReportOverdue, schoolReportReminder, townReportOverdue, townReportReminder } from './monthly-report.duty.js';
 import { campaignDigest } from './campaign.duty.js';
 import { noticeDeadline } from './notice-deadline.duty.js';
+import { leaverHandover } from './handover.duty.js';
 
 export const ALL_DUTIES: readonly Duty[] = [
   returnCheck,
@@ -16,7 +17,9 @@ export const ALL_DUTIES: readonly Duty[] = [
   twoDayCheck,
   returnCases,
   attendanceReminder,
+  followUpEnd,
   noticeDeadline,
+  leaverHandover,
   alertReminder,
   alertEscalation,
   schoolReportReminder,

@@ -4,6 +4,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { CJK_FONT_FAMILY, cjkFontPath } from './fonts.js';
+import { formatRate } from '../domain/rates.js';
 
 export const CHART_WIDTH = 900;
 export const CHART_HEIGHT = 500;
@@ -11,7 +12,6 @@ const M = { top: 70, right: 80, bottom: 70, left: 80 };
 const COLORS = ['#1f6fb2', '#d9822b', '#2e9e5b', '#b23b3b', '#7a4eb2'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
 
 export function renderPng(svg: string): Buffer {
   const r = new Resvg(svg, { font: { fontFiles: [cjkFontPath(400), cjkFontPath(700)], loadSystemFonts: false, defaultFontFamily: CJK_FONT_FAMILY }, background: 'white' });
@@ -46,7 +46,7 @@ export function lineChartSvg(title: string, labels: string[], series: LineSeries
   for (let k = 0; k <= 4; k++) {
     const v = rateMin + ((1 - rateMin) * k) / 4;
     const y = yRate(v);
-    parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + w}" y2="${y}" stroke="#ddd"/>`, `<text x="${M.left - 8}" y="${y + 5}" text-anchor="end" font-size="13">${pct(v)}</text>`);
+    parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + w}" y2="${y}" stroke="#ddd"/>`, `<text x="${M.left - 8}" y="${y + 5}" text-anchor="end" font-size="13">${formatRate(v)}</text>`);
     parts.push(`<text x="${M.left + w + 8}" y="${yCount((countMax * k) / 4) + 5}" font-size="13">${Math.round((countMax * k) / 4)}</text>`);
   }
   const step = Math.max(1, Math.ceil(labels.length / 12));
@@ -85,7 +85,7 @@ export function barChartSvg(title: string, groups: BarGroup[], targets: { name: 
   const parts: string[] = [];
   for (let k = 0; k <= 4; k++) {
     const v = (max * k) / 4;
-    parts.push(`<line x1="${M.left}" y1="${y(v)}" x2="${M.left + w}" y2="${y(v)}" stroke="#eee"/>`, `<text x="${M.left - 8}" y="${y(v) + 5}" text-anchor="end" font-size="13">${pct(v)}</text>`);
+    parts.push(`<line x1="${M.left}" y1="${y(v)}" x2="${M.left + w}" y2="${y(v)}" stroke="#eee"/>`, `<text x="${M.left - 8}" y="${y(v) + 5}" text-anchor="end" font-size="13">${formatRate(v)}</text>`);
   }
   groups.forEach((g, gi) => {
     const x0 = M.left + gi * gw + (gw - bw * names.length) / 2;
@@ -93,7 +93,7 @@ export function barChartSvg(title: string, groups: BarGroup[], targets: { name: 
       const ni = names.indexOf(b.name);
       if (b.value === undefined) return;
       parts.push(`<rect x="${x0 + ni * bw}" y="${y(b.value)}" width="${bw - 4}" height="${M.top + h - y(b.value)}" fill="${COLORS[ni % COLORS.length]}"/>`);
-      parts.push(`<text x="${x0 + ni * bw + (bw - 4) / 2}" y="${y(b.value) - 6}" text-anchor="middle" font-size="12">${pct(b.value)}</text>`);
+      parts.push(`<text x="${x0 + ni * bw + (bw - 4) / 2}" y="${y(b.value) - 6}" text-anchor="middle" font-size="12">${formatRate(b.value)}</text>`);
     });
     parts.push(`<text x="${M.left + gi * gw + gw / 2}" y="${M.top + h + 24}" text-anchor="middle" font-size="13">${esc(g.label)}</text>`);
   });

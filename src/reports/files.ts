@@ -1,7 +1,7 @@
 /** Generated report files live under REPORTS_DIR (they name minors: keep that folder private). */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 
 export const MIME = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

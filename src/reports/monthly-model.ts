@@ -7,9 +7,12 @@ import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr, Stage } from '../domain/types.js';
 import { STAGE_LABELS } from '../domain/types.js';
-import { checkTargets, consolidationRate, dropoutRate, type Breach } from '../domain/rates.js';
+import { checkTargets, dropoutRate, formatResult, hasValue, RATE_DEFINITIONS, RATE_LABELS, retentionRate, TARGET_RULE, type Breach, type RateFigures, type Targets } from '../domain/rates.js';
+import { areaRates, type AreaRates, type UnitRates } from '../services/unit-rates.js';
+import { targetBook, type TargetBook } from '../services/targets.js';
 import { gradeLabel } from '../roster/grades.js';
 import { countyHeading, schoolHeading, schoolsWithClasses, townHeading, type ReportScope } from '../store/report.repository.js';
+import { inspectionRemarks } from '../services/inspections.js';
 import { reportFacts, ZERO, type CaseLine, type Counts, type ReportPeriod, type SchoolFacts } from './monthly-facts.js';
 
 export interface Figures {
@@ -23,14 +26,13 @@ export interface Figures {
   droppedMonth: number;
   droppedTerm: number;
   returnedTerm: number;
-  /** Net dropouts of the term over enrolment at its start, net of transfers (domain definition). */
+  /** 辍学率 (RATE_DEFINITIONS.primaryDropout): the term's net dropouts over the roll now plus them, as in 情况. */
   dropoutRate: number | undefined;
   /**
-   * 本学期巩固率: the roll now over the roll at term start, net of transfers, suspensions and borrowing (domain
-   * consolidationRate over the term). The nine-year cohort rate needs each cohort's grade-1 enrolment, which the bot
-   * does not hold.
+   * 本学期在籍保持率 (RATE_DEFINITIONS.retention): the roll now over the term-start roll net of register changes. Not
+   * the nine-year consolidation rate, which is the unit's `unitRates.consolidation` (a cohort measure).
    */
-  consolidationRate: number | undefined;
+  retentionRate: number | undefined;
 }
 
 export interface GradeRow extends Figures {
@@ -54,7 +56,17 @@ export interface MonthlyReportModel {
   rows: GradeRow[];
   stages: { stage: Stage; label: string; figures: Figures; breaches: Breach[] }[];
   total: Figures;
+  /** The unit's own targets (a school's, else its town's, else the county's). */
+  targets: Targets;
+  /** The unit's nine-year consolidation and enrolment rates, where they apply (未导入 when the data is missing). */
+  unitRates: UnitRates;
+  /** Every figure of the unit over its own targets (stages' dropout rates and unit rates), 一票否决 marked. */
+  breaches: Breach[];
+  /** Lines the form prints under the table: the unit rates, the breaches, each rate's 公式 and how targets are compared. */
+  notes: string[];
   cases: CaseLine[];
+  /** Remarks for the form (e.g. the county's inspection findings of the month); school forms only. */
+  remarks?: string[];
 }
 
 function finish(c: Counts): Figures {
@@ -62,8 +74,8 @@ function finish(c: Counts): Figures {
   return {
     ...c,
     atTermStart,
-    dropoutRate: dropoutRate({ enrolledAtStart: atTermStart, dropouts: c.droppedTerm - c.returnedTerm, transferredOut: c.transferredOut, transferredIn: c.transferredIn, suspended: c.suspended }),
-    consolidationRate: consolidationRate(atTermStart, c.current, c.transferredIn - c.transferredOut - c.suspended - c.borrowing),
+    dropoutRate: dropoutRate(c),
+    retentionRate: retentionRate(atTermStart, c.current, c.transferredIn - c.transferredOut - c.suspended - c.borrowing),
   };
 }
 
@@ -81,69 +93,93 @@ function periodOf(deps: Deps, month: string, today: DateStr): ReportPeriod {
 }
 
 /** A school's form from its facts: a row per grade, stage subtotals, the total, its open cases. */
-function schoolModel(deps: Deps, school: { name: string; countyName: string; townName: string }, p: ReportPeriod, facts: SchoolFacts | undefined): MonthlyReportModel {
+function schoolModel(school: { name: string; countyName: string; townName: string }, p: ReportPeriod, facts: SchoolFacts | undefined, targets: Targets, unitRates: UnitRates): MonthlyReportModel {
   const grades = [...(facts?.grades ?? [])].sort((a, b) => (a.stage === b.stage ? a.grade - b.grade : a.stage === 'primary' ? -1 : 1));
   const rows: GradeRow[] = grades.map((g) => ({ stage: g.stage, grade: g.grade, label: gradeLabel(g.stage, g.grade), ...finish(g) }));
-  const { stages, total } = summarize(deps, rows);
-  return { title: `${school.name}控辍保学月报表`, rowHeader: '年级', countyName: school.countyName, townName: school.townName, schoolName: school.name, month: p.month, termName: p.term.name, termStart: p.term.start, asOf: p.asOf, rows, stages, total, cases: facts?.cases ?? [] };
+  return { title: `${school.name}控辍保学月报表`, rowHeader: '年级', countyName: school.countyName, townName: school.townName, schoolName: school.name, month: p.month, termName: p.term.name, termStart: p.term.start, asOf: p.asOf, rows, ...summarize(rows, targets, unitRates), cases: facts?.cases ?? [] };
 }
 
 export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
   const school = await schoolHeading(tx, schoolId);
   const p = periodOf(deps, month, today);
-  const facts = await reportFacts(tx, { kind: 'school', schoolId }, p, true);
-  return schoolModel(deps, { name: school.name, countyName: school.county.name, townName: school.town.name }, p, facts.get(schoolId));
+  const [facts, book, rates] = await Promise.all([reportFacts(tx, { kind: 'school', schoolId }, p, true), targetBook(tx, deps.targets), areaRates(tx, { kind: 'school', schoolId }, p.asOf)]);
+  const model = schoolModel({ name: school.name, countyName: school.county.name, townName: school.town.name }, p, facts.get(schoolId), book.school(schoolId, school.townId), rates.schools.get(schoolId) ?? {});
+  return { ...model, remarks: await inspectionRemarks(tx, schoolId, month) };
+}
+
+interface ScopeReading {
+  models: (MonthlyReportModel & { townId: number })[];
+  book: TargetBook;
+  rates: AreaRates;
+}
+
+async function readScope(deps: Deps, tx: Tx, scope: Exclude<ReportScope, { kind: 'school' }>, month: string, today: DateStr, opts: { cases: boolean }): Promise<ScopeReading> {
+  const p = periodOf(deps, month, today);
+  const [county, schools, facts, book, rates] = await Promise.all([countyHeading(tx), schoolsWithClasses(tx, scope), reportFacts(tx, scope, p, opts.cases), targetBook(tx, deps.targets), areaRates(tx, scope, p.asOf)]);
+  const models = schools.map((s) => ({ ...schoolModel({ name: s.name, countyName: county.name, townName: s.town.name }, p, facts.get(s.id), book.school(s.id, s.townId), rates.schools.get(s.id) ?? {}), townId: s.townId }));
+  return { models, book, rates };
 }
 
 /** The form of every school (with classes) of a town or the county, from one reading of the whole scope; by school id. */
 export async function schoolReportModels(deps: Deps, tx: Tx, scope: Exclude<ReportScope, { kind: 'school' }>, month: string, today: DateStr, opts: { cases: boolean }): Promise<(MonthlyReportModel & { townId: number })[]> {
-  const p = periodOf(deps, month, today);
-  const [county, schools, facts] = await Promise.all([countyHeading(tx), schoolsWithClasses(tx, scope), reportFacts(tx, scope, p, opts.cases)]);
-  return schools.map((s) => ({ ...schoolModel(deps, { name: s.name, countyName: county.name, townName: s.town.name }, p, facts.get(s.id)), townId: s.townId }));
+  return (await readScope(deps, tx, scope, month, today, opts)).models;
 }
 
 const countsOf = (f: Figures): Counts => Object.fromEntries(Object.keys(ZERO).map((k) => [k, f[k as keyof Counts]])) as Counts;
 
-/** Stage subtotals (a stage over its dropout target carries the breach) and the total, summed from the rows. */
-function summarize(deps: Deps, rows: GradeRow[]): Pick<MonthlyReportModel, 'stages' | 'total'> {
+/**
+ * Stage subtotals (a stage over its own dropout target carries the breach), the total, and the unit's figures
+ * against its own targets, with the notes the form prints.
+ */
+function summarize(rows: GradeRow[], targets: Targets, unitRates: UnitRates): Pick<MonthlyReportModel, 'stages' | 'total' | 'targets' | 'unitRates' | 'breaches' | 'notes'> {
   const sum = (rs: GradeRow[]) => finish(rs.reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
   const stages = (['primary', 'junior'] as const)
     .filter((st) => rows.some((r) => r.stage === st))
     .map((st) => {
       const figures = sum(rows.filter((r) => r.stage === st));
-      const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, deps.targets);
+      const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, targets);
       return { stage: st, label: STAGE_LABELS[st], figures, breaches };
     });
-  return { stages, total: sum(rows) };
+  const unitFigures: RateFigures = {};
+  for (const k of ['consolidation', 'primaryEnrolment', 'juniorGrossEnrolment'] as const) if (hasValue(unitRates[k])) unitFigures[k] = unitRates[k].value;
+  const breaches = [...stages.flatMap((st) => st.breaches), ...checkTargets(unitFigures, targets)];
+  const shown = (['consolidation', 'primaryEnrolment', 'juniorGrossEnrolment'] as const).filter((k) => unitRates[k] !== undefined);
+  const notes = [
+    ...(shown.length ? [shown.map((k) => `${RATE_LABELS[k]}：${formatResult(unitRates[k]!)}`).join('；')] : []),
+    ...breaches.map((b) => `⚠ ${b.text}`),
+    `说明：期初在籍 = 现在籍 − 本学期转入 + 本学期转出、休学、借读 + 本学期辍学 − 本学期复学。${RATE_DEFINITIONS.primaryDropout}${RATE_DEFINITIONS.retention}`,
+    ...shown.map((k) => RATE_DEFINITIONS[k]),
+    TARGET_RULE,
+  ];
+  return { stages, total: sum(rows), targets, unitRates, breaches, notes };
 }
 
 /** A row per part (a school of a town, a town of the county) and stage; stage subtotals against the targets. */
-function aggregate(deps: Deps, head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>, parts: MonthlyReportModel[], partName: (m: MonthlyReportModel) => string): MonthlyReportModel {
+function aggregate(head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>, parts: MonthlyReportModel[], partName: (m: MonthlyReportModel) => string, targets: Targets, unitRates: UnitRates): MonthlyReportModel {
   const rows: GradeRow[] = parts.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: partName(m), ...st.figures })));
-  const { stages, total } = summarize(deps, rows);
   const first = parts[0]!;
-  return { ...head, schoolName: '', termName: first.termName, termStart: first.termStart, asOf: first.asOf, rows, stages, total, cases: parts.flatMap((m) => m.cases.map((c) => ({ ...c, className: m.schoolName ? `${m.schoolName} ${c.className}` : c.className }))) };
+  return { ...head, schoolName: '', termName: first.termName, termStart: first.termStart, asOf: first.asOf, rows, ...summarize(rows, targets, unitRates), cases: parts.flatMap((m) => m.cases.map((c) => ({ ...c, className: m.schoolName ? `${m.schoolName} ${c.className}` : c.className }))) };
 }
 
 /** The town's aggregate: a row per school and stage, the town's total. */
 export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
   const town = await townHeading(tx, townId);
-  const parts = await schoolReportModels(deps, tx, { kind: 'town', townId }, month, today, { cases: true });
+  const { models: parts, book, rates } = await readScope(deps, tx, { kind: 'town', townId }, month, today, { cases: true });
   if (parts.length === 0) throw new Error(`${town.name}没有学校数据`);
-  return townModel(deps, { name: town.name, countyName: town.county.name }, month, parts);
+  return townModel({ name: town.name, countyName: town.county.name }, month, parts, book.town(townId), rates.towns.get(townId) ?? {});
 }
 
-function townModel(deps: Deps, town: { name: string; countyName: string }, month: string, parts: MonthlyReportModel[]): MonthlyReportModel {
-  return aggregate(deps, { title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.countyName, townName: town.name, month }, parts, (m) => m.schoolName);
+function townModel(town: { name: string; countyName: string }, month: string, parts: MonthlyReportModel[], targets: Targets, unitRates: UnitRates): MonthlyReportModel {
+  return aggregate({ title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.countyName, townName: town.name, month }, parts, (m) => m.schoolName, targets, unitRates);
 }
 
 /** The county's aggregate: a row per town (those with schools with classes) and stage, the county's total; read once for the whole county. */
 export async function monthlyCountyModel(deps: Deps, tx: Tx, month: string, today: DateStr): Promise<MonthlyReportModel> {
   const county = await countyHeading(tx);
-  const schools = await schoolReportModels(deps, tx, { kind: 'county' }, month, today, { cases: true });
+  const { models: schools, book, rates } = await readScope(deps, tx, { kind: 'county' }, month, today, { cases: true });
   const byTown = new Map<number, (typeof schools)[number][]>();
   for (const s of schools) byTown.set(s.townId, (byTown.get(s.townId) ?? []).concat(s));
-  const towns = [...byTown].sort(([a], [b]) => a - b).map(([, parts]) => townModel(deps, { name: parts[0]!.townName, countyName: county.name }, month, parts));
+  const towns = [...byTown].sort(([a], [b]) => a - b).map(([townId, parts]) => townModel({ name: parts[0]!.townName, countyName: county.name }, month, parts, book.town(townId), rates.towns.get(townId) ?? {}));
   if (towns.length === 0) throw new Error(`${county.name}没有学校数据`);
-  return aggregate(deps, { title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month }, towns, (m) => m.townName);
+  return aggregate({ title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month }, towns, (m) => m.townName, book.county, rates.county ?? {});
 }

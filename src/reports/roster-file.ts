@@ -1,5 +1,5 @@
 /** The roster of an area as a file under REPORTS_DIR, ready to attach. */
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 import type { Area } from '../domain/org.js';
 import type { Tx } from '../store/prisma.js';
 import type { CaseInArea } from '../services/roster.js';

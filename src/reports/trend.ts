@@ -2,7 +2,7 @@
  * What the trend charts show: a school's weekly attendance rate (from the weekly class counts) and its open cases
  * over the term; a town's schools side by side, dropout rate per stage against the county's targets.
  */
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr } from '../domain/types.js';
@@ -12,6 +12,8 @@ import { schoolById, schoolCountsInForce, townById } from '../store/trend.reposi
 import { casesInArea } from '../store/area-cases.repository.js';
 import { barChartSvg, lineChartSvg, renderPng } from './charts.js';
 import { saveReport } from './files.js';
+import { formatRate } from '../domain/rates.js';
+import { targetBook } from '../services/targets.js';
 
 export interface SchoolTrend {
   schoolName: string;
@@ -64,15 +66,16 @@ export function schoolTrendPng(t: SchoolTrend): Buffer {
   );
 }
 
-/** Each school of a town: this term's dropout rate per stage, against the county's limits. */
+/** Each school of a town: this term's dropout rate per stage (as on the form and in 情况), against the town's own limits. */
 export async function townComparisonPng(deps: Deps, tx: Tx, townId: number, today: DateStr): Promise<{ townName: string; png: Buffer }> {
   const town = await townById(tx, townId);
-  const schools = await schoolReportModels(deps, tx, { kind: 'town', townId }, today.slice(0, 7), today, { cases: false });
+  const [schools, book] = await Promise.all([schoolReportModels(deps, tx, { kind: 'town', townId }, today.slice(0, 7), today, { cases: false }), targetBook(tx, deps.targets)]);
   const groups = schools.map((m) => ({ label: m.schoolName, bars: m.stages.map((st) => ({ name: `${st.label}辍学率`, value: st.figures.dropoutRate })) }));
+  const limits = book.town(townId);
   const png = renderPng(
     barChartSvg(`${town.name} 各校本学期辍学率与控制目标`, groups, [
-      { name: `小学 ${(deps.targets.primaryDropoutMax * 100).toFixed(1)}%`, value: deps.targets.primaryDropoutMax },
-      { name: `初中 ${(deps.targets.juniorDropoutMax * 100).toFixed(1)}%`, value: deps.targets.juniorDropoutMax },
+      { name: `小学 ${formatRate(limits.primaryDropoutMax)}`, value: limits.primaryDropoutMax },
+      { name: `初中 ${formatRate(limits.juniorDropoutMax)}`, value: limits.juniorDropoutMax },
     ]),
   );
   return { townName: town.name, png };

@@ -3,20 +3,26 @@
  * raises the steps newly reached (direct messages to both responsibility lines), and closes alerts whose
  * streak no longer holds — withdrawn when the absence was corrected, resolved when the student came back.
  * Messages not yet sent are cancelled; people already told are told it is over.
+ *
+ * The history it reads is what is KNOWN (marks, and 'present' on days the class took attendance); days nobody
+ * recorded are unknown and skipped (domain/absence.ts). A pupil followed after 复学 (case `following`) is judged by
+ * the follow-up policy: one unexcused day is the joint home visit.
  */
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
-import { consecutiveUnexcusedSchoolDays, ladderSteps, type AttendanceHistory, type LadderStep } from '../domain/absence.js';
+import { consecutiveUnexcusedSchoolDays, followUpPolicy, ladderSteps, type AttendanceHistory, type LadderStep } from '../domain/absence.js';
 import { addDays } from '../domain/calendar.js';
-import { historiesOf, historyOf } from '../store/attendance.repository.js';
-import { responsibleFor, studentById, type StudentFull, type PersonRow } from '../store/org.repository.js';
-import { responsibleForMany, studentsByIds } from '../store/duty.repository.js';
+import { knownHistoriesOf } from '../store/attendance.repository.js';
+import { followUpsOf } from '../store/follow-up.repository.js';
+import { studentById, type StudentFull } from '../store/org.repository.js';
+import { studentsByIds } from '../store/duty.repository.js';
+import { alertText, peopleFor, peopleForMany, recipientsFor, type People } from './alert-recipients.js';
 import * as alerts from '../store/alert.repository.js';
 import type { AlertRow } from '../store/alert.repository.js';
 import { cancelPending, statusOf } from '../store/outbox.repository.js';
 import { sendToPerson } from './messenger.js';
 import { directBatch, type DirectBatch } from './direct-sender.js';
-import { dayLabel, homeLine, studentLine } from './format.js';
+import { dayLabel } from './format.js';
 import { applyToOpenCase, openSuspectedCases } from './cases.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../domain/types.js';
 
@@ -25,7 +31,6 @@ export interface LadderOutcome {
   closed: { alertId: number; step: LadderStep; how: 'withdrawn' | 'resolved' }[];
 }
 
-type People = Awaited<ReturnType<typeof responsibleFor>>;
 /** What the ladder does for one student: alerts to close (and how), steps to raise. Pure. */
 export interface LadderPlan {
   today: DateStr;
@@ -35,17 +40,19 @@ export interface LadderPlan {
   raise: LadderStep[];
 }
 
-export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: AttendanceHistory, open: readonly AlertRow[], today: DateStr): LadderPlan {
-  const marked = [...history.keys()].filter((d) => d <= today).sort();
-  const asOf = marked.at(-1) ?? today;
+/** `followUp`: the pupil is followed after 复学 (one unexcused day reaches the joint home visit). */
+export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: AttendanceHistory, open: readonly AlertRow[], today: DateStr, followUp = false): LadderPlan {
+  const policy = followUp ? followUpPolicy(deps.policy) : deps.policy;
+  const known = [...history.keys()].filter((d) => d <= today).sort();
+  const asOf = known.at(-1) ?? today;
   const streak = consecutiveUnexcusedSchoolDays(history, deps.calendar, asOf);
-  const reached = ladderSteps(streak.days, deps.policy);
+  const reached = ladderSteps(streak.days, policy);
   const close: LadderPlan['close'] = [];
   for (const a of open) {
     if (a.streakSince === streak.since && reached.includes(a.step as LadderStep)) continue;
     // Still true of the day it was raised → the student came back since (resolved); otherwise a correction undid it.
     const then = consecutiveUnexcusedSchoolDays(history, deps.calendar, a.raisedOn);
-    const stillHeld = then.since === a.streakSince && ladderSteps(then.days, deps.policy).includes(a.step as LadderStep);
+    const stillHeld = then.since === a.streakSince && ladderSteps(then.days, policy).includes(a.step as LadderStep);
     close.push({ alert: a, how: stillHeld ? 'resolved' : 'withdrawn' });
   }
   const kept = open.filter((a) => !close.some((c) => c.alert.id === a.id));
@@ -56,9 +63,10 @@ export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: Att
 export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: DateStr, actorName: string): Promise<LadderOutcome> {
   const student = await studentById(tx, studentId);
   if (!student) throw new Error(`student ${studentId} not found`);
-  const history = await historyOf(tx, studentId, addDays(today, -120));
-  const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today);
-  const people = plan.raise.length > 0 ? await responsibleFor(tx, student) : undefined;
+  const history = (await knownHistoriesOf(tx, [student], addDays(today, -120))).get(studentId)!;
+  const followed = (await followUpsOf(tx, [studentId])).has(studentId);
+  const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today, followed);
+  const people = plan.raise.length > 0 ? await peopleFor(tx, student) : undefined;
   const batch = await directBatch(tx, deps.clock.now(), people ? Object.values(people).flat().map((p) => p.id) : []);
   return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, batch)).get(studentId)!;
 }
@@ -70,18 +78,22 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
  */
 export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly number[], today: DateStr, actorName: string): Promise<Map<number, LadderOutcome>> {
   const ids = [...new Set(studentIds)];
-  const [students, histories, open] = await Promise.all([
-    studentsByIds(tx, ids),
-    historiesOf(tx, ids, addDays(today, -120)),
-    alerts.openAlertsOfMany(tx, ids),
-  ]);
+  const [students, open, followed] = await Promise.all([studentsByIds(tx, ids), alerts.openAlertsOfMany(tx, ids), followUpsOf(tx, ids)]);
+  const histories = await knownHistoriesOf(
+    tx,
+    ids.map((id) => {
+      const student = students.get(id);
+      if (!student) throw new Error(`student ${id} not found`);
+      return student;
+    }),
+    addDays(today, -120),
+  );
   const plans = ids.map((id) => {
-    const student = students.get(id);
-    if (!student) throw new Error(`student ${id} not found`);
-    return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today) };
+    const student = students.get(id)!;
+    return { student, history: histories.get(id)!, plan: planLadder(deps, histories.get(id)!, open.get(id)!, today, followed.has(id)) };
   });
   const raising = plans.filter((p) => p.plan.raise.length > 0).map((p) => p.student);
-  const peopleOf = raising.length > 0 ? await responsibleForMany(tx, raising) : undefined;
+  const peopleOf = raising.length > 0 ? await peopleForMany(tx, raising) : undefined;
   const everyone = raising.flatMap((s) => Object.values(peopleOf!(s)).flat().map((p) => p.id));
   const batch = await directBatch(tx, deps.clock.now(), everyone);
   return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, batch);
@@ -133,7 +145,7 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
   await openSuspectedCases(deps, tx, wanted.filter((w) => w.step === 'suspected_dropout').map(({ p, people }) => ({ student: p.student, on: p.plan.asOf, people })));
   for (const { p, step, since, people } of wanted) {
     const alert = created.get(`${p.student.id}:${step}`)!;
-    const recipients = recipientsFor(step, people);
+    const recipients = recipientsFor(deps.config, step, people, p.student);
     const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
     for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, place: batch.add(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
     out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });
@@ -143,33 +155,8 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
   return out;
 }
 
-function recipientsFor(step: LadderStep, p: Awaited<ReturnType<typeof responsibleFor>>): PersonRow[] {
-  const list =
-    step === 'call_family'
-      ? p.classTeachers
-      : step === 'joint_home_visit'
-        ? [...p.classTeachers, ...p.principals, ...p.cadres]
-        : [...p.classTeachers, ...p.principals, ...p.cadres, ...p.townOfficials];
-  const seen = new Set<number>();
-  return list.filter((x) => !seen.has(x.id) && seen.add(x.id));
-}
-
 export function ackButton(alertId: number) {
   return { action: `ack:${alertId}`, label: '已收到', textEquivalent: `收到 ${alertId}` };
-}
-
-function alertText(step: LadderStep, id: number, s: StudentFull, days: number, since: DateStr): string {
-  const who = `学生：${studentLine(s)}\n${homeLine(s)}`;
-  const streak = `自${dayLabel(since)}起已连续 ${days} 个上学日无故缺勤。`;
-  const ack = `确认收到请回复：收到 ${id}`;
-  switch (step) {
-    case 'call_family':
-      return `📞 缺勤提醒 #${id}\n${who}\n${streak}\n请今天联系家长，了解未到校原因。如是请假，请更正：更正 ${s.name} 病假\n${ack}`;
-    case 'joint_home_visit':
-      return `⚠️ 两天未到校预警 #${id}\n${who}\n${streak}\n按“无故两天不到校须立即家访”的要求，请学校与村里联合入户家访，查明原因、动员返校。\n家访后请私信回复：家访 ${s.name} <原因> <结果>（如：家访 ${s.name} 厌学 愿意返校）\n${ack}`;
-    case 'suspected_dropout':
-      return `🚨 疑似辍学 #${id}\n${who}\n${streak}\n该生已列入疑似辍学学生台账，包保责任人：班主任与村干部。请镇里督促落实家访劝返。\n${ack}`;
-  }
 }
 
 function backText(mark: AttendanceStatus | undefined, day: DateStr): string {

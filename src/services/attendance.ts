@@ -1,10 +1,23 @@
-/** Recording attendance for a class: marks, the "taken" flag, and the ladder after every change. */
+/**
+ * Recording attendance for a class: marks, the "taken" flag, and the ladder after every change.
+ *
+ * How a report meets what is already recorded for that day:
+ * - `add` (缺勤): teachers report absentees as they notice them. A pupil with no mark is added; a pupil already
+ *   recorded the same way is left as is ("already recorded"); a pupil the teacher already recorded differently is
+ *   left too — only 更正 or a whole-day list changes a teacher's earlier statement. A pupil who was only implicitly
+ *   present (the class took attendance without naming them) is not a statement: 缺勤 adds them.
+ * - `correct` (更正): changes the pupil's mark (the old one is kept, superseded).
+ * - `whole_day` (缺勤名单): "these are ALL the absentees": listed pupils get the listed reason (changed if it
+ *   differed), and pupils recorded absent that day but not listed become 到校.
+ * When `takesClass` is set (the class teacher reported), the class's attendance counts as taken that day: a pupil
+ * of the class with no mark was present, and alerted pupils not named go through the ladder again.
+ */
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
-import { addMark, markClassTaken } from '../store/attendance.repository.js';
+import { addMark, classMarkRowsOn, currentMark, isStatement, markClassTaken } from '../store/attendance.repository.js';
 import { studentsWithOpenAlerts } from '../store/alert.repository.js';
-import { applyLadder, type LadderOutcome } from './absence-alerts.js';
+import { applyLadderMany, type LadderOutcome } from './absence-alerts.js';
 
 export interface MarkRequest {
   studentId: number;
@@ -12,43 +25,76 @@ export interface MarkRequest {
   note?: string;
 }
 
+/**
+ * What happened to one pupil: `added` (no statement before), `changed` (from `previous`), `same` (already recorded
+ * so), `kept` (recorded differently before and left: 缺勤 does not overwrite), `now_present` (not on a whole-day
+ * list, so 到校), `implicit` (alerted pupil not named on a day the class took attendance: counted present).
+ */
+export type MarkKind = 'added' | 'changed' | 'same' | 'kept' | 'now_present' | 'implicit';
+
 export interface Recorded {
   studentId: number;
+  /** The mark in force now. */
   status: AttendanceStatus;
   previous?: AttendanceStatus;
+  /** What the teacher asked for, when it was not applied (`kept`). */
+  requested?: AttendanceStatus;
+  kind: MarkKind;
   ladder: LadderOutcome;
 }
 
-/**
- * Records marks for one class and date. When `wholeClass` is set (the class teacher took attendance),
- * every student of the class with an open alert who is not listed counts as present that day.
- */
+export type RecordMode = 'add' | 'correct' | 'whole_day';
+
 export async function recordAttendance(
   deps: Deps,
   tx: Tx,
-  r: { classId: number; date: DateStr; today: DateStr; marks: MarkRequest[]; wholeClass: boolean; reporterId: number; reporterName: string; chatRef: string },
+  r: {
+    classId: number;
+    date: DateStr;
+    today: DateStr;
+    marks: MarkRequest[];
+    mode: RecordMode;
+    takesClass: boolean;
+    reporterId: number;
+    reporterName: string;
+    chatRef: string;
+  },
 ): Promise<Recorded[]> {
   const at = deps.clock.now();
-  const out: Recorded[] = [];
+  const out: Omit<Recorded, 'ladder'>[] = [];
   const listed = new Set(r.marks.map((m) => m.studentId));
-  const implicit: MarkRequest[] = [];
-  if (r.wholeClass) {
+  const write = (m: MarkRequest) =>
+    addMark(tx, { studentId: m.studentId, date: r.date, status: m.status, ...(m.note ? { note: m.note } : {}), reportedById: r.reporterId, chatRef: r.chatRef, at });
+
+  for (const m of r.marks) {
+    const prev = await currentMark(tx, m.studentId, r.date);
+    const previous = prev ? (prev.status as AttendanceStatus) : undefined;
+    const stated = prev !== null && isStatement(prev);
+    if (previous === m.status && (stated || m.status !== 'present')) {
+      out.push({ studentId: m.studentId, status: m.status, previous, kind: 'same' });
+    } else if (stated && r.mode === 'add') {
+      out.push({ studentId: m.studentId, status: previous!, previous, requested: m.status, kind: 'kept' });
+    } else {
+      await write(m);
+      out.push({ studentId: m.studentId, status: m.status, ...(stated ? { previous } : {}), kind: stated ? 'changed' : 'added' });
+    }
+  }
+  if (r.mode === 'whole_day') {
+    for (const [studentId, mark] of await classMarkRowsOn(tx, r.classId, r.date)) {
+      if (listed.has(studentId) || mark.status === 'present') continue;
+      await write({ studentId, status: 'present', note: '缺勤名单未列，记为到校' });
+      out.push({ studentId, status: 'present', previous: mark.status as AttendanceStatus, kind: 'now_present' });
+    }
+  }
+  if (r.takesClass) {
     await markClassTaken(tx, r.classId, r.date, r.reporterId, r.chatRef, at);
-    const alerted = await studentsWithOpenAlerts(tx, r.classId);
-    for (const id of alerted) if (!listed.has(id)) implicit.push({ studentId: id, status: 'present' });
+    const marked = await classMarkRowsOn(tx, r.classId, r.date);
+    for (const id of await studentsWithOpenAlerts(tx, r.classId)) {
+      if (!listed.has(id) && !marked.has(id)) out.push({ studentId: id, status: 'present', kind: 'implicit' });
+    }
   }
-  for (const m of [...r.marks, ...implicit]) {
-    const { previous } = await addMark(tx, {
-      studentId: m.studentId,
-      date: r.date,
-      status: m.status,
-      ...(m.note ? { note: m.note } : {}),
-      reportedById: r.reporterId,
-      chatRef: r.chatRef,
-      at,
-    });
-    const ladder = await applyLadder(deps, tx, m.studentId, r.today, r.reporterName);
-    out.push({ studentId: m.studentId, status: m.status, ...(previous ? { previous: previous.status as AttendanceStatus } : {}), ladder });
-  }
-  return out;
+  // the ladder again for every pupil whose day changed (a past day filled in re-runs it too), set-based
+  const touched = out.filter((o) => o.kind !== 'same' && o.kind !== 'kept').map((o) => o.studentId);
+  const ladder = touched.length > 0 ? await applyLadderMany(deps, tx, touched, r.today, r.reporterName) : new Map<number, LadderOutcome>();
+  return out.map((o) => ({ ...o, ladder: ladder.get(o.studentId) ?? { raised: [], closed: [] } }));
 }

@@ -98,6 +98,7 @@ const TABLE_LABELS: Record<string, string> = {
   RegisterEvent: '学籍变动',
   MonthlyConfirmation: '学校月报确认',
   TownConfirmation: '全镇月报确认',
+  InspectionFinding: '抽查记录',
   MonthReopening: '月报重新打开记录',
   MonthReconfirmation: '月报重新确认',
 };

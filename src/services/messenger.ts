@@ -2,7 +2,7 @@
 import type { Tx } from '../store/prisma.js';
 import { enqueue } from '../store/outbox.repository.js';
 import { dmRefFor } from '../store/chat.repository.js';
-import type { Attachment, Button } from '../../adapters/types.js';
+import type { Attachment, Button } from '../core/chat-port.js';
 
 export interface Extras {
   buttons?: Button[];

@@ -1,5 +1,6 @@
 /**
- * Register changes (学籍变动): transfer out, suspension, borrowing study. They are not dropouts: the student leaves
+ * Register changes (学籍变动): suspension, borrowing study (a transfer goes through services/transfers.ts: it names the
+ * receiving school and completes only when that school confirms). They are not dropouts: the student leaves
  * the roll, a suspected-dropout case is withdrawn with the reason, and running absence alerts are withdrawn.
  */
 import type { Tx } from '../store/prisma.js';

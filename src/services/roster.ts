@@ -10,6 +10,8 @@ export interface CaseInArea {
   row: { id: number; openedOn: string };
   s: StudentFull;
   c: DropoutCase;
+  /** The pupil's transfer awaiting the receiving school's confirmation (ledger label 转学待核实), or null. */
+  transfer: { id: number; state: string } | null;
 }
 
 /** The area's open cases by case id, each rebuilt from its events; the area is chosen in the database. */
@@ -18,7 +20,7 @@ export async function casesInArea(tx: Tx, area: Area, rosterOnly: boolean): Prom
   for (const row of await storedCasesInArea(tx, area, true)) {
     const c = rebuild(row);
     if (rosterOnly && !onDropoutRoster(c)) continue;
-    out.push({ row, s: row.student, c });
+    out.push({ row, s: row.student, c, transfer: row.transfer });
   }
   return out;
 }

@@ -5,7 +5,8 @@ import type { DateStr } from '../domain/types.js';
 import { chronicAbsence, type AbsencePolicy } from '../domain/absence.js';
 import { isoWeek } from '../domain/calendar.js';
 import type { SchoolCalendar, TermConfig } from '../domain/calendar.js';
-import { absencesByClass, chronicallyAbsentByClass, classesInArea, classAttendanceOn, openAlertsByClass, openCasesByClass, studentsByClassAndStatus, weeksCounted } from '../store/status.repository.js';
+import { termDropoutCounts } from '../domain/rates.js';
+import { absencesByClass, caseEventsByClass, chronicallyAbsentByClass, classesInArea, classAttendanceOn, openAlertsByClass, openCasesByClass, studentsByClassAndStatus, weeksCounted } from '../store/status.repository.js';
 
 export interface ClassFigures {
   classId: number;
@@ -14,7 +15,11 @@ export interface ClassFigures {
   schoolName: string;
   stage: string;
   onRoll: number;
+  /** On the dropout roster now (register status 辍学). */
   droppedOut: number;
+  /** This term's confirmed dropouts and returns, as the monthly form counts them (the dropout rate's inputs). */
+  droppedTerm: number;
+  returnedTerm: number;
   takenToday: boolean;
   absentToday: { sick: number; personal: number; truant: number };
   weekReported: boolean;
@@ -38,11 +43,12 @@ type Triple = { sick: number; personal: number; truant: number };
 const ABSENCE_KINDS = new Set(['sick', 'personal', 'truant']);
 
 /** Per class of the area: each figure is one aggregate statement over the whole area, joined here by class id. */
-export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy): Promise<ClassFigures[]> {
+export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy, terms: readonly TermConfig[] = []): Promise<ClassFigures[]> {
   const month = today.slice(0, 7);
   const week = isoWeek(today);
   const monthWeeks = weeksOfMonth(month, cal);
-  const [classes, roll, absences, taken, counted, alerts, cases, atRisk] = await Promise.all([
+  const term = rateTerm(today, cal, terms);
+  const [classes, roll, absences, taken, counted, alerts, cases, atRisk, caseEvents] = await Promise.all([
     classesInArea(tx, area),
     studentsByClassAndStatus(tx, area),
     absencesByClass(tx, area, `${month}-01`, `${month}-31`, today),
@@ -51,7 +57,12 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
     openAlertsByClass(tx, area),
     openCasesByClass(tx, area),
     chronicallyAbsent(tx, area, today, cal, policy),
+    term ? caseEventsByClass(tx, area, ['confirm', 'return']) : Promise.resolve([]),
   ]);
+  const confirmed = new Set(caseEvents.filter((e) => e.type === 'confirm').map((e) => e.caseId));
+  const eventsOf = new Map<number, typeof caseEvents>();
+  for (const e of caseEvents) eventsOf.set(e.classId, (eventsOf.get(e.classId) ?? []).concat(e));
+  const asOf = term && today < term.end ? today : (term?.end ?? today);
   const rollOf = new Map<number, { onRoll: number; droppedOut: number }>();
   for (const r of roll) {
     const f = rollOf.get(r.classId) ?? { onRoll: 0, droppedOut: 0 };
@@ -81,6 +92,7 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
       stage: c.stage,
       onRoll: rollOf.get(c.id)?.onRoll ?? 0,
       droppedOut: rollOf.get(c.id)?.droppedOut ?? 0,
+      ...(term ? termDropoutCounts(eventsOf.get(c.id) ?? [], term.start, asOf, confirmed) : { droppedTerm: 0, returnedTerm: 0 }),
       takenToday: taken.has(c.id) || absentToday.sick + absentToday.personal + absentToday.truant > 0,
       absentToday,
       weekReported: reported.has(week),
@@ -91,6 +103,11 @@ export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: Scho
       chronicAtRisk: atRisk.get(c.id) ?? 0,
     };
   });
+}
+
+/** The term the dropout rate covers: today's, or in a vacation the last one begun (as the monthly form reads it). */
+export function rateTerm(today: DateStr, cal: SchoolCalendar, terms: readonly TermConfig[]): TermConfig | undefined {
+  return cal.termOf(today) ?? [...terms].filter((t) => t.start <= today).sort((a, b) => (a.start < b.start ? 1 : -1))[0];
 }
 
 /** The fewest absent days among the term's school days so far that reach the chronic-absence share (the domain rule, asked). */

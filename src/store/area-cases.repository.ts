@@ -6,6 +6,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import type { Area } from '../domain/org.js';
 import { num, studentsInArea } from './area-sql.js';
+import { openTransferStates } from './transfer.repository.js';
 
 const CHUNK = 500;
 
@@ -27,7 +28,10 @@ async function caseIdsInArea(db: Tx, area: Area, openOnly: boolean): Promise<num
   return rows.map((r) => num(r.id));
 }
 
-/** The cases (with events in order and their student, class, school, village and town), by case id. */
+/**
+ * The cases (with events in order and their student, class, school, village and town), by case id; `transfer` is the
+ * pupil's transfer not yet confirmed by the receiving school (the ledger shows such a case as 转学待核实), or null.
+ */
 export async function casesInArea(db: Tx, area: Area, openOnly: boolean) {
   const ids = await caseIdsInArea(db, area, openOnly);
   const cases = [];
@@ -36,9 +40,10 @@ export async function casesInArea(db: Tx, area: Area, openOnly: boolean) {
   const students = [];
   for (const part of chunks(studentIds)) students.push(...(await db.student.findMany({ where: { id: { in: part } }, include: studentInclude })));
   const byId = new Map(students.map((s) => [s.id, s]));
+  const transfers = await openTransferStates(db, studentIds);
   return cases.flatMap((c) => {
     const student = byId.get(c.studentId);
-    return student ? [{ ...c, student }] : [];
+    return student ? [{ ...c, student, transfer: transfers.get(c.studentId) ?? null }] : [];
   });
 }
 

@@ -31,6 +31,7 @@ export const SEALED_TABLES: readonly { table: string; columns: readonly string[]
   { table: 'RegisterEvent', columns: cols(Prisma.RegisterEventScalarFieldEnum) },
   { table: 'MonthlyConfirmation', columns: cols(Prisma.MonthlyConfirmationScalarFieldEnum) },
   { table: 'TownConfirmation', columns: cols(Prisma.TownConfirmationScalarFieldEnum) },
+  { table: 'InspectionFinding', columns: cols(Prisma.InspectionFindingScalarFieldEnum) },
   { table: 'MonthReopening', columns: cols(Prisma.MonthReopeningScalarFieldEnum) },
   { table: 'MonthReconfirmation', columns: cols(Prisma.MonthReconfirmationScalarFieldEnum) },
 ];

@@ -102,3 +102,13 @@ export async function chronicallyAbsentByClass(tx: Tx, area: Area, from: DateStr
   );
   return new Map(rows.map((r) => [num(r.classId), num(r.n)]));
 }
+
+/** Case events of the given types (confirm, return) with the student's class, for the area; in id order. */
+export async function caseEventsByClass(tx: Tx, area: Area, types: string[]): Promise<{ classId: number; caseId: number; type: string; payload: string }[]> {
+  const rows = await tx.$queryRaw<{ classId: number; caseId: number; type: string; payload: string }[]>(
+    Prisma.sql`SELECT s."classId" AS "classId", e."caseId" AS "caseId", e."type" AS "type", e."payload" AS "payload"
+      FROM "CaseEvent" e JOIN "DropoutCase" d ON d."id" = e."caseId" JOIN "Student" s ON s."id" = d."studentId" ${PLACE}
+      WHERE e."type" IN (${Prisma.join(types)}) AND ${studentsOfArea(area)} ORDER BY e."id"`,
+  );
+  return rows.map((r) => ({ classId: num(r.classId), caseId: num(r.caseId), type: r.type, payload: r.payload }));
+}

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { FakeDingtalk } from '../fakes/dingtalk-api.js';
 import { createDingtalkAdapter, dingtalkConfigSchema, limits } from '../../adapters/dingtalk/index.js';
 import { throttled } from '../../adapters/dingtalk/api.js';
-import { RateLimitedError, type ChatAdapter, type Outgoing } from '../../adapters/types.js';
+import { RateLimitedError, type ChatAdapter, type Outgoing } from '../../src/core/chat-port.js';
 
 const ID = 'dingsendclient01';
 const SECRET = 'send-secret-0123456789';

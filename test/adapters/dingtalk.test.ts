@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeDingtalk, postCallback, robotPayload, type RobotText } from '../fakes/dingtalk-api.js';
 import { createDingtalkAdapter, dingtalkConfigSchema } from '../../adapters/dingtalk/index.js';
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
 import { freePort } from '../helpers/net.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';

@@ -4,7 +4,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
 import { FakeSlackApi, slackHeaders } from '../fakes/slack-api.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.js';
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { tempAttachment } from '../helpers/attachment.js';

@@ -4,7 +4,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
 
 const TOKEN = '555:HOOK';

@@ -12,7 +12,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
-import type { ChatAdapter, Incoming } from '../../adapters/types.js';
+import type { ChatAdapter, Incoming } from '../../src/core/chat-port.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { createInbox, type Inbox } from '../../src/core/inbox.js';
 

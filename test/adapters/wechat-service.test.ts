@@ -8,7 +8,7 @@ import { PuppetServer, PuppetService } from 'wechaty-puppet-service';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
 import { createWechatAdapter } from '../../adapters/wechat/wechat-adapter.js';
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
 
 const TOKEN = 'insecure_kcbx_test_token';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createWechatAdapter } from '../../adapters/wechat/wechat-adapter.js';
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { tempAttachment } from '../helpers/attachment.js';

@@ -1,7 +1,7 @@
 /** WeCom's callback is answered only once the message is handed over (in `npm start`: recorded in the inbox). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { Incoming } from '../../adapters/types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 import { wecomUnderTest } from './wecom-setup.js';
 
 let cleanup: (() => Promise<void>) | undefined;

@@ -1,7 +1,7 @@
 /** Sending through the WeCom API of the fake: token caching and refresh, frequency limits, files, robots, long texts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { RateLimitedError, type ChatAdapter, type Outgoing } from '../../adapters/types.js';
+import { RateLimitedError, type ChatAdapter, type Outgoing } from '../../src/core/chat-port.js';
 import { FakeWecomApi } from '../fakes/wecom-api.js';
 import { tempAttachment } from '../helpers/attachment.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

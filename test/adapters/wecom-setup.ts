@@ -4,7 +4,7 @@ import { freePort } from '../helpers/net.js';
 import { FakeWecomApi, type WecomApp } from '../fakes/wecom-api.js';
 import { createWecomAdapter } from '../../adapters/wecom/index.js';
 import { wecomConfigSchema } from '../../adapters/wecom/config.js';
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 
 export const WECOM_APP: WecomApp = { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 'app-secret-0123456789abcdef', token: 'kcbxToken2026', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
 

@@ -4,9 +4,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatRef } from '../../adapters/types.js';
+import type { ChatRef } from '../../src/core/chat-port.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.js';
+import { platformLimits } from '../../src/delivery/options.js';
 import { RateLimiter } from '../../src/delivery/rate-limits.js';
 import { enqueue } from '../../src/store/outbox.repository.js';
 import { createDeps } from '../../src/app.js';
@@ -27,7 +28,8 @@ async function fresh(now: string, env: Record<string, string> = {}) {
 const optionsOf = (a: TestApp, id = 'p1') => deliveryOptionsFrom(a.deps.config, id);
 
 describe('rate limiter', () => {
-  const limits = { telegram: { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 }, slack: { perChannelPerSecond: 1 }, wechat: { perSecond: 1, perDay: 10 } };
+  // each platform's limits as its descriptor states them (adapters/<platform>/platform.ts), from the configuration
+  const limits = platformLimits(loadConfig({ WECHAT_MAX_PER_DAY: '10' }));
   const tg = (id: string, kind: 'dm' | 'group' = 'dm') => ({ platform: 'telegram', kind, id });
 
   it('telegram: 1/s per chat and 20/min per group (a negative id is a group)', () => {

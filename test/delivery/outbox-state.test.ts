@@ -8,7 +8,7 @@ import { createDeps } from '../../src/app.js';
 import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.js';
 import { startDispatcher } from '../../src/delivery/loop.js';
 import { claim, enqueue, markFailed, markRateLimited } from '../../src/store/outbox.repository.js';
-import { RateLimitedError, type Outgoing } from '../../adapters/types.js';
+import { RateLimitedError, type Outgoing } from '../../src/core/chat-port.js';
 import { sendToPerson } from '../../src/services/messenger.js';
 import type { Deps } from '../../src/services/deps.js';
 import { recordingAdapter } from './recording-adapter.js';

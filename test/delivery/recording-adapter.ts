@@ -1,5 +1,5 @@
 /** A test adapter for one platform that records what it was asked to send, and can be told to fail. */
-import type { ChatAdapter, Outgoing } from '../../adapters/types.js';
+import type { ChatAdapter, Outgoing } from '../../src/core/chat-port.js';
 
 export function recordingAdapter(platform: string, fail?: (m: Outgoing) => Error | undefined): ChatAdapter & { sent: Outgoing[] } {
   const sent: Outgoing[] = [];

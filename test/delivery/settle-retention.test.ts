@@ -9,7 +9,7 @@ import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.
 import { startDispatcher } from '../../src/delivery/loop.js';
 import { claim, enqueue, markFailed, markSent } from '../../src/store/outbox.repository.js';
 import { pruneOutbox } from '../../src/store/outbox-upkeep.repository.js';
-import type { ChatAdapter, Outgoing } from '../../adapters/types.js';
+import type { ChatAdapter, Outgoing } from '../../src/core/chat-port.js';
 import type { Deps } from '../../src/services/deps.js';
 import { recordingAdapter } from './recording-adapter.js';
 

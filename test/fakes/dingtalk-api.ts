@@ -74,6 +74,7 @@ export class FakeDingtalk {
   private validTokens = new Set<string>();
   private tickets = new Set<string>();
   private throttle: { n: number; kind: 'qps' | 'group' } = { n: 0, kind: 'qps' };
+  private failing = 0;
   private nextFrame = 1;
   private server = http.createServer((req, res) => void this.handle(req, res));
   private wss = new WebSocketServer({ noServer: true });
@@ -126,6 +127,11 @@ export class FakeDingtalk {
     this.throttle = { n, kind };
   }
 
+  /** The next `n` robot sends answer HTTP 500 with DingTalk's generic server error. */
+  failNext(n: number): void {
+    this.failing = n;
+  }
+
   /** Pushes a robot message over the Stream connection as a CALLBACK frame; returns the frame's messageId. */
   push(m: RobotText): string {
     const messageId = `frame-${this.nextFrame++}`;
@@ -175,6 +181,10 @@ export class FakeDingtalk {
           this.throttle.n--;
           if (this.throttle.kind === 'qps') return reply(403, { code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', message: '应用调用该接口的QPS超过限制' });
           return reply(400, { code: '130101', message: 'send too fast, exceed 20 times per minute' });
+        }
+        if (this.failing > 0) {
+          this.failing--;
+          return reply(500, { code: 'ServiceUnavailable', message: '服务暂时不可用' });
         }
         const b = json();
         const group = url.pathname.endsWith('groupMessages/send');

@@ -20,6 +20,7 @@ export class FakeSlackApi {
   /** chat.postMessage calls answered 429. */
   rejected = 0;
   private tooMany = 0;
+  private failing = 0;
   private retryAfter = 1;
   private server = http.createServer((req, res) => void this.handle(req, res));
 
@@ -38,6 +39,11 @@ export class FakeSlackApi {
   rateLimitNext(n: number, retryAfter = 1): void {
     this.tooMany = n;
     this.retryAfter = retryAfter;
+  }
+
+  /** The next `n` chat.postMessage calls answer ok: false with an error nobody plans for (internal_error). */
+  failNext(n: number): void {
+    this.failing = n;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -80,6 +86,11 @@ export class FakeSlackApi {
           this.rejected++;
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(this.retryAfter) });
           return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        }
+        if (this.failing > 0) {
+          this.failing--;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return void res.end(JSON.stringify({ ok: false, error: 'internal_error' }));
         }
         this.posted.push(body as unknown as Posted);
         return reply({ channel: body.channel, ts: `${this.posted.length}.000` });

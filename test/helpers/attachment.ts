@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../../src/core/chat-port.js';
 
 /** A small file on disk to attach: a PNG signature and some bytes, or a "report". */
 export function tempAttachment(kind: 'png' | 'xlsx'): Attachment {

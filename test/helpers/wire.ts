@@ -1,5 +1,5 @@
 /** Connects an adapter to the real core the way main.ts does: handle each message, then deliver the outbox. */
-import type { ChatAdapter } from '../../adapters/types.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
 import type { TestApp } from './app.js';

@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/app.js';
 import { handleIncoming } from '../../src/core/router.js';
-import type { Incoming } from '../../adapters/types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 
 const [mode, now] = process.argv.slice(2);
 const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();

@@ -8,6 +8,8 @@ let teacher: { staffId: string; classId: number | null };
 let principal: { staffId: string };
 let cadre: { staffId: string };
 let town: { staffId: string };
+let county: { staffId: string };
+let receiving: { name: string; principal: string };
 let a: { id: number; name: string; studentNo: string };
 let b: { id: number; name: string; studentNo: string };
 
@@ -20,6 +22,11 @@ beforeAll(async () => {
   principal = await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: students[0]!.class.schoolId } });
   cadre = await db.person.findFirstOrThrow({ where: { role: 'village', villageId: students[0]!.villageId } });
   town = await db.person.findFirstOrThrow({ where: { role: 'town', townId: students[0]!.village.townId } });
+  county = await db.person.findFirstOrThrow({ where: { role: 'county' } });
+  // another school teaching the same stage receives the transfer
+  const stage = students[0]!.class.stage;
+  const other = await db.school.findFirstOrThrow({ where: { id: { not: students[0]!.class.schoolId }, kind: { in: [stage, 'nine_year'] } }, orderBy: { id: 'asc' } });
+  receiving = { name: other.name, principal: (await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: other.id } })).staffId };
 });
 afterAll(async () => app?.close());
 
@@ -61,30 +68,40 @@ describe('a suspected dropout through the ledgers', () => {
   it('a confirmed dropout cannot be recorded absent, nor quietly transferred away', async () => {
     const out = await say(teacher.staffId, `缺勤 ${a.studentNo} 旷课`);
     expect(out[0]!.text).toContain('已确认辍学');
-    const t = await say(principal.staffId, `转学 ${a.studentNo}`);
-    expect(t[0]!.text).toContain('隐瞒');
+    const bare = await say(principal.staffId, `转学 ${a.studentNo}`);
+    expect(bare[0]!.text).toContain('接收学校');
+    await say(principal.staffId, `转学 ${a.studentNo} ${receiving.name}`);
+    // a transfer request changes nothing on the roster until the receiving school confirms the pupil arrived
     expect((await app.deps.db.student.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('dropped_out');
+    expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: a.id } })).state).toBe('notice_issued');
+    expect((await say(town.staffId, '辍学名单'))[0]!.text).toContain(a.name);
   });
 
-  it('the student returns: the case closes (动态销号) and the student is back on the roll', async () => {
+  it('the student returns: the case is followed (跟踪中(复学后), closed at the end) and the student is back on the roll', async () => {
     day('2026-11-23');
     const out = await say(teacher.staffId, `复学 ${a.studentNo}`);
-    expect(to(out, teacher.staffId)).toContain('已销号');
-    expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: a.id } })).state).toBe('returned');
+    expect(to(out, teacher.staffId)).toContain('跟踪中(复学后)');
+    expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: a.id } })).state).toBe('following');
     expect((await app.deps.db.student.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('enrolled');
   });
 });
 
 describe('not dropouts', () => {
-  it('a transfer withdraws the suspected case and the alerts, and tells those alerted', async () => {
-    const out = await say(principal.staffId, `转学 ${b.studentNo}`);
-    expect(to(out, principal.staffId)).toContain('已登记');
-    expect(to(out, cadre.staffId)).toContain('不属于辍学');
+  it('a transfer withdraws the suspected case and the alerts only once the receiving school confirms, and tells those alerted', async () => {
+    const out = await say(principal.staffId, `转学 ${b.studentNo} ${receiving.name}`);
+    expect(to(out, principal.staffId)).toMatch(/已登记转学|已提交转学申请/);
+    const request = await app.deps.db.transferRequest.findFirstOrThrow({ where: { studentId: b.id } });
+    if (request.state === 'awaiting_approval') await say(county.staffId, `批准转学 ${request.id}`);
+    expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: b.id } })).state).toBe('suspected');
+    expect(await app.deps.db.alert.count({ where: { studentId: b.id, status: 'open' } })).toBeGreaterThan(0);
+    const cls = await app.deps.db.schoolClass.findFirstOrThrow({ where: { school: { name: receiving.name }, stage: (await app.deps.db.schoolClass.findUniqueOrThrow({ where: { id: teacher.classId! } })).stage }, orderBy: { id: 'asc' } });
+    const got = await say(receiving.principal, `接收 ${b.studentNo} ${cls.name}`);
+    expect(to(got, receiving.principal)).toContain('已确认接收');
+    expect(to(got, cadre.staffId)).toContain('不属于辍学');
     const c = await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: b.id } });
     expect(c.state).toBe('withdrawn');
     expect(await app.deps.db.alert.count({ where: { studentId: b.id, status: 'open' } })).toBe(0);
-    const absent = await say(teacher.staffId, `缺勤 ${b.studentNo} 旷课`);
-    expect(absent[0]!.text).toContain('已登记转学');
+    expect((await app.deps.db.student.findUniqueOrThrow({ where: { id: b.id } })).classId).toBe(cls.id);
   });
 
   it('a correction of the third day withdraws the suspected case too', async () => {

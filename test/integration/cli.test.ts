@@ -77,3 +77,25 @@ describe('seed-demo, invite and a scripted conversation', () => {
     expect(r.stderr).toMatch(/^TIMEZONE: /m);
   });
 });
+
+describe('rates imports (after the demo county is seeded above)', () => {
+  it('import-cohorts: a bad file exits 1, names its lines in Chinese and writes nothing; a good one is imported', () => {
+    const bad = path.join(dir, 'bad-cohorts.csv');
+    fs.writeFileSync(bad, '学校,入学年份,一年级入学人数\n青石镇中心小学,2018,30\n青石镇中心小学,2018,x\n');
+    const r = cli(['import-cohorts', bad]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('第3行：一年级入学人数“x”不对');
+    expect(r.stderr).toContain('没有导入任何数据');
+    const good = path.join(dir, 'cohorts.csv');
+    fs.writeFileSync(good, '学校,入学年份,一年级入学人数\n青石镇中心小学,2018,30\n青石镇九年一贯制学校,2018,22\n');
+    const ok = cli(['import-cohorts', good]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('导入成功：一年级入学人数 2 行');
+  }, 240_000);
+
+  it('import-population without a file says what the file looks like', () => {
+    const r = cli(['import-population']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('乡镇,村,年份,小学适龄人口,初中适龄人口');
+  }, 120_000);
+});

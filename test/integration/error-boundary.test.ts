@@ -9,7 +9,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { FAILED_REPLY, handleIncoming } from '../../src/core/router.js';
 import { TOO_LONG_REPLY, MAX_TEXT_CHARS } from '../../src/core/inbound-text.js';
 import { runScript } from '../../src/console/converse.js';
-import type { Incoming } from '../../adapters/types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
 
 let app: TestApp;
 let principal: string;

@@ -32,7 +32,7 @@ beforeAll(async () => {
   // a transfer out of grade 1 on Nov 10 (not a dropout)
   const mover = await db.student.findFirstOrThrow({ where: { classId: first.id }, orderBy: { id: 'asc' } });
   app.clock.set('2026-11-10T09:00:00+08:00');
-  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo}`);
+  await app.session.say(principal.staffId, 'dm', `转学 ${mover.studentNo} 青石镇九年一贯制学校`);
   // two dropouts in grade 3, confirmed in November
   const teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: third.id } });
   const pupils = await db.student.findMany({ where: { classId: third.id }, include: { village: true }, orderBy: { id: 'asc' }, take: 2 });
@@ -50,11 +50,20 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => app?.close());
 
+/** A cell as text: a formula's cached result, a rate as 12.34%. */
+function cellText(c: ExcelJS.Cell): string {
+  const v = c.value as unknown;
+  if (v && typeof v === 'object' && 'formula' in v) return String((v as { result?: number }).result ?? 0);
+  if (typeof v === 'number' && c.numFmt?.includes('%')) return `${(v * 100).toFixed(2)}%`;
+  return String(v ?? '');
+}
+
 async function sheetRows(file: string, sheet: number): Promise<string[][]> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const rows: string[][] = [];
-  wb.worksheets[sheet]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  const ws = wb.worksheets[sheet]!;
+  ws.eachRow((r) => rows.push(Array.from({ length: ws.columnCount }, (_, i) => cellText(r.getCell(i + 1)))));
   return rows;
 }
 
@@ -68,7 +77,8 @@ describe('monthly report form', () => {
     const file = /\((.+\.xlsx)\)$/.exec(withFile.attachment!)![1]!;
     const rows = await sheetRows(file, 0);
     expect(rows[0]![0]).toBe(`${SCHOOL}控辍保学月报表（2026年11月）`);
-    expect(rows[2]).toEqual([...REPORT_COLUMNS]);
+    expect(rows[3]!.slice(0, 4)).toEqual(['学段', '年级', '在籍人数', '在籍人数']);
+    expect(rows[4]!.slice(2, 4)).toEqual(['期初在籍', '现在籍']);
     const col = (name: (typeof REPORT_COLUMNS)[number]) => REPORT_COLUMNS.indexOf(name);
     const grade = (label: string) => rows.find((r) => r[1] === label)!;
     const db = app.deps.db;
@@ -79,16 +89,16 @@ describe('monthly report form', () => {
     expect(Number(grade(movedGrade)[col('期初在籍')])).toBe((await enrolled(1)) + 1);
     expect(Number(grade(droppedGrade)[col('本月辍学')])).toBe(2);
     expect(Number(grade(droppedGrade)[col('期初在籍')])).toBe((await enrolled(3)) + 2);
-    // a transfer is not a loss: grade 1 keeps 100%; grade 3 lost two of its term-start roll
-    expect(grade(movedGrade)[col('本学期巩固率')]).toBe('100.00%');
-    expect(grade(droppedGrade)[col('本学期巩固率')]).toBe(`${(((await enrolled(3)) / ((await enrolled(3)) + 2)) * 100).toFixed(2)}%`);
+    // a transfer is not a loss: grade 1 keeps 100% of its roll this term; grade 3 lost two of its term-start roll
+    expect(grade(movedGrade)[col('本学期在籍保持率')]).toBe('100.00%');
+    expect(grade(droppedGrade)[col('本学期在籍保持率')]).toBe(`${(((await enrolled(3)) / ((await enrolled(3)) + 2)) * 100).toFixed(2)}%`);
     const total = rows.find((r) => r[0] === '合计')!;
     expect(Number(total[col('现在籍')])).toBe(await db.student.count({ where: { status: 'enrolled', class: { schoolId: school.id } } }));
     // 2 of ~213 primary pupils: over the 0.5% primary target, marked on the stage subtotal
-    const primary = rows.find((r) => r[0] === '小学小计')!;
+    const primary = rows.find((r) => r[0] === '小学' && r[1] === '小计')!;
     expect(primary[col('备注')]).toContain('⚠ 小学辍学率');
     const cases = await sheetRows(file, 1);
-    expect(cases.slice(1).map((r) => r[1]).sort()).toEqual([...dropped].sort());
+    expect(cases.slice(2).map((r) => r[1]).sort()).toEqual([...dropped].sort());
   });
 
   it('the PDF has the form and the cases page, with the Chinese text in its text layer', async () => {
@@ -96,9 +106,9 @@ describe('monthly report form', () => {
     const file = /\((.+\.pdf)\)$/.exec(out[0]!.attachment!)![1]!;
     const pdf = await getDocumentProxy(new Uint8Array(fs.readFileSync(file)));
     const { totalPages, text } = await extractText(pdf, { mergePages: true });
-    expect(totalPages).toBe(2);
+    expect(totalPages).toBeGreaterThanOrEqual(2);
     expect(text).toContain(`${SCHOOL}控辍保学月报表`);
-    expect(text).toContain('辍学学生名单');
+    expect(text).toContain('辍学学生花名册');
     for (const name of dropped) expect(text).toContain(name);
   });
 
@@ -107,7 +117,7 @@ describe('monthly report form', () => {
     expect(out[0]!.attachment).toMatch(/青石镇-2026-11控辍保学月报表（全镇汇总）\.xlsx/);
     const rows = await sheetRows(/\((.+\.xlsx)\)$/.exec(out[0]!.attachment!)![1]!, 0);
     expect(rows[0]![0]).toBe('青石镇控辍保学月报表（全镇汇总）（2026年11月）');
-    expect(rows[2]![1]).toBe('学校');
+    expect(rows[3]![1]).toBe('学校');
     expect(rows.filter((r) => r[1] === SCHOOL).map((r) => r[0])).toEqual(['小学']);
     expect(rows.filter((r) => r[1] === '青石镇九年一贯制学校').map((r) => r[0])).toEqual(['小学', '初中']);
     const db = app.deps.db;
@@ -115,7 +125,7 @@ describe('monthly report form', () => {
     const total = rows.find((r) => r[0] === '合计')!;
     expect(Number(total[REPORT_COLUMNS.indexOf('现在籍')])).toBe(await db.student.count({ where: { status: 'enrolled', class: { school: { townId: town.id } } } }));
     expect(Number(total[REPORT_COLUMNS.indexOf('本月辍学')])).toBe(2);
-    expect(rows.at(-1)!.join('')).toContain('镇政府（盖章）');
+    expect(rows.at(-1)!.join('')).toContain('镇人民政府（盖章）');
   });
 
   it("the county's 月报表 has a row per town and stage and the county's total", async () => {
@@ -123,7 +133,7 @@ describe('monthly report form', () => {
     expect(out[0]!.attachment).toMatch(/示范县-2026-11控辍保学月报表（全县汇总）\.pdf/);
     const xl = (await app.session.say('T0001', 'dm', '月报表 2026-11')).delivered;
     const rows = await sheetRows(/\((.+\.xlsx)\)$/.exec(xl[0]!.attachment!)![1]!, 0);
-    expect(rows[2]![1]).toBe('乡镇');
+    expect(rows[3]![1]).toBe('乡镇');
     expect(rows.filter((r) => r[1] === '青石镇').map((r) => r[0])).toEqual(['小学', '初中']);
     expect(rows.filter((r) => r[1] === '柳河镇').map((r) => r[0])).toEqual(['初中']);
     const total = rows.find((r) => r[0] === '合计')!;

@@ -77,13 +77,23 @@ describe('monthly report', () => {
   });
 
   it('once all its schools have confirmed, the town confirms the sum of their figures, per stage too', async () => {
-    // Give the nine-year school something to report: two junior dropouts, an open case, a truant day.
+    // Give the nine-year school something to report: two junior dropouts confirmed this term (two open cases), a truant day.
     const nine = await db().school.findFirstOrThrow({ where: { name: '青石镇九年一贯制学校' } });
     const junior = await db().student.findMany({ where: { class: { schoolId: nine.id, stage: 'junior' } }, orderBy: { id: 'asc' }, take: 3 });
     dropouts = junior.slice(0, 2).map((s) => s.name);
     await db().student.updateMany({ where: { id: { in: junior.slice(0, 2).map((s) => s.id) } }, data: { status: 'dropped_out' } });
-    await db().dropoutCase.create({ data: { studentId: junior[0]!.id, state: 'confirmed', openedOn: '2026-11-10', createdAt: app.clock.now() } });
     const principal = await staff('T0011');
+    // both confirmed onto the dropout roster this term: the dropout rate counts the term's confirmations
+    for (const s of junior.slice(0, 2)) {
+      const c = await db().dropoutCase.create({ data: { studentId: s.id, state: 'confirmed', openedOn: '2026-11-10', createdAt: app.clock.now() } });
+      const by = String(principal.id);
+      const events = [
+        { type: 'assign', at: '2026-11-10', by, schoolLineId: by, townLineId: by },
+        { type: 'home_visit', at: '2026-11-11', by, visitorIds: [by], reason: 'migrant_work', outcome: 'refused' },
+        { type: 'confirm', at: '2026-11-12', by },
+      ];
+      for (const e of events) await db().caseEvent.create({ data: { caseId: c.id, type: e.type, payload: JSON.stringify(e), byId: principal.id, recordedAt: app.clock.now() } });
+    }
     await db().attendanceMark.create({ data: { studentId: junior[2]!.id, date: '2026-11-19', status: 'truant', reportedById: principal.id, chatRef: 'test', recordedAt: app.clock.now() } });
 
     expect(await say('T0011', '确认月报 2026-11')).toContain('已确认 青石镇九年一贯制学校 2026-11');
@@ -101,7 +111,7 @@ describe('monthly report', () => {
     );
     expect(schools).toHaveLength(2);
     for (const k of ['onRoll', 'droppedOut', 'monthTruantDays', 'openCases'] as const) expect(town[k], k).toBe(schools.reduce((n, s) => n + s[k], 0));
-    expect(town).toMatchObject({ month: '2026-11', droppedOut: 2, monthTruantDays: 1, openCases: 1 });
+    expect(town).toMatchObject({ month: '2026-11', droppedOut: 2, monthTruantDays: 1, openCases: 2 });
     expect(town.onRoll).toBe(await db().student.count({ where: { status: 'enrolled', class: { school: { townId: qingshi.id } } } }));
     expect(town.stages?.junior).toEqual({ onRoll: await db().student.count({ where: { status: 'enrolled', class: { school: { townId: qingshi.id }, stage: 'junior' } } }), droppedOut: 2 });
     expect(town.stages?.primary?.droppedOut).toBe(0);
@@ -111,7 +121,7 @@ describe('monthly report', () => {
     // the reply says the same figures in words, with the junior rate over the county's limit
     expect(out).toContain(`全镇在籍 ${town.onRoll} 人，辍学 2 人，小学辍学率 0.00%`);
     expect(out).toContain('⚠️ 初中辍学率');
-    expect(out).toContain('本月旷课 1 人次，进行中个案 1 件');
+    expect(out).toContain('本月旷课 1 人次，进行中个案 2 件');
   });
 
   it('a second confirmation is refused, saying who confirmed and when', async () => {

@@ -10,6 +10,8 @@ import { buildBigCounty, type GeneratedCounty } from '../helpers/big-county.js';
 import { expectedForm, expectedStatus, statusLines, type SchoolExpect } from '../helpers/big-county-expect.js';
 import { REPORT_COLUMNS } from '../../src/reports/monthly-report.xlsx.js';
 import { schoolTrend } from '../../src/reports/trend.js';
+import { schoolReportModels } from '../../src/reports/monthly-model.js';
+import { formatRate } from '../../src/domain/rates.js';
 
 const TODAY = '2026-11-20';
 const TERM_START = '2026-09-01';
@@ -71,9 +73,17 @@ async function totalRow(file: string): Promise<Record<string, number>> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const rows: string[][] = [];
-  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  // a total is a formula: read its cached result
+  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v && typeof v === 'object' && 'formula' in v ? ((v as { result?: number }).result ?? 0) : (v ?? '')))));
   const total = rows.find((r) => r[0] === '合计')!;
   return Object.fromEntries(REPORT_COLUMNS.map((c, i) => [c, Number(total[i])]));
+}
+
+/** Pupils listed on the form's case sheets (confirmed dropouts and suspected pupils are on separate sheets). */
+function caseRows(wb: ExcelJS.Workbook, only?: string): number {
+  let n = 0;
+  for (const name of only ? [only] : ['辍学学生花名册', '疑似辍学']) wb.getWorksheet(name)!.eachRow((r, i) => i > 2 && typeof r.getCell(1).value === 'number' && n++);
+  return n;
 }
 
 const fileOf = (attachment: string) => /\((.+\.xlsx)\)$/.exec(attachment)![1]!;
@@ -117,7 +127,17 @@ describe('monthly forms past the 999 bound', () => {
     expect([t['现在籍'], t['本学期转出'], t['本月辍学']]).toEqual([e.current, e.transferredOut, e.droppedMonth]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(fileOf(out[0]!.attachment!));
-    expect(wb.worksheets[1]!.rowCount - 1).toBe(e.openCases);
+    expect(caseRows(wb)).toBe(e.openCases);
+  });
+
+  it('情况 prints every school’s stage dropout rates exactly as the forms compute them (one definition, one rounding)', async () => {
+    const text = (await say('C0001', '情况'))[0]!.text;
+    const forms = await schoolReportModels(app.deps, app.deps.db, { kind: 'county' }, '2026-11', TODAY, { cases: false });
+    expect(forms.some((m) => m.stages.some((st) => (st.figures.dropoutRate ?? 0) > 0))).toBe(true);
+    for (const m of forms) {
+      const line = text.split('\n').find((l) => l.startsWith(`${m.schoolName}：`))!;
+      for (const st of m.stages) expect(line).toContain(`${st.label}辍学率 ${formatRate(st.figures.dropoutRate)}`);
+    }
   });
 
   it("the county's dropout roster and the big school's trend", async () => {
@@ -146,6 +166,7 @@ describe('more open cases than one chunk of ids', () => {
     const form = (await many.session.say('C0001', 'dm', '月报表')).delivered[0]!;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(fileOf(form.attachment!));
-    expect(wb.worksheets[1]!.rowCount - 1).toBe(open);
+    expect(caseRows(wb)).toBe(open);
+    expect(caseRows(wb, '辍学学生花名册')).toBe(cases.dropoutCase.filter((d) => d.state === 'confirmed' || d.state === 'notice_issued' || d.state === 'referred').length);
   });
 });

@@ -36,12 +36,24 @@ describe('status', () => {
     const school = await app.deps.db.school.findFirstOrThrow({ where: { kind: 'nine_year' } });
     const principal = await app.deps.db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: school.id } });
     const junior = await app.deps.db.student.findMany({ where: { class: { schoolId: school.id, stage: 'junior' } }, take: 2 });
-    // 2 of the 63 junior students: 3.17%, over the 1.8% limit; the primary stage stays at 0
-    await app.deps.db.student.updateMany({ where: { id: { in: junior.map((j) => j.id) } }, data: { status: 'dropped_out' } });
+    // 2 of the 63 junior students confirmed as dropouts this term: 2 ÷ (61 + 2) = 3.17%, over the 1.8% limit; the primary stage stays at 0
+    const now = app.clock.now();
+    for (const j of junior) {
+      const teacher = await app.deps.db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: j.classId } });
+      const cadre = await app.deps.db.person.findFirstOrThrow({ where: { role: 'village', villageId: j.villageId } });
+      for (const day of ['2026-11-16', '2026-11-17', '2026-11-18']) {
+        app.clock.set(`${day}T09:00:00+08:00`);
+        await say(teacher.staffId, `缺勤 ${j.studentNo} 旷课`);
+      }
+      await say(cadre.staffId, `家访 ${j.studentNo} 外出务工 拒绝返校`);
+      await say(principal.staffId, `确认辍学 ${j.studentNo}`);
+    }
+    app.clock.set(now);
+    expect(await app.deps.db.student.count({ where: { id: { in: junior.map((j) => j.id) }, status: 'dropped_out' } })).toBe(2);
     const text = (await say(principal.staffId, '情况'))[0]!.text;
     expect(text).toContain('小学辍学率 0.00%');
     expect(text).toContain('初中辍学率 3.17%');
-    expect(text).toContain('⚠️ 初中辍学率');
+    expect(text).toContain('⚠️ 初中辍学率 3.17%，超过目标 1.80%（一票否决）');
     expect(text).not.toContain('⚠️ 小学辍学率');
   });
 

@@ -105,13 +105,14 @@ describe('two consecutive unexcused school days', () => {
     expect(c.state).toBe('suspected');
   });
 
-  it('the student comes back: alerts resolved, case closed, people told', async () => {
+  it('the student comes back: alerts resolved, the case followed (跟踪中(复学后)), people told', async () => {
     app.clock.set('2026-11-25T08:30:00+08:00');
     const out = await say(teacher.staffId, 'dm', `复学 ${student.name}`);
     expect(out.some((d) => d.text.includes('已解除'))).toBe(true);
     const open = await app.deps.db.alert.count({ where: { status: 'open' } });
     expect(open).toBe(0);
     const c = await app.deps.db.dropoutCase.findFirstOrThrow({});
-    expect(c.state).toBe('returned');
+    expect(c.state).toBe('following');
+    expect(dmsTo(out, teacher.staffId).some((d) => d.text.includes('跟踪中(复学后)'))).toBe(true);
   });
 });

@@ -11,8 +11,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import type { Incoming } from '../../adapters/types.js';
-import { formatChatRef } from '../../adapters/types.js';
+import type { Incoming } from '../../src/core/chat-port.js';
+import { formatChatRef } from '../../src/core/chat-port.js';
 import { openDatabase } from '../../src/store/prisma.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

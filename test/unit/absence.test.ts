@@ -14,15 +14,26 @@ describe('consecutive unexcused school days', () => {
   it('truant Thursday, present Friday, truant Monday = 1', () => {
     expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-19': 'truant', '2026-11-20': 'present', '2026-11-23': 'truant' }), cal, '2026-11-23').days).toBe(1);
   });
-  it('a missing day counts as present', () => {
-    expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-19': 'truant', '2026-11-23': 'truant' }), cal, '2026-11-23').days).toBe(1);
+  it('a missing day is unknown: it neither breaks nor extends the streak', () => {
+    expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-19': 'truant', '2026-11-23': 'truant' }), cal, '2026-11-23')).toEqual({ days: 2, since: '2026-11-19' });
+    expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-16': 'truant', '2026-11-18': 'truant' }), cal, '2026-11-18')).toEqual({ days: 2, since: '2026-11-16' });
+  });
+  it('more than five unknown school days in a row end the streak', () => {
+    // Mon 11-09 truant; 11-10..11-16 (5 school days) unknown; Tue 11-17 truant → 2
+    expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-09': 'truant', '2026-11-17': 'truant' }), cal, '2026-11-17').days).toBe(2);
+    // one more unknown day (Mon 11-09 unknown too, truant Fri 11-06) → 1
+    expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-06': 'truant', '2026-11-17': 'truant' }), cal, '2026-11-17').days).toBe(1);
+  });
+  it('a streak never reaches into the previous term', () => {
+    const two = createSchoolCalendar({ terms: [{ name: 'A', start: '2026-09-01', end: '2026-11-13' }, { name: 'B', start: '2026-11-16', end: '2027-01-22' }], extraHolidays: [], extraSchoolDays: [] });
+    expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-13': 'truant', '2026-11-16': 'truant' }), two, '2026-11-16').days).toBe(1);
   });
   it('a streak across the National Day week counts 2', () => {
     expect(consecutiveUnexcusedSchoolDays(h({ '2026-09-30': 'truant', '2026-10-08': 'truant' }), cal, '2026-10-08')).toEqual({ days: 2, since: '2026-09-30' });
   });
   it('a 调休 Saturday is part of the streak', () => {
     expect(consecutiveUnexcusedSchoolDays(h({ '2026-10-09': 'truant', '2026-10-10': 'truant', '2026-10-12': 'truant' }), cal, '2026-10-12').days).toBe(3);
-    expect(consecutiveUnexcusedSchoolDays(h({ '2026-10-09': 'truant', '2026-10-12': 'truant' }), cal, '2026-10-12').days).toBe(1);
+    expect(consecutiveUnexcusedSchoolDays(h({ '2026-10-09': 'truant', '2026-10-10': 'present', '2026-10-12': 'truant' }), cal, '2026-10-12').days).toBe(1);
   });
   it('sick or personal leave breaks the streak', () => {
     expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-19': 'truant', '2026-11-20': 'sick', '2026-11-23': 'truant' }), cal, '2026-11-23').days).toBe(1);

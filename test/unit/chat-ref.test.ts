@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChatRef, parseChatRef, type ChatRef } from '../../adapters/types.js';
+import { formatChatRef, parseChatRef, type ChatRef } from '../../src/core/chat-port.js';
 import { withTextButtons } from '../../adapters/wechat/wechat-adapter.js';
 import { actionText } from '../../src/core/router.js';
 

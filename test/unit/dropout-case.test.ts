@@ -28,6 +28,9 @@ const notice: CaseEvent = { type: 'issue_notice', at: '2026-11-27', by, deadline
 const ret: CaseEvent = { type: 'return', at: '2026-12-01', by, returnedOn: '2026-12-01', placement: '二(1)班' };
 const passed: CaseEvent = { type: 'deadline_passed', at: '2026-12-11', by };
 const withdraw: CaseEvent = { type: 'withdraw', at: '2026-11-25', by, reason: 'transferred' };
+const followRet: CaseEvent = { type: 'return', at: '2026-12-02', by, returnedOn: '2026-12-02', followUntil: '2027-01-13' };
+const followEnd: CaseEvent = { type: 'follow_up_end', at: '2027-01-13', by };
+const relapse: CaseEvent = { type: 'relapse', at: '2026-12-20', by };
 
 /** A case in each state, reached through legal events. */
 function caseIn(state: CaseState): DropoutCase {
@@ -36,6 +39,7 @@ function caseIn(state: CaseState): DropoutCase {
     confirmed: [assign, refusedVisit, confirm],
     notice_issued: [assign, refusedVisit, confirm, notice],
     referred: [assign, refusedVisit, confirm, notice, passed],
+    following: [assign, followRet],
     returned: [ret],
     withdrawn: [withdraw],
   };
@@ -45,12 +49,13 @@ function caseIn(state: CaseState): DropoutCase {
   return r.case;
 }
 
-const EVENTS: CaseEvent[] = [assign, refusedVisit, confirm, notice, ret, passed, withdraw];
+const EVENTS: CaseEvent[] = [assign, refusedVisit, confirm, notice, ret, passed, withdraw, followEnd, relapse];
 const EXPECTED: Record<CaseState, Partial<Record<CaseEvent['type'], CaseState>>> = {
   suspected: { assign: 'suspected', home_visit: 'suspected', confirm: 'confirmed', return: 'returned', withdraw: 'withdrawn' },
   confirmed: { assign: 'confirmed', home_visit: 'confirmed', issue_notice: 'notice_issued', return: 'returned' },
   notice_issued: { assign: 'notice_issued', home_visit: 'notice_issued', return: 'returned', deadline_passed: 'referred' },
   referred: { return: 'returned' },
+  following: { home_visit: 'following', follow_up_end: 'returned', relapse: 'suspected' },
   returned: {},
   withdrawn: {},
 };
@@ -204,5 +209,34 @@ describe('paths and bookkeeping', () => {
   it('visits accumulate', () => {
     const r = replayCase('2026-11-24', by, [willReturnVisit, refusedVisit]);
     expect(r.ok && r.case.visits.map((v) => v.outcome)).toEqual(['will_return', 'refused']);
+  });
+});
+
+describe('follow-up after 复学 (留得住)', () => {
+  it('a return with a follow-up end keeps the case open as 跟踪中(复学后) until then', () => {
+    const c = caseIn('following');
+    expect(isOpen(c)).toBe(true);
+    expect(onDropoutRoster(c)).toBe(false);
+    expect(c.followUntil).toBe('2027-01-13');
+    expect(CASE_STATE_LABELS.following).toBe('跟踪中(复学后)');
+  });
+  it('the period cannot be closed before its end', () => {
+    const r = applyCaseEvent(caseIn('following'), { type: 'follow_up_end', at: '2027-01-12', by });
+    expect(r).toMatchObject({ ok: false, code: 'precondition' });
+    if (!r.ok) expect(r.reason).toContain('2027-01-13');
+  });
+  it('closing at the end is 动态销号 on that day', () => {
+    const r = applyCaseEvent(caseIn('following'), followEnd);
+    expect(r.ok && r.case.state).toBe('returned');
+    expect(r.ok && r.case.closedOn).toBe('2027-01-13');
+  });
+  it('a relapse puts the case back on the suspected ledger, and a new return follows again', () => {
+    const r = replayCase('2026-11-24', by, [assign, followRet, relapse, { ...followRet, at: '2027-01-05', returnedOn: '2027-01-05', followUntil: '2027-02-20' }]);
+    expect(r.ok && r.case.state).toBe('following');
+    expect(r.ok && r.case.followUntil).toBe('2027-02-20');
+  });
+  it('a follow-up end before the return day is refused', () => {
+    const r = applyCaseEvent(caseIn('suspected'), { ...followRet, followUntil: '2026-12-01' });
+    expect(r).toMatchObject({ ok: false, code: 'bad_argument' });
   });
 });

@@ -6,6 +6,7 @@ import { rosterCsv, rosterXlsx } from '../../src/reports/roster.js';
 import { monthlyReportXlsx } from '../../src/reports/monthly-report.xlsx.js';
 import type { Figures, MonthlyReportModel } from '../../src/reports/monthly-model.js';
 import type { CaseInArea } from '../../src/services/roster.js';
+import { DEFAULT_TARGETS } from '../../src/domain/rates.js';
 
 const arrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
 const startsLikeFormula = /^[=+\-@\t\r]/;
@@ -46,7 +47,7 @@ describe('the dropout roster export', () => {
 
 describe('the monthly report export', () => {
   it('a school or student named like a formula is written as text; the figures stay numbers', async () => {
-    const f: Figures = { atTermStart: 10, current: 9, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 1, droppedTerm: 1, returnedTerm: 0, dropoutRate: 0.1, consolidationRate: 0.9 };
+    const f: Figures = { atTermStart: 10, current: 9, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 1, droppedTerm: 1, returnedTerm: 0, dropoutRate: 0.1, retentionRate: 0.9 };
     const m: MonthlyReportModel = {
       title: '=青石镇控辍保学月报表',
       rowHeader: '学校',
@@ -60,14 +61,22 @@ describe('the monthly report export', () => {
       rows: [{ stage: 'primary', grade: 0, label: '@青石小学', ...f }],
       stages: [{ stage: 'primary', label: '小学', figures: f, breaches: [] }],
       total: f,
-      cases: [{ id: 3, name: '-张三', className: '+三(2)班', village: '=东山村', state: '已登记', openedOn: '2026-11-02', responsible: '\t=周老师' }],
+      targets: DEFAULT_TARGETS,
+      unitRates: { consolidation: { missing: '未导入（=青石小学 2018 年一年级入学人数）' } },
+      breaches: [],
+      notes: ['九年义务教育巩固率：未导入（=青石小学 2018 年一年级入学人数）', '=说明'],
+      cases: [{ id: 3, name: '-张三', studentNo: '@123', className: '+三(2)班', village: '=东山村', state: '已登记', openedOn: '2026-11-02', responsible: '\t=周老师', confirmed: true, reason: '=外出务工', visits: '-', attention: '+', since: '2026-11-01', step: '' }],
     };
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(arrayBuffer(await monthlyReportXlsx(m)));
     const texts: string[] = [];
-    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => (expect(cell.type).not.toBe(ExcelJS.ValueType.Formula), typeof cell.value === 'string' && texts.push(cell.value))));
-    expect(texts).toEqual(expect.arrayContaining(["'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师"]));
+    const formulas: string[] = [];
+    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => (cell.type === ExcelJS.ValueType.Formula ? formulas.push(cell.formula) : typeof cell.value === 'string' && texts.push(cell.value))));
+    expect(texts).toEqual(expect.arrayContaining(["'=说明", "'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师", "'=外出务工", "'@123"]));
     expect(texts.filter((t) => startsLikeFormula.test(t))).toEqual([]);
-    expect(wb.worksheets[0]!.getRow(4).getCell(3).value).toBe(10);
+    // the only formulas are the form's own subtotals and totals over its cell ranges
+    expect(formulas.length).toBeGreaterThan(0);
+    for (const f of formulas) expect(f).toMatch(/^(SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUMIF\(\$A\$\d+:\$A\$\d+,"(小学|初中)",[A-Z]+\d+:[A-Z]+\d+\))$/);
+    expect(wb.worksheets[0]!.getRow(6).getCell(3).value).toBe(10);
   });
 });

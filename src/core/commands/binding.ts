@@ -1,5 +1,5 @@
 /** Binding a chat account to a person (one-time invite code, in a direct message) and a group to a class. */
-import type { Incoming } from '../../../adapters/types.js';
+import type { Incoming } from '../chat-port.js';
 import type { Deps } from '../../services/deps.js';
 import { sendToChat, sendToPerson } from '../../services/messenger.js';
 import { dayLabel, L, type Lang } from '../../services/format.js';

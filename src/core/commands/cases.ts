@@ -4,32 +4,48 @@ import { refuse } from '../context.js';
 import type { Ctx } from '../context.js';
 import { dateWord, tokens } from '../parse-args.js';
 import { resolveStudent } from '../resolve.js';
-import { applyToOpenCase, rebuild } from '../../services/cases.js';
+import { applyToOpenCase, caseLabel, rebuild } from '../../services/cases.js';
 import { addHomeVisit, openCaseOf } from '../../store/case.repository.js';
-import { CASE_STATE_LABELS, onDropoutRoster, type CaseEvent, type HomeVisitReason, type HomeVisitOutcome } from '../../domain/dropout-case.js';
+import {
+  CASE_STATE_LABELS,
+  HOME_VISIT_EXAMPLE_WORDS,
+  HOME_VISIT_OUTCOME_LABELS,
+  HOME_VISIT_OUTCOMES,
+  HOME_VISIT_REASON_LABELS,
+  HOME_VISIT_REASONS,
+  readHomeVisitOutcome,
+  readHomeVisitReason,
+  type CaseEvent,
+  type HomeVisit,
+  type HomeVisitReason,
+  type HomeVisitOutcome,
+} from '../../domain/dropout-case.js';
+import { attentionTag } from '../../domain/attention.js';
+import { guarantorsOfMany } from '../../store/guarantor.repository.js';
 import { areaOf } from '../../domain/org.js';
 import { casesInArea } from '../../services/roster.js';
 import { rosterFile } from '../../reports/roster-file.js';
 import { dayLabel } from '../../services/format.js';
+import { ledgerLabel } from '../../domain/transfer.js';
+import { returnNoticeFile } from '../../services/return-notice.js';
+import { sendToPerson } from '../../services/messenger.js';
 
-const REASONS: [RegExp, HomeVisitReason, string][] = [
-  [/^(贫困|经济困难|家庭困难|poverty)$/i, 'poverty', '贫困'],
-  [/^(厌学|不想上学|weariness)$/i, 'weariness', '厌学'],
-  [/^(学困|学习困难|跟不上)$/i, 'learning_difficulty', '学困'],
-  [/^(外出务工|打工|务工|童工|migrant_work)$/i, 'migrant_work', '外出务工'],
-  [/^(家庭|家庭原因|留守|family)$/i, 'family', '家庭原因'],
-  [/^(行为偏差|behaviour)$/i, 'behaviour', '行为偏差'],
-  [/^(学校|学校原因|school)$/i, 'school', '学校原因'],
-  [/^(生病|疾病|illness)$/i, 'illness', '疾病'],
-  [/^(其他|other)$/i, 'other', '其他'],
-];
-const OUTCOMES: [RegExp, HomeVisitOutcome, string][] = [
-  [/^(愿意返校|答应返校|同意返校|已返校|will_return)$/i, 'will_return', '愿意返校'],
-  [/^(拒绝|拒绝返校|不愿返校|不愿意|refused)$/i, 'refused', '拒绝返校'],
-  [/^(未见到|不在家|联系不上|找不到|not_found)$/i, 'not_found', '未见到人'],
-  [/^(其他结果|other)$/i, 'other', '其他'],
-];
-const VISIT_EXAMPLE = '家访 张三 厌学 愿意返校 已与父亲谈话';
+const VISIT_EXAMPLE = `家访 张三 ${HOME_VISIT_EXAMPLE_WORDS} 已与父亲谈话`;
+const VISIT_OTHER_EXAMPLE = '家访 张三 其他:外出打工跟随父母 同意返校';
+const REASON_CHOICES = `${HOME_VISIT_REASONS.filter((r) => r !== 'other').map((r) => HOME_VISIT_REASON_LABELS[r]).join('、')}，或 其他:具体原因`;
+const OUTCOME_CHOICES = `${HOME_VISIT_OUTCOMES.filter((o) => o !== 'other').map((o) => HOME_VISIT_OUTCOME_LABELS[o]).join('、')}，或 其他:具体结果`;
+/** Longest note kept with a visit (characters); the rest of a long message is not stored. */
+const NOTE_MAX = 200;
+
+/** The visit's note as stored: what 其他 meant, then the free note. */
+function visitNote(reason: { value: HomeVisitReason; detail?: string }, outcome: { value: HomeVisitOutcome; detail?: string }, free: string): string {
+  const parts = [
+    reason.detail ? `${reason.value === 'other' ? '其他原因' : `原因补充`}：${reason.detail}` : '',
+    outcome.detail ? `${outcome.value === 'other' ? '其他结果' : '结果补充'}：${outcome.detail}` : '',
+    free,
+  ];
+  return parts.filter(Boolean).join('；');
+}
 
 export const visit: CommandDef = {
   id: 'visit',
@@ -37,23 +53,27 @@ export const visit: CommandDef = {
   roles: ['principal', 'class_teacher', 'subject_teacher', 'village', 'town'],
   where: 'dm',
   mutates: true,
-  summary: { zh: '记录一次家访：原因和结果', en: 'log a home visit: reason and outcome' },
+  summary: { zh: '记录一次家访：原因和结果（不在选项里的写 其他:说明）', en: 'log a home visit: reason and outcome (other:<text> for anything else)' },
   example: VISIT_EXAMPLE,
   async run(ctx, args) {
     const [name, reasonWord, outcomeWord, ...noteParts] = tokens(args);
-    if (!name || !reasonWord || !outcomeWord) refuse('请写学生姓名、原因、结果，可加备注。', VISIT_EXAMPLE);
-    const reason = REASONS.find(([re]) => re.test(reasonWord));
-    const outcome = OUTCOMES.find(([re]) => re.test(outcomeWord));
-    if (!reason) refuse(`不认识原因“${reasonWord}”。可选：${REASONS.map((r) => r[2]).join('、')}。`, VISIT_EXAMPLE);
-    if (!outcome) refuse(`不认识结果“${outcomeWord}”。可选：${OUTCOMES.map((o) => o[2]).join('、')}。`, VISIT_EXAMPLE);
+    if (!name || !reasonWord || !outcomeWord) refuse(`请写学生姓名、原因、结果，可加备注。原因可选：${REASON_CHOICES}；结果可选：${OUTCOME_CHOICES}。`, `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`);
+    const reason = readHomeVisitReason(reasonWord);
+    const outcome = readHomeVisitOutcome(outcomeWord);
+    if (!reason) refuse(`不认识原因“${reasonWord.slice(0, 20)}”。可选：${REASON_CHOICES}。`, `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`);
+    if (!outcome) refuse(`不认识结果“${outcomeWord.slice(0, 20)}”。可选：${OUTCOME_CHOICES}。`, `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`);
+    const free = noteParts.join(' ');
+    if (reason.value === 'other' && !reason.detail && !free) refuse('原因写“其他”时，请在冒号后写明是什么原因。', VISIT_OTHER_EXAMPLE);
+    if (outcome.value === 'other' && !outcome.detail && !free) refuse('结果写“其他”时，请在冒号后写明是什么结果。', '家访 张三 厌学 其他:答应下周一返校');
+    const note = visitNote(reason, outcome, free);
+    if (note.length > NOTE_MAX) refuse(`说明和备注太长（${note.length} 字），请控制在 ${NOTE_MAX} 字以内。`, VISIT_OTHER_EXAMPLE);
     const s = await resolveStudent(ctx, name, VISIT_EXAMPLE);
-    const note = noteParts.join(' ');
     const row = await openCaseOf(ctx.tx, s.id);
-    const ev: CaseEvent = { type: 'home_visit', at: ctx.today, by: String(ctx.person.id), visitorIds: [String(ctx.person.id)], reason: reason[1], outcome: outcome[1], ...(note ? { note } : {}) };
+    const ev: CaseEvent = { type: 'home_visit', at: ctx.today, by: String(ctx.person.id), visitorIds: [String(ctx.person.id)], reason: reason.value, outcome: outcome.value, ...(note ? { note } : {}) };
     const step = row ? await applyToOpenCase(ctx.deps, ctx.tx, s.id, ev, ctx.person.id) : undefined;
     if (step && !step.ok) refuse(`家访没有记录：${step.reason}`, VISIT_EXAMPLE);
-    await addHomeVisit(ctx.tx, { studentId: s.id, caseId: row?.id ?? null, visitorId: ctx.person.id, date: ctx.today, reason: reason[1], outcome: outcome[1], ...(note ? { note } : {}), chatRef: ctx.chatRef, at: ctx.now });
-    await ctx.reply(`已记录家访：${s.name}（${s.class.name}），${dayLabel(ctx.today)}，原因：${reason[2]}，结果：${outcome[2]}${note ? `，备注：${note}` : ''}${row ? `。个案 #${row.id} 已更新。` : '。'}`);
+    await addHomeVisit(ctx.tx, { studentId: s.id, caseId: row?.id ?? null, visitorId: ctx.person.id, date: ctx.today, reason: reason.value, outcome: outcome.value, ...(note ? { note } : {}), chatRef: ctx.chatRef, at: ctx.now });
+    await ctx.reply(`已记录家访：${s.name}（${s.class.name}）${attentionTag(s.attention)}，${dayLabel(ctx.today)}，原因：${HOME_VISIT_REASON_LABELS[reason.value]}，结果：${HOME_VISIT_OUTCOME_LABELS[outcome.value]}${note ? `，说明：${note}` : ''}${row ? `。个案 #${row.id} 已更新。` : '。'}`);
   },
 };
 
@@ -98,8 +118,16 @@ export const issueNotice: CommandDef = {
     if (!step) refuse(`${s.name} 没有进行中的个案。`, NOTICE_EXAMPLE);
     if (!step.ok) refuse(step.reason, NOTICE_EXAMPLE);
     await ctx.reply(`个案 #${step.caseId}：已记录向 ${s.name} 的监护人${s.guardian ? `（${s.guardian}）` : ''}发出返校通知书，期限 ${deadline}。逾期未返校将报镇政府依法处理。`);
+    // The printable notice names the pupil: by direct message to the issuing official only, never into a group.
+    const attachment = await returnNoticeFile(ctx.deps, ctx.tx, { caseId: step.caseId, student: s, issuer: ctx.person, deadline, today: ctx.today });
+    await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `《义务教育学生返校复学通知书》（${s.name}，期限 ${deadline}）见附件：请打印、盖章后送达监护人，并收回回执。文件含学生信息，请勿转发到群里。`, { attachment });
   },
 };
+
+/** 11月20日 其他/同意返校（其他原因：外出打工跟随父母） */
+function visitLabel(v: HomeVisit): string {
+  return `${dayLabel(v.at)} ${HOME_VISIT_REASON_LABELS[v.reason]}/${HOME_VISIT_OUTCOME_LABELS[v.outcome]}${v.note ? `（${v.note}）` : ''}`;
+}
 
 async function casesInScope(ctx: Ctx, rosterOnly: boolean) {
   const area = areaOf(ctx.actor);
@@ -118,7 +146,15 @@ export const listCases: CommandDef = {
   async run(ctx) {
     const list = await casesInScope(ctx, false);
     if (list.length === 0) return ctx.reply('您负责的范围内目前没有进行中的个案。');
-    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name}（${s.class.school.name} ${s.class.name}，${s.village.name}）${CASE_STATE_LABELS[c.state]}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}`);
+    const named = await guarantorsOfMany(ctx.tx, list.map((x) => x.s.id));
+    const lines = list.map(({ row, s, c, transfer }) => {
+      const who = named.get(s.id) ?? [];
+      return (
+        `#${row.id} ${s.name}${attentionTag(s.attention)}（${s.class.school.name} ${s.class.name}，${s.village.name}）${ledgerLabel(caseLabel(c.state, c.followUntil), transfer?.state)}，家访 ${c.visits.length} 次${c.noticeDeadline ? `，返校期限 ${c.noticeDeadline}` : ''}` +
+        (c.visits.length ? `；最近家访：${visitLabel(c.visits.at(-1)!)}` : '') +
+        (who.length ? `；包保：${who.map((p) => p.name).join('、')}` : '')
+      );
+    });
     await ctx.reply([`进行中的个案 ${list.length} 件：`, ...lines].join('\n'));
   },
 };

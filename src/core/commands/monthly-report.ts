@@ -14,7 +14,7 @@ import { localParts, clockLabel } from '../../domain/zoned-time.js';
 import { dayLabel } from '../../services/format.js';
 import { monthlyReportFiles, type ReportUnit } from '../../reports/monthly-report-file.js';
 import { sendToPerson } from '../../services/messenger.js';
-import { dropoutLine, dropoutSummary } from './status.js';
+import { dropoutLine, dropoutSummary, unitTargets } from './status.js';
 import { monthState, reconfirm, reopenedSchools, schoolSnapshot, snapshotDay } from '../../services/month-reopen.js';
 
 /** `2026-11` (also 2026-1, 2026/11, 2026年11月); none given: this month. */
@@ -73,7 +73,7 @@ async function confirmSchool(ctx: Ctx, month: string): Promise<void> {
   await ctx.reply(
     [
       `已${reopened ? '重新' : ''}确认 ${s.schoolName} ${month} 控辍保学月报：`,
-      `在籍 ${s.onRoll} 人，${dropoutLine(ctx, s)}，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件。`,
+      `在籍 ${s.onRoll} 人，${dropoutLine(ctx, s, await unitTargets(ctx, { kind: 'school', schoolId }))}，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件。`,
       ...(reopened ? [`（首次确认由${await byWhomWhen(ctx, done!)}作出，仍保留备查。）`] : []),
       missingWeeks.length ? `注意：${missingWeeks.join('、')} 本月没有周统计。` : '各班本月周统计齐全。',
       '月报须在每月23日前书面报镇政府。',
@@ -139,7 +139,7 @@ async function confirmTown(ctx: Ctx, month: string): Promise<void> {
   await ctx.reply(
     [
       `已确认 ${town.townName} ${month} 控辍保学月报（全镇汇总，${agg.schools.length} 所学校）：`,
-      `全镇在籍 ${agg.onRoll} 人，${dropoutSummary(ctx, agg.droppedOut, agg.stages)}，本月旷课 ${agg.monthTruantDays} 人次，进行中个案 ${agg.openCases} 件。`,
+      `全镇在籍 ${agg.onRoll} 人，${dropoutSummary(ctx, agg.droppedOut, agg.stages, await unitTargets(ctx, { kind: 'town', townId }))}，本月旷课 ${agg.monthTruantDays} 人次，进行中个案 ${agg.openCases} 件。`,
       '各校：',
       ...agg.schools.map((s) => `· ${s.school}：在籍 ${s.onRoll} 人，辍学 ${s.droppedOut} 人，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件`),
       '全镇汇总须在每月25日前报县教育局。',

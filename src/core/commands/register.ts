@@ -34,6 +34,6 @@ function registerCommand(change: RegisterChange, words: string[], en: string): C
   };
 }
 
-export const transferOut = registerCommand('transferred_out', ['转学', '转出', 'transfer'], 'record a transfer out (not a dropout)');
+export { transferOut } from './transfers.js';
 export const suspend = registerCommand('suspended', ['休学', 'suspend'], 'record a suspension of schooling (not a dropout)');
 export const borrowing = registerCommand('borrowing', ['借读', 'borrowing'], 'record borrowing study elsewhere (not a dropout)');

@@ -1,4 +1,4 @@
-/** The adapter contract: platform events in, core messages out. No domain rule lives in an adapter. */
+/** The chat port, owned by the core: platform events in, core messages out. Every platform adapter implements it; no domain rule lives in an adapter. */
 
 /** A conversation reference that round-trips as a string: `<platform>:dm:<id>` or `<platform>:group:<id>`. */
 export interface ChatRef {
