@@ -6,6 +6,7 @@ import { DEFAULT_TARGETS, type Targets } from './domain/rates.js';
 import type { AbsencePolicy } from './domain/absence.js';
 import { openDatabase } from './store/prisma.js';
 import type { Deps } from './services/deps.js';
+import { watchReopenings } from './services/month-reopen.js';
 
 export function policyFrom(c: Config): AbsencePolicy {
   return {
@@ -35,5 +36,8 @@ export async function createDeps(config: Config, clock: Clock): Promise<Deps> {
     extraHolidays: config.EXTRA_HOLIDAYS,
     extraSchoolDays: config.EXTRA_SCHOOL_DAYS,
   });
-  return { db, clock, config, calendar, policy: policyFrom(config), targets: targetsFrom(config) };
+  const deps: Deps = { db, clock, config, calendar, policy: policyFrom(config), targets: targetsFrom(config) };
+  // A record changed in a month already confirmed reopens it (detected where records are sealed).
+  watchReopenings(deps);
+  return deps;
 }

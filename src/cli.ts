@@ -28,6 +28,7 @@ import path from 'node:path';
 import { clockLabel, localParts } from './domain/zoned-time.js';
 import { InviteScopeError, prepareInviteSheets, writeInviteSheets, type InviteScope } from './services/invite-sheets.js';
 import { listDeadLetters } from './delivery/dead-letter-list.js';
+import { describeVerify, sealAll, verifyChain } from './services/audit-chain.js';
 import { faultsCommand, inspectionCommand, INSPECTION_USAGE } from './inspection-cli.js';
 import { importRatesTable, type RatesTable } from './services/rates-import.js';
 import { TABLE_EXAMPLES } from './roster/rates-tables.js';
@@ -53,6 +54,9 @@ const USAGE = `用法：npm run cli -- <命令>
   assessment --year YYYY [--out 目录] [--format xlsx|pdf|both]
                                                 全县控辍保学工作年度考核表（每校、每乡镇一行；默认 xlsx 和 pdf 都生成）
   dead-letters [--limit N]                      列出多次尝试后仍未送达的消息（最近的在前）
+  audit verify [--anchor 链尾哈希]              核对防篡改记录链：指出第一条在机器人之外被修改或删除的记录（有问题时退出码非 0）；
+                                                --anchor：以前抄存的链尾哈希应仍在链中（防止整条链被重算）
+  audit seal                                    立即封存尚未封存的记录（导入、示范县写入后自动进行）
 ${INSPECTION_USAGE}`;
 
 function fail(msg: string, code = 1): never {
@@ -107,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
           fail(e instanceof DemoCountyError ? e.message : `写入数据库失败，已全部撤销，没有写入任何数据。请稍后重试；如果一再失败，请把下面这行发给管理员：\n${e.message}`),
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
+        await sealAll(deps.db);
         return;
       }
       case 'import-cohorts':
@@ -124,6 +129,7 @@ async function main(argv: string[]): Promise<void> {
       case 'seed-demo': {
         if (await countyExists(deps.db)) fail('数据库里已经有县的数据，示范县只能写入空数据库。');
         console.log(`已生成${DEMO_COUNTY_NAME}。\n${describeImport(await seedDemo(deps.db, clock.now(), seedArgs?.ok ? seedArgs.size : undefined))}`);
+        await sealAll(deps.db);
         return;
       }
       case 'invite': {
@@ -186,6 +192,16 @@ async function main(argv: string[]): Promise<void> {
         const out = flag('--out');
         if (out) fs.copyFileSync(file.attachments[0]!.path, out);
         console.log(`${file.model.title} ${month} 已写入 ${out ?? file.attachments[0]!.path}`);
+        return;
+      }
+      case 'audit': {
+        if (rest[0] === 'seal') return void console.log(`已封存 ${await sealAll(deps.db)} 条记录。`);
+        if (rest[0] !== 'verify') fail('用法：npm run cli -- audit verify（核对记录链）或 audit seal（立即封存）');
+        const anchor = rest.indexOf('--anchor') >= 0 ? rest[rest.indexOf('--anchor') + 1] : undefined;
+        if (rest.includes('--anchor') && !/^[0-9a-f]{64}$/.test(anchor ?? '')) fail('--anchor 后面要写以前抄存的 64 位链尾哈希，示例：npm run cli -- audit verify --anchor 3f5a…（64 位）');
+        const r = await verifyChain(deps.db, anchor);
+        if (r.problem) fail(describeVerify(r), 2);
+        console.log(describeVerify(r));
         return;
       }
       case 'dead-letters': {

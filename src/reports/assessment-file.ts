@@ -1,5 +1,5 @@
 /** The annual assessment as .xlsx and/or PDF under REPORTS_DIR (no pupil names; still sent by direct message only). */
-import type { Attachment } from '../../adapters/types.js';
+import type { Attachment } from '../core/chat-port.js';
 import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr } from '../domain/types.js';

@@ -54,7 +54,7 @@ export async function applyMigrations(db: PrismaClient, dir = MIGRATIONS_DIR): P
         name,
       );
       return true;
-    }, { timeout: 120_000 });
+    }, { timeout: 120_000, seal: false });
     if (ran) applied.push(name);
   }
   return applied;

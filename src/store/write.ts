@@ -5,6 +5,7 @@
  * The function given must be safe to run again: everything it wrote was rolled back.
  */
 import type { Db, Tx } from './prisma.js';
+import { sealInTransaction } from './chain.repository.js';
 
 export interface WriteOptions {
   /** Runs of the whole transaction before the error is thrown (default 6). */
@@ -15,6 +16,8 @@ export interface WriteOptions {
   timeout?: number;
   /** Longest to wait for this process's turn and the lock, in ms (Prisma's `maxWait`, default 60 s). */
   maxWait?: number;
+  /** Seal the new rows of the sealed tables into the hash chain before commit (default true; false only for migrations). */
+  seal?: boolean;
 }
 
 const BUSY_CODES = new Set([
@@ -52,5 +55,10 @@ export async function retryWhenBusy<T>(fn: () => Promise<T>, opts: Pick<WriteOpt
 /** One write transaction: the write lock from its first statement, run again (whole) while the database is busy. */
 export function withWriteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
   const timing = { timeout: opts.timeout ?? 30_000, maxWait: opts.maxWait ?? 60_000 };
-  return retryWhenBusy(() => db.$transaction(fn, timing), opts);
+  const run = opts.seal === false ? fn : async (tx: Tx) => {
+    const result = await fn(tx);
+    await sealInTransaction(db, tx);
+    return result;
+  };
+  return retryWhenBusy(() => db.$transaction(run, timing), opts);
 }

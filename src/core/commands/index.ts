@@ -11,6 +11,7 @@ import { ack } from './alerts.js';
 import { trend } from './trend.js';
 import { helpFor } from './help.js';
 import { transferOut, suspend, borrowing } from './register.js';
+import { history } from './history.js';
 import { approveTransferCmd, refuseTransferCmd, receive, receipt, transferList } from './transfers.js';
 import { guarantee } from './guarantors.js';
 import { inspectionDraw, inspectionReveal } from './inspection.js';
@@ -21,7 +22,7 @@ import { assessment } from './assessment.js';
 const BASE: CommandDef[] = [
   absent, absentList, allPresent, correct, returned, count, weekAllPresent, visit, status, targets, confirmReport, reportForm, reportProgress, trend,
   listCases, guarantee, roster, confirmDropout, issueNotice,
-  transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing,
+  transferOut, approveTransferCmd, refuseTransferCmd, receive, receipt, transferList, suspend, borrowing, history,
   inspectionDraw, inspectionReveal, inspectionFinding, rectified, faults, assessment,
   ack, bindClass, whoami,
 ];

@@ -7,15 +7,15 @@ import type { CommandDef } from '../registry.js';
 import type { Ctx } from '../context.js';
 import { refuse } from '../context.js';
 import { areaOf } from '../../domain/org.js';
-import { bySchool, classFigures } from '../../services/status.js';
-import { parseSchoolSnapshot, reportProgress as progressOf, townAggregate, type SchoolSnapshot, type TownProgress } from '../../services/monthly-report.js';
+import { parseSchoolSnapshot, reportProgress as progressOf, townAggregate, type TownProgress } from '../../services/monthly-report.js';
 import { createSchoolConfirmation, createTownConfirmation, schoolConfirmation, townConfirmation } from '../../store/monthly-report.repository.js';
 import { personById } from '../../store/org.repository.js';
 import { localParts, clockLabel } from '../../domain/zoned-time.js';
 import { dayLabel } from '../../services/format.js';
 import { monthlyReportFiles, type ReportUnit } from '../../reports/monthly-report-file.js';
 import { sendToPerson } from '../../services/messenger.js';
-import { dropoutLine, dropoutSummary, stagesOf, unitTargets } from './status.js';
+import { dropoutLine, dropoutSummary, unitTargets } from './status.js';
+import { monthState, reconfirm, reopenedSchools, schoolSnapshot, snapshotDay } from '../../services/month-reopen.js';
 
 /** `2026-11` (also 2026-1, 2026/11, 2026年11月); none given: this month. */
 function monthArg(ctx: Ctx, args: string, word: string): string {
@@ -61,26 +61,20 @@ async function confirmSchool(ctx: Ctx, month: string): Promise<void> {
   const schoolId = ctx.actor.schoolId;
   if (schoolId == null) refuse('您的账号没有关联学校，请联系管理员在人员名单中补全。');
   const done = await schoolConfirmation(ctx.tx, schoolId, month);
-  if (done) refuse(`${month} 月报已由${await byWhomWhen(ctx, done)}确认，不能重复确认。如需更正请联系镇教育办。`, `月报进度 ${month}`);
-  const rows = await classFigures(ctx.tx, { kind: 'school', schoolId }, month === ctx.today.slice(0, 7) ? ctx.today : `${month}-28`, ctx.deps.calendar, ctx.deps.policy);
-  const [s] = bySchool(rows);
-  if (!s) refuse('本校没有班级数据，无法生成月报。');
-  const missingWeeks = rows.filter((r) => r.weeksReportedInMonth === 0).map((r) => r.className);
-  const snapshot: SchoolSnapshot = {
-    month,
-    onRoll: s.onRoll,
-    droppedOut: s.droppedOut,
-    monthTruantDays: s.monthTruantDays,
-    openCases: s.openCases,
-    stages: stagesOf(rows),
-    classes: rows.map((r) => ({ class: r.className, stage: r.stage, onRoll: r.onRoll, droppedOut: r.droppedOut, weeksReported: r.weeksReportedInMonth, absences: r.monthAbsences })),
-  };
-  const written = await createSchoolConfirmation(ctx.tx, { schoolId, month, figures: snapshot, confirmedById: ctx.person.id, chatRef: ctx.chatRef, confirmedAt: ctx.now });
+  const reopened = done ? (await monthState(ctx.tx, schoolId, month)).open : undefined;
+  if (done && !reopened) refuse(`${month} 月报已由${await byWhomWhen(ctx, done)}确认，不能重复确认。如需更正请联系镇教育办。`, `月报进度 ${month}`);
+  const figures = await schoolSnapshot(ctx.deps, ctx.tx, schoolId, month, snapshotDay(month, ctx.today));
+  if (!figures) refuse('本校没有班级数据，无法生成月报。');
+  const { school: s, snapshot, missingWeeks } = figures;
+  const confirmation = { schoolId, month, figures: snapshot, confirmedById: ctx.person.id, chatRef: ctx.chatRef, confirmedAt: ctx.now };
+  // A reopened month: a re-confirmation is recorded next to the first one, which stays as it was.
+  const written = reopened ? await reconfirm(ctx.tx, { ...confirmation, reopeningId: reopened.id }) : await createSchoolConfirmation(ctx.tx, confirmation);
   if (!written) refuse(`${month} 月报刚刚已由他人确认，不能重复确认。`, `月报进度 ${month}`);
   await ctx.reply(
     [
-      `已确认 ${s.schoolName} ${month} 控辍保学月报：`,
+      `已${reopened ? '重新' : ''}确认 ${s.schoolName} ${month} 控辍保学月报：`,
       `在籍 ${s.onRoll} 人，${dropoutLine(ctx, s, await unitTargets(ctx, { kind: 'school', schoolId }))}，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件。`,
+      ...(reopened ? [`（首次确认由${await byWhomWhen(ctx, done!)}作出，仍保留备查。）`] : []),
       missingWeeks.length ? `注意：${missingWeeks.join('、')} 本月没有周统计。` : '各班本月周统计齐全。',
       '月报须在每月23日前书面报镇政府。',
     ].join('\n'),
@@ -128,10 +122,11 @@ async function confirmTown(ctx: Ctx, month: string): Promise<void> {
   if (done) refuse(`本镇 ${month} 月报（全镇汇总）已由${await byWhomWhen(ctx, done)}确认，不能重复确认。如需更正请联系县教育局。`, `月报进度 ${month}`);
   const [town] = await progressOf(ctx.tx, month, { kind: 'town', townId });
   if (!town) refuse('本镇没有学校班级数据，无法汇总月报。', `月报进度 ${month}`);
-  const open = town.schools.filter((s) => !s.confirmation);
+  const reopened = await reopenedSchools(ctx.tx, month);
+  const open = town.schools.filter((s) => !s.confirmation || reopened.has(s.schoolId));
   if (open.length) {
     refuse(
-      `${town.townName}还有 ${open.length} 所学校没有确认 ${month} 月报：${open.map((s) => s.schoolName).join('、')}。请先督促校长确认（学校须在每月23日前报镇），全部确认后才能汇总全镇月报。`,
+      `${town.townName}还有 ${open.length} 所学校没有确认 ${month} 月报：${open.map((s) => `${s.schoolName}${reopened.has(s.schoolId) ? '（待重新确认）' : ''}`).join('、')}。请先督促校长确认（学校须在每月23日前报镇），全部确认后才能汇总全镇月报。`,
       `月报进度 ${month}`,
     );
   }
@@ -192,8 +187,11 @@ async function schoolProgress(ctx: Ctx, month: string): Promise<void> {
   const [town] = await progressOf(ctx.tx, month, { kind: 'school', schoolId });
   const s = town?.schools[0];
   if (!s) refuse('本校没有班级数据，不需要报月报。');
+  const reopened = (await reopenedSchools(ctx.tx, month)).has(s.schoolId);
   await ctx.reply(
-    s.confirmation
+    s.confirmation && reopened
+      ? `${s.schoolName} ${month} 月报：待重新确认（${await byWhomWhen(ctx, s.confirmation)}确认后记录又有改动）。重新确认请回复：确认月报 ${month}`
+      : s.confirmation
       ? `${s.schoolName} ${month} 月报：已由${await byWhomWhen(ctx, s.confirmation)}确认。`
       : `${s.schoolName} ${month} 月报：未确认。确认请回复：确认月报 ${month}`,
   );
@@ -208,15 +206,18 @@ async function progressText(ctx: Ctx, month: string, towns: TownProgress[]): Pro
     lines.push(`已确认全镇汇总的镇（${done.length}/${towns.length}）：${done.join('、') || '无'}`);
     if (open.length) lines.push(`还没有确认的镇：${open.join('、')}`);
   }
+  const reopened = await reopenedSchools(ctx.tx, month);
+  const state = async (s: TownProgress['schools'][number]) =>
+    !s.confirmation ? '未确认' : reopened.has(s.schoolId) ? `待重新确认（${await byWhomWhen(ctx, s.confirmation)}确认后记录又有改动）` : `已确认（${await byWhomWhen(ctx, s.confirmation)}）`;
   for (const t of towns) {
-    const confirmed = t.schools.filter((s) => s.confirmation).length;
+    const confirmed = t.schools.filter((s) => s.confirmation && !reopened.has(s.schoolId)).length;
     lines.push(`${t.townName} 全镇汇总：${t.confirmation ? `已确认（${await byWhomWhen(ctx, t.confirmation)}）` : '未确认'}；学校已确认 ${confirmed}/${t.schools.length}：`);
-    for (const s of t.schools) lines.push(`· ${s.schoolName}：${s.confirmation ? `已确认（${await byWhomWhen(ctx, s.confirmation)}）` : '未确认'}`);
+    for (const s of t.schools) lines.push(`· ${s.schoolName}：${await state(s)}`);
   }
   if (ctx.actor.role === 'town') {
     const [t] = towns;
     if (t && !t.confirmation) {
-      const open = t.schools.filter((s) => !s.confirmation).length;
+      const open = t.schools.filter((s) => !s.confirmation || reopened.has(s.schoolId)).length;
       lines.push(open ? `还有 ${open} 所学校未确认（学校须在每月23日前报镇）；全部确认后请回复：确认月报 ${month}` : `各校均已确认，请回复：确认月报 ${month}（须在每月25日前报县教育局）`);
     }
   }
