@@ -27,6 +27,8 @@ interface Common {
   at?: 'any' | 'end';
   /** Reason when it is missing (default: 请写<title>。). */
   missing?: string;
+  /** Reason when a word does not fit (default: says what is expected, the choices for a label). */
+  invalid?: string;
   /** Example for this argument's refusals (default: the command's). */
   example?: string;
 }
@@ -113,6 +115,7 @@ function readToken(a: ArgSpec, w: string, today: DateStr): unknown {
 
 /** Why a token does not fit (the choices for a label). */
 function whyNot(a: ArgSpec, w: string): string {
+  if (a.invalid) return a.invalid;
   switch (a.kind) {
     case 'label':
       return `不认识${a.title}“${shown(w)}”。可选：${labelChoices(a.set)}${a.set.detail ? '，或 其他:具体说明' : ''}。`;
@@ -123,7 +126,7 @@ function whyNot(a: ArgSpec, w: string): string {
     case 'percent':
       return `${a.title}“${shown(w)}”不对：应为 0%–100% 的百分数，带 % 号。`;
     case 'month':
-      return `${a.title}“${shown(w)}”看不懂，请写成“年-月”，如 2026-11。`;
+      return `${a.title}“${shown(w)}”看不懂，请写成“年-月”${a.optional ? '，不写就是本月' : '，如 2026-11'}。`;
     case 'quarter':
       return `“${shown(w)}”不是季度，请写成 2026Q4。`;
     case 'year':
@@ -160,6 +163,7 @@ export function parseArgs(spec: readonly ArgSpec[], text: string, today: DateStr
     if (a.at && values[a.name] === undefined && !a.optional) return fail(a, a.missing ?? `请写${a.title}。`);
   }
   let i = 0;
+  const skipped: { a: ArgSpec; i: number }[] = [];
   for (const a of spec) {
     if (a.at) continue;
     if (a.kind === 'text') {
@@ -189,13 +193,24 @@ export function parseArgs(spec: readonly ArgSpec[], text: string, today: DateStr
       continue;
     }
     const t = toks[i];
-    const v = t ? readToken(a, t.w, today) : undefined;
+    let v = t ? readToken(a, t.w, today) : undefined;
+    let used = 1;
+    // `2026年 11月`, `2026 - 11`: a month may be typed across a few words.
+    for (let n = 2; a.kind === 'month' && v === undefined && n <= 3 && i + n <= toks.length; n++) {
+      v = readToken(a, toks.slice(i, i + n).map((x) => x.w).join(''), today);
+      used = n;
+    }
     if (v !== undefined) {
       values[a.name] = v;
-      i++;
-    } else if (a.optional) values[a.name] = undefined;
-    else return fail(a, t ? whyNot(a, t.w) : (a.missing ?? `请写${a.title}。`));
+      i += used;
+    } else if (a.optional) {
+      values[a.name] = undefined;
+      if (t) skipped.push({ a, i });
+    } else return fail(a, t ? whyNot(a, t.w) : (a.missing ?? `请写${a.title}。`));
   }
+  // A word left over where an optional argument could stand: say why it is not one.
+  const near = skipped.find((x) => x.i === i);
+  if (i < toks.length && near) return fail(near.a, whyNot(near.a, toks[i]!.w));
   if (i < toks.length) return fail(undefined, `看不懂“${shown(toks.slice(i).map((t) => t.w).join(' '))}”，请按示例写。`);
   return { ok: true, values };
 }
@@ -217,7 +232,7 @@ export async function readArgs<const S extends readonly ArgSpec[]>(ctx: Ctx, spe
         case 'student':
           return resolveStudent(ctx, x as string, ex);
         case 'person':
-          return personByStaffId(ctx, x as string, a.title, ex);
+          return personByStaffId(ctx, x as string, ex);
         case 'unit': {
           const u = unitByName(await placeOf(ctx.tx), x as string);
           if ('error' in u) refuse(`${u.error}。`, ex);
@@ -242,9 +257,9 @@ export async function readArgs<const S extends readonly ArgSpec[]>(ctx: Ctx, spe
 }
 
 /** An active person by 工号 (case ignored); refuses otherwise. Scope is the command's to check (it knows for what). */
-async function personByStaffId(ctx: Ctx, h: string, title: string, example: string): Promise<PersonRow> {
+async function personByStaffId(ctx: Ctx, h: string, example: string): Promise<PersonRow> {
   const p = (await ctx.tx.person.findUnique({ where: { staffId: h } })) ?? (h !== h.toUpperCase() ? await ctx.tx.person.findUnique({ where: { staffId: h.toUpperCase() } }) : null);
-  if (!p || !p.active) refuse(`没有工号为“${shown(h)}”的在职人员。${title}请写工号（花名册里的工号，可发“我是谁”查看自己的）。`, example);
+  if (!p || !p.active) refuse(`没有工号为“${shown(h)}”的在职人员。请写花名册里的工号（可发“我是谁”查看自己的）。`, example);
   return p;
 }
 
