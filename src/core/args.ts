@@ -113,12 +113,17 @@ function readToken(a: ArgSpec, w: string, today: DateStr): unknown {
   }
 }
 
+/** "厌学、贫困…，或 其他:具体原因": a set's labels; one that takes an explanation offers 其他 with it. */
+function choices(a: Extract<ArgSpec, { kind: 'label' }>): string {
+  return a.set.detail ? `${labelChoices(a.set, ['other'])}，或 其他:具体${a.title}` : labelChoices(a.set);
+}
+
 /** Why a token does not fit (the choices for a label). */
 function whyNot(a: ArgSpec, w: string): string {
   if (a.invalid) return a.invalid;
   switch (a.kind) {
     case 'label':
-      return `不认识${a.title}“${shown(w)}”。可选：${labelChoices(a.set)}${a.set.detail ? '，或 其他:具体说明' : ''}。`;
+      return `不认识${a.title}“${shown(w)}”。可选：${choices(a)}。`;
     case 'date':
       return `${a.title}“${shown(w)}”看不懂，请写成 今天、昨天、11-20 或 11月20日。`;
     case 'number':
@@ -268,6 +273,6 @@ export function acceptedLabels(spec: readonly ArgSpec[] | undefined): string {
   if (!spec) return '';
   return spec
     .filter((a): a is Extract<ArgSpec, { kind: 'label' }> => a.kind === 'label')
-    .map((a) => `${a.title}：${labelChoices(a.set)}${a.set.detail ? '，或 其他:说明' : ''}`)
+    .map((a) => `${a.title}：${choices(a)}`)
     .join('；');
 }
