@@ -81,7 +81,7 @@ describe('declared arguments on any text', () => {
   });
 
   it('every label and synonym in the domain reads as its key, whatever spacing and case', () => {
-    const all = LABEL_SETS.flatMap((set) => set.keys.flatMap((k) => [set.labels[k], ...set.synonyms[k]].map((w) => ({ set, k, w }))));
+    const all = LABEL_SETS.flatMap((set) => set.keys.flatMap((k) => [set.labels[k] ?? '', ...(set.synonyms[k] ?? [])].map((w) => ({ set, k, w }))));
     fc.assert(
       fc.property(fc.constantFrom(...all), fc.boolean(), fc.constantFrom(' ', '，', '\t'), ({ set, k, w }, upper, sep) => {
         const spec = [{ name: 'x', kind: 'label', set, title: set.title }] as const satisfies readonly ArgSpec[];

@@ -32,7 +32,7 @@ describe('labels', () => {
     for (const set of LABEL_SETS) {
       const seen = new Map<string, string>();
       for (const k of set.keys) {
-        for (const w of [set.labels[k], ...set.synonyms[k]]) {
+        for (const w of [set.labels[k] ?? '', ...(set.synonyms[k] ?? [])]) {
           expect(readLabel(set, w), `${set.title} ${w}`).toBe(k);
           expect(readLabel(set, w.toUpperCase())).toBe(k);
           const prior = seen.get(w.toLowerCase());
