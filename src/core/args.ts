@@ -92,7 +92,7 @@ function readToken(a: ArgSpec, w: string, today: DateStr): unknown {
     case 'label':
       return readLabelWithDetail(a.set, w);
     case 'number': {
-      const m = (a.hash ? /^#?(\d{1,9})$/ : /^(\d{1,9})$/).exec(w);
+      const m = (a.hash ? /^#?(\d{1,12})$/ : /^(\d{1,12})$/).exec(w);
       const n = m ? Number(m[1]) : NaN;
       return Number.isFinite(n) && n >= (a.min ?? 0) && n <= (a.max ?? 2_147_483_647) ? n : undefined;
     }
@@ -194,6 +194,7 @@ export function parseArgs(spec: readonly ArgSpec[], text: string, today: DateStr
       }
       if (got.length === 0 && !a.optional) return fail(a, i < toks.length ? whyNot(a, toks[i]!.w) : (a.missing ?? `请写${a.title}。`));
       if (got.length > a.repeated.max) return fail(a, `一次最多写 ${a.repeated.max} 个${a.title}。`);
+      if (i < toks.length) skipped.push({ a, i });
       values[a.name] = got;
       continue;
     }

@@ -121,6 +121,8 @@ describe('parseArgs', () => {
     const opt = [{ name: 'n', kind: 'number', title: '编号', optional: true, repeated: { max: 5 }, hash: true }] as const satisfies readonly ArgSpec[];
     expect(parseArgs(opt, '', TODAY)).toEqual({ ok: true, values: { n: [] } });
     expect(parseArgs(opt, '#12、13', TODAY)).toEqual({ ok: true, values: { n: [12, 13] } });
+    // A word after the numbers that is not one says why (not just "left over").
+    expect(parseArgs(opt, '12 好的', TODAY)).toEqual({ ok: false, reason: '编号“好的”不对，应为整数。' });
   });
 
   it('number, percent, month (also across words), quarter, year, 学籍号', () => {
