@@ -1,16 +1,11 @@
 /** Parsing of command arguments as teachers type them: names, leave kinds, dates. */
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { addDays } from '../domain/calendar.js';
+import { ATTENDANCE_SET, readLabel } from '../domain/labels.js';
 
-const STATUS_WORDS: [RegExp, AttendanceStatus][] = [
-  [/^(病假|生病|sick)$/i, 'sick'],
-  [/^(事假|请假|leave|personal)$/i, 'personal'],
-  [/^(旷课|无故|无故缺勤|无故缺课|未请假|逃学|truant|unexcused)$/i, 'truant'],
-  [/^(到校|出勤|已到|到了|present)$/i, 'present'],
-];
-
+/** A mark's label or synonym (the domain's ATTENDANCE_SYNONYMS, one source) → the mark. */
 export function statusWord(token: string): AttendanceStatus | undefined {
-  return STATUS_WORDS.find(([re]) => re.test(token))?.[1];
+  return readLabel(ATTENDANCE_SET, token);
 }
 
 /** 今天/昨天/前天, 2026-11-20, 11-20, 11/20, 11月20日 → date, relative to today. */

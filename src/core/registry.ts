@@ -1,6 +1,7 @@
 /** The declared command registry: words (zh first, en aliases), who may use it, where. */
 import type { Role } from '../domain/types.js';
 import type { Ctx } from './context.js';
+import type { ArgSpec } from './args.js';
 
 export interface CommandDef {
   id: string;
@@ -12,6 +13,8 @@ export interface CommandDef {
   mutates: boolean;
   summary: { zh: string; en: string };
   example: string;
+  /** Declared arguments (read with `readArgs`); `帮助` lists their accepted labels. */
+  args?: readonly ArgSpec[];
   run(ctx: Ctx, args: string): Promise<void>;
 }
 

@@ -48,6 +48,16 @@ export const ATTENTION_LABELS: Record<AttentionKind, string> = {
   learning_difficulty: '学困',
   behaviour: '行为偏差',
 };
+/** What people type for each 重点关注 kind (the label always counts too); the roster reader's words. */
+export const ATTENTION_SYNONYMS: Record<AttentionKind, string[]> = {
+  single_parent: ['单亲', '单亲家庭'],
+  poor: ['贫困', '贫困家庭', '建档立卡', '建档立卡户', '低保'],
+  disabled_parents: ['残疾', '父母残疾', '残疾家庭'],
+  left_behind: ['留守', '留守儿童'],
+  other_guardian: ['代养', '隔代抚养', '其他监护人', '其他监护人抚养'],
+  learning_difficulty: ['学困', '学困生', '学习困难'],
+  behaviour: ['行为偏差'],
+};
 
 /** One day's attendance mark for a student. `present` is the default when nothing is reported. */
 export const ATTENDANCE_STATUSES = ['present', 'sick', 'personal', 'truant'] as const;
@@ -57,6 +67,13 @@ export const ATTENDANCE_LABELS: Record<AttendanceStatus, string> = {
   sick: '病假',
   personal: '事假',
   truant: '旷课',
+};
+/** What teachers type for each mark (the label always counts too; case-insensitive): the one source for every reader. */
+export const ATTENDANCE_SYNONYMS: Record<AttendanceStatus, string[]> = {
+  present: ['到校', '出勤', '已到', '到了', 'present'],
+  sick: ['病假', '生病', 'sick'],
+  personal: ['事假', '请假', 'leave', 'personal'],
+  truant: ['旷课', '无故', '无故缺勤', '无故缺课', '未请假', '逃学', 'truant', 'unexcused'],
 };
 export const isUnexcused = (s: AttendanceStatus): boolean => s === 'truant';
 

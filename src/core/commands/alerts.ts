@@ -1,10 +1,15 @@
 /** Acknowledging an alert (收到 12, or the button). */
 import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
+import { parseArgs, readArgs, type ArgSpec } from '../args.js';
 import { acknowledge, unackedFor } from '../../store/alert.repository.js';
 
-/** The largest id the database holds (a 32-bit integer). */
+/** The largest id the database holds (a 32-bit integer): anything past it is no alert (and must not reach the query). */
 const MAX_ALERT_ID = 2_147_483_647;
+/** One number, or several (an escalation digest lists several): 收到 12、13 */
+const ACK_ARGS = [
+  { name: 'ids', kind: 'number', hash: true, max: MAX_ALERT_ID, title: '预警编号', optional: true, repeated: { max: 100 }, invalid: '不是预警编号，或者没有这么大的预警编号，请核对。' },
+] as const satisfies readonly ArgSpec[];
 
 export const ack: CommandDef = {
   id: 'ack',
@@ -14,9 +19,12 @@ export const ack: CommandDef = {
   mutates: true,
   summary: { zh: '确认收到预警（回复预警编号）', en: 'acknowledge an alert by its number' },
   example: '收到 12',
+  args: ACK_ARGS,
   async run(ctx, args) {
-    const arg = args.replace(/^#/, '').trim();
-    if (!arg) {
+    // In a group, anything but alert numbers is chatter ("收到，谢谢"): no answer.
+    if (ctx.chat.kind === 'group' && !parseArgs(ACK_ARGS, args, ctx.today).ok) return;
+    const { ids } = await readArgs(ctx, ACK_ARGS, args, '收到 12（几条一起：收到 12、13）');
+    if (ids.length === 0) {
       // A bare "收到" in a group is chatter; in a direct chat it acknowledges the one alert waiting.
       if (ctx.chat.kind === 'group') return;
       const waiting = await unackedFor(ctx.tx, ctx.person.id);
@@ -24,15 +32,7 @@ export const ack: CommandDef = {
       if (waiting.length > 1) refuse(`您有 ${waiting.length} 条待确认的预警（#${waiting.map((w) => w.alertId).join('、#')}），请写明编号。`, `收到 ${waiting[0]!.alertId}`);
       return confirm(ctx, [waiting[0]!.alertId]);
     }
-    // One number, or several (an escalation digest lists several): 收到 12、13
-    if (!/^#?\d+([\s,，、]+#?\d+)*$/.test(arg)) {
-      if (ctx.chat.kind === 'group') return;
-      refuse(`“${arg}”不是预警编号。`, '收到 12（几条一起：收到 12、13）');
-    }
-    const ids = [...new Set(arg.match(/\d+/g)!.map(Number))];
-    // An alert number is a database id: anything past its range is no alert at all (and must not reach the query).
-    if (ids.some((id) => id > MAX_ALERT_ID)) refuse('没有这么大的预警编号，请核对。', '收到 12');
-    return confirm(ctx, ids);
+    return confirm(ctx, [...new Set(ids)]);
   },
 };
 

@@ -14,6 +14,7 @@ import type { Actor } from '../../domain/org.js';
 import { clockLabel, localParts } from '../../domain/zoned-time.js';
 import { refuse, type Ctx } from '../context.js';
 import type { CommandDef } from '../registry.js';
+import { readArgs, type ArgSpec } from '../args.js';
 import { withWriteTransaction } from '../../store/write.js';
 
 /** Failed code attempts an account may make within the window before it must wait. */
@@ -115,6 +116,8 @@ async function targetClass(ctx: Ctx, args: string, currentId: number | undefined
   return named;
 }
 
+const BIND_CLASS_ARGS = [{ name: 'cls', kind: 'text', raw: true, title: '班级', optional: true }] as const satisfies readonly ArgSpec[];
+
 export const bindClass: CommandDef = {
   id: 'bind_class',
   words: ['绑定班级', 'bind_class'],
@@ -123,9 +126,11 @@ export const bindClass: CommandDef = {
   mutates: true,
   summary: { zh: '在班级群里发送，把本群绑定为您的班级群（校长可写本校任一班级）', en: 'bind this group chat to your class (a principal names any class of the school)' },
   example: '绑定班级 三(2)班',
+  args: BIND_CLASS_ARGS,
   async run(ctx, args) {
+    const { cls = '' } = await readArgs(ctx, BIND_CLASS_ARGS, args, '绑定班级 三(2)班');
     const currentId = await chats.groupClass(ctx.tx, ctx.chatRef);
-    const target = await targetClass(ctx, args, currentId);
+    const target = await targetClass(ctx, cls, currentId);
     const school = (await classById(ctx.tx, target.id))!.school;
     if (currentId === target.id) {
       await ctx.reply(`本群已经是${school.name} ${target.name}的班级群，无需重复绑定。`);

@@ -2,8 +2,8 @@
 import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
 import type { Ctx } from '../context.js';
-import { dateWord, tokens } from '../parse-args.js';
-import { resolveStudent } from '../resolve.js';
+import { readArgs, type ArgSpec } from '../args.js';
+import { ROSTER_FORMAT_SET, VISIT_OUTCOME_SET, VISIT_REASON_SET } from '../../domain/labels.js';
 import { applyToOpenCase, caseLabel, rebuild } from '../../services/cases.js';
 import { addHomeVisit, openCaseOf } from '../../store/case.repository.js';
 import {
@@ -13,8 +13,6 @@ import {
   HOME_VISIT_OUTCOMES,
   HOME_VISIT_REASON_LABELS,
   HOME_VISIT_REASONS,
-  readHomeVisitOutcome,
-  readHomeVisitReason,
   type CaseEvent,
   type HomeVisit,
   type HomeVisitReason,
@@ -47,6 +45,15 @@ function visitNote(reason: { value: HomeVisitReason; detail?: string }, outcome:
   return parts.filter(Boolean).join('；');
 }
 
+const VISIT_MISSING = `请写学生姓名、原因、结果，可加备注。原因可选：${REASON_CHOICES}；结果可选：${OUTCOME_CHOICES}。`;
+const VISIT_BOTH = `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`;
+const VISIT_ARGS = [
+  { name: 'student', kind: 'student', title: '学生姓名', missing: VISIT_MISSING, example: VISIT_BOTH },
+  { name: 'reason', kind: 'label', set: VISIT_REASON_SET, title: '原因', missing: VISIT_MISSING, example: VISIT_BOTH },
+  { name: 'outcome', kind: 'label', set: VISIT_OUTCOME_SET, title: '结果', missing: VISIT_MISSING, example: VISIT_BOTH },
+  { name: 'note', kind: 'text', title: '备注', optional: true },
+] as const satisfies readonly ArgSpec[];
+
 export const visit: CommandDef = {
   id: 'visit',
   words: ['家访', '入户家访', 'visit'],
@@ -55,19 +62,13 @@ export const visit: CommandDef = {
   mutates: true,
   summary: { zh: '记录一次家访：原因和结果（不在选项里的写 其他:说明）', en: 'log a home visit: reason and outcome (other:<text> for anything else)' },
   example: VISIT_EXAMPLE,
+  args: VISIT_ARGS,
   async run(ctx, args) {
-    const [name, reasonWord, outcomeWord, ...noteParts] = tokens(args);
-    if (!name || !reasonWord || !outcomeWord) refuse(`请写学生姓名、原因、结果，可加备注。原因可选：${REASON_CHOICES}；结果可选：${OUTCOME_CHOICES}。`, `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`);
-    const reason = readHomeVisitReason(reasonWord);
-    const outcome = readHomeVisitOutcome(outcomeWord);
-    if (!reason) refuse(`不认识原因“${reasonWord.slice(0, 20)}”。可选：${REASON_CHOICES}。`, `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`);
-    if (!outcome) refuse(`不认识结果“${outcomeWord.slice(0, 20)}”。可选：${OUTCOME_CHOICES}。`, `${VISIT_EXAMPLE}（或：${VISIT_OTHER_EXAMPLE}）`);
-    const free = noteParts.join(' ');
+    const { student: s, reason, outcome, note: free = '' } = await readArgs(ctx, VISIT_ARGS, args, VISIT_EXAMPLE);
     if (reason.value === 'other' && !reason.detail && !free) refuse('原因写“其他”时，请在冒号后写明是什么原因。', VISIT_OTHER_EXAMPLE);
     if (outcome.value === 'other' && !outcome.detail && !free) refuse('结果写“其他”时，请在冒号后写明是什么结果。', '家访 张三 厌学 其他:答应下周一返校');
     const note = visitNote(reason, outcome, free);
     if (note.length > NOTE_MAX) refuse(`说明和备注太长（${note.length} 字），请控制在 ${NOTE_MAX} 字以内。`, VISIT_OTHER_EXAMPLE);
-    const s = await resolveStudent(ctx, name, VISIT_EXAMPLE);
     const row = await openCaseOf(ctx.tx, s.id);
     const ev: CaseEvent = { type: 'home_visit', at: ctx.today, by: String(ctx.person.id), visitorIds: [String(ctx.person.id)], reason: reason.value, outcome: outcome.value, ...(note ? { note } : {}) };
     const step = row ? await applyToOpenCase(ctx.deps, ctx.tx, s.id, ev, ctx.person.id) : undefined;
@@ -78,6 +79,7 @@ export const visit: CommandDef = {
 };
 
 const CONFIRM_EXAMPLE = '确认辍学 张三';
+const STUDENT_ONLY = [{ name: 'student', kind: 'student', title: '学生姓名' }] as const satisfies readonly ArgSpec[];
 
 export const confirmDropout: CommandDef = {
   id: 'confirm_dropout',
@@ -87,10 +89,9 @@ export const confirmDropout: CommandDef = {
   mutates: true,
   summary: { zh: '把疑似辍学学生确认为辍学，列入辍学学生花名册', en: 'confirm a suspected dropout (onto the dropout roster)' },
   example: CONFIRM_EXAMPLE,
+  args: STUDENT_ONLY,
   async run(ctx, args) {
-    const [name] = tokens(args);
-    if (!name) refuse('请写学生姓名。', CONFIRM_EXAMPLE);
-    const s = await resolveStudent(ctx, name, CONFIRM_EXAMPLE);
+    const { student: s } = await readArgs(ctx, STUDENT_ONLY, args, CONFIRM_EXAMPLE);
     const step = await applyToOpenCase(ctx.deps, ctx.tx, s.id, { type: 'confirm', at: ctx.today, by: String(ctx.person.id) }, ctx.person.id);
     if (!step) refuse(`${s.name} 没有进行中的个案（连续无故缺勤 ${ctx.deps.policy.suspectedDropoutAfterDays} 天会自动列入疑似辍学台账）。`, CONFIRM_EXAMPLE);
     if (!step.ok) refuse(step.reason, CONFIRM_EXAMPLE);
@@ -100,6 +101,10 @@ export const confirmDropout: CommandDef = {
 };
 
 const NOTICE_EXAMPLE = '返校通知 张三 12-10';
+const NOTICE_ARGS = [
+  { name: 'student', kind: 'student', title: '学生姓名', missing: '请写学生姓名和返校期限。' },
+  { name: 'deadline', kind: 'date', title: '返校期限', missing: '请写学生姓名和返校期限。' },
+] as const satisfies readonly ArgSpec[];
 
 export const issueNotice: CommandDef = {
   id: 'issue_notice',
@@ -109,11 +114,9 @@ export const issueNotice: CommandDef = {
   mutates: true,
   summary: { zh: '镇政府向监护人发《辍学学生返校通知书》，写明返校期限', en: 'issue the return-to-school notice with a deadline' },
   example: NOTICE_EXAMPLE,
+  args: NOTICE_ARGS,
   async run(ctx, args) {
-    const [name, deadlineWord] = tokens(args);
-    const deadline = deadlineWord ? dateWord(deadlineWord, ctx.today) : undefined;
-    if (!name || !deadline) refuse('请写学生姓名和返校期限。', NOTICE_EXAMPLE);
-    const s = await resolveStudent(ctx, name, NOTICE_EXAMPLE);
+    const { student: s, deadline } = await readArgs(ctx, NOTICE_ARGS, args, NOTICE_EXAMPLE);
     const step = await applyToOpenCase(ctx.deps, ctx.tx, s.id, { type: 'issue_notice', at: ctx.today, by: String(ctx.person.id), deadline }, ctx.person.id);
     if (!step) refuse(`${s.name} 没有进行中的个案。`, NOTICE_EXAMPLE);
     if (!step.ok) refuse(step.reason, NOTICE_EXAMPLE);
@@ -159,6 +162,8 @@ export const listCases: CommandDef = {
   },
 };
 
+const ROSTER_ARGS = [{ name: 'format', kind: 'label', set: ROSTER_FORMAT_SET, title: '格式', optional: true }] as const satisfies readonly ArgSpec[];
+
 export const roster: CommandDef = {
   id: 'roster',
   words: ['辍学名单', '辍学花名册', '花名册', 'roster'],
@@ -167,9 +172,9 @@ export const roster: CommandDef = {
   mutates: false,
   summary: { zh: '辍学学生花名册（负责范围内）；加“表格”发 Excel 文件，加“csv”发 CSV', en: 'dropout roster of my area (add xlsx or csv for a file)' },
   example: '辍学名单 表格',
+  args: ROSTER_ARGS,
   async run(ctx, args) {
-    const format = /^(表格|excel|xlsx)$/i.test(args.trim()) ? 'xlsx' : /^csv$/i.test(args.trim()) ? 'csv' : args.trim() ? undefined : 'text';
-    if (!format) refuse(`“${args.trim()}”不是可用的格式。`, '辍学名单 表格（或：辍学名单 csv）');
+    const format = (await readArgs(ctx, ROSTER_ARGS, args, '辍学名单 表格（或：辍学名单 csv）')).format?.value ?? 'text';
     const list = await casesInScope(ctx, true);
     if (format !== 'text') {
       const area = areaOf(ctx.actor)!;

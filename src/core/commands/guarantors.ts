@@ -8,8 +8,8 @@
  */
 import type { CommandDef } from '../registry.js';
 import { refuse, type Ctx } from '../context.js';
-import { tokens } from '../parse-args.js';
-import { resolveStudent } from '../resolve.js';
+import { readArgs, type ArgSpec } from '../args.js';
+import { REMOVE_SET } from '../../domain/labels.js';
 import { canSeeStudent } from '../../domain/org.js';
 import { ROLE_LABELS, type Role } from '../../domain/types.js';
 import { attentionTag } from '../../domain/attention.js';
@@ -20,9 +20,13 @@ import { studentLine } from '../../services/format.js';
 
 const EXAMPLE = '包保 张三 T1001';
 const EXAMPLES = '包保 张三 T1001（指定）；包保 张三（查看）；包保 张三 取消 T1001（取消）';
-const REMOVE_WORDS = /^(取消|删除|移除|解除|remove)$/i;
 /** At most this many 工号 in one message. */
 const MAX_PEOPLE = 10;
+const ARGS = [
+  { name: 'student', kind: 'student', title: '学生', missing: '请写学生姓名或学籍号后几位，要指定包保人再写工号。', example: EXAMPLES },
+  { name: 'remove', kind: 'label', set: REMOVE_SET, title: '取消', optional: true },
+  { name: 'people', kind: 'person', title: '工号', optional: true, repeated: { max: MAX_PEOPLE } },
+] as const satisfies readonly ArgSpec[];
 
 const who = (p: PersonRow) => `${p.name}（${p.staffId}，${ROLE_LABELS[p.role as Role] ?? p.role}）`;
 
@@ -34,16 +38,14 @@ export const guarantee: CommandDef = {
   mutates: true,
   summary: { zh: '指定、查看或取消某个学生的包保责任人（用工号）', en: 'name, list or remove the people responsible for a pupil (by staff id)' },
   example: EXAMPLE,
+  args: ARGS,
   async run(ctx, args) {
-    const [name, ...rest] = tokens(args);
-    if (!name) refuse('请写学生姓名或学籍号后几位，要指定包保人再写工号。', EXAMPLES);
-    const s = await resolveStudent(ctx, name, EXAMPLE);
-    if (rest.length === 0) return ctx.reply(await listing(ctx, s));
-    const removing = REMOVE_WORDS.test(rest[0]!);
-    const handles = removing ? rest.slice(1) : rest;
-    if (handles.length === 0) refuse('请写要取消的包保人工号。', `包保 ${name} 取消 T1001`);
-    if (handles.length > MAX_PEOPLE) refuse(`一次最多写 ${MAX_PEOPLE} 个工号。`, EXAMPLE);
-    const people = await staffOf(ctx, s, handles, name);
+    const { student: s, remove, people: named } = await readArgs(ctx, ARGS, args, EXAMPLE);
+    const name = s.studentNo.slice(-6);
+    const removing = remove !== undefined;
+    if (!removing && named.length === 0) return ctx.reply(await listing(ctx, s));
+    if (named.length === 0) refuse('请写要取消的包保人工号。', `包保 ${name} 取消 T1001`);
+    const people = inScope(s, named, name);
     const before = await guarantorsOf(ctx.tx, s.id);
     const current = new Set(before.map((p) => p.id));
     if (removing) {
@@ -69,13 +71,10 @@ export const guarantee: CommandDef = {
   },
 };
 
-/** The people the 工号 name: each must exist, be active, and be responsible somewhere covering the pupil. */
-async function staffOf(ctx: Ctx, s: StudentFull, handles: string[], name: string): Promise<PersonRow[]> {
+/** The people the 工号 name (found by readArgs): each must be responsible somewhere covering the pupil. */
+function inScope(s: StudentFull, named: readonly PersonRow[], name: string): PersonRow[] {
   const out: PersonRow[] = [];
-  for (const h of handles) {
-    const shown = h.slice(0, 20);
-    const p = (await ctx.tx.person.findUnique({ where: { staffId: h } })) ?? (h !== h.toUpperCase() ? await ctx.tx.person.findUnique({ where: { staffId: h.toUpperCase() } }) : null);
-    if (!p || !p.active) refuse(`没有工号为“${shown}”的在职人员。包保人请写工号（花名册里的工号，可发“我是谁”查看自己的）。`, `包保 ${name} T1001`);
+  for (const p of named) {
     if (!canSeeStudent(toActor(p), placeOf(s))) {
       refuse(
         `${who(p)} 不负责 ${s.name} 所在的班级、学校、村或镇，不能做该生的包保人。包保人须是该生的班主任、任课教师、本校校长、所住村的村干部、镇干部或县教育局人员。`,

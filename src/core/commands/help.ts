@@ -1,6 +1,7 @@
 /** Help for the asker's role: only the commands they may use, each with an example. */
 import type { CommandDef } from '../registry.js';
 import { ROLE_LABELS } from '../../domain/types.js';
+import { acceptedLabels } from '../args.js';
 
 export function helpFor(defs: readonly CommandDef[]): CommandDef {
   return {
@@ -17,7 +18,8 @@ export function helpFor(defs: readonly CommandDef[]): CommandDef {
       const lines = mine.map((d) => {
         const where = d.where === 'dm' ? (en ? ' (direct message)' : '（私聊）') : d.where === 'group' ? (en ? ' (class group)' : '（班级群）') : '';
         const alias = d.words.find((w) => /^[a-z_]+$/.test(w));
-        return `• ${en ? d.summary.en : d.summary.zh}${where}\n  ${en ? 'e.g.' : '例'}：${d.example}${alias ? `（/${alias}）` : ''}`;
+        const labels = acceptedLabels(d.args);
+        return `• ${en ? d.summary.en : d.summary.zh}${where}\n  ${en ? 'e.g.' : '例'}：${d.example}${alias ? `（/${alias}）` : ''}${labels ? `\n  ${en ? 'accepts' : '可写'}：${labels}` : ''}`;
       });
       const head = en
         ? `Commands for ${ctx.actor.role} ${ctx.person.name}:`

@@ -1,6 +1,7 @@
 /** 抽查记录 (the inspector's count of a drawn class, against the day's records) and 整改完成 (the school's answer). */
 import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
+import { readArgs, type ArgSpec } from '../args.js';
 import { InspectionInputError, recordFinding } from '../../services/inspections.js';
 import { completeRectificationBy, RectificationError } from '../../services/inspection-results.js';
 
@@ -32,6 +33,11 @@ export const inspectionFinding: CommandDef = {
   },
 };
 
+const RECTIFIED_ARGS = [
+  { name: 'id', kind: 'number', hash: true, title: '整改通知编号', missing: '请写整改通知编号和整改说明。', invalid: '请写整改通知编号和整改说明。' },
+  { name: 'note', kind: 'text', raw: true, title: '整改说明', optional: true },
+] as const satisfies readonly ArgSpec[];
+
 export const rectified: CommandDef = {
   id: 'rectified',
   words: ['整改完成', 'rectified'],
@@ -40,14 +46,13 @@ export const rectified: CommandDef = {
   mutates: true,
   summary: { zh: '回复抽查整改通知：整改已完成', en: 'report a rectification notice done' },
   example: '整改完成 1 已补齐当天考勤并对班主任进行了培训',
+  args: RECTIFIED_ARGS,
   async run(ctx, args) {
-    const m = /^#?(\d{1,9})\s*(.*)$/s.exec(args.trim());
-    if (!m) refuse('请写整改通知编号和整改说明。', '整改完成 1 已补齐当天考勤并对班主任进行了培训');
-    const note = m[2]!.trim();
-    if (note.length < 2) refuse('请写上整改说明（做了哪些整改）。', `整改完成 ${m[1]} 已补齐当天考勤并对班主任进行了培训`);
-    const r = await completeRectificationBy(ctx.deps, ctx.tx, ctx.person, Number(m[1]), note.slice(0, 500)).catch((e: unknown) =>
+    const { id, note = '' } = await readArgs(ctx, RECTIFIED_ARGS, args, '整改完成 1 已补齐当天考勤并对班主任进行了培训');
+    if (note.length < 2) refuse('请写上整改说明（做了哪些整改）。', `整改完成 ${id} 已补齐当天考勤并对班主任进行了培训`);
+    const r = await completeRectificationBy(ctx.deps, ctx.tx, ctx.person, id, note.slice(0, 500)).catch((e: unknown) =>
       e instanceof RectificationError ? refuse(e.message, '整改完成 1 已补齐当天考勤') : Promise.reject(e),
     );
-    await ctx.reply(r === 'done' ? `已记录：整改通知 #${m[1]} 整改完成，已告知乡镇和县教育局。` : `整改通知 #${m[1]} 已经报告过整改完成了。`);
+    await ctx.reply(r === 'done' ? `已记录：整改通知 #${id} 整改完成，已告知乡镇和县教育局。` : `整改通知 #${id} 已经报告过整改完成了。`);
   },
 };

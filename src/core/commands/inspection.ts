@@ -1,6 +1,7 @@
 /** 抽查: the county draws a quarter's unannounced inspections, shows them, reveals them, and lists the results. */
 import type { CommandDef } from '../registry.js';
 import { refuse, type Ctx } from '../context.js';
+import { readArgs, type ArgSpec } from '../args.js';
 import { quarterOf, quarterRange } from '../../domain/inspection-draw.js';
 import { DrawError, drawLines, drawQuarter, revealDraw } from '../../services/inspection-draw.js';
 import { resultLines } from '../../services/inspection-results.js';
@@ -41,6 +42,8 @@ async function results(ctx: Ctx, arg: string): Promise<void> {
   await ctx.reply((await resultLines(ctx.tx, m[1] ?? schoolYearOf(ctx.today), ctx.today)).join('\n'));
 }
 
+const REVEAL_ARGS = [{ name: 'quarter', kind: 'quarter', title: '季度', optional: true }] as const satisfies readonly ArgSpec[];
+
 export const inspectionReveal: CommandDef = {
   id: 'inspection_reveal',
   words: ['抽查公开', 'inspection_reveal'],
@@ -49,9 +52,10 @@ export const inspectionReveal: CommandDef = {
   mutates: true,
   summary: { zh: '公开季度抽签结果和随机种子，供各乡镇核验', en: 'reveal a quarter’s draw and seed for verification' },
   example: '抽查公开 2026Q4',
+  args: REVEAL_ARGS,
   async run(ctx, args) {
-    const quarter = (args.trim() || quarterOf(ctx.today)).replace(/\s+/g, '').toUpperCase();
-    if (!quarterRange(quarter)) refuse(`“${args.trim()}”不是季度。`, '抽查公开 2026Q4');
+    const quarter = (await readArgs(ctx, REVEAL_ARGS, args.replace(/\s+/g, ''), '抽查公开 2026Q4')).quarter ?? quarterOf(ctx.today);
+    if (!quarterRange(quarter)) refuse(`“${quarter}”不是季度。`, '抽查公开 2026Q4');
     const d = await drawOf(ctx.tx, quarter);
     if (!d) refuse(`${quarter} 还没有抽签。`, `抽查 ${quarter}`);
     if (!(await revealDraw(ctx.deps, ctx.tx, d, ctx.person.id))) return ctx.reply(`${quarter} 的抽签已经公开过了。`);

@@ -6,6 +6,8 @@
 import type { CommandDef } from '../registry.js';
 import type { Ctx } from '../context.js';
 import { refuse } from '../context.js';
+import { readArgs, type ArgSpec } from '../args.js';
+import { FORM_FORMAT_SET } from '../../domain/labels.js';
 import { areaOf } from '../../domain/org.js';
 import { parseSchoolSnapshot, reportProgress as progressOf, townAggregate, type TownProgress } from '../../services/monthly-report.js';
 import { createSchoolConfirmation, createTownConfirmation, schoolConfirmation, townConfirmation } from '../../store/monthly-report.repository.js';
@@ -17,18 +19,20 @@ import { sendToPerson } from '../../services/messenger.js';
 import { dropoutLine, dropoutSummary, unitTargets } from './status.js';
 import { monthState, reconfirm, reopenedSchools, schoolSnapshot, snapshotDay } from '../../services/month-reopen.js';
 
+const MONTH_ARGS = [{ name: 'month', kind: 'month', title: '月份', optional: true }] as const satisfies readonly ArgSpec[];
+const FORM_ARGS = [
+  { name: 'format', kind: 'label', set: FORM_FORMAT_SET, title: '格式', optional: true, at: 'any' },
+  { name: 'month', kind: 'month', title: '月份', optional: true },
+] as const satisfies readonly ArgSpec[];
+
 /** `2026-11` (also 2026-1, 2026/11, 2026年11月); none given: this month. */
-function monthArg(ctx: Ctx, args: string, word: string): string {
-  const thisMonth = ctx.today.slice(0, 7);
-  const text = args.trim();
-  if (!text) return thisMonth;
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/.exec(text);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) refuse(`月份“${text}”看不懂，请写成“年-月”，不写就是本月。`, `${word} ${thisMonth}`);
-  return `${m[1]}-${m[2]!.padStart(2, '0')}`;
+async function monthArg(ctx: Ctx, args: string, word: string): Promise<string> {
+  const { month } = await readArgs(ctx, MONTH_ARGS, args, `${word} ${ctx.today.slice(0, 7)}`);
+  return month ?? ctx.today.slice(0, 7);
 }
 
-function confirmableMonth(ctx: Ctx, args: string): string {
-  const month = monthArg(ctx, args, '确认月报');
+async function confirmableMonth(ctx: Ctx, args: string): Promise<string> {
+  const month = await monthArg(ctx, args, '确认月报');
   const thisMonth = ctx.today.slice(0, 7);
   if (month > thisMonth) refuse(`${month} 还没有到，不能确认未来月份的月报。`, `确认月报 ${thisMonth}`);
   // A vacation month has no form to confirm (and none to send with the confirmation).
@@ -51,8 +55,9 @@ export const confirmReport: CommandDef = {
   mutates: true,
   summary: { zh: '确认本月控辍保学月报（学校23日前报镇，镇25日前报县）', en: 'confirm the monthly report (schools by the 23rd, towns by the 25th)' },
   example: '确认月报 2026-11',
+  args: MONTH_ARGS,
   async run(ctx, args) {
-    const month = confirmableMonth(ctx, args);
+    const month = await confirmableMonth(ctx, args);
     return ctx.actor.role === 'town' ? confirmTown(ctx, month) : confirmSchool(ctx, month);
   },
 };
@@ -91,12 +96,13 @@ export const reportForm: CommandDef = {
   mutates: false,
   summary: { zh: '生成本校（镇、县：汇总）月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: 'the monthly report form (towns, county: the aggregate) as .xlsx or pdf' },
   example: '月报表 2026-11 pdf',
+  args: FORM_ARGS,
   async run(ctx, args) {
-    const words = args.trim().split(/\s+/).filter(Boolean);
-    const format = words.some((w) => /^pdf$/i.test(w)) ? 'pdf' : 'xlsx';
-    const month = words.find((w) => !/^(pdf|xlsx|表格|excel)$/i.test(w)) ?? ctx.today.slice(0, 7);
     const thisMonth = ctx.today.slice(0, 7);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > thisMonth) refuse(`月份“${month}”不对（格式 YYYY-MM，不能是未来月份）。`, `月报表 ${thisMonth}`);
+    const read = await readArgs(ctx, FORM_ARGS, args, `月报表 ${thisMonth}`);
+    const format = read.format?.value ?? 'xlsx';
+    const month = read.month ?? thisMonth;
+    if (month > thisMonth) refuse(`月份“${month}”不对（不能是未来月份）。`, `月报表 ${thisMonth}`);
     if (!inTerm(ctx, month)) refuse(`${month} 不在任何学期内（寒暑假），没有月报表。`, `月报表 ${thisMonth}`);
     // principal → school, town → town, county → county: the actor's area is the report's unit
     const unit = areaOf(ctx.actor) as ReportUnit | undefined;
@@ -165,8 +171,9 @@ export const reportProgress: CommandDef = {
   mutates: false,
   summary: { zh: '查看月报哪些学校、乡镇已确认、哪些还没有', en: 'which schools and towns have confirmed the monthly report' },
   example: '月报进度 2026-11',
+  args: MONTH_ARGS,
   async run(ctx, args) {
-    const month = monthArg(ctx, args, '月报进度');
+    const month = await monthArg(ctx, args, '月报进度');
     if (ctx.actor.role === 'principal') return schoolProgress(ctx, month);
     if (ctx.actor.role === 'town') {
       const townId = ctx.actor.townId;

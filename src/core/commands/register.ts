@@ -1,10 +1,14 @@
 /** 学籍变动: transfer out, suspension, borrowing study. Not dropouts, and never counted as such. */
 import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
-import { dateWord, tokens } from '../parse-args.js';
-import { resolveStudent } from '../resolve.js';
+import { readArgs, type ArgSpec } from '../args.js';
 import { changeRegister, REGISTER_CHANGES, type RegisterChange } from '../../services/register.js';
 import { dayLabel } from '../../services/format.js';
+
+const REGISTER_ARGS = [
+  { name: 'date', kind: 'date', title: '日期', optional: true, at: 'any', notFuture: '不能登记未来日期的学籍变动。' },
+  { name: 'student', kind: 'student', title: '学生', missing: '请写一名学生，可加日期。' },
+] as const satisfies readonly ArgSpec[];
 
 function registerCommand(change: RegisterChange, words: string[], en: string): CommandDef {
   const { label } = REGISTER_CHANGES[change];
@@ -17,13 +21,9 @@ function registerCommand(change: RegisterChange, words: string[], en: string): C
     mutates: true,
     summary: { zh: `登记学生${label}（学籍变动，不算辍学）`, en },
     example,
+    args: REGISTER_ARGS,
     async run(ctx, args) {
-      const t = tokens(args);
-      const date = t.map((x) => dateWord(x, ctx.today)).find((d) => d !== undefined) ?? ctx.today;
-      const rest = t.filter((x) => !dateWord(x, ctx.today));
-      if (rest.length !== 1) refuse('请写一名学生，可加日期。', example);
-      if (date > ctx.today) refuse('不能登记未来日期的学籍变动。', example);
-      const s = await resolveStudent(ctx, rest[0]!, example);
+      const { date = ctx.today, student: s } = await readArgs(ctx, REGISTER_ARGS, args, example);
       if (s.status === change) refuse(`${s.name}已经是${label}状态。`, example);
       if (s.status !== 'enrolled' && s.status !== 'dropped_out') refuse(`${s.name}目前不在籍（${s.status}），请联系县教育局处理学籍。`, example);
       const r = await changeRegister(ctx.deps, ctx.tx, s, change, date, ctx.person.id);

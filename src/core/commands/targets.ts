@@ -5,13 +5,21 @@
  */
 import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
-import { formatRate, RATE_KEYS, RATE_LABELS, TARGET_FIELD, TARGET_KIND, parsePercent, parseRateKey, type Targets } from '../../domain/rates.js';
+import { readArgs, type ArgSpec } from '../args.js';
+import { RATE_SET } from '../../domain/labels.js';
+import { formatRate, RATE_KEYS, RATE_LABELS, TARGET_FIELD, TARGET_KIND, type Targets } from '../../domain/rates.js';
 import { targetBook } from '../../services/targets.js';
-import { placeOf } from '../../services/rates-import.js';
-import { TARGET_FIGURE_NAMES, unitByName } from '../../roster/rates-tables.js';
+import { TARGET_FIGURE_NAMES } from '../../roster/rates-tables.js';
 import { addTargets } from '../../store/rates.repository.js';
 
 const EXAMPLE = '目标 青石镇 初中辍学率 1.5%';
+
+const FORMAT = `格式是“目标 单位 指标 目标值”，单位为乡镇或学校名称，指标为 ${TARGET_FIGURE_NAMES} 之一，目标值带 % 号。`;
+const ARGS = [
+  { name: 'unit', kind: 'unit', title: '单位', missing: FORMAT },
+  { name: 'figure', kind: 'label', set: RATE_SET, title: '指标', missing: FORMAT },
+  { name: 'value', kind: 'percent', title: '目标值', missing: FORMAT },
+] as const satisfies readonly ArgSpec[];
 
 const describe = (t: Targets) => RATE_KEYS.map((k) => `${RATE_LABELS[k]} ${TARGET_KIND[k] === 'max' ? '≤' : '≥'} ${formatRate(t[TARGET_FIELD[k]])}`).join('，');
 
@@ -39,14 +47,9 @@ export const targets: CommandDef = {
       return ctx.reply(`全县目标：${describe(book.county)}。\n为乡镇或学校单独设定：${EXAMPLE}`);
     }
     if (actor.role !== 'county') refuse('只有县教育局可以设定目标；发“目标”可查看本单位的目标。', '目标');
-    if (words.length !== 3) refuse(`格式是“目标 单位 指标 目标值”，单位为乡镇或学校名称，指标为 ${TARGET_FIGURE_NAMES} 之一，目标值带 % 号。`, EXAMPLE);
-    const [name, figureText, valueText] = words as [string, string, string];
-    const unit = unitByName(await placeOf(tx), name);
-    if ('error' in unit) refuse(`${unit.error}。`, EXAMPLE);
-    const figure = parseRateKey(figureText);
-    if (!figure) refuse(`指标“${figureText}”不认识：应为 ${TARGET_FIGURE_NAMES} 之一。`, EXAMPLE);
-    const value = parsePercent(valueText);
-    if (value === undefined) refuse(`目标值“${valueText}”不对：应为 0%–100% 的百分数，带 % 号。`, EXAMPLE);
+    const { unit: u, figure: f, value } = await readArgs(ctx, ARGS, args, EXAMPLE);
+    const { name, ...unit } = u;
+    const figure = f.value;
     await addTargets(tx, [{ ...unit, figure, value }], ctx.now, ctx.person.id);
     const county = deps.targets[TARGET_FIELD[figure]];
     await ctx.reply(`已设定 ${name} ${RATE_LABELS[figure]}目标：${TARGET_KIND[figure] === 'max' ? '不高于' : '不低于'} ${formatRate(value)}（县目标 ${formatRate(county)}）。此后“情况”和月报表按此目标检查。`);

@@ -6,8 +6,7 @@
 import type { CommandDef } from '../registry.js';
 import type { Ctx } from '../context.js';
 import { refuse } from '../context.js';
-import { dateWord, tokens } from '../parse-args.js';
-import { resolveStudent } from '../resolve.js';
+import { readArgs, type ArgSpec } from '../args.js';
 import { areaOf, canSeeStudent } from '../../domain/org.js';
 import { needsCountyApproval, readDestination, schoolTeaches, TRANSFER_KIND_LABELS, TRANSFER_STATE_LABELS, type Destination } from '../../domain/transfer.js';
 import { STAGE_LABELS, type Stage } from '../../domain/types.js';
@@ -19,6 +18,11 @@ import { dayLabel } from '../../services/format.js';
 
 const TRANSFER_EXAMPLE = '转学 张三 青石镇九年一贯制学校 11-20';
 const OUTSIDE_EXAMPLE = '转学 张三 县外 贵阳市南明区第一小学';
+const TRANSFER_ARGS = [
+  { name: 'on', kind: 'date', title: '日期', optional: true, at: 'end', notFuture: '不能登记未来日期的转学。' },
+  { name: 'student', kind: 'student', title: '学生', missing: `请写学生、接收学校，可加日期。转到县外的如：${OUTSIDE_EXAMPLE}` },
+  { name: 'to', kind: 'text', title: '接收学校', optional: true },
+] as const satisfies readonly ArgSpec[];
 
 async function destination(ctx: Ctx, words: string, fromSchoolId: number): Promise<Destination> {
   const d = readDestination(words);
@@ -46,19 +50,14 @@ export const transferOut: CommandDef = {
   mutates: true,
   summary: { zh: '登记学生转学：写明接收学校（县外写“县外 校名”）；接收学校确认后才完成', en: 'record a transfer to a named school (confirmed by the receiving school)' },
   example: TRANSFER_EXAMPLE,
+  args: TRANSFER_ARGS,
   async run(ctx, args) {
-    const t = tokens(args);
-    const last = t.length > 1 ? dateWord(t[t.length - 1]!, ctx.today) : undefined;
-    const on = last ?? ctx.today;
-    const words = last ? t.slice(1, -1) : t.slice(1);
-    if (!t[0]) refuse(`请写学生、接收学校，可加日期。转到县外的如：${OUTSIDE_EXAMPLE}`, TRANSFER_EXAMPLE);
-    if (on > ctx.today) refuse('不能登记未来日期的转学。', TRANSFER_EXAMPLE);
-    const s = await resolveStudent(ctx, t[0]!, TRANSFER_EXAMPLE);
+    const { on = ctx.today, student: s, to: words = '' } = await readArgs(ctx, TRANSFER_ARGS, args, TRANSFER_EXAMPLE);
     if (s.status !== 'enrolled' && s.status !== 'dropped_out') refuse(`${s.name}目前不在籍（${s.status}），不能登记转学；学籍问题请联系县教育局。`, TRANSFER_EXAMPLE);
     const open = await openTransferOf(ctx.tx, s.id);
     if (open?.kind === 'leaver') refuse(`${s.name}是小升初待接收的毕业生（#${open.id}）：请初中学校校长回复“接收 ${s.studentNo} <班级>”；到县外就读的，由镇里登记“回执 ${s.studentNo} <说明>”。`, TRANSFER_EXAMPLE);
     if (open) refuse(`${s.name}已有转学 #${open.id}（${TRANSFER_STATE_LABELS[open.state as keyof typeof TRANSFER_STATE_LABELS] ?? open.state}），请等它办结。`, TRANSFER_EXAMPLE);
-    const to = await destination(ctx, words.join(' '), s.class.schoolId);
+    const to = await destination(ctx, words, s.class.schoolId);
     if (to.kind === 'school' && !schoolTeaches(to.schoolKind, s.class.stage)) refuse(`${to.name}没有${STAGE_LABELS[s.class.stage as Stage] ?? ''}年级，不能接收${s.class.name}的学生。`, TRANSFER_EXAMPLE);
     const needsCounty = needsCountyApproval({ stage: s.class.stage, townId: s.class.school.townId }, to);
     const { row, effect } = await requestTransfer(ctx.deps, ctx.tx, s, to, on, needsCounty, ctx.person, ctx.today);
@@ -78,9 +77,17 @@ export const transferOut: CommandDef = {
 const APPROVE_EXAMPLE = '批准转学 12';
 const DENY_EXAMPLE = '不批准转学 12 接收学校未同意接收';
 
-async function awaitingApproval(ctx: Ctx, word: string | undefined, example: string) {
-  const id = word && /^#?\d+$/.test(word) ? Number(word.replace('#', '')) : undefined;
-  if (!id) refuse('请写转学申请的编号（县教育局收到的审批通知里有）。', example);
+const ID_WHY = '请写转学申请的编号（县教育局收到的审批通知里有）。';
+const APPROVE_ARGS = [
+  { name: 'id', kind: 'number', hash: true, min: 1, title: '编号', missing: ID_WHY, invalid: ID_WHY },
+  { name: 'rest', kind: 'text', title: '说明', optional: true },
+] as const satisfies readonly ArgSpec[];
+const DENY_ARGS = [
+  { name: 'id', kind: 'number', hash: true, min: 1, title: '编号', missing: ID_WHY, invalid: ID_WHY },
+  { name: 'reason', kind: 'text', title: '原因', missing: '不批准须写明原因，学校和镇里会看到。' },
+] as const satisfies readonly ArgSpec[];
+
+async function awaitingApproval(ctx: Ctx, id: number, example: string) {
   const row = await transferById(ctx.tx, id);
   if (!row || row.kind !== 'transfer') refuse(`没有编号为 ${id} 的转学申请。`, example);
   if (row.state !== 'awaiting_approval') refuse(`转学 #${id} 现在是“${TRANSFER_STATE_LABELS[row.state as keyof typeof TRANSFER_STATE_LABELS] ?? row.state}”，不在待审批状态。`, example);
@@ -95,8 +102,9 @@ export const approveTransferCmd: CommandDef = {
   mutates: true,
   summary: { zh: '县教育局批准初中或跨乡镇转学', en: 'approve a junior-high or cross-town transfer' },
   example: APPROVE_EXAMPLE,
+  args: APPROVE_ARGS,
   async run(ctx, args) {
-    const row = await awaitingApproval(ctx, tokens(args)[0], APPROVE_EXAMPLE);
+    const row = await awaitingApproval(ctx, (await readArgs(ctx, APPROVE_ARGS, args, APPROVE_EXAMPLE)).id, APPROVE_EXAMPLE);
     const { s, effect } = await approveTransfer(ctx.deps, ctx.tx, row, ctx.person, ctx.today);
     const to = await destinationName(ctx.tx, row);
     await ctx.reply(
@@ -113,11 +121,10 @@ export const refuseTransferCmd: CommandDef = {
   mutates: true,
   summary: { zh: '县教育局不批准转学（写明原因）', en: 'refuse a transfer, with the reason' },
   example: DENY_EXAMPLE,
+  args: DENY_ARGS,
   async run(ctx, args) {
-    const [word, ...reasonWords] = tokens(args);
-    const reason = reasonWords.join(' ').trim();
-    const row = await awaitingApproval(ctx, word, DENY_EXAMPLE);
-    if (!reason) refuse('不批准须写明原因，学校和镇里会看到。', DENY_EXAMPLE);
+    const { id, reason } = await readArgs(ctx, DENY_ARGS, args, DENY_EXAMPLE);
+    const row = await awaitingApproval(ctx, id, DENY_EXAMPLE);
     const s = await refuseTransfer(ctx.deps, ctx.tx, row, ctx.person, reason.slice(0, 200), ctx.today);
     await ctx.reply(`已不批准转学 #${row.id}（${s.name}），原因：${reason.slice(0, 200)}。学籍不变；已私信告知学校和镇里。`);
   },
@@ -125,11 +132,11 @@ export const refuseTransferCmd: CommandDef = {
 
 const RECEIVE_EXAMPLE = '接收 G522720140315001 三(1)班';
 
-/** Open requests for a 学籍号 (whole, or its last six or more characters). */
-async function byStudentNo(ctx: Ctx, word: string | undefined, example: string) {
-  if (!word || !/^[A-Za-z]?\d{6,}$/.test(word)) refuse('请写学生的学籍号（全号，或后六位以上）。', example);
-  return openTransfersByStudentNo(ctx.tx, word);
-}
+const NO_WHY = '请写学生的学籍号（全号，或后六位以上）。';
+const RECEIVE_ARGS = [
+  { name: 'no', kind: 'studentNo', title: '学籍号', missing: NO_WHY, invalid: NO_WHY },
+  { name: 'cls', kind: 'text', title: '班级', optional: true },
+] as const satisfies readonly ArgSpec[];
 
 function pickOne<T>(list: T[], word: string, example: string): T {
   if (list.length > 1) refuse(`学籍号“${word}”对应不止一名学生，请写完整学籍号。`, example);
@@ -144,9 +151,11 @@ export const receive: CommandDef = {
   mutates: true,
   summary: { zh: '接收学校确认转入的学生（含小升初），编入班级', en: 'confirm a transferred pupil (or primary leaver) arrived; place in a class' },
   example: RECEIVE_EXAMPLE,
+  args: RECEIVE_ARGS,
   async run(ctx, args) {
-    const [word, ...classWords] = tokens(args);
-    const all = await byStudentNo(ctx, word, RECEIVE_EXAMPLE);
+    const { no: word, cls: classText = '' } = await readArgs(ctx, RECEIVE_ARGS, args, RECEIVE_EXAMPLE);
+    const classWord = classText.replace(/\s/g, '');
+    const all = await openTransfersByStudentNo(ctx.tx, word);
     const school = ctx.actor.schoolId != null ? await ctx.tx.school.findUnique({ where: { id: ctx.actor.schoolId } }) : null;
     if (!school) refuse('您的账号没有关联学校，请联系管理员。');
     const mine = all.filter((r) => (r.kind === 'transfer' ? r.toSchoolId === school.id : schoolTeaches(school.kind, 'junior')));
@@ -156,16 +165,16 @@ export const receive: CommandDef = {
         RECEIVE_EXAMPLE,
       );
     }
-    const row = pickOne(mine, word!, RECEIVE_EXAMPLE);
+    const row = pickOne(mine, word, RECEIVE_EXAMPLE);
     if (row.state === 'awaiting_approval') refuse(`转学 #${row.id} 还在等县教育局审批，批准后才能接收。`, RECEIVE_EXAMPLE);
     const stage: Stage = row.kind === 'leaver' ? 'junior' : (row.student.class.stage as Stage);
     const classes = await ctx.tx.schoolClass.findMany({ where: { schoolId: school.id, stage }, orderBy: [{ grade: 'asc' }, { classNo: 'asc' }] });
     const list = classes.map((c) => c.name).join('、');
     const example = `接收 ${row.student.studentNo} ${classes[0]?.name ?? '初一(1)班'}`;
-    if (classWords.length === 0) refuse(`请写编入的班级。贵校${STAGE_LABELS[stage]}班级：${list || '无'}。`, example);
-    const parsed = parseClass(classWords.join(''), stage);
+    if (!classWord) refuse(`请写编入的班级。贵校${STAGE_LABELS[stage]}班级：${list || '无'}。`, example);
+    const parsed = parseClass(classWord, stage);
     const cls = parsed?.grade ? classes.find((c) => c.classNo === parsed.classNo && c.grade === parsed.grade!.grade && (!parsed.grade!.stage || parsed.grade!.stage === c.stage)) : undefined;
-    if (!cls) refuse(`贵校没有${STAGE_LABELS[stage]}班级“${classWords.join('')}”。可选：${list || '无'}。`, example);
+    if (!cls) refuse(`贵校没有${STAGE_LABELS[stage]}班级“${classWord}”。可选：${list || '无'}。`, example);
     const r = await completeTransfer(ctx.deps, ctx.tx, row, row.student, { how: 'received', classId: cls.id, className: cls.name, schoolName: school.name }, ctx.person, ctx.today);
     await ctx.reply(
       `已确认接收（${TRANSFER_KIND_LABELS[row.kind as 'transfer' | 'leaver']} #${row.id}）：${row.student.name} 编入${school.name} ${cls.name}，计入贵校在籍人数。${r.caseNote ? `${r.caseNote}。` : ''}${r.alertsClosed ? `${r.alertsClosed} 条缺勤预警已撤销。` : ''}已私信告知转出学校和镇里。`,
@@ -174,6 +183,10 @@ export const receive: CommandDef = {
 };
 
 const RECEIPT_EXAMPLE = '回执 G522720140315001 贵阳市南明区第一小学已于11月25日接收，回执存镇教育办';
+const RECEIPT_ARGS = [
+  { name: 'no', kind: 'studentNo', title: '学籍号', missing: NO_WHY, invalid: NO_WHY },
+  { name: 'note', kind: 'text', title: '回执说明', optional: true, max: 200 },
+] as const satisfies readonly ArgSpec[];
 
 export const receipt: CommandDef = {
   id: 'transfer_receipt',
@@ -183,12 +196,12 @@ export const receipt: CommandDef = {
   mutates: true,
   summary: { zh: '登记县外接收学校的回执（转学或小升初），转学办结', en: 'record the out-of-county receipt of a transfer' },
   example: RECEIPT_EXAMPLE,
+  args: RECEIPT_ARGS,
   async run(ctx, args) {
-    const [word, ...noteWords] = tokens(args);
-    const note = noteWords.join(' ').trim().slice(0, 200);
-    const all = (await byStudentNo(ctx, word, RECEIPT_EXAMPLE)).filter((r) => ctx.actor.role === 'county' || canSeeStudent(ctx.actor, placeOf(r.student)));
+    const { no: word, note = '' } = await readArgs(ctx, RECEIPT_ARGS, args, RECEIPT_EXAMPLE);
+    const all = (await openTransfersByStudentNo(ctx.tx, word)).filter((r) => ctx.actor.role === 'county' || canSeeStudent(ctx.actor, placeOf(r.student)));
     if (all.length === 0) refuse(`在您负责的范围内没有学籍号为“${word}”、等待接收确认的转学。`, RECEIPT_EXAMPLE);
-    const row = pickOne(all, word!, RECEIPT_EXAMPLE);
+    const row = pickOne(all, word, RECEIPT_EXAMPLE);
     if (row.toSchoolId !== null) refuse(`转学 #${row.id} 的接收学校在本县，须由接收学校校长确认：接收 ${row.student.studentNo} <班级>。`, RECEIPT_EXAMPLE);
     if (row.state === 'awaiting_approval') refuse(`转学 #${row.id} 还在等县教育局审批。`, RECEIPT_EXAMPLE);
     if (!note) refuse('请写回执说明：接收学校、接收日期、回执存放处。', RECEIPT_EXAMPLE);
