@@ -32,7 +32,9 @@ export async function proxiedFetch(proxy: string): Promise<Fetch> {
           const h = new Headers();
           for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) h.append(k, one);
           const status = res.statusCode ?? 502;
-          resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: h }));
+          resolve(
+            new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: h }),
+          );
         });
       });
       // fetch says "fetch failed" with the reason in its cause; so does this

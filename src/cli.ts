@@ -68,7 +68,9 @@ function describeImport(s: ImportSummary): string {
   return [
     `学生：新增 ${s.created.students}，更新 ${s.updated.students}，未变 ${s.unchanged.students}；人员：新增 ${s.created.people}，更新 ${s.updated.people}，未变 ${s.unchanged.people}`,
     `新增镇 ${s.created.towns}、村 ${s.created.villages}、学校 ${s.created.schools}、班级 ${s.created.classes}`,
-    ...(s.notInFile.students + s.notInFile.people > 0 ? [`数据库中另有 ${s.notInFile.students} 名学生、${s.notInFile.people} 名人员不在本次文件中，未作改动。`] : []),
+    ...(s.notInFile.students + s.notInFile.people > 0
+      ? [`数据库中另有 ${s.notInFile.students} 名学生、${s.notInFile.people} 名人员不在本次文件中，未作改动。`]
+      : []),
     ...unstaffedWarnings(s),
   ].join('\n');
 }
@@ -77,8 +79,16 @@ function describeImport(s: ImportSummary): string {
 function unstaffedWarnings(s: ImportSummary): string[] {
   const list = (names: string[]) => `${names.slice(0, 20).join('、')}${names.length > 20 ? ` 等 ${names.length} 个` : ''}`;
   return [
-    ...(s.unstaffed.schools.length ? [`提醒：${s.unstaffed.schools.length} 所学校没有校长：${list(s.unstaffed.schools)}。这些学校的逾期和升级提醒将无人接收，请在人员表中补上校长后重新导入。`] : []),
-    ...(s.unstaffed.villages.length ? [`提醒：${s.unstaffed.villages.length} 个村没有村干部：${list(s.unstaffed.villages)}。这些村学生的提醒在乡镇一线无人接收，请在人员表中补上村干部后重新导入。`] : []),
+    ...(s.unstaffed.schools.length
+      ? [
+          `提醒：${s.unstaffed.schools.length} 所学校没有校长：${list(s.unstaffed.schools)}。这些学校的逾期和升级提醒将无人接收，请在人员表中补上校长后重新导入。`,
+        ]
+      : []),
+    ...(s.unstaffed.villages.length
+      ? [
+          `提醒：${s.unstaffed.villages.length} 个村没有村干部：${list(s.unstaffed.villages)}。这些村学生的提醒在乡镇一线无人接收，请在人员表中补上村干部后重新导入。`,
+        ]
+      : []),
   ];
 }
 
@@ -107,8 +117,17 @@ async function main(argv: string[]): Promise<void> {
         if (!r.ok) fail(`${formatRosterErrors(r.errors, r.omitted)}\n没有写入任何数据。请改正以上各行后重新导入。`);
         if (r.warnings.length) process.stderr.write(`${formatRosterWarnings(r.warnings)}\n`);
         const today = localDate(clock.now(), config.TIMEZONE);
-        const summary = await importRoster(deps.db, r.roster, { countyName: config.COUNTY_NAME, at: clock.now(), onProgress: progress, ...(deps.calendar.termOf(today) ? { transferInOn: today } : {}) }).catch((e: Error) =>
-          fail(e instanceof DemoCountyError ? e.message : `写入数据库失败，已全部撤销，没有写入任何数据。请稍后重试；如果一再失败，请把下面这行发给管理员：\n${e.message}`),
+        const summary = await importRoster(deps.db, r.roster, {
+          countyName: config.COUNTY_NAME,
+          at: clock.now(),
+          onProgress: progress,
+          ...(deps.calendar.termOf(today) ? { transferInOn: today } : {}),
+        }).catch((e: Error) =>
+          fail(
+            e instanceof DemoCountyError
+              ? e.message
+              : `写入数据库失败，已全部撤销，没有写入任何数据。请稍后重试；如果一再失败，请把下面这行发给管理员：\n${e.message}`,
+          ),
         );
         console.log(`导入成功。\n${describeImport(summary)}`);
         await sealAll(deps.db);
@@ -137,10 +156,13 @@ async function main(argv: string[]): Promise<void> {
         const handle = rest[0];
         if (!handle) fail('需要工号或姓名：invite <工号或姓名>，示例：npm run cli -- invite T0001');
         const found = await peopleByHandle(deps.db, handle);
-        if (found.length !== 1) fail(found.length ? `“${handle}”有 ${found.length} 人同名，请用工号：${found.map((p) => p.staffId).join('、')}` : `没有找到人员“${handle}”。`);
+        if (found.length !== 1)
+          fail(found.length ? `“${handle}”有 ${found.length} 人同名，请用工号：${found.map((p) => p.staffId).join('、')}` : `没有找到人员“${handle}”。`);
         const p = found[0]!;
         const { code, expiresAt } = await createInviteCode(deps, p.id);
-        console.log(`${p.name}（${ROLE_LABELS[p.role as Role]}，工号 ${p.staffId}）的一次性邀请码：${code}\n请本人在 ${localStamp(expiresAt, config.TIMEZONE)}（当地时间）前私信机器人：绑定 ${code}`);
+        console.log(
+          `${p.name}（${ROLE_LABELS[p.role as Role]}，工号 ${p.staffId}）的一次性邀请码：${code}\n请本人在 ${localStamp(expiresAt, config.TIMEZONE)}（当地时间）前私信机器人：绑定 ${code}`,
+        );
         return;
       }
       case 'roster': {
@@ -173,13 +195,17 @@ async function main(argv: string[]): Promise<void> {
         const month = flag('--month') ?? today.slice(0, 7);
         const format = flag('--format') ?? 'xlsx';
         if (!/^\d{4}-\d{2}$/.test(month)) fail(`--month 应为 YYYY-MM，示例：npm run cli -- report --school 青石镇中心小学 --month ${today.slice(0, 7)}`);
-        if (format !== 'xlsx' && format !== 'pdf' && format !== 'json') fail('--format 只能是 xlsx、pdf 或 json，示例：npm run cli -- report --school 青石镇中心小学 --format pdf');
+        if (format !== 'xlsx' && format !== 'pdf' && format !== 'json')
+          fail('--format 只能是 xlsx、pdf 或 json，示例：npm run cli -- report --school 青石镇中心小学 --format pdf');
         const schoolName = flag('--school');
         const townName = flag('--town');
         const sc = schoolName ? await deps.db.school.findFirst({ where: { name: schoolName } }) : null;
         const tw = townName ? await deps.db.town.findFirst({ where: { name: townName } }) : null;
         const wholeCounty = rest.includes('--county');
-        if (!sc && !tw && !wholeCounty) fail(`${schoolName || townName ? `没有找到“${schoolName ?? townName}”。` : '需要 --school、--town 或 --county。'}示例：npm run cli -- report --school 青石镇中心小学 --month ${month}`);
+        if (!sc && !tw && !wholeCounty)
+          fail(
+            `${schoolName || townName ? `没有找到“${schoolName ?? townName}”。` : '需要 --school、--town 或 --county。'}示例：npm run cli -- report --school 青石镇中心小学 --month ${month}`,
+          );
         const unit: ReportUnit = sc ? { kind: 'school', schoolId: sc.id } : tw ? { kind: 'town', townId: tw.id } : { kind: 'county' };
         const file = await monthlyReportFiles(deps, deps.db, unit, month, today, format === 'json' ? [] : [format]).catch((e: Error) => fail(e.message));
         if (format === 'json') {
@@ -198,7 +224,8 @@ async function main(argv: string[]): Promise<void> {
         if (rest[0] === 'seal') return void console.log(`已封存 ${await sealAll(deps.db)} 条记录。`);
         if (rest[0] !== 'verify') fail('用法：npm run cli -- audit verify（核对记录链）或 audit seal（立即封存）');
         const anchor = rest.indexOf('--anchor') >= 0 ? rest[rest.indexOf('--anchor') + 1] : undefined;
-        if (rest.includes('--anchor') && !/^[0-9a-f]{64}$/.test(anchor ?? '')) fail('--anchor 后面要写以前抄存的 64 位链尾哈希，示例：npm run cli -- audit verify --anchor 3f5a…（64 位）');
+        if (rest.includes('--anchor') && !/^[0-9a-f]{64}$/.test(anchor ?? ''))
+          fail('--anchor 后面要写以前抄存的 64 位链尾哈希，示例：npm run cli -- audit verify --anchor 3f5a…（64 位）');
         const r = await verifyChain(deps.db, anchor);
         if (r.problem) fail(describeVerify(r), 2);
         console.log(describeVerify(r));
@@ -222,7 +249,13 @@ async function main(argv: string[]): Promise<void> {
           const fs = await import('node:fs');
           if (!fs.existsSync(script)) fail(`找不到脚本文件：${script}`);
           const lines = readline.createInterface({ input: fs.createReadStream(script, 'utf8'), crlfDelay: Infinity });
-          const problems = await runScript(deps, clock as ManualClock, lines, (l) => console.log(l), (l) => process.stderr.write(`${l}\n`));
+          const problems = await runScript(
+            deps,
+            clock as ManualClock,
+            lines,
+            (l) => console.log(l),
+            (l) => process.stderr.write(`${l}\n`),
+          );
           if (problems > 0) process.exitCode = 1;
           return;
         }
@@ -241,14 +274,20 @@ async function inviteSheetsCommand(deps: Awaited<ReturnType<typeof createDeps>>,
   const flag = (name: string) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined);
   const school = flag('--school');
   const town = flag('--town');
-  if ((rest.includes('--school') && !school) || (rest.includes('--town') && !town)) fail('--school、--town 后面要写名称，示例：npm run cli -- invite --school 青石镇中心小学');
+  if ((rest.includes('--school') && !school) || (rest.includes('--town') && !town))
+    fail('--school、--town 后面要写名称，示例：npm run cli -- invite --school 青石镇中心小学');
   const scope: InviteScope = school ? { kind: 'school', name: school } : town ? { kind: 'town', name: town } : { kind: 'county' };
-  const { sheets, alreadyBound } = await prepareInviteSheets(deps, scope).catch((e: Error) => (e instanceof InviteScopeError ? fail(e.message) : Promise.reject(e)));
+  const { sheets, alreadyBound } = await prepareInviteSheets(deps, scope).catch((e: Error) =>
+    e instanceof InviteScopeError ? fail(e.message) : Promise.reject(e),
+  );
   const folder = path.resolve(flag('--out') ?? path.join(deps.config.REPORTS_DIR, 'invites'));
   const files = await writeInviteSheets(sheets, folder, localDate(deps.clock.now(), deps.config.TIMEZONE));
   const people = sheets.sections.reduce((n, sec) => n + sec.entries.length, 0);
-  console.log(`${sheets.scopeName}：为 ${people} 人生成了新的邀请码（有效期至 ${sheets.expiresAt}，他们以前未用的邀请码已作废），${sheets.sections.length} 张表；已绑定账号的 ${alreadyBound} 人不在表中。`);
-  if (deps.config.TELEGRAM_BOT_TOKEN && !deps.config.TELEGRAM_BOT_USERNAME) console.log('提示：已设置 TELEGRAM_BOT_TOKEN，但没有设置 TELEGRAM_BOT_USERNAME，所以表上没有二维码。');
+  console.log(
+    `${sheets.scopeName}：为 ${people} 人生成了新的邀请码（有效期至 ${sheets.expiresAt}，他们以前未用的邀请码已作废），${sheets.sections.length} 张表；已绑定账号的 ${alreadyBound} 人不在表中。`,
+  );
+  if (deps.config.TELEGRAM_BOT_TOKEN && !deps.config.TELEGRAM_BOT_USERNAME)
+    console.log('提示：已设置 TELEGRAM_BOT_TOKEN，但没有设置 TELEGRAM_BOT_USERNAME，所以表上没有二维码。');
   for (const f of files) console.log(`已写入 ${f}`);
 }
 
@@ -260,7 +299,9 @@ function localStamp(at: Date, timeZone: string): string {
 function writeDemoFiles(dir: string, size?: GenerateOptions): void {
   const county = size ? generateCounty(size) : generateDemoCounty();
   const files = writeCountyCsv(dir, county);
-  console.log(`已写出 ${county.students.length} 名学生、${county.people.length} 名人员：${files.people}、${files.students}\n导入：npm run cli -- import ${files.people} ${files.students}`);
+  console.log(
+    `已写出 ${county.students.length} 名学生、${county.people.length} 名人员：${files.people}、${files.students}\n导入：npm run cli -- import ${files.people} ${files.students}`,
+  );
 }
 
 async function parseCount(rest: string[]): Promise<void> {

@@ -31,7 +31,8 @@ export function crossChecks(c: Partial<Config>): ConfigProblem[] {
     if (c.TERMS.length === 0) add('TERMS', '至少要有一个学期，否则永远没有上学日，如 2026秋季学期:2026-09-01..2027-01-22');
     const terms = [...c.TERMS].sort((a, b) => a.start.localeCompare(b.start));
     for (let i = 1; i < terms.length; i++) {
-      if (terms[i]!.start <= terms[i - 1]!.end) add('TERMS', `学期“${terms[i - 1]!.name}”和“${terms[i]!.name}”的日期重叠，请分开，如 …..2027-01-22;2027春季学期:2027-02-22..`);
+      if (terms[i]!.start <= terms[i - 1]!.end)
+        add('TERMS', `学期“${terms[i - 1]!.name}”和“${terms[i]!.name}”的日期重叠，请分开，如 …..2027-01-22;2027春季学期:2027-02-22..`);
     }
   }
   if (c.EXTRA_HOLIDAYS && c.EXTRA_SCHOOL_DAYS) {
@@ -45,7 +46,11 @@ export function crossChecks(c: Partial<Config>): ConfigProblem[] {
     if (d && d.length !== 1) add(deadline, `只能有一个截止时间，如 ${example}`);
     if (!r || !d || d.length !== 1) return;
     const late = r.filter((x) => at(x) >= at(d[0]!));
-    if (late.length) add(reminders, `提醒 ${late.map((x) => `${x.day}日 ${hhmm(x.minutes)}`).join('、')} 不早于截止时间 ${d[0]!.day}日 ${hhmm(d[0]!.minutes)}：截止后的提醒没有意义，请提前`);
+    if (late.length)
+      add(
+        reminders,
+        `提醒 ${late.map((x) => `${x.day}日 ${hhmm(x.minutes)}`).join('、')} 不早于截止时间 ${d[0]!.day}日 ${hhmm(d[0]!.minutes)}：截止后的提醒没有意义，请提前`,
+      );
   };
   deadlineCheck('SCHOOL_REPORT_REMINDERS', 'SCHOOL_REPORT_DEADLINE', '23 17:00');
   deadlineCheck('TOWN_REPORT_REMINDERS', 'TOWN_REPORT_DEADLINE', '25 17:00');
@@ -79,7 +84,11 @@ export function crossChecks(c: Partial<Config>): ConfigProblem[] {
         ['RETURN_CHECK_AT', c.RETURN_CHECK_AT],
       ];
       for (const [name, minutes] of nudges) {
-        if (minutes !== undefined && inQuiet(q, minutes)) add(name, `${hhmm(minutes)} 落在免打扰时段 QUIET_HOURS（${hhmm(q.start)}-${hhmm(q.end)}）里，消息要等到第二天早上才发出；请改到白天，或调整 QUIET_HOURS`);
+        if (minutes !== undefined && inQuiet(q, minutes))
+          add(
+            name,
+            `${hhmm(minutes)} 落在免打扰时段 QUIET_HOURS（${hhmm(q.start)}-${hhmm(q.end)}）里，消息要等到第二天早上才发出；请改到白天，或调整 QUIET_HOURS`,
+          );
       }
     }
   }

@@ -21,7 +21,10 @@ const termList = z
   .default('2026秋季学期:2026-09-01..2027-01-22;2027春季学期:2027-02-22..2027-07-02')
   .transform((s, ctx) => {
     const out: { name: string; start: string; end: string }[] = [];
-    for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of s
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^(.+?):(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(part);
       if (!m || !isRealDate(m[2]!) || !isRealDate(m[3]!) || m[2]! > m[3]!) {
         ctx.addIssue({ code: 'custom', message: `"${part}" 应为 名称:开始..结束（真实日期，开始不晚于结束），如 2026秋季学期:2026-09-01..2027-01-22` });
@@ -36,7 +39,10 @@ const rangeList = z
   .default('')
   .transform((s, ctx) => {
     const out: { name?: string; start: string; end: string }[] = [];
-    for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of s
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^(?:(.+?):)?(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(part);
       if (!m || !isRealDate(m[2]!) || !isRealDate(m[3]!) || m[2]! > m[3]!) {
         ctx.addIssue({ code: 'custom', message: `"${part}" 应为 [名称:]开始..结束（真实日期，开始不晚于结束），如 寒假:2027-01-23..2027-02-21` });
@@ -57,7 +63,23 @@ const timeZone = z.string().refine((tz) => {
 const ratio = z.coerce.number({ error: '应为 0 到 1 之间的小数，如 0.005' }).min(0, '不能小于 0').max(1, '不能大于 1');
 const days = z.coerce.number({ error: '应为天数（整数），如 2' }).int('应为整数').min(1, '至少为 1').max(60, '不能超过 60');
 
-const WEEKDAYS: Record<string, number> = { MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6, SUN: 7, 周一: 1, 周二: 2, 周三: 3, 周四: 4, 周五: 5, 周六: 6, 周日: 7, 周天: 7 };
+const WEEKDAYS: Record<string, number> = {
+  MON: 1,
+  TUE: 2,
+  WED: 3,
+  THU: 4,
+  FRI: 5,
+  SAT: 6,
+  SUN: 7,
+  周一: 1,
+  周二: 2,
+  周三: 3,
+  周四: 4,
+  周五: 5,
+  周六: 6,
+  周日: 7,
+  周天: 7,
+};
 const hhmm = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 /** "HH:MM" → minutes after midnight. */
 const timeOfDay = z
@@ -81,7 +103,10 @@ const weeklyAt = z.string().transform((s, ctx) => {
 /** "20 09:00,22 09:00" → days of month with times, in order. */
 const monthlyAt = z.string().transform((s, ctx) => {
   const out: { day: number; minutes: number }[] = [];
-  for (const part of s.split(/[,，]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of s
+    .split(/[,，]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d{1,2})\s+(\d{1,2}):(\d{2})$/.exec(part);
     const day = m ? Number(m[1]) : 0;
     if (!m || day < 1 || day > 28 || !hhmm.test(`${m[2]}:${m[3]}`)) {
@@ -108,7 +133,12 @@ const quietHours = z
 const monthList = z
   .string()
   .default('3,9')
-  .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
+  .transform((s) =>
+    s
+      .split(/[,，\s]+/)
+      .filter(Boolean)
+      .map(Number),
+  )
   .pipe(z.array(z.number({ error: '应为月份，如 3,9' }).int('应为 1–12 的整数').min(1, '应为 1–12').max(12, '应为 1–12')));
 /** `left_behind,poor:village+principal` → who else hears of these pupils' absence from the first day (domain/attention.ts). */
 const attentionRules = z
@@ -121,8 +151,15 @@ const attentionRules = z
     return z.NEVER;
   });
 const bool = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((s) => s === 'true');
-const hours = z.coerce.number({ error: '应为小时数，如 3' }).positive('应大于 0').max(24 * 14, '不能超过 336');
-const perUnit = (example: string) => z.coerce.number({ error: `应为正整数，如 ${example}` }).int('应为整数').min(1, '至少为 1');
+const hours = z.coerce
+  .number({ error: '应为小时数，如 3' })
+  .positive('应大于 0')
+  .max(24 * 14, '不能超过 336');
+const perUnit = (example: string) =>
+  z.coerce
+    .number({ error: `应为正整数，如 ${example}` })
+    .int('应为整数')
+    .min(1, '至少为 1');
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** Every registered platform's variables in one shape (a name used twice would be a bug in a platform folder). */
@@ -135,84 +172,96 @@ for (const p of PLATFORMS) {
   }
 }
 
-export const configSchema = z
-  .object({
-    DATABASE_URL: z
-      .string()
-      .startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db')
-      .refine((u) => !['file:', 'file::memory:'].includes(u.replace(/\s/g, '')), '缺少数据库文件路径（空路径或 :memory: 是临时数据库，退出时数据全部丢失），如 file:./data/kongchuo.db')
-      .default('file:./data/kongchuo.db'),
-    TIMEZONE: timeZone.default('Asia/Shanghai'),
-    LOCALE: z.enum(['zh-CN', 'en'], { error: '只能是 zh-CN 或 en' }).default('zh-CN'),
-    COUNTY_NAME: z.string().min(1).default('示范县'),
-    TERMS: termList,
-    VACATIONS: rangeList,
-    EXTRA_HOLIDAYS: dateList,
-    EXTRA_SCHOOL_DAYS: dateList,
-    ABSENCE_CALL_AFTER_DAYS: days.default(1),
-    ABSENCE_JOINT_VISIT_AFTER_DAYS: days.default(2),
-    ABSENCE_SUSPECTED_AFTER_DAYS: days.default(3),
-    CHRONIC_ABSENCE_RATIO: ratio.default(0.1),
-    TARGET_PRIMARY_DROPOUT_MAX: ratio.default(0.005),
-    TARGET_JUNIOR_DROPOUT_MAX: ratio.default(0.018),
-    TARGET_CONSOLIDATION_MIN: ratio.default(0.85),
-    TARGET_PRIMARY_ENROLMENT_MIN: ratio.default(0.99),
-    TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
-    INVITE_TTL_HOURS: z.coerce.number({ error: '应为小时数（整数），如 72' }).int('应为整数').min(1, '至少为 1').max(24 * 30, '不能超过 720').default(72),
-    /** Every platform's API calls go through it (Telegram, Slack, WeCom, DingTalk; WeChat's puppet service by grpc_proxy). */
-    HTTPS_PROXY: z.url({ error: '应为代理网址，如 http://127.0.0.1:7890' }).optional(),
-    WEEKLY_PROMPT_AT: weeklyAt.default({ weekday: 5, minutes: 15 * 60 }),
-    WEEKLY_REMINDER_AFTER_HOURS: hours.default(3),
-    WEEKLY_CUTOFF_AT: timeOfDay.default(20 * 60),
-    DAILY_CUTOFF_AT: timeOfDay.default(17 * 60),
-    ALERT_REMIND_AFTER_HOURS: hours.default(2),
-    HOME_VISIT_WITHIN_HOURS: hours.default(24),
-    ATTENTION_ESCALATE: attentionRules,
-    SCHOOL_REPORT_REMINDERS: monthlyAt.default([
-      { day: 20, minutes: 9 * 60 },
-      { day: 22, minutes: 9 * 60 },
-      { day: 23, minutes: 8 * 60 },
-    ]),
-    SCHOOL_REPORT_DEADLINE: monthlyAt.default([{ day: 23, minutes: 17 * 60 }]),
-    TOWN_REPORT_REMINDERS: monthlyAt.default([
-      { day: 24, minutes: 9 * 60 },
-      { day: 25, minutes: 8 * 60 },
-    ]),
-    TOWN_REPORT_DEADLINE: monthlyAt.default([{ day: 25, minutes: 17 * 60 }]),
-    RETURN_CHECK_AT: timeOfDay.default(8 * 60 + 30),
-    RETURN_CHECK_AFTER_DAYS_OFF: days.default(3),
-    /** School days a returned pupil is followed after 复学 (one unexcused day then means a joint home visit). */
-    FOLLOW_UP_SCHOOL_DAYS: z.coerce.number({ error: '应为上学日天数（整数），如 30' }).int('应为整数').min(1, '至少为 1').max(200, '不能超过 200').default(30),
-    CAMPAIGN_MONTHS: monthList,
-    CAMPAIGN_DIGEST_AT: weeklyAt.default({ weekday: 1, minutes: 9 * 60 }),
-    QUIET_HOURS: quietHours,
-    QUIET_HOURS_HOLD_URGENT: bool.default(false),
-    OUTBOX_MAX_ATTEMPTS: perUnit('5').max(50, '不能超过 50').default(5),
-    OUTBOX_RETRY_BASE_SECONDS: perUnit('30').max(3600, '不能超过 3600').default(30),
-    OUTBOX_LEASE_SECONDS: perUnit('300').min(2, '至少为 2').max(3600, '不能超过 3600').default(300),
-    OUTBOX_SEND_TIMEOUT_SECONDS: perUnit('30').max(600, '不能超过 600').default(30),
-    OUTBOX_DIGEST_MINUTES: perUnit('15').max(24 * 60, '不能超过 1440').default(15),
-    OUTBOX_RETENTION_DAYS: perUnit('30').max(3650, '不能超过 3650').default(30),
-    OUTBOX_RATE_MARGIN_MS: z.coerce.number({ error: '应为毫秒数（整数），如 500' }).int('应为整数').min(0, '不能小于 0').max(5000, '不能超过 5000').default(500),
-    REPORTS_DIR: z.string().min(1).default('./data/reports'),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
-    LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: '只能是 auto、json 或 pretty' }).default('auto'),
-    HEALTH_PORT: z
-      .string()
-      .default('9464')
-      .transform((s, ctx) => {
-        if (s === 'off') return null;
-        const n = Number(s);
-        if (!Number.isInteger(n) || n < 1 || n > 65535) {
-          ctx.addIssue({ code: 'custom', message: '应为端口号（1–65535），如 9464；不要健康检查端口请写 off' });
-          return z.NEVER;
-        }
-        return n;
-      }),
-    HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, '应为监听地址，如 127.0.0.1').default('127.0.0.1'),
-    // Each platform's own variables, from its folder (adapters/<platform>/platform.ts), listed in adapters/registry.ts.
-    ...platformShape,
-  });
+export const configSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db')
+    .refine(
+      (u) => !['file:', 'file::memory:'].includes(u.replace(/\s/g, '')),
+      '缺少数据库文件路径（空路径或 :memory: 是临时数据库，退出时数据全部丢失），如 file:./data/kongchuo.db',
+    )
+    .default('file:./data/kongchuo.db'),
+  TIMEZONE: timeZone.default('Asia/Shanghai'),
+  LOCALE: z.enum(['zh-CN', 'en'], { error: '只能是 zh-CN 或 en' }).default('zh-CN'),
+  COUNTY_NAME: z.string().min(1).default('示范县'),
+  TERMS: termList,
+  VACATIONS: rangeList,
+  EXTRA_HOLIDAYS: dateList,
+  EXTRA_SCHOOL_DAYS: dateList,
+  ABSENCE_CALL_AFTER_DAYS: days.default(1),
+  ABSENCE_JOINT_VISIT_AFTER_DAYS: days.default(2),
+  ABSENCE_SUSPECTED_AFTER_DAYS: days.default(3),
+  CHRONIC_ABSENCE_RATIO: ratio.default(0.1),
+  TARGET_PRIMARY_DROPOUT_MAX: ratio.default(0.005),
+  TARGET_JUNIOR_DROPOUT_MAX: ratio.default(0.018),
+  TARGET_CONSOLIDATION_MIN: ratio.default(0.85),
+  TARGET_PRIMARY_ENROLMENT_MIN: ratio.default(0.99),
+  TARGET_JUNIOR_GROSS_ENROLMENT_MIN: ratio.default(0.95),
+  INVITE_TTL_HOURS: z.coerce
+    .number({ error: '应为小时数（整数），如 72' })
+    .int('应为整数')
+    .min(1, '至少为 1')
+    .max(24 * 30, '不能超过 720')
+    .default(72),
+  /** Every platform's API calls go through it (Telegram, Slack, WeCom, DingTalk; WeChat's puppet service by grpc_proxy). */
+  HTTPS_PROXY: z.url({ error: '应为代理网址，如 http://127.0.0.1:7890' }).optional(),
+  WEEKLY_PROMPT_AT: weeklyAt.default({ weekday: 5, minutes: 15 * 60 }),
+  WEEKLY_REMINDER_AFTER_HOURS: hours.default(3),
+  WEEKLY_CUTOFF_AT: timeOfDay.default(20 * 60),
+  DAILY_CUTOFF_AT: timeOfDay.default(17 * 60),
+  ALERT_REMIND_AFTER_HOURS: hours.default(2),
+  HOME_VISIT_WITHIN_HOURS: hours.default(24),
+  ATTENTION_ESCALATE: attentionRules,
+  SCHOOL_REPORT_REMINDERS: monthlyAt.default([
+    { day: 20, minutes: 9 * 60 },
+    { day: 22, minutes: 9 * 60 },
+    { day: 23, minutes: 8 * 60 },
+  ]),
+  SCHOOL_REPORT_DEADLINE: monthlyAt.default([{ day: 23, minutes: 17 * 60 }]),
+  TOWN_REPORT_REMINDERS: monthlyAt.default([
+    { day: 24, minutes: 9 * 60 },
+    { day: 25, minutes: 8 * 60 },
+  ]),
+  TOWN_REPORT_DEADLINE: monthlyAt.default([{ day: 25, minutes: 17 * 60 }]),
+  RETURN_CHECK_AT: timeOfDay.default(8 * 60 + 30),
+  RETURN_CHECK_AFTER_DAYS_OFF: days.default(3),
+  /** School days a returned pupil is followed after 复学 (one unexcused day then means a joint home visit). */
+  FOLLOW_UP_SCHOOL_DAYS: z.coerce.number({ error: '应为上学日天数（整数），如 30' }).int('应为整数').min(1, '至少为 1').max(200, '不能超过 200').default(30),
+  CAMPAIGN_MONTHS: monthList,
+  CAMPAIGN_DIGEST_AT: weeklyAt.default({ weekday: 1, minutes: 9 * 60 }),
+  QUIET_HOURS: quietHours,
+  QUIET_HOURS_HOLD_URGENT: bool.default(false),
+  OUTBOX_MAX_ATTEMPTS: perUnit('5').max(50, '不能超过 50').default(5),
+  OUTBOX_RETRY_BASE_SECONDS: perUnit('30').max(3600, '不能超过 3600').default(30),
+  OUTBOX_LEASE_SECONDS: perUnit('300').min(2, '至少为 2').max(3600, '不能超过 3600').default(300),
+  OUTBOX_SEND_TIMEOUT_SECONDS: perUnit('30').max(600, '不能超过 600').default(30),
+  OUTBOX_DIGEST_MINUTES: perUnit('15')
+    .max(24 * 60, '不能超过 1440')
+    .default(15),
+  OUTBOX_RETENTION_DAYS: perUnit('30').max(3650, '不能超过 3650').default(30),
+  OUTBOX_RATE_MARGIN_MS: z.coerce.number({ error: '应为毫秒数（整数），如 500' }).int('应为整数').min(0, '不能小于 0').max(5000, '不能超过 5000').default(500),
+  REPORTS_DIR: z.string().min(1).default('./data/reports'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: '只能是 debug、info、warn 或 error' }).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: '只能是 auto、json 或 pretty' }).default('auto'),
+  HEALTH_PORT: z
+    .string()
+    .default('9464')
+    .transform((s, ctx) => {
+      if (s === 'off') return null;
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: '应为端口号（1–65535），如 9464；不要健康检查端口请写 off' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HEALTH_HOST: z
+    .string()
+    .regex(/^[\w.:-]+$/, '应为监听地址，如 127.0.0.1')
+    .default('127.0.0.1'),
+  // Each platform's own variables, from its folder (adapters/<platform>/platform.ts), listed in adapters/registry.ts.
+  ...platformShape,
+});
 
 export type Config = z.output<typeof configSchema>;
 

@@ -26,7 +26,8 @@ export async function inspectionCommand(deps: Deps, rest: string[], fail: Fail):
   const flag = (name: string) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined);
   const today = localDate(deps.clock.now(), deps.config.TIMEZONE);
   const quarter = (flag('--quarter') ?? quarterOf(today)).toUpperCase();
-  if (sub !== 'import' && sub !== 'results' && !quarterRange(quarter)) fail(`--quarter 应写成 2026Q4 这样，不是“${quarter}”。示例：npm run cli -- inspection ${sub ?? 'draw'} --quarter 2026Q4`);
+  if (sub !== 'import' && sub !== 'results' && !quarterRange(quarter))
+    fail(`--quarter 应写成 2026Q4 这样，不是“${quarter}”。示例：npm run cli -- inspection ${sub ?? 'draw'} --quarter 2026Q4`);
   switch (sub) {
     case 'draw': {
       const num = (name: string) => {
@@ -37,10 +38,16 @@ export async function inspectionCommand(deps: Deps, rest: string[], fail: Fail):
       };
       const schools = num('--schools');
       const classesPerSchool = num('--classes-per-school');
-      const r = await withWriteTransaction(deps.db, (tx) => drawQuarter(deps, tx, { quarter, ...(schools ? { schools } : {}), ...(classesPerSchool ? { classesPerSchool } : {}), byId: null, today })).catch((e: unknown) =>
-        e instanceof DrawError ? fail(e.message) : Promise.reject(e),
+      const r = await withWriteTransaction(deps.db, (tx) =>
+        drawQuarter(deps, tx, { quarter, ...(schools ? { schools } : {}), ...(classesPerSchool ? { classesPerSchool } : {}), byId: null, today }),
+      ).catch((e: unknown) => (e instanceof DrawError ? fail(e.message) : Promise.reject(e)));
+      console.log(
+        [
+          r.fresh ? `已完成 ${quarter} 抽签（请勿外传）。承诺值已告知各乡镇：` : `${quarter} 已经抽过签（不能重抽）。承诺值：`,
+          r.draw.commitment,
+          ...drawLines(r.draw),
+        ].join('\n'),
       );
-      console.log([r.fresh ? `已完成 ${quarter} 抽签（请勿外传）。承诺值已告知各乡镇：` : `${quarter} 已经抽过签（不能重抽）。承诺值：`, r.draw.commitment, ...drawLines(r.draw)].join('\n'));
       return;
     }
     case 'verify': {
@@ -49,7 +56,9 @@ export async function inspectionCommand(deps: Deps, rest: string[], fail: Fail):
       const announced = flag('--commitment');
       const problems = verifyStored(d, announced);
       if (problems.length) fail(`${quarter} 抽签核验不通过：\n${problems.map((p) => `· ${p}`).join('\n')}`);
-      console.log(`${quarter} 抽签核验通过：承诺值 ${d.commitment} 与抽签内容和随机种子相符，用种子重新抽签结果一致${announced ? '，与公布的承诺值一致' : ''}。${d.revealedAt ? '' : '（本季度抽签尚未公开。）'}`);
+      console.log(
+        `${quarter} 抽签核验通过：承诺值 ${d.commitment} 与抽签内容和随机种子相符，用种子重新抽签结果一致${announced ? '，与公布的承诺值一致' : ''}。${d.revealedAt ? '' : '（本季度抽签尚未公开。）'}`,
+      );
       return;
     }
     case 'reveal': {
@@ -75,7 +84,11 @@ export async function inspectionCommand(deps: Deps, rest: string[], fail: Fail):
 /** One transaction for the whole file: a bad row writes nothing. */
 async function importFindings(deps: Deps, file: string | undefined, today: string, fail: Fail): Promise<void> {
   if (!file || !fs.existsSync(file)) fail(`找不到文件“${file ?? ''}”。示例：npm run cli -- inspection import 抽查记录.csv`);
-  const lines = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const head = (lines.shift() ?? '').split(',').map((h) => h.trim());
   const col = (name: string) => head.indexOf(name);
   if (col('班级') < 0 || col('实到') < 0) fail('第1行应为表头：学校,班级,实到,缺勤（学校、缺勤可空）。');
@@ -86,9 +99,16 @@ async function importFindings(deps: Deps, file: string | undefined, today: strin
       const cell = (name: string) => (col(name) >= 0 ? (cells[col(name)] ?? '') : '');
       const present = cell('实到');
       if (!/^\d+$/.test(present)) fail(`第${i + 2}行：实到“${present}”不是人数。没有写入任何记录。`);
-      const r = await recordFinding(deps, tx, { classRef: `${cell('学校')}${cell('班级')}`, presentFound: Number(present), absent: cell('缺勤').split(/[、\s;；]+/).filter(Boolean), byId: null, chatRef: 'cli', today }).catch((e: unknown) =>
-        e instanceof InspectionInputError ? fail(`第${i + 2}行：${e.reason}\n没有写入任何记录。`) : Promise.reject(e),
-      );
+      const r = await recordFinding(deps, tx, {
+        classRef: `${cell('学校')}${cell('班级')}`,
+        presentFound: Number(present),
+        absent: cell('缺勤')
+          .split(/[、\s;；]+/)
+          .filter(Boolean),
+        byId: null,
+        chatRef: 'cli',
+        today,
+      }).catch((e: unknown) => (e instanceof InspectionInputError ? fail(`第${i + 2}行：${e.reason}\n没有写入任何记录。`) : Promise.reject(e)));
       out.push(...r.lines);
     }
   });

@@ -31,7 +31,9 @@ export function createLogger(o: LoggerOptions): { logger: Logger; redactor: Name
     },
     formatters: { level: (label) => ({ level: label }) },
   };
-  const destination = o.destination ?? (pretty ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname' } }) : pino.destination(1));
+  const destination =
+    o.destination ??
+    (pretty ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname' } }) : pino.destination(1));
   return { logger: pino(options, destination), redactor };
 }
 

@@ -33,7 +33,9 @@ setInterval(() => void refreshNames().catch((e: unknown) => logger.warn({ err: e
 const seeded = await seedDemoIfEmpty(deps.db, systemClock.now());
 const county = await getCounty(deps.db);
 if (seeded) {
-  console.log(`首次启动：已生成示范县“${county?.name}”（${seeded.created.schools} 所学校，${seeded.created.classes} 个班，${seeded.created.students} 名学生，${seeded.created.people} 名工作人员）。`);
+  console.log(
+    `首次启动：已生成示范县“${county?.name}”（${seeded.created.schools} 所学校，${seeded.created.classes} 个班，${seeded.created.students} 名学生，${seeded.created.people} 名工作人员）。`,
+  );
 }
 for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLIDAYS)) logger.warn(w);
 
@@ -41,7 +43,12 @@ for (const w of calendarWarnings(deps.calendar, config.TERMS, config.EXTRA_HOLID
 // (Wechaty alone about 80 MB), so an idle console or a one-platform bot does not carry the others.
 const platforms: ChatAdapter[] = [];
 let configured = 0;
-const runtime = { log, clock: systemClock, sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_SECONDS * 1000, ...(config.HTTPS_PROXY ? { proxy: config.HTTPS_PROXY } : {}) };
+const runtime = {
+  log,
+  clock: systemClock,
+  sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_SECONDS * 1000,
+  ...(config.HTTPS_PROXY ? { proxy: config.HTTPS_PROXY } : {}),
+};
 for (const p of REGISTRY) {
   if (!p.configured(config)) {
     const why = p.incomplete?.(config);
@@ -59,8 +66,15 @@ for (const p of REGISTRY) {
 
 if (configured === 0) {
   console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
-  const sample = await Promise.all((['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]));
-  console.log(`可以扮演的人，例如：${sample.filter(Boolean).map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`).join('，')}`);
+  const sample = await Promise.all(
+    (['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]),
+  );
+  console.log(
+    `可以扮演的人，例如：${sample
+      .filter(Boolean)
+      .map((p) => `${p!.name}（${p!.staffId}，${ROLE_LABELS[p!.role as Role]}）`)
+      .join('，')}`,
+  );
   const { runInteractive } = await import('./console/converse.js');
   await runInteractive(deps, process.stdin, (s) => console.log(s), sample[0]?.staffId);
   await deps.db.$disconnect();
@@ -77,10 +91,14 @@ if (configured === 0) {
   });
   // Every platform hands its updates to the inbox (recorded, then answered); the inbox's worker handles them after,
   // starting with any a previous run recorded but did not handle.
-  const inbox = createInbox(deps, async (m) => {
-    await ops.timed(m.platform, () => handleIncoming(deps, m, log));
-    dispatcher.kick();
-  }, { log });
+  const inbox = createInbox(
+    deps,
+    async (m) => {
+      await ops.timed(m.platform, () => handleIncoming(deps, m, log));
+      dispatcher.kick();
+    },
+    { log },
+  );
   inbox.start();
   for (const p of platforms) {
     try {

@@ -15,7 +15,9 @@ export interface ConsoleDelivery {
   attachment?: string;
 }
 
-export function createConsoleAdapter(sink: (d: ConsoleDelivery) => void): ChatAdapter & { say(from: string, chat: string, text: string, messageId?: string): Promise<void> } {
+export function createConsoleAdapter(
+  sink: (d: ConsoleDelivery) => void,
+): ChatAdapter & { say(from: string, chat: string, text: string, messageId?: string): Promise<void> } {
   let handler: ((m: Incoming) => Promise<void>) | undefined;
   return {
     platform: 'console',

@@ -4,15 +4,32 @@
  */
 import { z } from 'zod';
 
-const port = (example: string) => z.coerce.number({ error: `应为端口号，如 ${example}` }).int().min(1).max(65535);
+const port = (example: string) =>
+  z.coerce
+    .number({ error: `应为端口号，如 ${example}` })
+    .int()
+    .min(1)
+    .max(65535);
 
 export const dingtalkConfigSchema = z.object({
-  DINGTALK_CLIENT_ID: z.string().regex(/^[\w-]{8,64}$/, '应为钉钉开发者后台“凭证与基础信息”里的 Client ID（原 AppKey），如 dingabcdefgh12345678').optional(),
-  DINGTALK_CLIENT_SECRET: z.string().regex(/^[\w-]{16,128}$/, '应为同一页上的 Client Secret（原 AppSecret）').optional(),
-  DINGTALK_ROBOT_CODE: z.string().regex(/^[\w-]{8,64}$/, '应为机器人的 RobotCode（企业内部应用的机器人通常与 Client ID 相同），如 dingabcdefgh12345678').optional(),
+  DINGTALK_CLIENT_ID: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, '应为钉钉开发者后台“凭证与基础信息”里的 Client ID（原 AppKey），如 dingabcdefgh12345678')
+    .optional(),
+  DINGTALK_CLIENT_SECRET: z
+    .string()
+    .regex(/^[\w-]{16,128}$/, '应为同一页上的 Client Secret（原 AppSecret）')
+    .optional(),
+  DINGTALK_ROBOT_CODE: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, '应为机器人的 RobotCode（企业内部应用的机器人通常与 Client ID 相同），如 dingabcdefgh12345678')
+    .optional(),
   DINGTALK_MODE: z.enum(['stream', 'http'], { error: '只能是 stream 或 http' }).default('stream'),
   DINGTALK_CALLBACK_PORT: port('8091').default(8091),
-  DINGTALK_CALLBACK_PATH: z.string().regex(/^\/[\w\-./]*$/, '应为以 / 开头的路径，如 /dingtalk/callback').default('/dingtalk/callback'),
+  DINGTALK_CALLBACK_PATH: z
+    .string()
+    .regex(/^\/[\w\-./]*$/, '应为以 / 开头的路径，如 /dingtalk/callback')
+    .default('/dingtalk/callback'),
   DINGTALK_PUBLIC_URL: z.url({ error: '应为钉钉能访问到的网址，如 https://bot.example.org/dingtalk/callback' }).optional(),
   DINGTALK_API_BASE: z.url({ error: '应为网址，如 https://api.dingtalk.com' }).default('https://api.dingtalk.com'),
   DINGTALK_OAPI_BASE: z.url({ error: '应为网址，如 https://oapi.dingtalk.com' }).default('https://oapi.dingtalk.com'),

@@ -30,7 +30,13 @@ export interface DingtalkOptions {
 export function createDingtalkAdapter(config: DingtalkReady, log: (line: string) => void = () => undefined, opts: DingtalkOptions = {}): ChatAdapter {
   const clock = opts.clock ?? systemClock;
   const credentials = { clientId: config.DINGTALK_CLIENT_ID, clientSecret: config.DINGTALK_CLIENT_SECRET };
-  const api = new DingtalkApi({ ...credentials, apiBase: config.DINGTALK_API_BASE, oapiBase: config.DINGTALK_OAPI_BASE, clock, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const api = new DingtalkApi({
+    ...credentials,
+    apiBase: config.DINGTALK_API_BASE,
+    oapiBase: config.DINGTALK_OAPI_BASE,
+    clock,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   // For an enterprise internal app the robot's code is the app's Client ID unless the console shows another.
   const robotCode = config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID;
   let stream: GatewayClient | undefined;
@@ -41,10 +47,25 @@ export function createDingtalkAdapter(config: DingtalkReady, log: (line: string)
     async start(onIncoming: (m: Incoming) => Promise<void>) {
       if (config.DINGTALK_MODE === 'http') {
         const path = config.DINGTALK_CALLBACK_PATH;
-        server = await startCallbackServer({ port: config.DINGTALK_CALLBACK_PORT, path, appSecret: credentials.clientSecret, clock, log, ...(opts.callbackHost ? { host: opts.callbackHost } : {}) }, onIncoming);
-        log(`dingtalk: HTTP callback on port ${config.DINGTALK_CALLBACK_PORT}${path}${config.DINGTALK_PUBLIC_URL ? ` (DingTalk calls ${config.DINGTALK_PUBLIC_URL})` : ''}`);
+        server = await startCallbackServer(
+          {
+            port: config.DINGTALK_CALLBACK_PORT,
+            path,
+            appSecret: credentials.clientSecret,
+            clock,
+            log,
+            ...(opts.callbackHost ? { host: opts.callbackHost } : {}),
+          },
+          onIncoming,
+        );
+        log(
+          `dingtalk: HTTP callback on port ${config.DINGTALK_CALLBACK_PORT}${path}${config.DINGTALK_PUBLIC_URL ? ` (DingTalk calls ${config.DINGTALK_PUBLIC_URL})` : ''}`,
+        );
       } else {
-        stream = await startStream({ ...credentials, gatewayUrl: config.DINGTALK_STREAM_ENDPOINT, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) }, onIncoming);
+        stream = await startStream(
+          { ...credentials, gatewayUrl: config.DINGTALK_STREAM_ENDPOINT, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) },
+          onIncoming,
+        );
         log('dingtalk: connected (Stream mode)');
       }
     },

@@ -10,7 +10,10 @@ export const dingtalk = definePlatform({
   configSchema: dingtalkConfigSchema,
   concurrency: 1,
   configured: dingtalkConfigured,
-  incomplete: (c) => (!dingtalkConfigured(c) && (c.DINGTALK_CLIENT_ID || c.DINGTALK_CLIENT_SECRET) ? 'dingtalk: cannot start: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed' : undefined),
+  incomplete: (c) =>
+    !dingtalkConfigured(c) && (c.DINGTALK_CLIENT_ID || c.DINGTALK_CLIENT_SECRET)
+      ? 'dingtalk: cannot start: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed'
+      : undefined,
   limits: () => ({
     windows: (chat) => [
       { key: 'dingtalk', ms: 1000, max: limits.perApiPerSecond },
@@ -21,6 +24,10 @@ export const dingtalk = definePlatform({
   async create(c, rt) {
     if (!dingtalkConfigured(c)) throw new Error('dingtalk: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed');
     const [{ createDingtalkAdapter }, { proxiedFetch }] = await Promise.all([import('./index.js'), import('../proxy.js')]);
-    return createDingtalkAdapter(c, rt.log, { clock: rt.clock, ...(rt.listenHost ? { callbackHost: rt.listenHost } : {}), ...(rt.proxy ? { fetch: await proxiedFetch(rt.proxy) } : {}) });
+    return createDingtalkAdapter(c, rt.log, {
+      clock: rt.clock,
+      ...(rt.listenHost ? { callbackHost: rt.listenHost } : {}),
+      ...(rt.proxy ? { fetch: await proxiedFetch(rt.proxy) } : {}),
+    });
   },
 });

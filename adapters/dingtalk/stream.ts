@@ -24,10 +24,16 @@ export class GatewayClient extends DWClient {
     const res = await this.fetch(this.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions }),
+      body: JSON.stringify({
+        clientId: this.config.clientId,
+        clientSecret: this.config.clientSecret,
+        ua: this.config.ua,
+        subscriptions: this.config.subscriptions,
+      }),
     });
     const body = (await res.json().catch(() => ({}))) as { endpoint?: string; ticket?: string; code?: string; message?: string };
-    if (!res.ok || !body.endpoint || !body.ticket) throw new Error(`dingtalk stream: gateway refused (${res.status} ${body.code ?? ''} ${body.message ?? ''})`.trim());
+    if (!res.ok || !body.endpoint || !body.ticket)
+      throw new Error(`dingtalk stream: gateway refused (${res.status} ${body.code ?? ''} ${body.message ?? ''})`.trim());
     // `dw_url` is the SDK's private field that `_connect` opens; this is the one place it is set from outside.
     (this as unknown as { dw_url: string }).dw_url = `${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`;
     return this;

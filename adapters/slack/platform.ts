@@ -21,8 +21,12 @@ export const slack = definePlatform({
   concurrency: 4,
   configured: (c) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET),
   checks: (c) => [
-    ...(c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET ? [{ name: 'SLACK_SIGNING_SECRET', message: '设置了 SLACK_BOT_TOKEN 时必须同时设置（用于校验 Slack 请求签名）' }] : []),
-    ...(c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN ? [{ name: 'SLACK_APP_TOKEN', message: 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http' }] : []),
+    ...(c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET
+      ? [{ name: 'SLACK_SIGNING_SECRET', message: '设置了 SLACK_BOT_TOKEN 时必须同时设置（用于校验 Slack 请求签名）' }]
+      : []),
+    ...(c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN
+      ? [{ name: 'SLACK_APP_TOKEN', message: 'Socket Mode 需要 App-Level Token（xapp-…），或把 SLACK_MODE 设为 http' }]
+      : []),
   ],
   limits: (c) => ({
     windows: (chat) => [{ key: `slack:${chat.id}/s`, ms: 1000, max: c.SLACK_MAX_PER_CHANNEL_PER_SECOND }],

@@ -39,13 +39,25 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
   const log = o.log ?? (() => undefined);
   // A 429 is handed to us (not slept on inside send), and other failures are retried briefly here, not for the Web
   // API client's default half hour: the outbox retries with backoff, and a send must not hold up every platform.
-  const clientOptions = { rejectRateLimitedCalls: true, timeout: o.requestTimeoutMs ?? 8_000, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 }, ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}), ...(o.agent ? { agent: o.agent } : {}) };
+  const clientOptions = {
+    rejectRateLimitedCalls: true,
+    timeout: o.requestTimeoutMs ?? 8_000,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    ...(o.apiUrl ? { slackApiUrl: o.apiUrl.replace(/\/?$/, '/') } : {}),
+    ...(o.agent ? { agent: o.agent } : {}),
+  };
   const ids = o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {};
   const app =
     o.mode === 'http'
       ? // processBeforeResponse: Slack gets its answer once the listener handed the event over (recorded by the core's
         // inbox, handled after), not before: an event acknowledged and then lost in a crash is never sent again.
-        new App({ token: o.botToken, receiver: new HTTPReceiver({ signingSecret: o.signingSecret, port: o.port ?? 3000, logLevel: LogLevel.ERROR, processBeforeResponse: true }), clientOptions, ...ids, logLevel: LogLevel.ERROR })
+        new App({
+          token: o.botToken,
+          receiver: new HTTPReceiver({ signingSecret: o.signingSecret, port: o.port ?? 3000, logLevel: LogLevel.ERROR, processBeforeResponse: true }),
+          clientOptions,
+          ...ids,
+          logLevel: LogLevel.ERROR,
+        })
       : new App({ token: o.botToken, appToken: o.appToken, socketMode: true, signingSecret: o.signingSecret, clientOptions, ...ids, logLevel: LogLevel.ERROR });
   const dmChannels = new Map<string, string>();
 
@@ -109,7 +121,10 @@ export function createSlackAdapter(o: SlackOptions): ChatAdapter {
         ? {
             blocks: [
               { type: 'section', text: { type: 'plain_text', text: m.text } },
-              { type: 'actions', elements: m.buttons.map((b) => ({ type: 'button', action_id: b.action, value: b.action, text: { type: 'plain_text', text: b.label } })) },
+              {
+                type: 'actions',
+                elements: m.buttons.map((b) => ({ type: 'button', action_id: b.action, value: b.action, text: { type: 'plain_text', text: b.label } })),
+              },
             ],
           }
         : {}),

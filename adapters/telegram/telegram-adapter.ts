@@ -71,7 +71,9 @@ export function createTelegramAdapter(opts: TelegramOptions): ChatAdapter {
     const timer = setTimeout(() => abort.abort(), callTimeoutMs);
     try {
       // Telegraf types the signal with the abort-controller shim; node-fetch takes Node's own AbortSignal
-      return await bot.telegram.callApi(method, payload, { signal: abort.signal as unknown as NonNullable<Parameters<typeof bot.telegram.callApi>[2]>['signal'] });
+      return await bot.telegram.callApi(method, payload, {
+        signal: abort.signal as unknown as NonNullable<Parameters<typeof bot.telegram.callApi>[2]>['signal'],
+      });
     } catch (e) {
       if (abort.signal.aborted) throw new Error(`telegram: ${method} got no answer within ${callTimeoutMs} ms`);
       throw e;

@@ -61,7 +61,8 @@ export function createWecomApi(o: WecomApiOptions) {
     const body = (await res.json()) as Json;
     const errcode = Number(body.errcode ?? 0);
     if (errcode === 0) return body;
-    if (FREQUENCY_ERRCODES.has(errcode)) throw new RateLimitedError(RETRY_AFTER_SECONDS, `rate limited: retry after ${RETRY_AFTER_SECONDS}s (wecom ${api}: ${errcode} ${String(body.errmsg)})`);
+    if (FREQUENCY_ERRCODES.has(errcode))
+      throw new RateLimitedError(RETRY_AFTER_SECONDS, `rate limited: retry after ${RETRY_AFTER_SECONDS}s (wecom ${api}: ${errcode} ${String(body.errmsg)})`);
     throw new WecomApiError(errcode, String(body.errmsg ?? ''), api);
   }
 

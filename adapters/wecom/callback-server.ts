@@ -63,28 +63,31 @@ export async function startCallbackServer(o: CallbackOptions): Promise<http.Serv
       return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(plain.message);
     }
     if (req.method !== 'POST') return void res.writeHead(405).end();
-    void readBody(req).then((body) => {
-      let ciphertext: string | undefined;
-      try {
-        ciphertext = body === undefined ? undefined : readXml(body).Encrypt;
-      } catch {
-        ciphertext = undefined;
-      }
-      const plain = open(q, ciphertext);
-      if (typeof plain === 'number') {
-        if (plain === 403) o.log('wecom: callback refused (bad signature or not for this company)');
-        return void res.writeHead(plain).end();
-      }
-      // Answered once the message is handed over (in `npm start`: recorded in the inbox), so a crash before that
-      // leaves WeCom without its 200 and it delivers the message again; a failed hand-over is answered 500 likewise.
-      o.onMessage(plain.message, plain.fromRobot).then(
-        () => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(''),
-        (e: unknown) => {
-          o.log(`wecom: message not taken, WeCom will send it again: ${e instanceof Error ? e.message : String(e)}`);
-          res.writeHead(500).end();
-        },
-      );
-    }, (e: Error) => o.log(`wecom: callback request failed: ${e.message}`));
+    void readBody(req).then(
+      (body) => {
+        let ciphertext: string | undefined;
+        try {
+          ciphertext = body === undefined ? undefined : readXml(body).Encrypt;
+        } catch {
+          ciphertext = undefined;
+        }
+        const plain = open(q, ciphertext);
+        if (typeof plain === 'number') {
+          if (plain === 403) o.log('wecom: callback refused (bad signature or not for this company)');
+          return void res.writeHead(plain).end();
+        }
+        // Answered once the message is handed over (in `npm start`: recorded in the inbox), so a crash before that
+        // leaves WeCom without its 200 and it delivers the message again; a failed hand-over is answered 500 likewise.
+        o.onMessage(plain.message, plain.fromRobot).then(
+          () => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(''),
+          (e: unknown) => {
+            o.log(`wecom: message not taken, WeCom will send it again: ${e instanceof Error ? e.message : String(e)}`);
+            res.writeHead(500).end();
+          },
+        );
+      },
+      (e: Error) => o.log(`wecom: callback request failed: ${e.message}`),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

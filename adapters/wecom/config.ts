@@ -13,11 +13,17 @@ const robotList = z
   .default('')
   .transform((s, ctx) => {
     const out: Record<string, string> = {};
-    for (const part of s.split(/[;；\n]/).map((p) => p.trim()).filter(Boolean)) {
+    for (const part of s
+      .split(/[;；\n]/)
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^([^=\s:]+)\s*=\s*(\S+)$/.exec(part);
       const key = m ? (/[?&]key=([\w-]+)/.exec(m[2]!)?.[1] ?? (/^[\w-]{8,}$/.test(m[2]!) ? m[2]! : undefined)) : undefined;
       if (!m || !key) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" 应为 群名=机器人webhook地址或key（多个用 ; 分隔），如 三(2)班=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${part}" 应为 群名=机器人webhook地址或key（多个用 ; 分隔），如 三(2)班=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa`,
+        });
         return z.NEVER;
       }
       out[m[1]!] = key;
@@ -26,13 +32,28 @@ const robotList = z
   });
 
 export const wecomConfigSchema = z.object({
-  WECOM_CORP_ID: z.string().regex(/^[A-Za-z0-9]{8,32}$/, '应为企业ID（“我的企业”页最下方），如 ww1234567890abcdef').optional(),
+  WECOM_CORP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{8,32}$/, '应为企业ID（“我的企业”页最下方），如 ww1234567890abcdef')
+    .optional(),
   WECOM_AGENT_ID: z.coerce.number({ error: '应为自建应用的 AgentId（数字），如 1000002' }).int('应为整数').positive('应为正整数').optional(),
-  WECOM_SECRET: z.string().regex(/^[\w-]{16,64}$/, '应为自建应用的 Secret（在企业微信里查看）').optional(),
-  WECOM_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, '应为“接收消息”设置里的 Token（英文或数字，最长 32 位）').optional(),
-  WECOM_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, '应为“接收消息”设置里的 EncodingAESKey（43 位英文或数字）').optional(),
+  WECOM_SECRET: z
+    .string()
+    .regex(/^[\w-]{16,64}$/, '应为自建应用的 Secret（在企业微信里查看）')
+    .optional(),
+  WECOM_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, '应为“接收消息”设置里的 Token（英文或数字，最长 32 位）')
+    .optional(),
+  WECOM_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, '应为“接收消息”设置里的 EncodingAESKey（43 位英文或数字）')
+    .optional(),
   WECOM_CALLBACK_PORT: z.coerce.number({ error: '应为端口号，如 8090' }).int().min(1).max(65535).default(8090),
-  WECOM_CALLBACK_PATH: z.string().regex(/^\/[\w./-]*$/, '应为以 / 开头的路径，如 /wecom/callback').default('/wecom/callback'),
+  WECOM_CALLBACK_PATH: z
+    .string()
+    .regex(/^\/[\w./-]*$/, '应为以 / 开头的路径，如 /wecom/callback')
+    .default('/wecom/callback'),
   WECOM_PUBLIC_URL: z.url({ error: '应为企业微信能访问到的回调网址，如 https://bot.example.edu.cn/wecom/callback' }).optional(),
   WECOM_API_BASE: z.url({ error: '应为网址，如 https://qyapi.weixin.qq.com' }).default('https://qyapi.weixin.qq.com'),
   WECOM_GROUP_ROBOT_WEBHOOKS: robotList,

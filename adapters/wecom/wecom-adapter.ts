@@ -26,7 +26,13 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
   const { missing } = wecomConfigured(config);
   const c = config as Required<WecomConfig>;
   if (missing.length || !c.WECOM_CORP_ID) throw new Error(`wecom: missing ${missing.join(', ') || 'WECOM_CORP_ID …'}`);
-  const api = createWecomApi({ apiBase: c.WECOM_API_BASE, corpId: c.WECOM_CORP_ID, secret: c.WECOM_SECRET, now: () => rt.clock.now().getTime(), ...(rt.fetch ? { fetch: rt.fetch } : {}) });
+  const api = createWecomApi({
+    apiBase: c.WECOM_API_BASE,
+    corpId: c.WECOM_CORP_ID,
+    secret: c.WECOM_SECRET,
+    now: () => rt.clock.now().getTime(),
+    ...(rt.fetch ? { fetch: rt.fetch } : {}),
+  });
   const robots = c.WECOM_GROUP_ROBOT_WEBHOOKS;
   const robotName = (key: string) => {
     const name = Object.keys(robots).find((n) => robots[n] === key);
@@ -36,10 +42,17 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
   let server: http.Server | undefined;
   /** A pressed card's button turns into a label that cannot be pressed again (the reply says what happened). */
   const pressed = (userid: string, responseCode: string) =>
-    api.post('/cgi-bin/message/update_template_card', { userids: [userid], agentid: c.WECOM_AGENT_ID, response_code: responseCode, button: { replace_name: '已提交' } }).then(
-      () => undefined,
-      (e: unknown) => log(`wecom: could not update the pressed card: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    api
+      .post('/cgi-bin/message/update_template_card', {
+        userids: [userid],
+        agentid: c.WECOM_AGENT_ID,
+        response_code: responseCode,
+        button: { replace_name: '已提交' },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => log(`wecom: could not update the pressed card: ${e instanceof Error ? e.message : String(e)}`),
+      );
   // Messages are handed to the core one at a time, in the order WeCom delivered them.
   let queue: Promise<void> = Promise.resolve();
 
@@ -69,7 +82,9 @@ export function createWecomAdapter(config: WecomConfig, log: (line: string) => v
         },
       });
       const where = c.WECOM_PUBLIC_URL ?? `http://<this host>:${c.WECOM_CALLBACK_PORT}${c.WECOM_CALLBACK_PATH}`;
-      log(`wecom: callback listening on port ${c.WECOM_CALLBACK_PORT}, path ${c.WECOM_CALLBACK_PATH} (WeCom calls ${where}); ${Object.keys(robots).length} group robot(s)`);
+      log(
+        `wecom: callback listening on port ${c.WECOM_CALLBACK_PORT}, path ${c.WECOM_CALLBACK_PATH} (WeCom calls ${where}); ${Object.keys(robots).length} group robot(s)`,
+      );
     },
     async send(m: Outgoing) {
       if (m.chat.kind === 'dm') return sendToMember(api, c.WECOM_AGENT_ID, m);

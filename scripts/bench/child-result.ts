@@ -8,7 +8,11 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 export function condense(message: string): string {
   const call = /Invalid `(.+?)` invocation in\n(.+?)\n([\s\S]*)/.exec(message);
   if (!call) return message.trim().split('\n')[0]!;
-  const said = call[3]!.split('\n').find((l) => l.trim() && !/^\s|^\d|^→/.test(l))?.trim() ?? '';
+  const said =
+    call[3]!
+      .split('\n')
+      .find((l) => l.trim() && !/^\s|^\d|^→/.test(l))
+      ?.trim() ?? '';
   return `${call[1]} at ${call[2]!.replace(/^.*?\/(src\/)/, '$1')}: ${said}`;
 }
 

@@ -33,7 +33,11 @@ export const statements = (): number => count;
 export const statementKinds = (): Record<string, number> => Object.fromEntries(byKind);
 /** Kinds counted since an earlier snapshot. */
 export const kindsSince = (before: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(statementKinds()).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => (n as number) > 0));
+  Object.fromEntries(
+    Object.entries(statementKinds())
+      .map(([k, n]) => [k, n - (before[k] ?? 0)])
+      .filter(([, n]) => (n as number) > 0),
+  );
 /** CPU seconds (user + system) this process has used. */
 export const cpuSeconds = (): number => {
   const u = process.resourceUsage();
@@ -43,4 +47,7 @@ export const cpuSeconds = (): number => {
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const statsFile = process.env.BENCH_STATS_FILE;
-if (statsFile) process.on('exit', () => fs.writeFileSync(statsFile, JSON.stringify({ statements: count, statementKinds: statementKinds(), cpuSeconds: cpuSeconds(), peakRssMb: peakRssMb() })));
+if (statsFile)
+  process.on('exit', () =>
+    fs.writeFileSync(statsFile, JSON.stringify({ statements: count, statementKinds: statementKinds(), cpuSeconds: cpuSeconds(), peakRssMb: peakRssMb() })),
+  );

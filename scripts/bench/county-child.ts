@@ -28,7 +28,13 @@ async function main(argv: string[]): Promise<ChildResult> {
       run = await op.setup(deps, clock);
     }
     const [s0, k0, c0, t0] = [statements(), statementKinds(), cpuSeconds(), performance.now()];
-    const measured = () => ({ seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds() - c0, statements: statements() - s0, statementKinds: kindsSince(k0), peakRssMb: peakRssMb() });
+    const measured = () => ({
+      seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: cpuSeconds() - c0,
+      statements: statements() - s0,
+      statementKinds: kindsSince(k0),
+      peakRssMb: peakRssMb(),
+    });
     try {
       const detail = await run();
       return { ok: true, ...measured(), detail };
@@ -40,5 +46,7 @@ async function main(argv: string[]): Promise<ChildResult> {
   }
 }
 
-const result = await main(process.argv.slice(2)).catch((e: unknown): ChildResult => ({ ok: false, peakRssMb: peakRssMb(), error: condense(e instanceof Error ? e.message : String(e)) }));
+const result = await main(process.argv.slice(2)).catch(
+  (e: unknown): ChildResult => ({ ok: false, peakRssMb: peakRssMb(), error: condense(e instanceof Error ? e.message : String(e)) }),
+);
 process.stdout.write(`\n${RESULT_PREFIX}${JSON.stringify(result)}\n`);

@@ -60,7 +60,12 @@ function status(name: string, role: 'county' | 'town' | 'principal', targetSecon
         const { result, delivered } = await session.say(person.staffId, 'dm', '情况');
         const reply = delivered.map((d) => d.text).join('\n');
         if (result?.handled !== 'command') throw new Error(`情况 was ${result?.handled ?? 'not handled'}: ${reply.slice(0, 120)}`);
-        return { asked: `${person.staffId} (${role})`, coldSeconds, pupils: role === 'county' ? 'all' : role === 'town' ? b.townPupils : b.schoolPupils, replyChars: reply.length };
+        return {
+          asked: `${person.staffId} (${role})`,
+          coldSeconds,
+          pupils: role === 'county' ? 'all' : role === 'town' ? b.townPupils : b.schoolPupils,
+          replyChars: reply.length,
+        };
       };
     },
   };

@@ -30,10 +30,23 @@ export function formatTable(rows: Row[]): string {
     r.statements === undefined ? '—' : r.statements.toLocaleString('en-US'),
     r.peakRssMb === undefined ? '—' : `${r.peakRssMb} MB`,
     r.target ? `${r.target} ${r.meetsTarget === undefined ? '' : r.meetsTarget ? '✓' : '✗'}`.trim() : '',
-    r.ok ? Object.entries(r.detail ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') : `ERROR ${r.error ?? ''}`,
+    r.ok
+      ? Object.entries(r.detail ?? {})
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : `ERROR ${r.error ?? ''}`,
   ]);
   const widths = head.map((h, i) => Math.max(width(h), ...cells.map((c) => (i === 7 ? 0 : width(c[i]!)))));
   const right = [true, false, true, true, true, true, false, false];
   const line = (c: string[]) => c.map((x, i) => (i === 7 ? x : pad(x, widths[i]!, right[i]))).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w)).slice(0, 7).concat('----')), ...cells.map(line)].join('\n');
+  return [
+    line(head),
+    line(
+      widths
+        .map((w) => '-'.repeat(w))
+        .slice(0, 7)
+        .concat('----'),
+    ),
+    ...cells.map(line),
+  ].join('\n');
 }

@@ -30,9 +30,21 @@ export function countySizes(max: number): number[] {
   return [...new Set([...COUNTY_STEPS.filter((s) => s <= max), max])].sort((a, b) => a - b);
 }
 
-const lastLines = (s: string, n = 3) => s.trim().split('\n').filter((l) => l.trim() && !/npm warn/.test(l)).slice(-n).join(' | ');
+const lastLines = (s: string, n = 3) =>
+  s
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !/npm warn/.test(l))
+    .slice(-n)
+    .join(' | ');
 /** What a failed process said: a Prisma error in one line, else the first error line, else its last lines. */
-const failure = (out: string) => (/Invalid `/.test(out) ? condense(out.slice(out.indexOf('Invalid `'))) : (out.split('\n').find((l) => /Error\b|错误|失败|没有找到/.test(l))?.trim() ?? lastLines(out)));
+const failure = (out: string) =>
+  /Invalid `/.test(out)
+    ? condense(out.slice(out.indexOf('Invalid `')))
+    : (out
+        .split('\n')
+        .find((l) => /Error\b|错误|失败|没有找到/.test(l))
+        ?.trim() ?? lastLines(out));
 
 /** A child that prints RESULT_PREFIX + json (county-child.ts). */
 function childResult(r: Spawned): ChildResult {
@@ -46,7 +58,9 @@ async function cli(args: string[], env: Record<string, string>, dir: string, tim
   const stats = path.join(dir, `stats-${args[0]}.json`);
   fs.rmSync(stats, { force: true });
   const r = await spawnTsx(['--import', `./${COUNT}`, 'src/cli.ts', ...args], { ...env, BENCH_STATS_FILE: stats }, timeoutMs);
-  const s = fs.existsSync(stats) ? (JSON.parse(fs.readFileSync(stats, 'utf8')) as Pick<ChildResult, 'statements' | 'statementKinds' | 'cpuSeconds' | 'peakRssMb'>) : undefined;
+  const s = fs.existsSync(stats)
+    ? (JSON.parse(fs.readFileSync(stats, 'utf8')) as Pick<ChildResult, 'statements' | 'statementKinds' | 'cpuSeconds' | 'peakRssMb'>)
+    : undefined;
   const ok = r.code === 0;
   return {
     ok,
@@ -80,7 +94,12 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
   const db = path.join(dir, 'county.db');
   const env = { DATABASE_URL: `file:${db}`, REPORTS_DIR: path.join(dir, 'reports') };
   const rows: Row[] = [];
-  const add = (r: Row) => (rows.push(r), log(`  ${r.operation}: ${r.ok ? `${r.seconds?.toFixed(2)} s (cpu ${r.cpuSeconds?.toFixed(2)} s), ${r.statements ?? '?'} statements, ${r.peakRssMb ?? '?'} MB` : `ERROR ${r.error}`}`));
+  const add = (r: Row) => (
+    rows.push(r),
+    log(
+      `  ${r.operation}: ${r.ok ? `${r.seconds?.toFixed(2)} s (cpu ${r.cpuSeconds?.toFixed(2)} s), ${r.statements ?? '?'} statements, ${r.peakRssMb ?? '?'} MB` : `ERROR ${r.error}`}`,
+    )
+  );
   try {
     const gen = await cli(['seed-demo', '--students', String(students), '--seed', '1', '--out', dir], env, dir, 10 * MINUTES);
     add(row(students, 'generate files', gen));
@@ -88,12 +107,13 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
     const imported = await cli(['import', path.join(dir, 'people.csv'), path.join(dir, 'students.csv'), '--now', IMPORT_AT], env, dir, 30 * MINUTES);
     add(row(students, 'import (cli)', imported, { seconds: 60, mb: 400 }));
     const skip = (why: string) => {
-      for (const o of [...OPERATIONS, INVITES]) add(row(students, o.name, { ok: false, peakRssMb: 0, error: `skipped: ${why}` }, o.targetSeconds ? { seconds: o.targetSeconds } : undefined));
+      for (const o of [...OPERATIONS, INVITES])
+        add(row(students, o.name, { ok: false, peakRssMb: 0, error: `skipped: ${why}` }, o.targetSeconds ? { seconds: o.targetSeconds } : undefined));
     };
-    if (!imported.ok) return skip('the import failed'), rows;
+    if (!imported.ok) return (skip('the import failed'), rows);
     const prepared = childResult(await spawnTsx([CHILD, 'prepare', db, env.REPORTS_DIR], {}, 30 * MINUTES));
     add(row(students, 'setup: term of attendance', prepared));
-    if (!prepared.ok) return skip('the term of attendance could not be written'), rows;
+    if (!prepared.ok) return (skip('the term of attendance could not be written'), rows);
     const copy = path.join(dir, 'op.db');
     for (const o of OPERATIONS) {
       fs.copyFileSync(db, copy);
@@ -102,7 +122,14 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
     }
     fs.copyFileSync(db, copy);
     const invites = await cli(['invite', '--all'], { ...env, DATABASE_URL: `file:${copy}` }, dir, 20 * MINUTES);
-    add(row(students, INVITES.name, invites.ok || !/没有找到人员/.test(invites.error ?? '') ? invites : { ...invites, error: `not on this branch (${invites.error})` }, { seconds: INVITES.targetSeconds }));
+    add(
+      row(
+        students,
+        INVITES.name,
+        invites.ok || !/没有找到人员/.test(invites.error ?? '') ? invites : { ...invites, error: `not on this branch (${invites.error})` },
+        { seconds: INVITES.targetSeconds },
+      ),
+    );
     return rows;
   } finally {
     if (keep) log(`  files kept in ${dir}`);
@@ -114,13 +141,31 @@ export async function countyBench(max: number, opts: { keep?: boolean } = {}): P
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const rows: Row[] = [];
   for (const students of countySizes(max)) {
-    log(`county of ${students.toLocaleString('en-US')} students (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    log(
+      `county of ${students.toLocaleString('en-US')} students (load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
     rows.push(...(await benchSize(students, Boolean(opts.keep), log)));
   }
   const at = systemClock.now().toISOString();
   const out = path.join(ROOT, 'bench', 'results', `county-${at.replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ at, machine: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`, loadAverageAtEnd: os.loadavg(), sizes: countySizes(max), rows }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        at,
+        machine: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`,
+        loadAverageAtEnd: os.loadavg(),
+        sizes: countySizes(max),
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`${formatTable(rows)}\n\nJSON: ${path.relative(ROOT, out)}`);
   return rows;
 }

@@ -27,7 +27,16 @@ import { drainOutbox } from '../../src/delivery/dispatcher.js';
 import { countyBench } from './county.js';
 import { MAX_STUDENTS, MIN_STUDENTS } from '../../src/demo/county-plan.js';
 
-const REPLIES = ['应到45人，实到43人，病假1人，事假1人，辍学0人', '45/44 病假1', '收到', '应到四十五人，实到四十三人，旷课二人', '应到：52；实到：50；请假：1；旷课：1；辍学：0；复学：0', '王老师明天交', '应到45 实到43 病假1', 'enrolled 40 present 39 leave 1'];
+const REPLIES = [
+  '应到45人，实到43人，病假1人，事假1人，辍学0人',
+  '45/44 病假1',
+  '收到',
+  '应到四十五人，实到四十三人，旷课二人',
+  '应到：52；实到：50；请假：1；旷课：1；辍学：0；复学：0',
+  '王老师明天交',
+  '应到45 实到43 病假1',
+  'enrolled 40 present 39 leave 1',
+];
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -76,14 +85,22 @@ async function endToEnd() {
         times.push(performance.now() - t1);
       }
     }
-    return { seedSeconds: Number(seedSeconds.toFixed(2)), reports: times.length, messagesDelivered: delivered, p50ms: Number(pct(times, 50).toFixed(1)), p95ms: Number(pct(times, 95).toFixed(1)), maxMs: Number(Math.max(...times).toFixed(1)) };
+    return {
+      seedSeconds: Number(seedSeconds.toFixed(2)),
+      reports: times.length,
+      messagesDelivered: delivered,
+      p50ms: Number(pct(times, 50).toFixed(1)),
+      p95ms: Number(pct(times, 95).toFixed(1)),
+      maxMs: Number(Math.max(...times).toFixed(1)),
+    };
   });
 }
 
 async function dutyMonth() {
   return withDatabase('2026-11-01T00:00:00+08:00', async (deps, clock) => {
     await seedDemo(deps.db, clock.now());
-    for (const t of await deps.db.person.findMany({ where: { role: 'class_teacher' } })) await bindGroup(deps.db, `console:group:g${t.classId}`, t.classId!, t.id, clock.now());
+    for (const t of await deps.db.person.findMany({ where: { role: 'class_teacher' } }))
+      await bindGroup(deps.db, `console:group:g${t.classId}`, t.classId!, t.id, clock.now());
     const runner = createDutyRunner(deps, ALL_DUTIES);
     const times: number[] = [];
     const t0 = performance.now();
@@ -112,7 +129,14 @@ async function dispatcher() {
     const n = 2000;
     for (let i = 0; i < n; i++) await enqueue(deps.db, clock.now(), { chatRef: `console:dm:T${String(i % 39).padStart(4, '0')}`, text: `m${i}` });
     let sent = 0;
-    const sink = { platform: 'console', async start() {}, async stop() {}, async send() { sent++; } };
+    const sink = {
+      platform: 'console',
+      async start() {},
+      async stop() {},
+      async send() {
+        sent++;
+      },
+    };
     const t0 = performance.now();
     while (sent < n) await drainOutbox(deps.db, clock, new Map([['console', sink]]));
     const ms = performance.now() - t0;
@@ -123,9 +147,22 @@ async function dispatcher() {
 const countyFlag = process.argv.indexOf('--county');
 if (countyFlag >= 0) {
   const max = Number(process.argv[countyFlag + 1]);
-  if (!Number.isInteger(max) || max < MIN_STUDENTS || max > MAX_STUDENTS) throw new Error(`--county needs a number of students from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --county 60000`);
+  if (!Number.isInteger(max) || max < MIN_STUDENTS || max > MAX_STUDENTS)
+    throw new Error(`--county needs a number of students from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --county 60000`);
   await countyBench(max, { keep: process.argv.includes('--keep') });
   process.exit(0);
 }
 
-console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, reader: reader(), absenceReport: await endToEnd(), dutyMonth: await dutyMonth(), dispatcher: await dispatcher() }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      machine: `${os.cpus().length} cpu, node ${process.version}`,
+      reader: reader(),
+      absenceReport: await endToEnd(),
+      dutyMonth: await dutyMonth(),
+      dispatcher: await dispatcher(),
+    },
+    null,
+    2,
+  ),
+);

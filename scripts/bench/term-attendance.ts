@@ -67,7 +67,11 @@ export async function prepareTerm(deps: Deps, seed = 1): Promise<{ days: number;
     }
     const allPresent = classIds.filter((c) => !absentIn.has(c) && !(last && silent.has(c)));
     for (let k = 0; k < allPresent.length; k += CHUNK) {
-      await db.classAttendance.createMany({ data: allPresent.slice(k, k + CHUNK).map((c) => ({ classId: c, date: day, reportedById: teacherOf.get(c)!, chatRef: groupRef(c), recordedAt: at(day) })) });
+      await db.classAttendance.createMany({
+        data: allPresent
+          .slice(k, k + CHUNK)
+          .map((c) => ({ classId: c, date: day, reportedById: teacherOf.get(c)!, chatRef: groupRef(c), recordedAt: at(day) })),
+      });
     }
     classDays += allPresent.length;
   }

@@ -28,13 +28,32 @@ function setClock(clock: ManualClock | undefined, at: string | undefined): strin
   return undefined;
 }
 
-export async function runScript(deps: Deps, clock: ManualClock, input: AsyncIterable<string>, write: (line: string) => void, warn: (line: string) => void): Promise<number> {
+export async function runScript(
+  deps: Deps,
+  clock: ManualClock,
+  input: AsyncIterable<string>,
+  write: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<number> {
   const session = new ConsoleSession(deps);
   await session.start();
   const duties = createDutyRunner(deps, ALL_DUTIES, warn);
   let n = 0;
   let problems = 0;
-  const emit = (ds: Delivered[]) => ds.forEach((d) => write(JSON.stringify({ at: d.at, to: d.to, ...(d.name ? { name: d.name } : {}), chat: d.chat, text: d.text, ...(d.buttons ? { buttons: d.buttons } : {}), ...(d.attachment ? { attachment: d.attachment } : {}) })));
+  const emit = (ds: Delivered[]) =>
+    ds.forEach((d) =>
+      write(
+        JSON.stringify({
+          at: d.at,
+          to: d.to,
+          ...(d.name ? { name: d.name } : {}),
+          chat: d.chat,
+          text: d.text,
+          ...(d.buttons ? { buttons: d.buttons } : {}),
+          ...(d.attachment ? { attachment: d.attachment } : {}),
+        }),
+      ),
+    );
   for await (const raw of input) {
     n++;
     if (!raw.trim()) continue;

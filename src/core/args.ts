@@ -203,7 +203,14 @@ export function parseArgs(spec: readonly ArgSpec[], text: string, today: DateStr
     let used = 1;
     // `2026年 11月`, `2026 - 11`: a month may be typed across a few words.
     for (let n = 2; a.kind === 'month' && v === undefined && n <= 3 && i + n <= toks.length; n++) {
-      v = readToken(a, toks.slice(i, i + n).map((x) => x.w).join(''), today);
+      v = readToken(
+        a,
+        toks
+          .slice(i, i + n)
+          .map((x) => x.w)
+          .join(''),
+        today,
+      );
       used = n;
     }
     if (v !== undefined) {
@@ -217,7 +224,16 @@ export function parseArgs(spec: readonly ArgSpec[], text: string, today: DateStr
   // A word left over where an optional argument could stand: say why it is not one.
   const near = skipped.find((x) => x.i === i);
   if (i < toks.length && near) return fail(near.a, whyNot(near.a, toks[i]!.w));
-  if (i < toks.length) return fail(undefined, `看不懂“${shown(toks.slice(i).map((t) => t.w).join(' '))}”，请按示例写。`);
+  if (i < toks.length)
+    return fail(
+      undefined,
+      `看不懂“${shown(
+        toks
+          .slice(i)
+          .map((t) => t.w)
+          .join(' '),
+      )}”，请按示例写。`,
+    );
   return { ok: true, values };
 }
 
@@ -264,7 +280,9 @@ export async function readArgs<const S extends readonly ArgSpec[]>(ctx: Ctx, spe
 
 /** An active person by 工号 (case ignored); refuses otherwise. Scope is the command's to check (it knows for what). */
 async function personByStaffId(ctx: Ctx, h: string, example: string): Promise<PersonRow> {
-  const p = (await ctx.tx.person.findUnique({ where: { staffId: h } })) ?? (h !== h.toUpperCase() ? await ctx.tx.person.findUnique({ where: { staffId: h.toUpperCase() } }) : null);
+  const p =
+    (await ctx.tx.person.findUnique({ where: { staffId: h } })) ??
+    (h !== h.toUpperCase() ? await ctx.tx.person.findUnique({ where: { staffId: h.toUpperCase() } }) : null);
   if (!p || !p.active) refuse(`没有工号为“${shown(h)}”的在职人员。请写花名册里的工号（可发“我是谁”查看自己的）。`, example);
   return p;
 }

@@ -26,7 +26,9 @@ export const DETAIL_SENT_PRIVATELY = '这条消息没有执行，详情已私信
 export async function noteNamedStudents(tx: Tx, chat: ChatRef, args: string, seen: Seen): Promise<void> {
   if (chat.kind !== 'group' || seen.studentNamedInGroup) return;
   // `张三（病假）` names 张三; a bare 学籍号 tail names no one to the people reading the group.
-  const words = tokens(args).map((t) => t.replace(/[（(].*$/, '')).filter((t) => t && !/^[A-Za-z]?\d+$/.test(t));
+  const words = tokens(args)
+    .map((t) => t.replace(/[（(].*$/, ''))
+    .filter((t) => t && !/^[A-Za-z]?\d+$/.test(t));
   seen.studentNamedInGroup = await namesAStudent(tx, words);
 }
 

@@ -50,7 +50,9 @@ export function createInboxWorker(
       const error = e instanceof Error ? e.message : String(e);
       const giveUp = row.attempts + 1 >= o.maxAttempts;
       log(`inbox: update #${row.id} in ${row.chatRef} failed (try ${row.attempts + 1} of ${o.maxAttempts})${giveUp ? ', set aside' : ''}: ${error}`);
-      await markUpdateFailed(deps.db, row.id, error, deps.clock.now(), giveUp).catch((err: Error) => log(`inbox: could not record the failure of #${row.id}: ${err.message}`));
+      await markUpdateFailed(deps.db, row.id, error, deps.clock.now(), giveUp).catch((err: Error) =>
+        log(`inbox: could not record the failure of #${row.id}: ${err.message}`),
+      );
       return false;
     }
   }

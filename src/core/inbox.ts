@@ -34,7 +34,8 @@ export function createInbox(
       if (!msg.platformMessageId) return handle(msg);
       const payload = JSON.stringify(msg);
       const at = deps.clock.now();
-      if (await recordUpdate(deps.db, { platform: msg.platform, updateId: msg.platformMessageId, chatRef: formatChatRef(msg.chat), payload, at })) worker.kick();
+      if (await recordUpdate(deps.db, { platform: msg.platform, updateId: msg.platformMessageId, chatRef: formatChatRef(msg.chat), payload, at }))
+        worker.kick();
     },
     start: () => worker.start(),
     stop: () => worker.stop(),

@@ -19,7 +19,8 @@ export async function resolveStudent(ctx: Ctx, token: string, example: string): 
   const found = (await findStudents(ctx.tx, where, token)).filter((s) => canSeeStudent(a, placeOf(s)));
   if (found.length === 0) refuse(`在您负责的范围内没有找到学生“${token}”。请核对姓名，或用学籍号后几位。`, example);
   if (found.length > 1) {
-    const list = ctx.chat.kind === 'dm' ? `：${found.map((s) => `${s.name}（${s.class.name}，学籍号尾号${s.studentNo.slice(-6)}）`).join('、')}` : '（名单请私聊查看）';
+    const list =
+      ctx.chat.kind === 'dm' ? `：${found.map((s) => `${s.name}（${s.class.name}，学籍号尾号${s.studentNo.slice(-6)}）`).join('、')}` : '（名单请私聊查看）';
     refuse(`“${token}”对应 ${found.length} 名学生${list}。请改用学籍号后六位。`, example.replace(token, found[0]!.studentNo.slice(-6)));
   }
   return found[0]!;

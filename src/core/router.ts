@@ -56,7 +56,9 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
   const chatRef = formatChatRef(msg.chat);
   const state: Handling = { seen: { studentNamedInGroup: false } };
   try {
-    const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text).replace(/\u3000/g, ' ').trim();
+    const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text)
+      .replace(/\u3000/g, ' ')
+      .trim();
     return await withWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
   } catch (e) {
     let failure: unknown = e;
@@ -111,7 +113,7 @@ async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: s
   }
   const ctx = makeCtx(deps, tx, now, person, msg, chatRef, await groupClass(tx, chatRef), state.seen);
   if (match) await noteNamedStudents(tx, msg.chat, match.args, state.seen);
-  const result = match ? await runCommand(ctx, match.def, match.args) : { handled: (await handlePlainText(ctx, text)) ? 'text' : 'ignored' } as const;
+  const result = match ? await runCommand(ctx, match.def, match.args) : ({ handled: (await handlePlainText(ctx, text)) ? 'text' : 'ignored' } as const);
   await adviseOnce(tx, now, chatRef, state.seen);
   return result;
 }

@@ -81,7 +81,9 @@ export async function handleCountText(ctx: Ctx, classId: number, text: string): 
     lines.push(`数字没错请回复「确认 原因」，如：${REASON_EXAMPLE}；数字有误请直接重新发送，如：${example}`);
     await ask(ctx, { classId, figures, text, needsReason: true }, lines.join('\n'));
     if (check.detail.length > 0) {
-      await ctx.replyPrivately([`关于您刚才报的本周统计（${describeFigures(figures)}）：`, ...check.detail, `核对后请回复「确认 原因」或重新发送统计。`].join('\n'));
+      await ctx.replyPrivately(
+        [`关于您刚才报的本周统计（${describeFigures(figures)}）：`, ...check.detail, `核对后请回复「确认 原因」或重新发送统计。`].join('\n'),
+      );
     }
     return true;
   }

@@ -8,7 +8,12 @@ export async function listDeadLetters(db: Tx, timeZone: string, limit = 100): Pr
   if (total === 0) return '没有未送达的消息。';
   const lines = [`未送达的消息共 ${total} 条${total > rows.length ? `，以下是最近的 ${rows.length} 条（--limit 可调）` : ''}（时间为 ${timeZone} 当地时间）：`];
   for (const m of rows) {
-    const told = m.kind === 'delivery_report' ? '（这是一份投递失败汇总，本身未送达）' : m.deadReportedAt ? `已于 ${localLabel(m.deadReportedAt, timeZone)} 汇总告知县管理员` : '尚未汇总告知';
+    const told =
+      m.kind === 'delivery_report'
+        ? '（这是一份投递失败汇总，本身未送达）'
+        : m.deadReportedAt
+          ? `已于 ${localLabel(m.deadReportedAt, timeZone)} 汇总告知县管理员`
+          : '尚未汇总告知';
     lines.push(
       `#${m.id}  ${localLabel(m.createdAt, timeZone)} 写入，最后尝试 ${m.claimedAt ? localLabel(m.claimedAt, timeZone) : '—'}，共 ${m.attempts} 次`,
       `    发往：${await describeTarget(db, m)}`,

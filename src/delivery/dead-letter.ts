@@ -42,7 +42,9 @@ export function gist(text: string): string {
 async function digestText(db: Tx, rows: DeadRow[], timeZone: string): Promise<string> {
   const lines = [`📮 投递失败汇总：${rows.length} 条消息多次尝试后仍未送达（最早 ${localLabel(rows[0]!.createdAt, timeZone)} 写入）。`];
   for (const m of rows.slice(0, LISTED)) {
-    lines.push(`#${m.id} 发往${await describeTarget(db, m)}的消息“${gist(m.text)}”已尝试 ${m.attempts} 次，均失败。最后一次错误：${(m.lastError ?? '').slice(0, 200)}`);
+    lines.push(
+      `#${m.id} 发往${await describeTarget(db, m)}的消息“${gist(m.text)}”已尝试 ${m.attempts} 次，均失败。最后一次错误：${(m.lastError ?? '').slice(0, 200)}`,
+    );
   }
   if (rows.length > LISTED) lines.push(`……另有 ${rows.length - LISTED} 条未列出。`);
   const failing = [...new Set(rows.map((r) => platformOf(r.chatRef)))].map(platformName).join('、');
@@ -76,7 +78,12 @@ export interface Digest {
  * Writes one digest of every dead message not yet reported to each county admin, when there are some and the last
  * digest is at least `everyMs` old. Of two processes only one writes it (the rows are taken inside the transaction).
  */
-export async function writeDigestIfDue(db: Db, now: Date, o: { timeZone: string; digestEveryMs: number }, running: ReadonlySet<string>): Promise<Digest | null> {
+export async function writeDigestIfDue(
+  db: Db,
+  now: Date,
+  o: { timeZone: string; digestEveryMs: number },
+  running: ReadonlySet<string>,
+): Promise<Digest | null> {
   if (!(await hasUnreportedDead(db))) return null;
   const last = await lastDigestAt(db);
   if (last && now.getTime() - last.getTime() < o.digestEveryMs) return null;

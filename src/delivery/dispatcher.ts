@@ -87,7 +87,12 @@ export function tally(r: DrainResult, e: DeliveryEvent): void {
 /** Passes until nothing more can go at this instant, every platform side by side. Bounded: each pass claims or ends. */
 const MAX_PASSES = 100_000;
 
-export async function drainOutbox(db: Db, clock: Clock, adapters: ReadonlyMap<string, ChatAdapter>, options: Partial<DeliveryOptions> = {}): Promise<DrainResult> {
+export async function drainOutbox(
+  db: Db,
+  clock: Clock,
+  adapters: ReadonlyMap<string, ChatAdapter>,
+  options: Partial<DeliveryOptions> = {},
+): Promise<DrainResult> {
   const o: DeliveryOptions = { ...DEFAULT_DELIVERY, ...options };
   const r = emptyResult();
   await Promise.all(

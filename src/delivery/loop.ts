@@ -64,7 +64,10 @@ export function startDispatcher(
   const digest = serial(
     async () => {
       const d = await writeDigestIfDue(db, clock.now(), o, new Set(adapters.keys()));
-      if (d) log(`delivery: dead-letter digest of ${d.messages} message(s) written for ${d.to.length} county admin(s): ${d.to.join(', ') || 'none bound — see npm run cli -- dead-letters'}`);
+      if (d)
+        log(
+          `delivery: dead-letter digest of ${d.messages} message(s) written for ${d.to.length} county admin(s): ${d.to.join(', ') || 'none bound — see npm run cli -- dead-letters'}`,
+        );
     },
     log,
     'dead-letter digest',
@@ -106,7 +109,9 @@ function describe(e: DeliveryEvent, log: (line: string) => void, capped: Set<str
     case 'failed':
       return log(`delivery: message #${e.id} failed: ${e.error}; it will be retried with backoff`);
     case 'dead':
-      return log(`delivery: message #${e.id} (${e.kind}) to ${e.chatRef} is dead after ${e.attempts} attempt(s): ${e.error}; the county admin gets it in the next digest`);
+      return log(
+        `delivery: message #${e.id} (${e.kind}) to ${e.chatRef} is dead after ${e.attempts} attempt(s): ${e.error}; the county admin gets it in the next digest`,
+      );
     case 'rateLimited':
       return log(`delivery: ${e.platform} answered 429, pausing it for ${e.seconds}s; nothing is lost, sending resumes after`);
     case 'lostClaim':

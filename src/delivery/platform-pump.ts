@@ -11,7 +11,17 @@ import { parseChatRef, RateLimitedError, type Attachment, type Button, type Chat
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';
-import { claim, claimCountSince, claimsSince, deliverable, markFailed, markRateLimited, markSent, rateLimitPauses, type ClaimToken } from '../store/outbox.repository.js';
+import {
+  claim,
+  claimCountSince,
+  claimsSince,
+  deliverable,
+  markFailed,
+  markRateLimited,
+  markSent,
+  rateLimitPauses,
+  type ClaimToken,
+} from '../store/outbox.repository.js';
 import { RateLimiter } from './rate-limits.js';
 import type { DeliveryOptions } from './options.js';
 

@@ -67,7 +67,11 @@ export class RateLimiter {
    */
   claimWindows(chat: ChatRef, now: number, marginMs: number, midnight: Date): ClaimWindow[] {
     const own = `${chat.platform}:${chat.id}`;
-    const windows: ClaimWindow[] = this.windows(chat).map((w) => ({ scope: w.key.startsWith(own) ? 'chat' : 'platform', since: new Date(now - w.ms - marginMs), max: w.max }));
+    const windows: ClaimWindow[] = this.windows(chat).map((w) => ({
+      scope: w.key.startsWith(own) ? 'chat' : 'platform',
+      since: new Date(now - w.ms - marginMs),
+      max: w.max,
+    }));
     const cap = this.dailyCap(chat.platform);
     if (cap !== undefined) windows.push({ scope: 'platform', since: midnight, max: cap });
     return windows;

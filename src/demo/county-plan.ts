@@ -41,8 +41,14 @@ const PUPILS_PER_TOWN = 3_000;
 const JUNIOR_SHARE = 0.32;
 const MEAN_CLASS = 45;
 
-const TOWN_STEMS = '城关 青石 柳河 龙泉 白云 金山 凤岗 马场 茶山 双江 新店 石门 桃源 清水 高峰 大河 长坪 黄土 平寨 永安 兴隆 太平 红花 古城 松坡 三合 牛角 云雾 水田 羊坪 观音 乐平 安场 仁和 沙溪 五马 铜鼓 天星 梅子 白马'.split(' ');
-const VILLAGE_STEMS = '东山 石桥 柳塘 河湾 杨家 王家 李家 张家 刘家 陈家 黄家 赵家 周家 吴家 马家 高坪 龙井 凤凰 金竹 银杏 松林 竹园 桃园 梨树 枫木 白岩 黑石 红岩 青山 绿水 大坪 小坪 长冲 新寨 老寨 上寨 下寨 中寨 田坝 水口 岩脚 坡头 沙坝 河口 溪口 塘边 井边 桥头 庙坝 官庄 牛场 羊场 茶园 花园 果园 麻园 桑园 柏林 杉树 槐树 樟树 光明 胜利 红星 团结 和平 幸福 民主 前进 建设 联合 群益 双河 三岔 五里 七星 九龙 十里'.split(' ');
+const TOWN_STEMS =
+  '城关 青石 柳河 龙泉 白云 金山 凤岗 马场 茶山 双江 新店 石门 桃源 清水 高峰 大河 长坪 黄土 平寨 永安 兴隆 太平 红花 古城 松坡 三合 牛角 云雾 水田 羊坪 观音 乐平 安场 仁和 沙溪 五马 铜鼓 天星 梅子 白马'.split(
+    ' ',
+  );
+const VILLAGE_STEMS =
+  '东山 石桥 柳塘 河湾 杨家 王家 李家 张家 刘家 陈家 黄家 赵家 周家 吴家 马家 高坪 龙井 凤凰 金竹 银杏 松林 竹园 桃园 梨树 枫木 白岩 黑石 红岩 青山 绿水 大坪 小坪 长冲 新寨 老寨 上寨 下寨 中寨 田坝 水口 岩脚 坡头 沙坝 河口 溪口 塘边 井边 桥头 庙坝 官庄 牛场 羊场 茶园 花园 果园 麻园 桑园 柏林 杉树 槐树 樟树 光明 胜利 红星 团结 和平 幸福 民主 前进 建设 联合 群益 双河 三岔 五里 七星 九龙 十里'.split(
+    ' ',
+  );
 
 /** A size in 40–55, most classes in the low 40s as in rural schools. */
 const classSize = (rand: () => number) => CLASS_MIN + Math.floor((CLASS_MAX - CLASS_MIN + 1) * rand() * rand());
@@ -57,7 +63,11 @@ export function planCounty(students: number, n: Namer): TownPlan[] {
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const towns = weights.map((w, i) => planTown(i, (students * w) / totalWeight, n));
   fitClassCount(towns, students, rand);
-  fitTotal(towns.flatMap((t) => t.schools.flatMap((s) => s.classes)), students, rand);
+  fitTotal(
+    towns.flatMap((t) => t.schools.flatMap((s) => s.classes)),
+    students,
+    rand,
+  );
   return towns;
 }
 
@@ -79,14 +89,27 @@ function planTown(index: number, pupils: number, n: Namer): TownPlan {
   const teachingPoints = Math.max(1, Math.min(index === 0 ? 3 : 5, Math.round(pupils / 600)));
   for (let k = 0; k < teachingPoints; k++) {
     const v = 2 + k * 2;
-    schools.push({ name: `${name}${villages[v]}小学`, town: name, role: 'village_primary', classes: grades('primary', 1, rand() < 0.6 ? 3 : 2, () => 1), catchment: near(v, 1, 8) });
+    schools.push({
+      name: `${name}${villages[v]}小学`,
+      town: name,
+      role: 'village_primary',
+      classes: grades('primary', 1, rand() < 0.6 ? 3 : 2, () => 1),
+      catchment: near(v, 1, 8),
+    });
   }
   if (index % 3 === 1 && pupils >= 1_500) {
     const v = VILLAGES_PER_TOWN - 2;
-    schools.push({ name: `${name}${villages[v]}九年一贯制学校`, town: name, role: 'nine_year', classes: [...grades('primary', 1, 6, () => 1), ...grades('junior', 1, 3, () => 1)], catchment: near(v, 2, 4) });
+    schools.push({
+      name: `${name}${villages[v]}九年一贯制学校`,
+      town: name,
+      role: 'nine_year',
+      classes: [...grades('primary', 1, 6, () => 1), ...grades('junior', 1, 3, () => 1)],
+      catchment: near(v, 2, 4),
+    });
   }
   const taken = (stage: Stage, g: number) => schools.flatMap((s) => s.classes).filter((c) => c.stage === stage && c.grade === g).length * MEAN_CLASS;
-  const perGrade = (stage: Stage, share: number, count: number) => (g: number) => Math.max(1, Math.round(((pupils * share) / count - taken(stage, g)) / MEAN_CLASS));
+  const perGrade = (stage: Stage, share: number, count: number) => (g: number) =>
+    Math.max(1, Math.round(((pupils * share) / count - taken(stage, g)) / MEAN_CLASS));
   const all = [...villageWeight];
   schools.unshift(
     { name: `${name}中心小学`, town: name, role: 'centre_primary', classes: grades('primary', 1, 6, perGrade('primary', 1 - JUNIOR_SHARE, 6)), catchment: all },
@@ -120,7 +143,7 @@ function fitTotal(classes: ClassPlan[], target: number, rand: () => number): voi
   let diff = target - classes.reduce((a, c) => a + c.size, 0);
   while (diff !== 0) {
     const c = classes[Math.floor(rand() * classes.length)]!;
-    if (diff > 0 && c.size < CLASS_MAX) (c.size++, diff--);
-    else if (diff < 0 && c.size > CLASS_MIN) (c.size--, diff++);
+    if (diff > 0 && c.size < CLASS_MAX) c.size++, diff--;
+    else if (diff < 0 && c.size > CLASS_MIN) c.size--, diff++;
   }
 }

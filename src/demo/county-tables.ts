@@ -13,10 +13,30 @@ const GRADE_LABEL = (stage: Stage, g: number) => (stage === 'junior' ? `初${'�
 
 /** One sheet row's cells in header order. */
 export const studentCells = (s: StudentRecord): string[] => [
-  s.studentNo, s.name, s.gender === 'F' ? '女' : '男', s.school, STAGE_LABELS[s.stage], GRADE_LABEL(s.stage, s.grade), `${s.classNo}班`,
-  s.town, s.village, s.group ?? '', s.guardian ?? '', s.guardianPhone ?? '', s.attention.map((a) => ATTENTION_LABELS[a]).join('、'),
+  s.studentNo,
+  s.name,
+  s.gender === 'F' ? '女' : '男',
+  s.school,
+  STAGE_LABELS[s.stage],
+  GRADE_LABEL(s.stage, s.grade),
+  `${s.classNo}班`,
+  s.town,
+  s.village,
+  s.group ?? '',
+  s.guardian ?? '',
+  s.guardianPhone ?? '',
+  s.attention.map((a) => ATTENTION_LABELS[a]).join('、'),
 ];
-export const personCells = (p: PersonRecord): string[] => [p.staffId, p.name, ROLE_LABELS[p.role], p.town ?? '', p.village ?? '', p.school ?? '', p.className ?? '', p.phone ?? ''];
+export const personCells = (p: PersonRecord): string[] => [
+  p.staffId,
+  p.name,
+  ROLE_LABELS[p.role],
+  p.town ?? '',
+  p.village ?? '',
+  p.school ?? '',
+  p.className ?? '',
+  p.phone ?? '',
+];
 
 export function countyTables({ people, students }: County): { people: Table; students: Table } {
   const row = (header: string[], line: number, values: string[]) => ({ line, cells: Object.fromEntries(header.map((h, i) => [h, values[i] ?? ''])) });

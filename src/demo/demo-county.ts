@@ -26,24 +26,67 @@ const SCHOOLS: SchoolPlan[] = [
   {
     name: '青石镇中心小学',
     town: '青石镇',
-    grades: [['primary', 1, 1, 30], ['primary', 2, 1, 31], ['primary', 3, 2, 29], ['primary', 4, 1, 32], ['primary', 5, 1, 30], ['primary', 6, 1, 31]],
-    catchment: [['青石镇', '东山村', 3], ['青石镇', '石桥村', 2], ['青石镇', '柳塘村', 1]],
+    grades: [
+      ['primary', 1, 1, 30],
+      ['primary', 2, 1, 31],
+      ['primary', 3, 2, 29],
+      ['primary', 4, 1, 32],
+      ['primary', 5, 1, 30],
+      ['primary', 6, 1, 31],
+    ],
+    catchment: [
+      ['青石镇', '东山村', 3],
+      ['青石镇', '石桥村', 2],
+      ['青石镇', '柳塘村', 1],
+    ],
   },
   {
     name: '柳河镇初级中学',
     town: '柳河镇',
-    grades: [['junior', 1, 2, 36], ['junior', 2, 2, 35], ['junior', 3, 2, 33]],
-    catchment: [['柳河镇', '河湾村', 3], ['柳河镇', '杨家村', 3], ['青石镇', '石桥村', 1]],
+    grades: [
+      ['junior', 1, 2, 36],
+      ['junior', 2, 2, 35],
+      ['junior', 3, 2, 33],
+    ],
+    catchment: [
+      ['柳河镇', '河湾村', 3],
+      ['柳河镇', '杨家村', 3],
+      ['青石镇', '石桥村', 1],
+    ],
   },
   {
     name: '青石镇九年一贯制学校',
     town: '青石镇',
-    grades: [['primary', 1, 1, 18], ['primary', 2, 1, 17], ['primary', 3, 1, 19], ['primary', 4, 1, 18], ['primary', 5, 1, 16], ['primary', 6, 1, 18], ['junior', 1, 1, 22], ['junior', 2, 1, 21], ['junior', 3, 1, 20]],
-    catchment: [['青石镇', '柳塘村', 3], ['青石镇', '东山村', 1]],
+    grades: [
+      ['primary', 1, 1, 18],
+      ['primary', 2, 1, 17],
+      ['primary', 3, 1, 19],
+      ['primary', 4, 1, 18],
+      ['primary', 5, 1, 16],
+      ['primary', 6, 1, 18],
+      ['junior', 1, 1, 22],
+      ['junior', 2, 1, 21],
+      ['junior', 3, 1, 20],
+    ],
+    catchment: [
+      ['青石镇', '柳塘村', 3],
+      ['青石镇', '东山村', 1],
+    ],
   },
 ];
 
-const STAFF_ATTENTION: AttentionKind[] = ['left_behind', 'left_behind', 'left_behind', 'poor', 'poor', 'single_parent', 'other_guardian', 'disabled_parents', 'learning_difficulty', 'behaviour'];
+const STAFF_ATTENTION: AttentionKind[] = [
+  'left_behind',
+  'left_behind',
+  'left_behind',
+  'poor',
+  'poor',
+  'single_parent',
+  'other_guardian',
+  'disabled_parents',
+  'learning_difficulty',
+  'behaviour',
+];
 
 export function generateDemoCounty(seed = 42): County {
   const { rand, pick, phone, personName, staffName, guardianName } = namer(seed);
@@ -95,7 +138,14 @@ export function generateDemoCounty(seed = 42): County {
 
   const people: PersonRecord[] = [];
   const add = (role: Role, female: boolean, place: Omit<PersonRecord, 'line' | 'staffId' | 'name' | 'role' | 'phone'>) =>
-    people.push({ line: people.length + 2, staffId: `T${String(people.length + 1).padStart(4, '0')}`, name: staffName(female), role, ...place, phone: phone() });
+    people.push({
+      line: people.length + 2,
+      staffId: `T${String(people.length + 1).padStart(4, '0')}`,
+      name: staffName(female),
+      role,
+      ...place,
+      phone: phone(),
+    });
   add('county', false, {});
   for (const t of TOWNS) add('town', rand() < 0.3, { town: t.name });
   for (const t of TOWNS) for (const v of t.villages) add('village', rand() < 0.2, { town: t.name, village: v });

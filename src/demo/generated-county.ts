@@ -93,7 +93,14 @@ function staff(towns: TownPlan[], n: Namer): PersonRecord[] {
   const { rand } = n;
   const people: PersonRecord[] = [];
   const add = (role: Role, femaleShare: number, place: Omit<PersonRecord, 'line' | 'staffId' | 'name' | 'role' | 'phone'>) =>
-    people.push({ line: people.length + 2, staffId: `T${String(people.length + 1).padStart(5, '0')}`, name: n.staffName(rand() < femaleShare), role, ...place, phone: n.phone() });
+    people.push({
+      line: people.length + 2,
+      staffId: `T${String(people.length + 1).padStart(5, '0')}`,
+      name: n.staffName(rand() < femaleShare),
+      role,
+      ...place,
+      phone: n.phone(),
+    });
   for (let i = 0; i < 3; i++) add('county', 0.3, {});
   for (const t of towns) for (let i = 0; i < 2; i++) add('town', 0.3, { town: t.name });
   for (const t of towns) for (const v of t.villages) add('village', 0.2, { town: t.name, village: v });

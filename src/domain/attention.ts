@@ -54,11 +54,16 @@ export function parseAttentionRules(text: string): { rules: AttentionRule[] } | 
   if (t === '' || t === 'off') return { rules: [] };
   const rules: AttentionRule[] = [];
   const problems: string[] = [];
-  for (const part of t.split(/[,，;；]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of t
+    .split(/[,，;；]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kindWord = '', roleText, ...extra] = part.split(/[:：]/).map((p) => p.trim());
     const kind = ATTENTION_KINDS.find((k) => KIND_WORDS[k].includes(kindWord.toLowerCase()));
     if (!kind) {
-      problems.push(`“${kindWord}”不是重点关注类别，可用：${ATTENTION_KINDS.join('、')}（或中文：${ATTENTION_KINDS.map((k) => ATTENTION_LABELS[k]).join('、')}）`);
+      problems.push(
+        `“${kindWord}”不是重点关注类别，可用：${ATTENTION_KINDS.join('、')}（或中文：${ATTENTION_KINDS.map((k) => ATTENTION_LABELS[k]).join('、')}）`,
+      );
       continue;
     }
     if (extra.length > 0) {
@@ -67,7 +72,10 @@ export function parseAttentionRules(text: string): { rules: AttentionRule[] } | 
     }
     const roles: EscalateRole[] = [];
     const bad = problems.length;
-    for (const w of (roleText ?? 'village').split('+').map((r) => r.trim().toLowerCase()).filter(Boolean)) {
+    for (const w of (roleText ?? 'village')
+      .split('+')
+      .map((r) => r.trim().toLowerCase())
+      .filter(Boolean)) {
       const role = ESCALATE_ROLES.find((r) => ESCALATE_ROLE_WORDS[r].includes(w));
       if (!role) problems.push(`“${part}”里的“${w}”不是可以提前通知的角色，可用：village（村干部）、principal（校长）、town（镇）`);
       else if (!roles.includes(role)) roles.push(role);

@@ -276,4 +276,3 @@ export function replayCase(openedOn: DateStr, by: string, events: readonly CaseE
   }
   return { ok: true, case: c };
 }
-

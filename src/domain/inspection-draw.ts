@@ -69,7 +69,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function commitmentOf(payloadJson: string, seedHex: string): string {
-  return createHash('sha256').update(payloadJson + seedHex, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(payloadJson + seedHex, 'utf8')
+    .digest('hex');
 }
 
 /** A deterministic stream of uniform integers from the seed: sha256(seed:block) blocks, rejection sampling. */
@@ -107,7 +109,9 @@ function pick<T>(rand: (n: number) => number, items: readonly T[], k: number): T
 export function sortCandidates(c: Candidates): Candidates {
   return {
     days: [...c.days].sort(),
-    schools: [...c.schools].sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, name: s.name, classes: [...s.classes].sort((a, b) => a.id - b.id).map((k) => ({ id: k.id, name: k.name })) })),
+    schools: [...c.schools]
+      .sort((a, b) => a.id - b.id)
+      .map((s) => ({ id: s.id, name: s.name, classes: [...s.classes].sort((a, b) => a.id - b.id).map((k) => ({ id: k.id, name: k.name })) })),
   };
 }
 
@@ -116,7 +120,11 @@ export function deriveDraw(seedHex: string, candidates: Candidates, params: Draw
   const c = sortCandidates(candidates);
   if (c.days.length === 0) return [];
   const rand = randomFrom(seedHex);
-  const schools = pick(rand, c.schools.filter((s) => s.classes.length > 0), params.schools);
+  const schools = pick(
+    rand,
+    c.schools.filter((s) => s.classes.length > 0),
+    params.schools,
+  );
   return schools.map((s) => {
     const date = c.days[rand(c.days.length)]!;
     const classes = pick(rand, s.classes, params.classesPerSchool).sort((a, b) => a.id - b.id);
@@ -139,7 +147,8 @@ export function verifyDraw(v: { quarter: string; payloadJson: string; seed: stri
   const problems: string[] = [];
   if (!/^[0-9a-f]{64}$/.test(v.seed)) problems.push('随机种子格式不对（应为 64 位十六进制）。');
   if (commitmentOf(v.payloadJson, v.seed) !== v.commitment) problems.push('承诺值与“抽签内容 + 随机种子”重新计算的结果不一致：抽签内容或种子被改动过。');
-  if (v.announced !== undefined && v.announced.toLowerCase() !== v.commitment) problems.push(`数据库中的承诺值 ${v.commitment} 与抽签时公布的 ${v.announced} 不一致。`);
+  if (v.announced !== undefined && v.announced.toLowerCase() !== v.commitment)
+    problems.push(`数据库中的承诺值 ${v.commitment} 与抽签时公布的 ${v.announced} 不一致。`);
   let payload: DrawPayload;
   try {
     payload = JSON.parse(v.payloadJson) as DrawPayload;

@@ -4,7 +4,14 @@
  * command arguments and `帮助` all use these sets. Pure.
  */
 import { ATTENDANCE_LABELS, ATTENDANCE_STATUSES, ATTENDANCE_SYNONYMS, ATTENTION_KINDS, ATTENTION_LABELS, ATTENTION_SYNONYMS } from './types.js';
-import { HOME_VISIT_OUTCOME_LABELS, HOME_VISIT_OUTCOME_SYNONYMS, HOME_VISIT_OUTCOMES, HOME_VISIT_REASON_LABELS, HOME_VISIT_REASON_SYNONYMS, HOME_VISIT_REASONS } from './dropout-case.js';
+import {
+  HOME_VISIT_OUTCOME_LABELS,
+  HOME_VISIT_OUTCOME_SYNONYMS,
+  HOME_VISIT_OUTCOMES,
+  HOME_VISIT_REASON_LABELS,
+  HOME_VISIT_REASON_SYNONYMS,
+  HOME_VISIT_REASONS,
+} from './dropout-case.js';
 import { RATE_KEYS, RATE_LABELS, type RateKey } from './rates.js';
 
 export interface LabelSet<K extends string = string> {
@@ -36,13 +43,38 @@ export function readLabelWithDetail<K extends string>(set: LabelSet<K>, token: s
 
 /** "病假、事假、旷课、到校": the labels, for refusals and help. */
 export function labelChoices<K extends string>(set: LabelSet<K>, except: readonly K[] = []): string {
-  return set.keys.filter((k) => !except.includes(k)).map((k) => set.labels[k]).join('、');
+  return set.keys
+    .filter((k) => !except.includes(k))
+    .map((k) => set.labels[k])
+    .join('、');
 }
 
-export const ATTENDANCE_SET: LabelSet<(typeof ATTENDANCE_STATUSES)[number]> = { title: '考勤状态', keys: ATTENDANCE_STATUSES, labels: ATTENDANCE_LABELS, synonyms: ATTENDANCE_SYNONYMS };
-export const ATTENTION_SET: LabelSet<(typeof ATTENTION_KINDS)[number]> = { title: '重点关注类别', keys: ATTENTION_KINDS, labels: ATTENTION_LABELS, synonyms: ATTENTION_SYNONYMS };
-export const VISIT_REASON_SET: LabelSet<(typeof HOME_VISIT_REASONS)[number]> = { title: '原因', keys: HOME_VISIT_REASONS, labels: HOME_VISIT_REASON_LABELS, synonyms: HOME_VISIT_REASON_SYNONYMS, detail: true };
-export const VISIT_OUTCOME_SET: LabelSet<(typeof HOME_VISIT_OUTCOMES)[number]> = { title: '结果', keys: HOME_VISIT_OUTCOMES, labels: HOME_VISIT_OUTCOME_LABELS, synonyms: HOME_VISIT_OUTCOME_SYNONYMS, detail: true };
+export const ATTENDANCE_SET: LabelSet<(typeof ATTENDANCE_STATUSES)[number]> = {
+  title: '考勤状态',
+  keys: ATTENDANCE_STATUSES,
+  labels: ATTENDANCE_LABELS,
+  synonyms: ATTENDANCE_SYNONYMS,
+};
+export const ATTENTION_SET: LabelSet<(typeof ATTENTION_KINDS)[number]> = {
+  title: '重点关注类别',
+  keys: ATTENTION_KINDS,
+  labels: ATTENTION_LABELS,
+  synonyms: ATTENTION_SYNONYMS,
+};
+export const VISIT_REASON_SET: LabelSet<(typeof HOME_VISIT_REASONS)[number]> = {
+  title: '原因',
+  keys: HOME_VISIT_REASONS,
+  labels: HOME_VISIT_REASON_LABELS,
+  synonyms: HOME_VISIT_REASON_SYNONYMS,
+  detail: true,
+};
+export const VISIT_OUTCOME_SET: LabelSet<(typeof HOME_VISIT_OUTCOMES)[number]> = {
+  title: '结果',
+  keys: HOME_VISIT_OUTCOMES,
+  labels: HOME_VISIT_OUTCOME_LABELS,
+  synonyms: HOME_VISIT_OUTCOME_SYNONYMS,
+  detail: true,
+};
 export const RATE_SET: LabelSet<RateKey> = {
   title: '指标',
   keys: RATE_KEYS,
@@ -56,11 +88,35 @@ export const RATE_SET: LabelSet<RateKey> = {
   },
 };
 /** 辍学名单 表格 / csv. */
-export const ROSTER_FORMAT_SET: LabelSet<'xlsx' | 'csv'> = { title: '格式', keys: ['xlsx', 'csv'], labels: { xlsx: '表格', csv: 'csv' }, synonyms: { xlsx: ['表格', 'excel', 'xlsx'], csv: ['csv'] } };
+export const ROSTER_FORMAT_SET: LabelSet<'xlsx' | 'csv'> = {
+  title: '格式',
+  keys: ['xlsx', 'csv'],
+  labels: { xlsx: '表格', csv: 'csv' },
+  synonyms: { xlsx: ['表格', 'excel', 'xlsx'], csv: ['csv'] },
+};
 /** 月报表 pdf / 表格. */
-export const FORM_FORMAT_SET: LabelSet<'xlsx' | 'pdf'> = { title: '格式', keys: ['xlsx', 'pdf'], labels: { xlsx: '表格', pdf: 'pdf' }, synonyms: { xlsx: ['表格', 'excel', 'xlsx'], pdf: ['pdf'] } };
+export const FORM_FORMAT_SET: LabelSet<'xlsx' | 'pdf'> = {
+  title: '格式',
+  keys: ['xlsx', 'pdf'],
+  labels: { xlsx: '表格', pdf: 'pdf' },
+  synonyms: { xlsx: ['表格', 'excel', 'xlsx'], pdf: ['pdf'] },
+};
 /** 包保 张三 取消 T1001. */
-export const REMOVE_SET: LabelSet<'remove'> = { title: '取消', keys: ['remove'], labels: { remove: '取消' }, synonyms: { remove: ['取消', '删除', '移除', '解除', 'remove'] } };
+export const REMOVE_SET: LabelSet<'remove'> = {
+  title: '取消',
+  keys: ['remove'],
+  labels: { remove: '取消' },
+  synonyms: { remove: ['取消', '删除', '移除', '解除', 'remove'] },
+};
 
 /** Every set, for help and for the tests that each label and synonym reads back to its key. */
-export const LABEL_SETS: readonly LabelSet[] = [ATTENDANCE_SET, ATTENTION_SET, VISIT_REASON_SET, VISIT_OUTCOME_SET, RATE_SET, ROSTER_FORMAT_SET, FORM_FORMAT_SET, REMOVE_SET] as LabelSet[];
+export const LABEL_SETS: readonly LabelSet[] = [
+  ATTENDANCE_SET,
+  ATTENTION_SET,
+  VISIT_REASON_SET,
+  VISIT_OUTCOME_SET,
+  RATE_SET,
+  ROSTER_FORMAT_SET,
+  FORM_FORMAT_SET,
+  REMOVE_SET,
+] as LabelSet[];

@@ -196,7 +196,13 @@ export function checkTargets(f: RateFigures, t: Targets): Breach[] {
     if (!breaches(figure, value, target)) continue;
     const veto = VETO_FIGURES.has(figure);
     const max = TARGET_KIND[figure] === 'max';
-    out.push({ figure, value, target, veto, text: `${RATE_LABELS[figure]} ${formatRate(value)}，${max ? '超过' : '低于'}目标 ${formatRate(target)}${veto ? '（一票否决）' : ''}` });
+    out.push({
+      figure,
+      value,
+      target,
+      veto,
+      text: `${RATE_LABELS[figure]} ${formatRate(value)}，${max ? '超过' : '低于'}目标 ${formatRate(target)}${veto ? '（一票否决）' : ''}`,
+    });
   }
   return out;
 }
@@ -234,7 +240,12 @@ export interface DatedCaseEvent {
  * counts them: a confirm dated within [from, to]; a return (by its returnedOn, else its date) within [from, to] of a
  * case that was confirmed.
  */
-export function termDropoutCounts(events: readonly DatedCaseEvent[], from: DateStr, to: DateStr, confirmed: ReadonlySet<number>): { droppedTerm: number; returnedTerm: number } {
+export function termDropoutCounts(
+  events: readonly DatedCaseEvent[],
+  from: DateStr,
+  to: DateStr,
+  confirmed: ReadonlySet<number>,
+): { droppedTerm: number; returnedTerm: number } {
   let droppedTerm = 0;
   let returnedTerm = 0;
   for (const e of events) {

@@ -29,15 +29,7 @@ export const SCHOOL_KIND_LABELS: Record<SchoolKind, string> = {
 };
 
 /** 重点关注类别: the five family kinds (seed 004, plan 2) plus 学困 and 行为偏差. */
-export const ATTENTION_KINDS = [
-  'single_parent',
-  'poor',
-  'disabled_parents',
-  'left_behind',
-  'other_guardian',
-  'learning_difficulty',
-  'behaviour',
-] as const;
+export const ATTENTION_KINDS = ['single_parent', 'poor', 'disabled_parents', 'left_behind', 'other_guardian', 'learning_difficulty', 'behaviour'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 export const ATTENTION_LABELS: Record<AttentionKind, string> = {
   single_parent: '单亲家庭',

@@ -17,28 +17,103 @@ type Part = Key | 'absent' | 'late' | 'all';
  * The alternation is sorted longest first, so 无故缺勤 wins over 缺勤 and 应出勤 over 出勤.
  */
 const STRONG: [string, Part][] = [
-  ['应到人数', 'enrolled'], ['应到', 'enrolled'], ['应出勤', 'enrolled'], ['应出席', 'enrolled'], ['在册学生', 'enrolled'],
-  ['在籍学生', 'enrolled'], ['在册', 'enrolled'], ['在籍', 'enrolled'], ['学生总数', 'enrolled'], ['学生数', 'enrolled'],
-  ['学生人数', 'enrolled'], ['总人数', 'enrolled'], ['班级人数', 'enrolled'], ['本班人数', 'enrolled'], ['全班人数', 'enrolled'],
-  ['全班学生', 'enrolled'], ['全班', 'enrolled'], ['班额', 'enrolled'], ['总数', 'enrolled'], ['共有', 'enrolled'], ['共计', 'enrolled'], ['enrolled', 'enrolled'],
-  ['expected', 'enrolled'], ['total', 'enrolled'],
-  ['实到人数', 'present'], ['实到', 'present'], ['实出勤', 'present'], ['实际到校', 'present'], ['到校人数', 'present'],
-  ['到校', 'present'], ['实际到', 'present'], ['实际出勤', 'present'], ['出勤人数', 'present'], ['出勤', 'present'], ['已到', 'present'], ['present', 'present'], ['attended', 'present'],
-  ['缺勤人数', 'absent'], ['缺勤', 'absent'], ['缺席', 'absent'], ['缺课', 'absent'], ['缺了', 'absent'], ['缺', 'absent'],
-  ['未到校', 'absent'], ['未到', 'absent'], ['没到', 'absent'], ['没来', 'absent'], ['absent', 'absent'],
-  ['请假人数', 'leave'], ['请假', 'leave'], ['leave', 'leave'],
-  ['病假', 'sick'], ['请病假', 'sick'], ['生病请假', 'sick'], ['生病', 'sick'], ['因病', 'sick'], ['sick', 'sick'],
-  ['事假', 'personal'], ['请事假', 'personal'], ['因事', 'personal'], ['personal', 'personal'],
-  ['无故缺勤', 'truant'], ['无故缺课', 'truant'], ['无故未到', 'truant'], ['无故缺席', 'truant'], ['旷课人数', 'truant'], ['旷课', 'truant'],
-  ['逃学', 'truant'], ['truant', 'truant'], ['unexcused', 'truant'],
-  ['辍学', 'dropout'], ['流失', 'dropout'], ['失学', 'dropout'], ['dropout', 'dropout'], ['dropped', 'dropout'],
-  ['劝返返校', 'returned'], ['复学', 'returned'], ['劝返', 'returned'], ['返校', 'returned'], ['returned', 'returned'],
-  ['迟到', 'late'], ['全勤', 'all'],
+  ['应到人数', 'enrolled'],
+  ['应到', 'enrolled'],
+  ['应出勤', 'enrolled'],
+  ['应出席', 'enrolled'],
+  ['在册学生', 'enrolled'],
+  ['在籍学生', 'enrolled'],
+  ['在册', 'enrolled'],
+  ['在籍', 'enrolled'],
+  ['学生总数', 'enrolled'],
+  ['学生数', 'enrolled'],
+  ['学生人数', 'enrolled'],
+  ['总人数', 'enrolled'],
+  ['班级人数', 'enrolled'],
+  ['本班人数', 'enrolled'],
+  ['全班人数', 'enrolled'],
+  ['全班学生', 'enrolled'],
+  ['全班', 'enrolled'],
+  ['班额', 'enrolled'],
+  ['总数', 'enrolled'],
+  ['共有', 'enrolled'],
+  ['共计', 'enrolled'],
+  ['enrolled', 'enrolled'],
+  ['expected', 'enrolled'],
+  ['total', 'enrolled'],
+  ['实到人数', 'present'],
+  ['实到', 'present'],
+  ['实出勤', 'present'],
+  ['实际到校', 'present'],
+  ['到校人数', 'present'],
+  ['到校', 'present'],
+  ['实际到', 'present'],
+  ['实际出勤', 'present'],
+  ['出勤人数', 'present'],
+  ['出勤', 'present'],
+  ['已到', 'present'],
+  ['present', 'present'],
+  ['attended', 'present'],
+  ['缺勤人数', 'absent'],
+  ['缺勤', 'absent'],
+  ['缺席', 'absent'],
+  ['缺课', 'absent'],
+  ['缺了', 'absent'],
+  ['缺', 'absent'],
+  ['未到校', 'absent'],
+  ['未到', 'absent'],
+  ['没到', 'absent'],
+  ['没来', 'absent'],
+  ['absent', 'absent'],
+  ['请假人数', 'leave'],
+  ['请假', 'leave'],
+  ['leave', 'leave'],
+  ['病假', 'sick'],
+  ['请病假', 'sick'],
+  ['生病请假', 'sick'],
+  ['生病', 'sick'],
+  ['因病', 'sick'],
+  ['sick', 'sick'],
+  ['事假', 'personal'],
+  ['请事假', 'personal'],
+  ['因事', 'personal'],
+  ['personal', 'personal'],
+  ['无故缺勤', 'truant'],
+  ['无故缺课', 'truant'],
+  ['无故未到', 'truant'],
+  ['无故缺席', 'truant'],
+  ['旷课人数', 'truant'],
+  ['旷课', 'truant'],
+  ['逃学', 'truant'],
+  ['truant', 'truant'],
+  ['unexcused', 'truant'],
+  ['辍学', 'dropout'],
+  ['流失', 'dropout'],
+  ['失学', 'dropout'],
+  ['dropout', 'dropout'],
+  ['dropped', 'dropout'],
+  ['劝返返校', 'returned'],
+  ['复学', 'returned'],
+  ['劝返', 'returned'],
+  ['返校', 'returned'],
+  ['returned', 'returned'],
+  ['迟到', 'late'],
+  ['全勤', 'all'],
 ];
-const WEAK: [string, Part][] = [['来了', 'present'], ['到了', 'present'], ['实际', 'present'], ['病', 'sick'], ['事', 'personal'], ['旷', 'truant']];
+const WEAK: [string, Part][] = [
+  ['来了', 'present'],
+  ['到了', 'present'],
+  ['实际', 'present'],
+  ['病', 'sick'],
+  ['事', 'personal'],
+  ['旷', 'truant'],
+];
 const LABEL_OF = new Map([...STRONG, ...WEAK].map(([w, k]) => [w.toLowerCase(), k]));
 const STRONG_WORDS = new Set(STRONG.map(([w]) => w.toLowerCase()));
-const ALTERNATION = [...STRONG, ...WEAK].map(([w]) => w).sort((a, b) => b.length - a.length).join('|');
+const ALTERNATION = [...STRONG, ...WEAK]
+  .map(([w]) => w)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 /**
  * A number is tried only from its first digit: inside a long run of digits (or of 三三三…) a match that fails would
  * otherwise be retried from every position, each time over the rest of the run (quadratic).
@@ -47,7 +122,8 @@ const NUMBER_START = '(?<![0-9零〇一二两三四五六七八九十百千壹�
 /** Words that make the number after them a guess. */
 const APPROX_BEFORE = '大约|大概|约莫|约有|约|差不多|将近|接近|近|估计|大致|可能|少说|至少|不到|超过|快';
 /** What may not follow a figure: it is a time, a date, a page… (8点到校, 第45页, 3班). */
-const NOT_A_FIGURE = '(?![0-9])(?!\\s*(?:点|号|日|月|年|岁|分钟|分|页|次|天|周|元|块|%|班(?![级额主长委干])|年级|单元|节|课时|本|张|份|道|题|篇|小时|秒|:[0-9]))';
+const NOT_A_FIGURE =
+  '(?![0-9])(?!\\s*(?:点|号|日|月|年|岁|分钟|分|页|次|天|周|元|块|%|班(?![级额主长委干])|年级|单元|节|课时|本|张|份|道|题|篇|小时|秒|:[0-9]))';
 /**
  * Label, optional 人数/总数, colon or equals, 为/是/有/共, an approximate word (captured), then the number and 人/名/个.
  * Every `\\s*` is followed by a character it cannot match (or by the end): linear in the text, whatever its length.
@@ -66,7 +142,9 @@ const REVERSED_RE = new RegExp(
 );
 /** The same, opening a segment and written tight (…，1人病假 0人事假), for the reasons only. */
 const TIGHT_REVERSED_RE = new RegExp(
-  `(?<=^|[\\s，,；;。、/（(：:])((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?[人名个位例]人?(左右|上下)?(${STRONG.filter(([, k]) => ['leave', 'sick', 'personal', 'truant', 'dropout', 'returned'].includes(k))
+  `(?<=^|[\\s，,；;。、/（(：:])((?:${APPROX_BEFORE})\\s*)?${NUMBER_START}(${NUMERAL_SOURCE})(来(?!了)|多|余|好几|几|出头|左右|上下)?[人名个位例]人?(左右|上下)?(${STRONG.filter(
+    ([, k]) => ['leave', 'sick', 'personal', 'truant', 'dropout', 'returned'].includes(k),
+  )
     .map(([w]) => w)
     .sort((a, b) => b.length - a.length)
     .join('|')})`,
@@ -153,7 +231,14 @@ export function readWeeklyCount(text: string): CountReading {
   /** Number-first items (1人病假): from `text`, masking what they take. */
   const reversed = (text: string, re: RegExp) => {
     for (const m of text.matchAll(re)) {
-      const [whole, approxWord, numeral, approxTail, approxUnit, label] = m as unknown as [string, string | undefined, string, string | undefined, string | undefined, string];
+      const [whole, approxWord, numeral, approxTail, approxUnit, label] = m as unknown as [
+        string,
+        string | undefined,
+        string,
+        string | undefined,
+        string | undefined,
+        string,
+      ];
       if (approxWord || approxTail || approxUnit || isNumeralRange(numeral)) guess ??= whole.trim();
       const v = parseNumber(numeral);
       if (v === undefined) continue;
@@ -232,7 +317,15 @@ export function readWeeklyCount(text: string): CountReading {
   let leave = one('leave');
   const absent = one('absent');
   // 缺1 事假: one reason word with no number after 缺N gives all the absences that reason.
-  if (absent !== undefined && absent > 0 && sick === undefined && personal === undefined && leave === undefined && f.truant === undefined && f.dropout === undefined) {
+  if (
+    absent !== undefined &&
+    absent > 0 &&
+    sick === undefined &&
+    personal === undefined &&
+    leave === undefined &&
+    f.truant === undefined &&
+    f.dropout === undefined
+  ) {
     const after = clean.slice(absentEnd);
     const reasons = BARE_REASON.filter(([re]) => re.test(after));
     if (reasons.length === 1) {
@@ -328,7 +421,10 @@ function check(f: CountFigures): CountReading {
   const itemised = f.leave !== undefined || f.truant !== undefined || f.dropout !== undefined;
   const gap = enrolled - present;
   if (itemised && gap !== absences) {
-    const parts = (['leave', 'truant', 'dropout'] as const).filter((k) => f[k] !== undefined).map((k) => `${LABEL_ZH[k]}${f[k]}`).join(' + ');
+    const parts = (['leave', 'truant', 'dropout'] as const)
+      .filter((k) => f[k] !== undefined)
+      .map((k) => `${LABEL_ZH[k]}${f[k]}`)
+      .join(' + ');
     return {
       outcome: 'inconsistent',
       figures: f,

@@ -29,7 +29,10 @@ export const alertReminder: Duty = {
   name: 'alert_reminder',
   async due(deps, { to }) {
     const alerts = await openAlertsWithRecipients(deps.db);
-    const statuses = await outboxStatuses(deps.db, alerts.flatMap((a) => a.recipients.map((r) => r.outboxId).filter((x): x is number => x != null)));
+    const statuses = await outboxStatuses(
+      deps.db,
+      alerts.flatMap((a) => a.recipients.map((r) => r.outboxId).filter((x): x is number => x != null)),
+    );
     // Due (alert, recipient) pairs, one reminder each, gathered per person: several at once make one message.
     const byPerson = new Map<number, { alertId: number; recipientId: number; key: string; dueAt: Date }[]>();
     for (const a of alerts) {
@@ -43,7 +46,10 @@ export const alertReminder: Duty = {
         byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), { alertId: a.id, recipientId: r.id, key, dueAt }]);
       }
     }
-    const done = await keysDone(deps.db, [...byPerson.values()].flat().map((p) => p.key));
+    const done = await keysDone(
+      deps.db,
+      [...byPerson.values()].flat().map((p) => p.key),
+    );
     const items: DueItem[] = [];
     for (const [personId, all] of byPerson) {
       const pairs = all.filter((p) => !done.has(p.key));
@@ -112,7 +118,14 @@ export const alertEscalation: Duty = {
           period,
           target: level,
           dueAt: new Date(Math.max(...batch.map((b) => b.dueAt.getTime()))),
-          run: (tx) => escalate(deps, tx, level, batch.map((b) => b.alertId), key),
+          run: (tx) =>
+            escalate(
+              deps,
+              tx,
+              level,
+              batch.map((b) => b.alertId),
+              key,
+            ),
         };
       });
   },
@@ -139,9 +152,17 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
   }
   let messages = 0;
   for (const [officialId, list] of byOfficial) {
-    const head = level === 'town' ? '🚨 预警升级到镇：以下学生两天未到校，学校和村里还没有登记家访：' : '🚨 预警升级到县：以下学生两天未到校，报镇里后仍没有登记家访：';
-    const text = [head, ...list.map((x) => `· ${x.line}`), `请督促包保责任人立即入户家访。确认收到请回复：收到 ${list.map((x) => x.alertId).join('、')}`].join('\n');
-    const outboxId = await sendToPerson(tx, now, officialId, text, { kind: 'alert_escalation', dutyKey: key, urgent: true, buttons: list.slice(0, 5).map((x) => ackButton(x.alertId)) });
+    const head =
+      level === 'town' ? '🚨 预警升级到镇：以下学生两天未到校，学校和村里还没有登记家访：' : '🚨 预警升级到县：以下学生两天未到校，报镇里后仍没有登记家访：';
+    const text = [head, ...list.map((x) => `· ${x.line}`), `请督促包保责任人立即入户家访。确认收到请回复：收到 ${list.map((x) => x.alertId).join('、')}`].join(
+      '\n',
+    );
+    const outboxId = await sendToPerson(tx, now, officialId, text, {
+      kind: 'alert_escalation',
+      dutyKey: key,
+      urgent: true,
+      buttons: list.slice(0, 5).map((x) => ackButton(x.alertId)),
+    });
     for (const x of list) {
       // The official now owns the alert too: they can acknowledge it and are told when it closes.
       if (!(await recipientsOf(tx, x.alertId)).some((r) => r.personId === officialId)) await addRecipient(tx, x.alertId, officialId, outboxId, now);

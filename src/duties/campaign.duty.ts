@@ -63,11 +63,21 @@ export const campaignDigest: Duty = {
       // One digest per person; their direct chats are looked up once per batch.
       const personOf = new Map<string, number>();
       const digest = async (tx: Tx, keys: readonly string[]) => {
-        const send = await directSender(tx, deps.clock.now(), keys.map((k) => personOf.get(k)!));
+        const send = await directSender(
+          tx,
+          deps.clock.now(),
+          keys.map((k) => personOf.get(k)!),
+        );
         for (const key of keys) await send(personOf.get(key)!, text(byPerson.get(personOf.get(key)!)!), { kind: 'duty:campaign_digest', dutyKey: key });
         return new Map(keys.map((k) => [k, 1]));
       };
-      const batch: DueBatch = { run: (tx, list) => digest(tx, list.map((i) => i.key)) };
+      const batch: DueBatch = {
+        run: (tx, list) =>
+          digest(
+            tx,
+            list.map((i) => i.key),
+          ),
+      };
       for (const personId of byPerson.keys()) {
         const key = dutyKey('campaign_digest', week, `person:${personId}`);
         personOf.set(key, personId);

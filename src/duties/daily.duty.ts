@@ -54,7 +54,11 @@ export const attendanceReminder: Duty = {
         const earlier = todo.length > 0 ? recentSchoolDays(deps.calendar, d.date) : [];
         const takenBefore = await Promise.all(earlier.map(async (day) => ({ day, taken: await classesTakenOn(tx, day) })));
         const missingOf = (classId: number) => takenBefore.filter((x) => !x.taken.has(classId)).map((x) => x.day);
-        const send = await directSender(tx, deps.clock.now(), todo.flatMap((x) => x.c.teachers.map((t) => t.id)));
+        const send = await directSender(
+          tx,
+          deps.clock.now(),
+          todo.flatMap((x) => x.c.teachers.map((t) => t.id)),
+        );
         const out = new Map<string, number>();
         for (const { key, c } of todo) {
           const body = text(c, missingOf(c.id));
@@ -64,7 +68,13 @@ export const attendanceReminder: Duty = {
         return out;
       };
       const byKey = new Map<string, ClassRow>();
-      const batch: DueBatch = { run: (tx, items) => remind(tx, items.map((i) => ({ key: i.key, c: byKey.get(i.key)! }))) };
+      const batch: DueBatch = {
+        run: (tx, items) =>
+          remind(
+            tx,
+            items.map((i) => ({ key: i.key, c: byKey.get(i.key)! })),
+          ),
+      };
       return classes.map((c): DueItem => {
         const key = dutyKey('attendance_reminder', d.date, `class:${c.id}`);
         byKey.set(key, c);
@@ -91,11 +101,23 @@ export const twoDayCheck: Duty = {
     for (const d of cutoffs(deps, window)) {
       // The whole day's truants go through the ladder together: a few set-based reads, then each student.
       const check = async (tx: Tx, keys: readonly { key: string; studentId: number }[]) => {
-        const r = await applyLadderMany(deps, tx, keys.map((k) => k.studentId), d.date, '每日核查');
+        const r = await applyLadderMany(
+          deps,
+          tx,
+          keys.map((k) => k.studentId),
+          d.date,
+          '每日核查',
+        );
         return new Map(keys.map((k) => [k.key, r.get(k.studentId)!.raised.reduce((n, a) => n + a.recipients, 0)]));
       };
       const studentOf = new Map<string, number>();
-      const batch: DueBatch = { run: (tx, list) => check(tx, list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! }))) };
+      const batch: DueBatch = {
+        run: (tx, list) =>
+          check(
+            tx,
+            list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! })),
+          ),
+      };
       for (const studentId of await truantOn(deps.db, d.date)) {
         const key = dutyKey('two_day_check', d.date, `student:${studentId}`);
         studentOf.set(key, studentId);
@@ -123,9 +145,24 @@ export const returnCases: Duty = {
       if (!isReturnDay(deps.calendar, d.date, deps.config.RETURN_CHECK_AFTER_DAYS_OFF)) continue;
       // The day's truants become cases together: students and responsible people read once per batch.
       const open = async (tx: Tx, keys: readonly { key: string; studentId: number }[]) => {
-        const students = [...(await studentsByIds(tx, keys.map((k) => k.studentId))).values()].filter((s) => s.status === 'enrolled');
+        const students = [
+          ...(
+            await studentsByIds(
+              tx,
+              keys.map((k) => k.studentId),
+            )
+          ).values(),
+        ].filter((s) => s.status === 'enrolled');
         const peopleOf = await responsibleForMany(tx, students);
-        const send = await directSender(tx, deps.clock.now(), students.flatMap((s) => Object.values(peopleOf(s)).flat().map((p) => p.id)));
+        const send = await directSender(
+          tx,
+          deps.clock.now(),
+          students.flatMap((s) =>
+            Object.values(peopleOf(s))
+              .flat()
+              .map((p) => p.id),
+          ),
+        );
         const keyOf = new Map(keys.map((k) => [k.studentId, k.key]));
         const out = new Map<string, number>();
         for (const s of students) {
@@ -141,7 +178,13 @@ export const returnCases: Duty = {
         return out;
       };
       const studentOf = new Map<string, number>();
-      const batch: DueBatch = { run: (tx, list) => open(tx, list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! }))) };
+      const batch: DueBatch = {
+        run: (tx, list) =>
+          open(
+            tx,
+            list.map((i) => ({ key: i.key, studentId: studentOf.get(i.key)! })),
+          ),
+      };
       for (const studentId of await truantOn(deps.db, d.date)) {
         const key = dutyKey('return_cases', d.date, `student:${studentId}`);
         studentOf.set(key, studentId);
@@ -174,11 +217,21 @@ export const followUpEnd: Duty = {
       const ended = await followUpsEndedBy(deps.db, d.date);
       if (ended.length === 0) continue;
       const close = async (tx: Tx, list: readonly { key: string; studentId: number; until: DateStr }[]) => {
-        const alerted = await studentsWithOpenAlertsAmong(tx, list.map((x) => x.studentId));
+        const alerted = await studentsWithOpenAlertsAmong(
+          tx,
+          list.map((x) => x.studentId),
+        );
         const todo = list.filter((x) => !alerted.has(x.studentId));
-        const students = await studentsByIds(tx, todo.map((x) => x.studentId));
+        const students = await studentsByIds(
+          tx,
+          todo.map((x) => x.studentId),
+        );
         const peopleOf = await responsibleForMany(tx, [...students.values()]);
-        const send = await directSender(tx, deps.clock.now(), [...students.values()].flatMap((s) => [...peopleOf(s).classTeachers, ...peopleOf(s).townOfficials].map((p) => p.id)));
+        const send = await directSender(
+          tx,
+          deps.clock.now(),
+          [...students.values()].flatMap((s) => [...peopleOf(s).classTeachers, ...peopleOf(s).townOfficials].map((p) => p.id)),
+        );
         const out = new Map<string, number>();
         for (const x of todo) {
           const s = students.get(x.studentId);
@@ -194,7 +247,13 @@ export const followUpEnd: Duty = {
         return out;
       };
       const byKey = new Map<string, { studentId: number; until: DateStr }>();
-      const batch: DueBatch = { run: (tx, list) => close(tx, list.map((i) => ({ key: i.key, ...byKey.get(i.key)! }))) };
+      const batch: DueBatch = {
+        run: (tx, list) =>
+          close(
+            tx,
+            list.map((i) => ({ key: i.key, ...byKey.get(i.key)! })),
+          ),
+      };
       for (const f of ended) {
         const key = dutyKey('follow_up_end', d.date, `case:${f.caseId}`);
         byKey.set(key, { studentId: f.studentId, until: f.until });

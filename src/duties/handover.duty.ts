@@ -104,11 +104,28 @@ async function checkLeavers(deps: Deps, tx: Tx, termStart: DateStr, day: DateStr
   const lines = new Map<number, string[]>();
   for (let i = 0; i < pending.length; i += CHUNK) {
     const part = pending.slice(i, i + CHUNK);
-    const students = [...(await studentsByIds(tx, part.map((p) => p.studentId))).values()];
+    const students = [
+      ...(
+        await studentsByIds(
+          tx,
+          part.map((p) => p.studentId),
+        )
+      ).values(),
+    ];
     const peopleOf = await responsibleForMany(tx, students);
     const onRoll = students.filter((s) => s.status === 'enrolled');
-    const opened = await openSuspectedCases(deps, tx, onRoll.map((s) => ({ student: s, on: day, people: peopleOf(s) })));
-    await markOverdue(tx, part.map((p) => p.id), `开学第 ${LEAVER_CHECK_SCHOOL_DAY} 个上学日仍未确认接收`, day, now);
+    const opened = await openSuspectedCases(
+      deps,
+      tx,
+      onRoll.map((s) => ({ student: s, on: day, people: peopleOf(s) })),
+    );
+    await markOverdue(
+      tx,
+      part.map((p) => p.id),
+      `开学第 ${LEAVER_CHECK_SCHOOL_DAY} 个上学日仍未确认接收`,
+      day,
+      now,
+    );
     for (const s of students) {
       const caseId = opened.get(s.id);
       for (const town of new Set([s.class.school.townId, s.village.townId])) {

@@ -80,7 +80,13 @@ export const schoolReportReminder: Duty = {
             // the school's term at a glance goes with the reminder (no names in it)
             const t = await schoolTrend(deps, tx, school.schoolId, s.day);
             const attachment = savePng(deps, `${school.schoolName}-趋势-${s.day}.png`, schoolTrendPng(t));
-            for (const p of principals) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:school_report_reminder', dutyKey: key, buttons: [confirmButton(s.month)], attachment });
+            for (const p of principals)
+              await sendToPerson(tx, deps.clock.now(), p.id, text, {
+                kind: 'duty:school_report_reminder',
+                dutyKey: key,
+                buttons: [confirmButton(s.month)],
+                attachment,
+              });
             return principals.length;
           },
         });
@@ -110,7 +116,12 @@ export const schoolReportOverdue: Duty = {
           target: `town:${townId}`,
           dueAt: s.dueAt,
           // worth telling late while the town's own report is still open; not after its deadline
-          tooLate: window.to >= endOf(shiftToSchoolDay(deps.calendar, `${s.month}-${String(deps.config.TOWN_REPORT_DEADLINE[0]!.day).padStart(2, '0')}`, 1) ?? s.day, deps.config.TIMEZONE),
+          tooLate:
+            window.to >=
+            endOf(
+              shiftToSchoolDay(deps.calendar, `${s.month}-${String(deps.config.TOWN_REPORT_DEADLINE[0]!.day).padStart(2, '0')}`, 1) ?? s.day,
+              deps.config.TIMEZONE,
+            ),
           async run(tx) {
             const still = (await schoolsNotConfirmed(tx, s.month)).filter((x) => x.townId === townId);
             if (still.length === 0) return 0;
@@ -158,7 +169,8 @@ export const townReportReminder: Duty = {
               now.schoolsNotConfirmed.length ? `还没有确认的学校：${now.schoolsNotConfirmed.join('、')}` : '各校都已确认。',
               `各校确认后请回复：确认月报 ${s.month}`,
             ].join('\n');
-            for (const p of officials) await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:town_report_reminder', dutyKey: key, buttons: [confirmButton(s.month)] });
+            for (const p of officials)
+              await sendToPerson(tx, deps.clock.now(), p.id, text, { kind: 'duty:town_report_reminder', dutyKey: key, buttons: [confirmButton(s.month)] });
             return officials.length;
           },
         });

@@ -37,13 +37,19 @@ export const returnCheck: Duty = {
           dueAt: d.dueAt,
           tooLate: window.to >= at(d.date, deps.config.DAILY_CUTOFF_AT, tz) || window.to >= endOf(d.date, tz),
           async run(tx) {
-            const students = await tx.student.findMany({ where: { classId: c.id, status: 'enrolled' }, orderBy: { studentNo: 'asc' }, select: { name: true, attention: true } });
+            const students = await tx.student.findMany({
+              where: { classId: c.id, status: 'enrolled' },
+              orderBy: { studentNo: 'asc' },
+              select: { name: true, attention: true },
+            });
             if (students.length === 0) return 0;
             const flagged = students.filter((s) => attentionTag(s.attention));
             const text = [
               `🏫 ${what}（${dayLabel(d.date)}）：${c.name} 在籍 ${students.length} 人，请逐一核对是否到校：`,
               students.map((s) => s.name).join('、'),
-              ...(flagged.length ? [`其中重点关注学生 ${flagged.length} 人，请优先核对：${flagged.map((s) => `${s.name}${attentionTag(s.attention)}`).join('、')}`] : []),
+              ...(flagged.length
+                ? [`其中重点关注学生 ${flagged.length} 人，请优先核对：${flagged.map((s) => `${s.name}${attentionTag(s.attention)}`).join('、')}`]
+                : []),
               '全部到校请回复：今天全到',
               '有没到的请回复，如：缺勤 张三 旷课（请了假的写 病假 或 事假）',
               `今天 ${clockLabel(deps.config.DAILY_CUTOFF_AT)} 时仍未返校又未请假的学生，将列入疑似辍学台账，由班主任和村干部跟进。`,

@@ -76,7 +76,9 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
         }
         return r;
       });
-      const next = r.nextAttemptAt ? `retried after ${r.nextAttemptAt.toISOString()}` : `given up after ${r.attempts} attempts (see DutyFailure; tried again when the bot restarts)`;
+      const next = r.nextAttemptAt
+        ? `retried after ${r.nextAttemptAt.toISOString()}`
+        : `given up after ${r.attempts} attempts (see DutyFailure; tried again when the bot restarts)`;
       log(`duty ${f.key} ${what} (attempt ${r.attempts}, ${next}): ${f.error}`);
     } catch (e) {
       log(`duty ${f.key} ${what}: ${f.error}; recording the failure failed too: ${message(e)}`);
@@ -114,7 +116,11 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
       const results = await withWriteTransaction(
         deps.db,
         async (tx) => {
-          await claimMany(tx, chunk.map((i) => ({ key: i.key, duty: i.duty, period: i.period, target: i.target, dueAt: i.dueAt })), deps.clock.now());
+          await claimMany(
+            tx,
+            chunk.map((i) => ({ key: i.key, duty: i.duty, period: i.period, target: i.target, dueAt: i.dueAt })),
+            deps.clock.now(),
+          );
           const live = chunk.filter((i) => !i.tooLate);
           const counts = live.length > 0 ? await batch.run(tx, live) : new Map<string, number>();
           const rows = chunk.map((i) => {
@@ -156,13 +162,20 @@ export function createDutyRunner(deps: Deps, duties: readonly Duty[], log: (line
       await noteFailure(out, { key: dueKey, duty: duty.name, retryFrom, error: message(e) }, 'could not work out what is due');
       return;
     }
-    const done = await keysDone(deps.db, items.map((i) => i.key));
+    const done = await keysDone(
+      deps.db,
+      items.map((i) => i.key),
+    );
     // Settled without running here: the due() failure (asked again from its window, or from as far back as the
     // runner ever looks), items another process ran meanwhile, and retried items the duty no longer finds due
     // (e.g. the student came back).
     const present = new Set(items.map((i) => i.key));
     const settled = mine
-      .filter((f) => (f.key === dueKey ? from.getTime() <= Math.max(f.retryFrom.getTime(), now.getTime() - LOOKBACK_MS) : done.has(f.key) || (retryNow(f) && !present.has(f.key))))
+      .filter((f) =>
+        f.key === dueKey
+          ? from.getTime() <= Math.max(f.retryFrom.getTime(), now.getTime() - LOOKBACK_MS)
+          : done.has(f.key) || (retryNow(f) && !present.has(f.key)),
+      )
       .map((f) => f.key);
     if (settled.length > 0) await resolveFailures(deps.db, settled, now);
     const failedKeys = new Set(mine.map((f) => f.key));

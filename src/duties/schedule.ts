@@ -6,7 +6,12 @@
 import cron from 'node-cron';
 import type { DutyRunner, TickResult } from './runner.js';
 
-export function startDutySchedule(runner: DutyRunner, timeZone: string, log: (line: string) => void, after?: (r: TickResult) => Promise<void> | void): { stop(): Promise<void> } {
+export function startDutySchedule(
+  runner: DutyRunner,
+  timeZone: string,
+  log: (line: string) => void,
+  after?: (r: TickResult) => Promise<void> | void,
+): { stop(): Promise<void> } {
   const tick = async () => {
     try {
       const r = await runner.tick();

@@ -54,7 +54,13 @@ function batched<T>(
 ) {
   const byKey = new Map(items.map((i) => [i.key, i.of]));
   const go = async (tx: Tx, list: readonly { key: string; of: T }[]) => run(tx, list, await classesCountedIn(tx, s.week));
-  const batch: DueBatch = { run: (tx, due) => go(tx, due.map((d) => ({ key: d.key, of: byKey.get(d.key)! }))) };
+  const batch: DueBatch = {
+    run: (tx, due) =>
+      go(
+        tx,
+        due.map((d) => ({ key: d.key, of: byKey.get(d.key)! })),
+      ),
+  };
   return { batch, one: (key: string) => async (tx: Tx) => (await go(tx, [{ key, of: byKey.get(key)! }])).get(key) ?? 0 };
 }
 
@@ -69,13 +75,18 @@ export const weeklyPrompt: Duty = {
     for (const s of found) {
       // A prompt missed until after the reminder time is not sent late as if new.
       const tooLate = window.to > s.reminderAt;
-      const targets = classes.flatMap((c) => (groups.get(c.id) ?? []).map((chatRef) => ({ key: dutyKey('weekly_prompt', s.week, `class:${c.id}:${chatRef}`), of: { c, chatRef } })));
+      const targets = classes.flatMap((c) =>
+        (groups.get(c.id) ?? []).map((chatRef) => ({ key: dutyKey('weekly_prompt', s.week, `class:${c.id}:${chatRef}`), of: { c, chatRef } })),
+      );
       const { batch, one } = batched(
         targets,
         async (tx, list, counted) => {
           const out = new Map<string, number>();
           const prompts: NewMessage[] = [];
-          for (const { key, of: { c, chatRef } } of list) {
+          for (const {
+            key,
+            of: { c, chatRef },
+          } of list) {
             if (counted.has(c.id)) continue;
             const text = [
               `📋 班级每周一统计（${dayLabel(s.day)}，第${weekNo(s.week)}周）`,
@@ -111,7 +122,11 @@ export const weeklyReminder: Duty = {
         targets,
         async (tx, list, counted) => {
           const todo = list.filter((x) => !counted.has(x.of.id));
-          const batch = await directBatch(tx, deps.clock.now(), todo.flatMap((x) => x.of.teachers.map((t) => t.id)));
+          const batch = await directBatch(
+            tx,
+            deps.clock.now(),
+            todo.flatMap((x) => x.of.teachers.map((t) => t.id)),
+          );
           const out = new Map<string, number>();
           for (const { key, of: c } of todo) {
             const text = `⏰ 提醒：${c.school.name} ${c.name} 本周（第${weekNo(s.week)}周）班级统计还没有报。\n请在班级群回复，或在这里回复：周统计 ${EXAMPLE}`;
@@ -123,16 +138,18 @@ export const weeklyReminder: Duty = {
         },
         s,
       );
-      return targets.map(({ key, of: c }): DueItem => ({
-        key,
-        duty: 'weekly_reminder',
-        period: s.week,
-        target: `class:${c.id}`,
-        dueAt: s.reminderAt,
-        tooLate: window.to > s.cutoffAt,
-        batch,
-        run: one(key),
-      }));
+      return targets.map(
+        ({ key, of: c }): DueItem => ({
+          key,
+          duty: 'weekly_reminder',
+          period: s.week,
+          target: `class:${c.id}`,
+          dueAt: s.reminderAt,
+          tooLate: window.to > s.cutoffAt,
+          batch,
+          run: one(key),
+        }),
+      );
     });
   },
 };
@@ -150,10 +167,23 @@ export const weeklyCutoff: Duty = {
         targets,
         async (tx, list, counted) => {
           const todo = list.map((x) => ({ ...x, missing: x.of.classes.filter((c) => !counted.has(c.id)) })).filter((x) => x.missing.length > 0);
-          const principals = await activeByPlace(tx, 'principal', 'schoolId', todo.map((x) => x.of.schoolId));
-          const send = await directSender(tx, deps.clock.now(), [...principals.values()].flat().map((p) => p.id));
+          const principals = await activeByPlace(
+            tx,
+            'principal',
+            'schoolId',
+            todo.map((x) => x.of.schoolId),
+          );
+          const send = await directSender(
+            tx,
+            deps.clock.now(),
+            [...principals.values()].flat().map((p) => p.id),
+          );
           const out = new Map<string, number>();
-          for (const { key, of: { schoolId, classes }, missing } of todo) {
+          for (const {
+            key,
+            of: { schoolId, classes },
+            missing,
+          } of todo) {
             const lines = missing.map((c) => `· ${c.name}${c.teachers.length ? `（班主任 ${c.teachers.map((t) => t.name).join('、')}）` : '（未设班主任）'}`);
             const text = [
               `📋 ${classes[0]!.school.name} 第${weekNo(s.week)}周班级统计：${classes.length} 个班中还有 ${missing.length} 个班没有报：`,
@@ -168,17 +198,19 @@ export const weeklyCutoff: Duty = {
         },
         s,
       );
-      return targets.map(({ key, of: { schoolId } }): DueItem => ({
-        key,
-        duty: 'weekly_cutoff',
-        period: s.week,
-        target: `school:${schoolId}`,
-        dueAt: s.cutoffAt,
-        // still useful to the principal the next morning, not days later
-        tooLate: window.to > at(addDays(s.day, 1), 12 * 60, deps.config.TIMEZONE),
-        batch,
-        run: one(key),
-      }));
+      return targets.map(
+        ({ key, of: { schoolId } }): DueItem => ({
+          key,
+          duty: 'weekly_cutoff',
+          period: s.week,
+          target: `school:${schoolId}`,
+          dueAt: s.cutoffAt,
+          // still useful to the principal the next morning, not days later
+          tooLate: window.to > at(addDays(s.day, 1), 12 * 60, deps.config.TIMEZONE),
+          batch,
+          run: one(key),
+        }),
+      );
     });
   },
 };

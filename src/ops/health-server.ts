@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { HealthReport } from './health.js';
 import type { Metrics } from './metrics.js';
 
-export function startHealthServer(o: { port: number; host: string; read: () => Promise<HealthReport>; metrics: Metrics; log: (line: string) => void }): Promise<http.Server> {
+export function startHealthServer(o: {
+  port: number;
+  host: string;
+  read: () => Promise<HealthReport>;
+  metrics: Metrics;
+  log: (line: string) => void;
+}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     const answer = async () => {

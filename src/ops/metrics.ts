@@ -14,7 +14,12 @@ export interface Metrics {
 export function createMetrics(read: () => Promise<HealthReport>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kcbx_' });
-  const handled = new Counter({ name: 'kcbx_messages_handled_total', help: 'Inbound messages handled', labelNames: ['platform', 'outcome'], registers: [registry] });
+  const handled = new Counter({
+    name: 'kcbx_messages_handled_total',
+    help: 'Inbound messages handled',
+    labelNames: ['platform', 'outcome'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'kcbx_message_handle_seconds',
     help: 'Time from receiving an inbound message to its answer being queued',

@@ -18,7 +18,14 @@ export async function startOperations(o: {
   platforms: HealthSources['platforms'];
   lastTickAt: HealthSources['lastTickAt'];
 }): Promise<Operations> {
-  const sources: HealthSources = { db: o.deps.db, clock: o.deps.clock, timeZone: o.config.TIMEZONE, platforms: o.platforms, lastTickAt: o.lastTickAt, startedAt: o.deps.clock.now() };
+  const sources: HealthSources = {
+    db: o.deps.db,
+    clock: o.deps.clock,
+    timeZone: o.config.TIMEZONE,
+    platforms: o.platforms,
+    lastTickAt: o.lastTickAt,
+    startedAt: o.deps.clock.now(),
+  };
   const read = () => healthReport(sources);
   const metrics = createMetrics(read);
   let server: Awaited<ReturnType<typeof startHealthServer>> | undefined;

@@ -9,7 +9,13 @@ import { assessmentXlsx } from './assessment.xlsx.js';
 import { assessmentPdf } from './assessment.pdf.js';
 import { MIME, saveReport } from './files.js';
 
-export async function assessmentFiles(deps: Deps, tx: Tx, year: number, today: DateStr, formats: readonly ('xlsx' | 'pdf')[]): Promise<{ model: AssessmentModel; attachments: Attachment[] }> {
+export async function assessmentFiles(
+  deps: Deps,
+  tx: Tx,
+  year: number,
+  today: DateStr,
+  formats: readonly ('xlsx' | 'pdf')[],
+): Promise<{ model: AssessmentModel; attachments: Attachment[] }> {
   const model = await assessmentModel(deps, tx, year, today);
   const stamp = String(deps.clock.now().getTime());
   const attachments: Attachment[] = [];

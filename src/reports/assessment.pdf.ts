@@ -32,7 +32,13 @@ const rateCol = (k: RateKey, group: string | undefined, label: string, width: nu
   red: (r) => r.breaches.some((b) => b.figure === k),
 });
 
-const count = (group: string | undefined, label: string, width: number, get: (r: AssessmentRow) => number | string): Col => ({ group, label, width, align: 'center', get: (r) => String(get(r)) });
+const count = (group: string | undefined, label: string, width: number, get: (r: AssessmentRow) => number | string): Col => ({
+  group,
+  label,
+  width,
+  align: 'center',
+  get: (r) => String(get(r)),
+});
 
 const tail = (yellow: Col, veto: number, conclusion: number, w = 34): Col[] => [
   count('本学年抽查', '次数', w, (r) => r.inspections),
@@ -52,7 +58,11 @@ const SCHOOL_COLUMNS: Col[] = [
   rateCol('primaryDropout', '辍学率', '小学', 62),
   rateCol('juniorDropout', '辍学率', '初中', 62),
   rateCol('consolidation', undefined, RATE_LABELS.consolidation, 62),
-  ...tail(count('本学年抽查', '黄牌', 34, (r) => (r.yellowCards ? '是' : '否')), 90, 108),
+  ...tail(
+    count('本学年抽查', '黄牌', 34, (r) => (r.yellowCards ? '是' : '否')),
+    90,
+    108,
+  ),
 ];
 
 const TOWN_COLUMNS: Col[] = [
@@ -63,7 +73,12 @@ const TOWN_COLUMNS: Col[] = [
   rateCol('consolidation', undefined, RATE_LABELS.consolidation, 62),
   rateCol('primaryEnrolment', '入学率', '小学适龄儿童', 62),
   rateCol('juniorGrossEnrolment', '入学率', '初中毛入学率', 62),
-  ...tail(count('本学年抽查', '黄牌\n学校', 32, (r) => r.yellowCards), 84, 98, 32),
+  ...tail(
+    count('本学年抽查', '黄牌\n学校', 32, (r) => r.yellowCards),
+    84,
+    98,
+    32,
+  ),
 ];
 
 const PAD = 3;
@@ -78,14 +93,21 @@ export function assessmentPdf(m: AssessmentModel): Promise<Buffer> {
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const x0 = doc.page.margins.left;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
-  const textHeight = (t: string, w: number, bold = false) => doc.font(bold ? 'cjk-bold' : 'cjk').fontSize(SIZE).heightOfString(t || ' ', { width: w - 2 * PAD });
+  const textHeight = (t: string, w: number, bold = false) =>
+    doc
+      .font(bold ? 'cjk-bold' : 'cjk')
+      .fontSize(SIZE)
+      .heightOfString(t || ' ', { width: w - 2 * PAD });
   let y = 0;
 
   const cell = (t: string, x: number, yy: number, w: number, h: number, o: { bold?: boolean; align?: Col['align']; red?: boolean; fill?: string } = {}) => {
     if (o.fill) doc.rect(x, yy, w, h).fill(o.fill);
     doc.rect(x, yy, w, h).lineWidth(0.5).stroke('#444');
     const th = textHeight(t, w, o.bold);
-    doc.font(o.bold ? 'cjk-bold' : 'cjk').fontSize(SIZE).fillColor(o.red ? '#c00000' : 'black');
+    doc
+      .font(o.bold ? 'cjk-bold' : 'cjk')
+      .fontSize(SIZE)
+      .fillColor(o.red ? '#c00000' : 'black');
     doc.text(t, x + PAD, yy + Math.max(PAD, (h - th) / 2), { width: w - 2 * PAD, align: o.align ?? 'left' });
     doc.fillColor('black');
   };
@@ -134,8 +156,15 @@ export function assessmentPdf(m: AssessmentModel): Promise<Buffer> {
     });
   };
 
-  doc.font('cjk-bold').fontSize(16).text(`《${m.title}》`, x0, doc.page.margins.top, { align: 'center', width: doc.page.width - 2 * x0 });
-  doc.moveDown(0.2).font('cjk').fontSize(10).text(`${m.yearLabel}　考核期间：${m.from} 至 ${m.asOf}　制表日期：${m.asOf}`, { align: 'center', width: doc.page.width - 2 * x0 });
+  doc
+    .font('cjk-bold')
+    .fontSize(16)
+    .text(`《${m.title}》`, x0, doc.page.margins.top, { align: 'center', width: doc.page.width - 2 * x0 });
+  doc
+    .moveDown(0.2)
+    .font('cjk')
+    .fontSize(10)
+    .text(`${m.yearLabel}　考核期间：${m.from} 至 ${m.asOf}　制表日期：${m.asOf}`, { align: 'center', width: doc.page.width - 2 * x0 });
   y = doc.y + 8;
   table(`一、学校（${m.schools.length} 所）`, SCHOOL_COLUMNS, m.schools);
   doc.addPage({ size: 'A4', layout: 'landscape', margin: 36 });
@@ -149,9 +178,23 @@ export function assessmentPdf(m: AssessmentModel): Promise<Buffer> {
     doc.addPage({ size: 'A4', layout: 'landscape', margin: 36 });
     y = doc.page.margins.top - 12;
   }
-  doc.font('cjk-bold').fontSize(9).text('说明：', x0, y + 12);
-  doc.font('cjk').fontSize(8).text(notes, x0, doc.y + 2, { width });
-  doc.font('cjk').fontSize(11).text('填表人：__________　　审核人：__________　　县教育局分管领导（签字）：__________　　县教育局（盖章）　　日期：______年____月____日', x0, doc.y + 20, { width });
+  doc
+    .font('cjk-bold')
+    .fontSize(9)
+    .text('说明：', x0, y + 12);
+  doc
+    .font('cjk')
+    .fontSize(8)
+    .text(notes, x0, doc.y + 2, { width });
+  doc
+    .font('cjk')
+    .fontSize(11)
+    .text(
+      '填表人：__________　　审核人：__________　　县教育局分管领导（签字）：__________　　县教育局（盖章）　　日期：______年____月____日',
+      x0,
+      doc.y + 20,
+      { width },
+    );
   doc.end();
   return done;
 }

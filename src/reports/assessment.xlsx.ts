@@ -18,8 +18,20 @@ interface Col {
 }
 
 const rateCols = (k: RateKey): Col[] => [
-  { group: RATE_LABELS[k], label: '实际', width: 11, pct: true, get: (r) => (r.rates[k] ? (hasValue(r.rates[k]) ? r.rates[k].value : r.rates[k].missing) : '—') },
-  { group: RATE_LABELS[k], label: TARGET_KIND[k] === 'max' ? '目标（≤）' : '目标（≥）', width: 10, pct: true, get: (r) => (r.rates[k] ? r.targets[TARGET_FIELD[k]] : '—') },
+  {
+    group: RATE_LABELS[k],
+    label: '实际',
+    width: 11,
+    pct: true,
+    get: (r) => (r.rates[k] ? (hasValue(r.rates[k]) ? r.rates[k].value : r.rates[k].missing) : '—'),
+  },
+  {
+    group: RATE_LABELS[k],
+    label: TARGET_KIND[k] === 'max' ? '目标（≤）' : '目标（≥）',
+    width: 10,
+    pct: true,
+    get: (r) => (r.rates[k] ? r.targets[TARGET_FIELD[k]] : '—'),
+  },
 ];
 
 const tail = (yellow: Col): Col[] => [
@@ -89,10 +101,12 @@ function sheet(wb: ExcelJS.Workbook, name: string, m: AssessmentModel, cols: Col
     ws.getRow(r).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   }
   rows.forEach((row, i) => {
-    const line = ws.addRow(cols.map((c) => {
-      const v = c.get(row, i);
-      return typeof v === 'string' ? safeCell(v) : v;
-    }));
+    const line = ws.addRow(
+      cols.map((c) => {
+        const v = c.get(row, i);
+        return typeof v === 'string' ? safeCell(v) : v;
+      }),
+    );
     cols.forEach((c, j) => {
       const cell = line.getCell(j + 1);
       if (c.pct && typeof cell.value === 'number') cell.numFmt = '0.00%';

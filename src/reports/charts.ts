@@ -14,7 +14,10 @@ const COLORS = ['#1f6fb2', '#d9822b', '#2e9e5b', '#b23b3b', '#7a4eb2'];
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function renderPng(svg: string): Buffer {
-  const r = new Resvg(svg, { font: { fontFiles: [cjkFontPath(400), cjkFontPath(700)], loadSystemFonts: false, defaultFontFamily: CJK_FONT_FAMILY }, background: 'white' });
+  const r = new Resvg(svg, {
+    font: { fontFiles: [cjkFontPath(400), cjkFontPath(700)], loadSystemFonts: false, defaultFontFamily: CJK_FONT_FAMILY },
+    background: 'white',
+  });
   return Buffer.from(r.render().asPng());
 }
 
@@ -46,7 +49,10 @@ export function lineChartSvg(title: string, labels: string[], series: LineSeries
   for (let k = 0; k <= 4; k++) {
     const v = rateMin + ((1 - rateMin) * k) / 4;
     const y = yRate(v);
-    parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + w}" y2="${y}" stroke="#ddd"/>`, `<text x="${M.left - 8}" y="${y + 5}" text-anchor="end" font-size="13">${formatRate(v)}</text>`);
+    parts.push(
+      `<line x1="${M.left}" y1="${y}" x2="${M.left + w}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${M.left - 8}" y="${y + 5}" text-anchor="end" font-size="13">${formatRate(v)}</text>`,
+    );
     parts.push(`<text x="${M.left + w + 8}" y="${yCount((countMax * k) / 4) + 5}" font-size="13">${Math.round((countMax * k) / 4)}</text>`);
   }
   const step = Math.max(1, Math.ceil(labels.length / 12));
@@ -63,7 +69,10 @@ export function lineChartSvg(title: string, labels: string[], series: LineSeries
     pts.forEach((p) => (p ? run.push(p) : flush()));
     flush();
     pts.forEach((p) => p && parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="4" fill="${color}"/>`));
-    parts.push(`<rect x="${M.left + si * 220}" y="${CHART_HEIGHT - 28}" width="14" height="14" fill="${color}"/>`, `<text x="${M.left + si * 220 + 20}" y="${CHART_HEIGHT - 16}" font-size="14">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${M.left + si * 220}" y="${CHART_HEIGHT - 28}" width="14" height="14" fill="${color}"/>`,
+      `<text x="${M.left + si * 220 + 20}" y="${CHART_HEIGHT - 16}" font-size="14">${esc(s.name)}</text>`,
+    );
   });
   return frame(title, parts.join('\n'));
 }
@@ -85,7 +94,10 @@ export function barChartSvg(title: string, groups: BarGroup[], targets: { name: 
   const parts: string[] = [];
   for (let k = 0; k <= 4; k++) {
     const v = (max * k) / 4;
-    parts.push(`<line x1="${M.left}" y1="${y(v)}" x2="${M.left + w}" y2="${y(v)}" stroke="#eee"/>`, `<text x="${M.left - 8}" y="${y(v) + 5}" text-anchor="end" font-size="13">${formatRate(v)}</text>`);
+    parts.push(
+      `<line x1="${M.left}" y1="${y(v)}" x2="${M.left + w}" y2="${y(v)}" stroke="#eee"/>`,
+      `<text x="${M.left - 8}" y="${y(v) + 5}" text-anchor="end" font-size="13">${formatRate(v)}</text>`,
+    );
   }
   groups.forEach((g, gi) => {
     const x0 = M.left + gi * gw + (gw - bw * names.length) / 2;
@@ -98,9 +110,16 @@ export function barChartSvg(title: string, groups: BarGroup[], targets: { name: 
     parts.push(`<text x="${M.left + gi * gw + gw / 2}" y="${M.top + h + 24}" text-anchor="middle" font-size="13">${esc(g.label)}</text>`);
   });
   targets.forEach((t, ti) => {
-    parts.push(`<line x1="${M.left}" y1="${y(t.value)}" x2="${M.left + w}" y2="${y(t.value)}" stroke="${COLORS[ti % COLORS.length]}" stroke-dasharray="8 6" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${M.left}" y1="${y(t.value)}" x2="${M.left + w}" y2="${y(t.value)}" stroke="${COLORS[ti % COLORS.length]}" stroke-dasharray="8 6" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${M.left + w + 4}" y="${y(t.value) + 4}" font-size="12">${esc(t.name)}</text>`);
   });
-  names.forEach((n, ni) => parts.push(`<rect x="${M.left + ni * 200}" y="${CHART_HEIGHT - 28}" width="14" height="14" fill="${COLORS[ni % COLORS.length]}"/>`, `<text x="${M.left + ni * 200 + 20}" y="${CHART_HEIGHT - 16}" font-size="14">${esc(n)}</text>`));
+  names.forEach((n, ni) =>
+    parts.push(
+      `<rect x="${M.left + ni * 200}" y="${CHART_HEIGHT - 28}" width="14" height="14" fill="${COLORS[ni % COLORS.length]}"/>`,
+      `<text x="${M.left + ni * 200 + 20}" y="${CHART_HEIGHT - 16}" font-size="14">${esc(n)}</text>`,
+    ),
+  );
   return frame(title, parts.join('\n'));
 }

@@ -61,8 +61,16 @@ function cellHeight(doc: Doc, c: Column, text: string): number {
 
 function sectionHeader(doc: Doc, s: InviteSheets, sec: InviteSection, continued: boolean): void {
   const width = doc.page.width - 2 * MARGIN;
-  doc.font('cjk-bold').fontSize(15).fillColor('black').text(`${sec.title}${continued ? '（续）' : ''} 控辍保学助手账号绑定邀请码`, MARGIN, MARGIN, { width, align: 'center' });
-  doc.moveDown(0.3).font('cjk').fontSize(9).text(`${sec.place}　共 ${sec.entries.length} 人　生成于 ${s.generatedAt}　有效期至 ${s.expiresAt}（当地时间）`, { width, align: 'center' });
+  doc
+    .font('cjk-bold')
+    .fontSize(15)
+    .fillColor('black')
+    .text(`${sec.title}${continued ? '（续）' : ''} 控辍保学助手账号绑定邀请码`, MARGIN, MARGIN, { width, align: 'center' });
+  doc
+    .moveDown(0.3)
+    .font('cjk')
+    .fontSize(9)
+    .text(`${sec.place}　共 ${sec.entries.length} 人　生成于 ${s.generatedAt}　有效期至 ${s.expiresAt}（当地时间）`, { width, align: 'center' });
   if (continued) return void doc.moveDown(0.6);
   const scan = s.botUsername ? `；用 Telegram 的也可以用手机扫描本人一行的二维码，打开 @${s.botUsername} 后点“开始”（Start）即完成绑定` : '';
   doc
@@ -94,7 +102,11 @@ export function inviteSheetPdf(s: InviteSheets): Promise<Buffer> {
     const widths = [...cols.map((c) => c.width), ...(withQr ? [QR_SIZE + 2 * PAD] : [])];
     headers.forEach((h, i) => {
       doc.rect(x, y, widths[i]!, 18).fillAndStroke('#eeeeee', '#666666');
-      doc.fillColor('black').font('cjk-bold').fontSize(9).text(h, x + PAD, y + 4, { width: widths[i]! - 2 * PAD, lineBreak: false });
+      doc
+        .fillColor('black')
+        .font('cjk-bold')
+        .fontSize(9)
+        .text(h, x + PAD, y + 4, { width: widths[i]! - 2 * PAD, lineBreak: false });
       x += widths[i]!;
     });
     y += 18;
@@ -113,7 +125,10 @@ export function inviteSheetPdf(s: InviteSheets): Promise<Buffer> {
       if (y + h > bottom()) newPage(sec, true);
       let x = MARGIN;
       cols.forEach((c, k) => {
-        doc.font(c.bold ? 'cjk-bold' : 'cjk').fontSize(c.size ?? 9).fillColor('black');
+        doc
+          .font(c.bold ? 'cjk-bold' : 'cjk')
+          .fontSize(c.size ?? 9)
+          .fillColor('black');
         doc.text(texts[k]!, x + PAD, y + PAD, { width: c.width - 2 * PAD });
         x += c.width;
       });

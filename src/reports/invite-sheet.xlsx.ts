@@ -16,7 +16,9 @@ export async function inviteSheetXlsx(s: InviteSheets): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const taken = new Set<string>();
   for (const sec of s.sections) {
-    const ws = wb.addWorksheet(sheetName(sec.title, taken), { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    const ws = wb.addWorksheet(sheetName(sec.title, taken), {
+      pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
     const headers = ['序号', '姓名', '工号', '角色', '邀请码', '私信机器人发送', '有效期至（当地时间）', ...(s.botUsername ? ['Telegram 绑定链接'] : [])];
     ws.columns = headers.map((h, i) => ({ header: h, width: [6, 14, 12, 22, 12, 18, 22, 44][i] }));
     ws.spliceRows(1, 0, [safeCell(`${sec.title} 控辍保学助手账号绑定邀请码（${sec.place}，生成于 ${s.generatedAt}）`)]);

@@ -52,7 +52,12 @@ export interface ReportPeriod {
   asOf: DateStr;
 }
 
-const CHANGE_FIELD: Record<string, keyof Counts> = { transferred_out: 'transferredOut', transferred_in: 'transferredIn', suspended: 'suspended', borrowing: 'borrowing' };
+const CHANGE_FIELD: Record<string, keyof Counts> = {
+  transferred_out: 'transferredOut',
+  transferred_in: 'transferredIn',
+  suspended: 'suspended',
+  borrowing: 'borrowing',
+};
 
 const keyOf = (k: GradeKey) => `${k.schoolId}|${k.stage}|${k.grade}`;
 
@@ -109,7 +114,18 @@ async function caseLines(tx: Tx, scope: ReportScope): Promise<Map<number, CaseLi
   );
   for (const { row, s, c } of inScope) {
     const responsible = [...names(teachersOf.get(s.classId)), ...names(cadresOf.get(s.villageId))].join('、');
-    const line: CaseLine = { id: row.id, name: s.name, studentNo: s.studentNo, className: s.class.name, village: `${s.village.town.name}${s.village.name}`, state: stateLabel(c.state, s.status), openedOn: row.openedOn, responsible, ...caseDetail(c, s.attention), since: since.get(s.id) ?? row.openedOn };
+    const line: CaseLine = {
+      id: row.id,
+      name: s.name,
+      studentNo: s.studentNo,
+      className: s.class.name,
+      village: `${s.village.town.name}${s.village.name}`,
+      state: stateLabel(c.state, s.status),
+      openedOn: row.openedOn,
+      responsible,
+      ...caseDetail(c, s.attention),
+      since: since.get(s.id) ?? row.openedOn,
+    };
     const lines = out.get(s.class.schoolId) ?? [];
     lines.push(line);
     out.set(s.class.schoolId, lines);
@@ -132,7 +148,9 @@ function caseDetail(c: DropoutCase, attention: string): Pick<CaseLine, 'confirme
   const reasons = [...new Set(c.visits.map((v) => HOME_VISIT_REASON_LABELS[v.reason]))];
   const last = c.visits.at(-1);
   const visits = [
-    c.visits.length ? `家访${c.visits.length}次，最近${last!.at.slice(5)}：${HOME_VISIT_OUTCOME_LABELS[last!.outcome]}${last!.note ? `（${last!.note}）` : ''}` : '尚未家访',
+    c.visits.length
+      ? `家访${c.visits.length}次，最近${last!.at.slice(5)}：${HOME_VISIT_OUTCOME_LABELS[last!.outcome]}${last!.note ? `（${last!.note}）` : ''}`
+      : '尚未家访',
     c.noticeDeadline ? `已发返校通知书，期限${c.noticeDeadline}` : '',
   ].filter(Boolean);
   const kinds = attention
@@ -173,7 +191,11 @@ async function streakStarts(tx: Tx, studentIds: number[]): Promise<Map<number, s
   const out = new Map<number, string>();
   const ids = [...new Set(studentIds)];
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await tx.alert.findMany({ where: { studentId: { in: ids.slice(i, i + 500) }, step: 'suspected_dropout' }, orderBy: { id: 'asc' }, select: { studentId: true, streakSince: true } });
+    const rows = await tx.alert.findMany({
+      where: { studentId: { in: ids.slice(i, i + 500) }, step: 'suspected_dropout' },
+      orderBy: { id: 'asc' },
+      select: { studentId: true, streakSince: true },
+    });
     for (const r of rows) out.set(r.studentId, r.streakSince);
   }
   return out;

@@ -74,14 +74,27 @@ export function formWeeks(deps: Pick<Deps, 'calendar'>, month: string, asOf: Dat
 }
 
 async function filler(tx: Tx, scope: ReportScope): Promise<{ name: string; phone: string }> {
-  const where = scope.kind === 'school' ? { role: 'principal', schoolId: scope.schoolId } : scope.kind === 'town' ? { role: 'town', townId: scope.townId } : { role: 'county' };
+  const where =
+    scope.kind === 'school'
+      ? { role: 'principal', schoolId: scope.schoolId }
+      : scope.kind === 'town'
+        ? { role: 'town', townId: scope.townId }
+        : { role: 'county' };
   const p = await tx.person.findFirst({ where: { ...where, active: true }, orderBy: { id: 'asc' } });
   return { name: p?.name ?? '', phone: p?.phone ?? '' };
 }
 
 export async function formExtras(deps: Deps, tx: Tx, scope: ReportScope, m: MonthlyReportModel): Promise<FormExtras> {
   const weeks = formWeeks(deps, m.month, m.asOf);
-  const [who, classes, counts] = await Promise.all([filler(tx, scope), classesOfScope(tx, scope), weekCountsOfScope(tx, scope, weeks.map((w) => w.week))]);
+  const [who, classes, counts] = await Promise.all([
+    filler(tx, scope),
+    classesOfScope(tx, scope),
+    weekCountsOfScope(
+      tx,
+      scope,
+      weeks.map((w) => w.week),
+    ),
+  ]);
   const byKey = new Map(counts.map((c) => [`${c.classId}|${c.week}`, c]));
   const perClass = classes.map((c) => {
     const cs = weeks.map((w) => byKey.get(`${c.classId}|${w.week}`));
@@ -98,7 +111,14 @@ export async function formExtras(deps: Deps, tx: Tx, scope: ReportScope, m: Mont
     suspectedDays,
   };
   if (scope.kind === 'school') {
-    return { ...base, classWeeks: perClass.map((x) => ({ className: x.c.name, counts: x.counts.map((k) => (k ? { enrolled: k.enrolled, present: k.present, leave: k.leave, truant: k.truant } : undefined)), missing: x.missing })) };
+    return {
+      ...base,
+      classWeeks: perClass.map((x) => ({
+        className: x.c.name,
+        counts: x.counts.map((k) => (k ? { enrolled: k.enrolled, present: k.present, leave: k.leave, truant: k.truant } : undefined)),
+        missing: x.missing,
+      })),
+    };
   }
   const schools = new Map<number, SchoolWeeks>();
   const due = weeks.filter((w) => w.due).length;

@@ -8,7 +8,23 @@ import type { MonthlyForm } from './monthly-form.js';
 import type { Targets } from '../domain/rates.js';
 
 /** The leaf columns in order, by their full names (the .xlsx's and the tests' keys). */
-export const REPORT_COLUMNS = ['学段', '年级', '期初在籍', '现在籍', '本学期转入', '本学期转出', '本学期休学', '本学期借读', '本月辍学', '本学期辍学', '本学期复学', '辍学率', '辍学率控制目标', '本学期在籍保持率', '备注'] as const;
+export const REPORT_COLUMNS = [
+  '学段',
+  '年级',
+  '期初在籍',
+  '现在籍',
+  '本学期转入',
+  '本学期转出',
+  '本学期休学',
+  '本学期借读',
+  '本月辍学',
+  '本学期辍学',
+  '本学期复学',
+  '辍学率',
+  '辍学率控制目标',
+  '本学期在籍保持率',
+  '备注',
+] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
 
 /** A header group: `title` over `span` leaf columns; a group without `subs` is one heading over both header rows. */
@@ -49,7 +65,17 @@ export interface FormRow {
   red: number[];
 }
 
-const COUNT_KEYS = ['atTermStart', 'current', 'transferredIn', 'transferredOut', 'suspended', 'borrowing', 'droppedMonth', 'droppedTerm', 'returnedTerm'] as const;
+const COUNT_KEYS = [
+  'atTermStart',
+  'current',
+  'transferredIn',
+  'transferredOut',
+  'suspended',
+  'borrowing',
+  'droppedMonth',
+  'droppedTerm',
+  'returnedTerm',
+] as const;
 export const FIRST_COUNT = 2;
 export const RATE_COL = REPORT_COLUMNS.indexOf('辍学率');
 
@@ -68,7 +94,12 @@ const stageLabel = (s: 'primary' | 'junior') => (s === 'primary' ? '小学' : '�
 /** The form's rows: one per grade (or school, or town), stage subtotals with any breach noted, the total. */
 export function formRows(m: MonthlyForm): FormRow[] {
   const t = m.targets as Targets | undefined;
-  const detail = (r: GradeRow): FormRow => ({ kind: 'detail', stage: r.stage, cells: [text(stageLabel(r.stage)), text(r.label), ...figureCells(r, r.stage, t), text('')], red: [] });
+  const detail = (r: GradeRow): FormRow => ({
+    kind: 'detail',
+    stage: r.stage,
+    cells: [text(stageLabel(r.stage)), text(r.label), ...figureCells(r, r.stage, t), text('')],
+    red: [],
+  });
   const stages = m.stages.map(
     (st): FormRow => ({
       kind: 'subtotal',
@@ -94,9 +125,35 @@ export function rosterCells(c: CaseLine, i: number): string[] {
 }
 
 /** 疑似辍学: suspected pupils, with when the absence began, for how many school days, and the step now. */
-export const SUSPECTED_HEADER = ['序号', '姓名', '学籍号', '年级班级', '缺勤\n起始', '列入\n台账', '已缺勤\n上学日', '当前环节', '家访情况', '重点关注', '包保\n责任人', '状态'];
+export const SUSPECTED_HEADER = [
+  '序号',
+  '姓名',
+  '学籍号',
+  '年级班级',
+  '缺勤\n起始',
+  '列入\n台账',
+  '已缺勤\n上学日',
+  '当前环节',
+  '家访情况',
+  '重点关注',
+  '包保\n责任人',
+  '状态',
+];
 export function suspectedCells(c: CaseLine, i: number, days: number | undefined): string[] {
-  return [String(i + 1), c.name, c.studentNo, c.className, c.since, c.openedOn, days === undefined ? '—' : String(days), c.step, c.visits, c.attention || '—', c.responsible || '—', c.state];
+  return [
+    String(i + 1),
+    c.name,
+    c.studentNo,
+    c.className,
+    c.since,
+    c.openedOn,
+    days === undefined ? '—' : String(days),
+    c.step,
+    c.visits,
+    c.attention || '—',
+    c.responsible || '—',
+    c.state,
+  ];
 }
 
 export const confirmedCases = (m: MonthlyReportModel) => m.cases.filter((c) => c.confirmed);

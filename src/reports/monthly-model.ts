@@ -7,7 +7,19 @@ import type { Deps } from '../services/deps.js';
 import type { Tx } from '../store/prisma.js';
 import type { DateStr, Stage } from '../domain/types.js';
 import { STAGE_LABELS } from '../domain/types.js';
-import { checkTargets, dropoutRate, formatResult, hasValue, RATE_DEFINITIONS, RATE_LABELS, retentionRate, TARGET_RULE, type Breach, type RateFigures, type Targets } from '../domain/rates.js';
+import {
+  checkTargets,
+  dropoutRate,
+  formatResult,
+  hasValue,
+  RATE_DEFINITIONS,
+  RATE_LABELS,
+  retentionRate,
+  TARGET_RULE,
+  type Breach,
+  type RateFigures,
+  type Targets,
+} from '../domain/rates.js';
 import { areaRates, type AreaRates, type UnitRates } from '../services/unit-rates.js';
 import { targetBook, type TargetBook } from '../services/targets.js';
 import { gradeLabel } from '../roster/grades.js';
@@ -93,17 +105,46 @@ function periodOf(deps: Deps, month: string, today: DateStr): ReportPeriod {
 }
 
 /** A school's form from its facts: a row per grade, stage subtotals, the total, its open cases. */
-function schoolModel(school: { name: string; countyName: string; townName: string }, p: ReportPeriod, facts: SchoolFacts | undefined, targets: Targets, unitRates: UnitRates): MonthlyReportModel {
+function schoolModel(
+  school: { name: string; countyName: string; townName: string },
+  p: ReportPeriod,
+  facts: SchoolFacts | undefined,
+  targets: Targets,
+  unitRates: UnitRates,
+): MonthlyReportModel {
   const grades = [...(facts?.grades ?? [])].sort((a, b) => (a.stage === b.stage ? a.grade - b.grade : a.stage === 'primary' ? -1 : 1));
   const rows: GradeRow[] = grades.map((g) => ({ stage: g.stage, grade: g.grade, label: gradeLabel(g.stage, g.grade), ...finish(g) }));
-  return { title: `${school.name}控辍保学月报表`, rowHeader: '年级', countyName: school.countyName, townName: school.townName, schoolName: school.name, month: p.month, termName: p.term.name, termStart: p.term.start, asOf: p.asOf, rows, ...summarize(rows, targets, unitRates), cases: facts?.cases ?? [] };
+  return {
+    title: `${school.name}控辍保学月报表`,
+    rowHeader: '年级',
+    countyName: school.countyName,
+    townName: school.townName,
+    schoolName: school.name,
+    month: p.month,
+    termName: p.term.name,
+    termStart: p.term.start,
+    asOf: p.asOf,
+    rows,
+    ...summarize(rows, targets, unitRates),
+    cases: facts?.cases ?? [],
+  };
 }
 
 export async function monthlyReportModel(deps: Deps, tx: Tx, schoolId: number, month: string, today: DateStr): Promise<MonthlyReportModel> {
   const school = await schoolHeading(tx, schoolId);
   const p = periodOf(deps, month, today);
-  const [facts, book, rates] = await Promise.all([reportFacts(tx, { kind: 'school', schoolId }, p, true), targetBook(tx, deps.targets), areaRates(tx, { kind: 'school', schoolId }, p.asOf)]);
-  const model = schoolModel({ name: school.name, countyName: school.county.name, townName: school.town.name }, p, facts.get(schoolId), book.school(schoolId, school.townId), rates.schools.get(schoolId) ?? {});
+  const [facts, book, rates] = await Promise.all([
+    reportFacts(tx, { kind: 'school', schoolId }, p, true),
+    targetBook(tx, deps.targets),
+    areaRates(tx, { kind: 'school', schoolId }, p.asOf),
+  ]);
+  const model = schoolModel(
+    { name: school.name, countyName: school.county.name, townName: school.town.name },
+    p,
+    facts.get(schoolId),
+    book.school(schoolId, school.townId),
+    rates.schools.get(schoolId) ?? {},
+  );
   return { ...model, remarks: await inspectionRemarks(tx, schoolId, month) };
 }
 
@@ -113,15 +154,44 @@ interface ScopeReading {
   rates: AreaRates;
 }
 
-async function readScope(deps: Deps, tx: Tx, scope: Exclude<ReportScope, { kind: 'school' }>, month: string, today: DateStr, opts: { cases: boolean }): Promise<ScopeReading> {
+async function readScope(
+  deps: Deps,
+  tx: Tx,
+  scope: Exclude<ReportScope, { kind: 'school' }>,
+  month: string,
+  today: DateStr,
+  opts: { cases: boolean },
+): Promise<ScopeReading> {
   const p = periodOf(deps, month, today);
-  const [county, schools, facts, book, rates] = await Promise.all([countyHeading(tx), schoolsWithClasses(tx, scope), reportFacts(tx, scope, p, opts.cases), targetBook(tx, deps.targets), areaRates(tx, scope, p.asOf)]);
-  const models = schools.map((s) => ({ ...schoolModel({ name: s.name, countyName: county.name, townName: s.town.name }, p, facts.get(s.id), book.school(s.id, s.townId), rates.schools.get(s.id) ?? {}), townId: s.townId }));
+  const [county, schools, facts, book, rates] = await Promise.all([
+    countyHeading(tx),
+    schoolsWithClasses(tx, scope),
+    reportFacts(tx, scope, p, opts.cases),
+    targetBook(tx, deps.targets),
+    areaRates(tx, scope, p.asOf),
+  ]);
+  const models = schools.map((s) => ({
+    ...schoolModel(
+      { name: s.name, countyName: county.name, townName: s.town.name },
+      p,
+      facts.get(s.id),
+      book.school(s.id, s.townId),
+      rates.schools.get(s.id) ?? {},
+    ),
+    townId: s.townId,
+  }));
   return { models, book, rates };
 }
 
 /** The form of every school (with classes) of a town or the county, from one reading of the whole scope; by school id. */
-export async function schoolReportModels(deps: Deps, tx: Tx, scope: Exclude<ReportScope, { kind: 'school' }>, month: string, today: DateStr, opts: { cases: boolean }): Promise<(MonthlyReportModel & { townId: number })[]> {
+export async function schoolReportModels(
+  deps: Deps,
+  tx: Tx,
+  scope: Exclude<ReportScope, { kind: 'school' }>,
+  month: string,
+  today: DateStr,
+  opts: { cases: boolean },
+): Promise<(MonthlyReportModel & { townId: number })[]> {
   return (await readScope(deps, tx, scope, month, today, opts)).models;
 }
 
@@ -131,13 +201,20 @@ const countsOf = (f: Figures): Counts => Object.fromEntries(Object.keys(ZERO).ma
  * Stage subtotals (a stage over its own dropout target carries the breach), the total, and the unit's figures
  * against its own targets, with the notes the form prints.
  */
-function summarize(rows: GradeRow[], targets: Targets, unitRates: UnitRates): Pick<MonthlyReportModel, 'stages' | 'total' | 'targets' | 'unitRates' | 'breaches' | 'notes'> {
+function summarize(
+  rows: GradeRow[],
+  targets: Targets,
+  unitRates: UnitRates,
+): Pick<MonthlyReportModel, 'stages' | 'total' | 'targets' | 'unitRates' | 'breaches' | 'notes'> {
   const sum = (rs: GradeRow[]) => finish(rs.reduce<Counts>((acc, r) => add(acc, countsOf(r)), { ...ZERO }));
   const stages = (['primary', 'junior'] as const)
     .filter((st) => rows.some((r) => r.stage === st))
     .map((st) => {
       const figures = sum(rows.filter((r) => r.stage === st));
-      const breaches = figures.dropoutRate === undefined ? [] : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, targets);
+      const breaches =
+        figures.dropoutRate === undefined
+          ? []
+          : checkTargets(st === 'primary' ? { primaryDropout: figures.dropoutRate } : { juniorDropout: figures.dropoutRate }, targets);
       return { stage: st, label: STAGE_LABELS[st], figures, breaches };
     });
   const unitFigures: RateFigures = {};
@@ -155,10 +232,25 @@ function summarize(rows: GradeRow[], targets: Targets, unitRates: UnitRates): Pi
 }
 
 /** A row per part (a school of a town, a town of the county) and stage; stage subtotals against the targets. */
-function aggregate(head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>, parts: MonthlyReportModel[], partName: (m: MonthlyReportModel) => string, targets: Targets, unitRates: UnitRates): MonthlyReportModel {
+function aggregate(
+  head: Pick<MonthlyReportModel, 'title' | 'rowHeader' | 'countyName' | 'townName' | 'month'>,
+  parts: MonthlyReportModel[],
+  partName: (m: MonthlyReportModel) => string,
+  targets: Targets,
+  unitRates: UnitRates,
+): MonthlyReportModel {
   const rows: GradeRow[] = parts.flatMap((m) => m.stages.map((st) => ({ stage: st.stage, grade: 0, label: partName(m), ...st.figures })));
   const first = parts[0]!;
-  return { ...head, schoolName: '', termName: first.termName, termStart: first.termStart, asOf: first.asOf, rows, ...summarize(rows, targets, unitRates), cases: parts.flatMap((m) => m.cases.map((c) => ({ ...c, className: m.schoolName ? `${m.schoolName} ${c.className}` : c.className }))) };
+  return {
+    ...head,
+    schoolName: '',
+    termName: first.termName,
+    termStart: first.termStart,
+    asOf: first.asOf,
+    rows,
+    ...summarize(rows, targets, unitRates),
+    cases: parts.flatMap((m) => m.cases.map((c) => ({ ...c, className: m.schoolName ? `${m.schoolName} ${c.className}` : c.className }))),
+  };
 }
 
 /** The town's aggregate: a row per school and stage, the town's total. */
@@ -169,8 +261,20 @@ export async function monthlyTownModel(deps: Deps, tx: Tx, townId: number, month
   return townModel({ name: town.name, countyName: town.county.name }, month, parts, book.town(townId), rates.towns.get(townId) ?? {});
 }
 
-function townModel(town: { name: string; countyName: string }, month: string, parts: MonthlyReportModel[], targets: Targets, unitRates: UnitRates): MonthlyReportModel {
-  return aggregate({ title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.countyName, townName: town.name, month }, parts, (m) => m.schoolName, targets, unitRates);
+function townModel(
+  town: { name: string; countyName: string },
+  month: string,
+  parts: MonthlyReportModel[],
+  targets: Targets,
+  unitRates: UnitRates,
+): MonthlyReportModel {
+  return aggregate(
+    { title: `${town.name}控辍保学月报表（全镇汇总）`, rowHeader: '学校', countyName: town.countyName, townName: town.name, month },
+    parts,
+    (m) => m.schoolName,
+    targets,
+    unitRates,
+  );
 }
 
 /** The county's aggregate: a row per town (those with schools with classes) and stage, the county's total; read once for the whole county. */
@@ -179,7 +283,15 @@ export async function monthlyCountyModel(deps: Deps, tx: Tx, month: string, toda
   const { models: schools, book, rates } = await readScope(deps, tx, { kind: 'county' }, month, today, { cases: true });
   const byTown = new Map<number, (typeof schools)[number][]>();
   for (const s of schools) byTown.set(s.townId, (byTown.get(s.townId) ?? []).concat(s));
-  const towns = [...byTown].sort(([a], [b]) => a - b).map(([townId, parts]) => townModel({ name: parts[0]!.townName, countyName: county.name }, month, parts, book.town(townId), rates.towns.get(townId) ?? {}));
+  const towns = [...byTown]
+    .sort(([a], [b]) => a - b)
+    .map(([townId, parts]) => townModel({ name: parts[0]!.townName, countyName: county.name }, month, parts, book.town(townId), rates.towns.get(townId) ?? {}));
   if (towns.length === 0) throw new Error(`${county.name}没有学校数据`);
-  return aggregate({ title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month }, towns, (m) => m.townName, book.county, rates.county ?? {});
+  return aggregate(
+    { title: `${county.name}控辍保学月报表（全县汇总）`, rowHeader: '乡镇', countyName: county.name, townName: '', month },
+    towns,
+    (m) => m.townName,
+    book.county,
+    rates.county ?? {},
+  );
 }

@@ -12,11 +12,23 @@ export type ReportUnit = { kind: 'school'; schoolId: number } | { kind: 'town'; 
 
 /** The form's figures and what the printed form adds (filler, targets, weekly counts). */
 export async function monthlyForm(deps: Deps, tx: Tx, unit: ReportUnit, month: string, today: string): Promise<MonthlyForm> {
-  const model = unit.kind === 'school' ? await monthlyReportModel(deps, tx, unit.schoolId, month, today) : unit.kind === 'town' ? await monthlyTownModel(deps, tx, unit.townId, month, today) : await monthlyCountyModel(deps, tx, month, today);
+  const model =
+    unit.kind === 'school'
+      ? await monthlyReportModel(deps, tx, unit.schoolId, month, today)
+      : unit.kind === 'town'
+        ? await monthlyTownModel(deps, tx, unit.townId, month, today)
+        : await monthlyCountyModel(deps, tx, month, today);
   return { ...model, form: await formExtras(deps, tx, unit, model) };
 }
 
-export async function monthlyReportFiles(deps: Deps, tx: Tx, unit: ReportUnit, month: string, today: string, formats: readonly ('xlsx' | 'pdf')[]): Promise<{ model: MonthlyForm; attachments: Attachment[] }> {
+export async function monthlyReportFiles(
+  deps: Deps,
+  tx: Tx,
+  unit: ReportUnit,
+  month: string,
+  today: string,
+  formats: readonly ('xlsx' | 'pdf')[],
+): Promise<{ model: MonthlyForm; attachments: Attachment[] }> {
   const model = await monthlyForm(deps, tx, unit, month, today);
   const stamp = String(deps.clock.now().getTime());
   const base = `${model.title.replace(/控辍保学月报表/, `-${month}控辍保学月报表`)}`;

@@ -6,7 +6,22 @@
  */
 import ExcelJS from 'exceljs';
 import type { MonthlyForm } from './monthly-form.js';
-import { confirmedCases, FIRST_COUNT, formHeader, formRows, MISSING_HEADER, REPORT_COLUMNS, ROSTER_HEADER, rosterCells, suspectedCases, SUSPECTED_HEADER, suspectedCells, WEEK_SUBS, type Cell, type HeaderGroup } from './monthly-layout.js';
+import {
+  confirmedCases,
+  FIRST_COUNT,
+  formHeader,
+  formRows,
+  MISSING_HEADER,
+  REPORT_COLUMNS,
+  ROSTER_HEADER,
+  rosterCells,
+  suspectedCases,
+  SUSPECTED_HEADER,
+  suspectedCells,
+  WEEK_SUBS,
+  type Cell,
+  type HeaderGroup,
+} from './monthly-layout.js';
 import { safeCell } from './safe-cell.js';
 
 export { columnsFor, REPORT_COLUMNS } from './monthly-layout.js';
@@ -67,7 +82,16 @@ function rateFormat(c: Cell): string | undefined {
 }
 
 /** A plain table sheet: title, one header row, rows of text (wrapped), widths; the header frozen. */
-function listSheet(wb: ExcelJS.Workbook, name: string, title: string, header: readonly string[], rows: string[][], widths: number[], empty: string, numeric: number[]): void {
+function listSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  title: string,
+  header: readonly string[],
+  rows: string[][],
+  widths: number[],
+  empty: string,
+  numeric: number[],
+): void {
   const ws = wb.addWorksheet(name, { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   titleRow(ws, header.length, title, { bold: true, size: 14 }, 24);
   const h = ws.addRow(header.map((x) => x.replace(/\n/g, '')));
@@ -149,9 +173,27 @@ export async function monthlyReportXlsx(m: MonthlyForm): Promise<Buffer> {
   stamp.getCell(8).value = `${f?.stamp ?? ({ 年级: '学校（盖章）', 学校: '镇政府（盖章）', 乡镇: '县教育局（盖章）' } as const)[m.rowHeader]}：`;
 
   const confirmed = confirmedCases(m);
-  listSheet(wb, '辍学学生花名册', `${m.title.replace(/控辍保学月报表.*/, '')}辍学学生花名册（${year}年${mon}月，已确认辍学 ${confirmed.length} 人）`, ROSTER_HEADER, confirmed.map(rosterCells), [6, 10, 22, 16, 16, 12, 40, 16, 16, 14], '本期没有在册的辍学学生。', [0]);
+  listSheet(
+    wb,
+    '辍学学生花名册',
+    `${m.title.replace(/控辍保学月报表.*/, '')}辍学学生花名册（${year}年${mon}月，已确认辍学 ${confirmed.length} 人）`,
+    ROSTER_HEADER,
+    confirmed.map(rosterCells),
+    [6, 10, 22, 16, 16, 12, 40, 16, 16, 14],
+    '本期没有在册的辍学学生。',
+    [0],
+  );
   const suspected = suspectedCases(m);
-  listSheet(wb, '疑似辍学', `疑似辍学学生（未确认，${suspected.length} 人）`, SUSPECTED_HEADER, suspected.map((c, i) => suspectedCells(c, i, f?.suspectedDays[c.id])), [6, 10, 22, 16, 12, 12, 10, 24, 36, 16, 16, 14], '本期没有疑似辍学学生。', [0, 6]);
+  listSheet(
+    wb,
+    '疑似辍学',
+    `疑似辍学学生（未确认，${suspected.length} 人）`,
+    SUSPECTED_HEADER,
+    suspected.map((c, i) => suspectedCells(c, i, f?.suspectedDays[c.id])),
+    [6, 10, 22, 16, 12, 12, 10, 24, 36, 16, 16, 14],
+    '本期没有疑似辍学学生。',
+    [0, 6],
+  );
   if (f?.classWeeks) weeklySheet(wb, f);
   if (f?.schoolWeeks) missingSheet(wb, f);
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -165,7 +207,12 @@ function weeklySheet(wb: ExcelJS.Workbook, f: NonNullable<MonthlyForm['form']>):
   const headerEnd = twoRowHeader(ws, [{ title: '班级' }, ...f.weeks.map((w) => ({ title: `${w.label}（${w.week.slice(5)}）`, subs: [...WEEK_SUBS] }))]);
   const classes = f.classWeeks!;
   for (const c of classes) {
-    const row = ws.addRow([safeCell(c.className), ...c.counts.flatMap((k, i): (string | number | null)[] => (k ? [k.enrolled, k.present, k.leave, k.truant] : [f.weeks[i]!.due ? '未报' : '—', null, null, null]))]);
+    const row = ws.addRow([
+      safeCell(c.className),
+      ...c.counts.flatMap((k, i): (string | number | null)[] =>
+        k ? [k.enrolled, k.present, k.leave, k.truant] : [f.weeks[i]!.due ? '未报' : '—', null, null, null],
+      ),
+    ]);
     for (let i = 1; i <= n; i++) row.getCell(i).border = box;
     c.counts.forEach((k, i) => !k && f.weeks[i]!.due && (row.getCell(2 + 4 * i).font = { color: { argb: 'FFC00000' } }));
   }
@@ -184,7 +231,11 @@ function weeklySheet(wb: ExcelJS.Workbook, f: NonNullable<MonthlyForm['form']>):
   ws.views = [{ state: 'frozen', ySplit: headerEnd, xSplit: 1 }];
   const missing = classes.filter((c) => c.missing.length);
   ws.addRow([]);
-  const line = ws.addRow([missing.length ? `本月未报周统计的班级（${missing.length} 个）：${missing.map((c) => `${c.className}（${c.missing.join('、')}）`).join('；')}` : '本月各班周统计齐全。']);
+  const line = ws.addRow([
+    missing.length
+      ? `本月未报周统计的班级（${missing.length} 个）：${missing.map((c) => `${c.className}（${c.missing.join('、')}）`).join('；')}`
+      : '本月各班周统计齐全。',
+  ]);
   ws.mergeCells(line.number, 1, line.number, Math.max(n, 2));
   line.getCell(1).alignment = { wrapText: true, vertical: 'top' };
   line.height = 15 * Math.max(1, Math.ceil(line.getCell(1).text.length / 80));
@@ -199,13 +250,26 @@ function missingSheet(wb: ExcelJS.Workbook, f: NonNullable<MonthlyForm['form']>)
   h.font = { bold: true };
   h.eachCell((cell) => ((cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }), (cell.border = box)));
   schools.forEach((s, i) => {
-    const row = ws.addRow([i + 1, safeCell(s.schoolName), s.classes, s.due, s.missing, safeCell(s.detail.join('、') || (s.missing ? '明细见各镇汇总表' : '无'))]);
+    const row = ws.addRow([
+      i + 1,
+      safeCell(s.schoolName),
+      s.classes,
+      s.due,
+      s.missing,
+      safeCell(s.detail.join('、') || (s.missing ? '明细见各镇汇总表' : '无')),
+    ]);
     row.eachCell((cell) => ((cell.border = box), (cell.alignment = { vertical: 'top', wrapText: true })));
   });
   if (schools.length) {
     const total = ws.addRow(['合计', '']);
     total.font = { bold: true };
-    (['classes', 'due', 'missing'] as const).forEach((k, j) => (total.getCell(3 + j).value = { formula: `SUM(${colName(3 + j)}3:${colName(3 + j)}${2 + schools.length})`, result: schools.reduce((s, x) => s + x[k], 0) }));
+    (['classes', 'due', 'missing'] as const).forEach(
+      (k, j) =>
+        (total.getCell(3 + j).value = {
+          formula: `SUM(${colName(3 + j)}3:${colName(3 + j)}${2 + schools.length})`,
+          result: schools.reduce((s, x) => s + x[k], 0),
+        }),
+    );
   }
   ws.columns.forEach((col, i) => (col.width = [6, 34, 8, 14, 10, 70][i] ?? 12));
   ws.views = [{ state: 'frozen', ySplit: 2 }];

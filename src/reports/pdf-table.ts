@@ -67,11 +67,22 @@ function textHeight(doc: Doc, text: string, width: number, font: string, size: n
 }
 
 /** One cell's text, vertically centred in its box; wrapped, never cut. */
-function cellText(doc: Doc, text: string, x: number, y: number, w: number, h: number, o: { font: string; size: number; align: 'left' | 'center' | 'right'; color?: string }): void {
+function cellText(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  o: { font: string; size: number; align: 'left' | 'center' | 'right'; color?: string },
+): void {
   const th = textHeight(doc, text, w, o.font, o.size);
   let top = y + Math.max(PAD, (h - th) / 2);
   for (const line of text.split('\n')) {
-    doc.fillColor(o.color ?? 'black').font(o.font).fontSize(o.size);
+    doc
+      .fillColor(o.color ?? 'black')
+      .font(o.font)
+      .fontSize(o.size);
     doc.text(line, x + PAD, top, { width: w - 2 * PAD, align: o.align, lineGap: 0 });
     top += doc.heightOfString(line || ' ', { width: w - 2 * PAD });
   }
@@ -103,9 +114,19 @@ export function drawTable(doc: Doc, t: PdfTable): void {
   }
   const spanWidth = (from: number, span: number) => widths.slice(from, from + span).reduce((a, b) => a + b, 0);
   const two = cells.some((c) => c.row !== 2);
-  const headSize = fitSize(doc, cells.map((c) => ({ text: c.text, width: spanWidth(c.from, c.span) })), size, 'cjk-bold');
+  const headSize = fitSize(
+    doc,
+    cells.map((c) => ({ text: c.text, width: spanWidth(c.from, c.span) })),
+    size,
+    'cjk-bold',
+  );
   const h0 = Math.max(...cells.filter((c) => c.row === 0).map((c) => textHeight(doc, c.text, spanWidth(c.from, c.span), 'cjk-bold', headSize)), 0) + 2 * PAD;
-  const h1 = Math.max(...cells.filter((c) => c.row !== 0).map((c) => textHeight(doc, c.text, spanWidth(c.from, c.span), 'cjk-bold', headSize) - (c.row === 2 && two ? h0 : 0)), 0) + 2 * PAD;
+  const h1 =
+    Math.max(
+      ...cells.filter((c) => c.row !== 0).map((c) => textHeight(doc, c.text, spanWidth(c.from, c.span), 'cjk-bold', headSize) - (c.row === 2 && two ? h0 : 0)),
+      0,
+    ) +
+    2 * PAD;
   const headHeight = two ? h0 + h1 : h1;
 
   const drawHeader = (y: number): number => {
@@ -138,7 +159,12 @@ export function drawTable(doc: Doc, t: PdfTable): void {
     if (r.fill) doc.save().rect(x0, y, spanWidth(0, widths.length), h).fill(r.fill).restore();
     r.cells.forEach((v, i) => {
       doc.lineWidth(0.6).rect(xs[i]!, y, widths[i]!, h).stroke(LINE);
-      cellText(doc, v, xs[i]!, y, widths[i]!, h, { font, size: sizes[i]!, align: t.columns[i]?.align ?? 'left', ...(r.red?.includes(i) ? { color: '#c00000' } : {}) });
+      cellText(doc, v, xs[i]!, y, widths[i]!, h, {
+        font,
+        size: sizes[i]!,
+        align: t.columns[i]?.align ?? 'left',
+        ...(r.red?.includes(i) ? { color: '#c00000' } : {}),
+      });
     });
     y += h;
   }
@@ -165,7 +191,11 @@ export function pageFooters(doc: Doc, label: string): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.font('cjk').fontSize(8).fillColor('#333');
-    doc.text(`${label}　第 ${i - range.start + 1} 页 共 ${range.count} 页`, doc.page.margins.left, doc.page.height - bottom + 8, { width: doc.page.width - doc.page.margins.left - doc.page.margins.right, align: 'center', lineBreak: false });
+    doc.text(`${label}　第 ${i - range.start + 1} 页 共 ${range.count} 页`, doc.page.margins.left, doc.page.height - bottom + 8, {
+      width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+      align: 'center',
+      lineBreak: false,
+    });
     doc.fillColor('black');
     doc.page.margins.bottom = bottom;
   }

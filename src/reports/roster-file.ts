@@ -8,7 +8,15 @@ import { dayLabel } from '../services/format.js';
 import { rosterCsv, rosterXlsx } from './roster.js';
 import { MIME, saveReport } from './files.js';
 
-export async function rosterFile(tx: Tx, area: Area, list: CaseInArea[], format: 'xlsx' | 'csv', dir: string, today: string, now: Date): Promise<{ title: string; attachment: Attachment }> {
+export async function rosterFile(
+  tx: Tx,
+  area: Area,
+  list: CaseInArea[],
+  format: 'xlsx' | 'csv',
+  dir: string,
+  today: string,
+  now: Date,
+): Promise<{ title: string; attachment: Attachment }> {
   const name = await areaName(tx, area);
   const title = `${name}辍学学生花名册`;
   const filename = `${title}-${today}.${format}`;

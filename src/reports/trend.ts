@@ -42,7 +42,9 @@ export async function schoolTrend(deps: Deps, tx: Tx, schoolId: number, today: D
   });
   // each case's open span, read once: from openedOn until it was returned or withdrawn
   const spans = (await casesInArea(tx, { kind: 'school', schoolId }, false)).map((c) => {
-    const end = c.events.map((e) => JSON.parse(e.payload) as { type: string; at: string; returnedOn?: string }).find((e) => e.type === 'return' || e.type === 'withdraw');
+    const end = c.events
+      .map((e) => JSON.parse(e.payload) as { type: string; at: string; returnedOn?: string })
+      .find((e) => e.type === 'return' || e.type === 'withdraw');
     return { openedOn: c.openedOn, closedOn: end ? (end.returnedOn ?? end.at) : '9999' };
   });
   const openCases = weeks.map((w) => {
@@ -69,7 +71,10 @@ export function schoolTrendPng(t: SchoolTrend): Buffer {
 /** Each school of a town: this term's dropout rate per stage (as on the form and in 情况), against the town's own limits. */
 export async function townComparisonPng(deps: Deps, tx: Tx, townId: number, today: DateStr): Promise<{ townName: string; png: Buffer }> {
   const town = await townById(tx, townId);
-  const [schools, book] = await Promise.all([schoolReportModels(deps, tx, { kind: 'town', townId }, today.slice(0, 7), today, { cases: false }), targetBook(tx, deps.targets)]);
+  const [schools, book] = await Promise.all([
+    schoolReportModels(deps, tx, { kind: 'town', townId }, today.slice(0, 7), today, { cases: false }),
+    targetBook(tx, deps.targets),
+  ]);
   const groups = schools.map((m) => ({ label: m.schoolName, bars: m.stages.map((st) => ({ name: `${st.label}辍学率`, value: st.figures.dropoutRate })) }));
   const limits = book.town(townId);
   const png = renderPng(

@@ -45,7 +45,8 @@ export function studentChecker(map: Partial<Record<StudentField, number>>, inter
     if (st && !stage) fault('学段', `“${st}”应为 小学 或 初中（高中不属于义务教育）`);
     const gr = get('grade');
     const grade = gr && stage ? parseGrade(gr, stage) : undefined;
-    if (gr && stage && (!grade || grade.stage !== stage)) fault('年级', `“${gr}”不是${stage === 'junior' ? '初中' : '小学'}的年级（如 ${stage === 'junior' ? '初二 或 八年级' : '三年级'}）`);
+    if (gr && stage && (!grade || grade.stage !== stage))
+      fault('年级', `“${gr}”不是${stage === 'junior' ? '初中' : '小学'}的年级（如 ${stage === 'junior' ? '初二 或 八年级' : '三年级'}）`);
     const cl = get('className');
     const cls = cl ? parseClass(cl, stage) : undefined;
     if (cl && !cls) fault('班级', `“${cl}”看不懂，请写成 2班 或 三(2)班`);
@@ -53,7 +54,10 @@ export function studentChecker(map: Partial<Record<StudentField, number>>, inter
     const phone = get('guardianPhone');
     if (phone && !validPhone(phone)) fault('联系电话', `“${phone}”不是有效的电话号码（手机应为11位，如 13812345678；座机如 0351-1234567）`);
     const attention: AttentionKind[] = [];
-    for (const word of get('attention').split(/[、;；,，/]/).map((w) => w.trim()).filter(Boolean)) {
+    for (const word of get('attention')
+      .split(/[、;；,，/]/)
+      .map((w) => w.trim())
+      .filter(Boolean)) {
       const kind = ATTENTION_WORDS.find(([re]) => re.test(word))?.[1];
       if (!kind) fault('重点关注类别', `“${word}”不是已知类别（单亲家庭、贫困家庭、父母残疾、留守儿童、其他监护人抚养、学困、行为偏差）`);
       else if (!attention.includes(kind)) attention.push(kind);
@@ -62,7 +66,15 @@ export function studentChecker(map: Partial<Record<StudentField, number>>, inter
     const placeOk = stage && grade && grade.stage === stage && cls && (!cls.grade || (cls.grade.stage === grade.stage && cls.grade.grade === grade.grade));
     const place: Place | undefined =
       placeOk && get('school') && get('town') && get('village')
-        ? { school: intern(get('school')), stage, grade: grade.grade, classNo: cls.classNo, className: intern(className(stage, grade.grade, cls.classNo)), town: intern(get('town')), village: intern(get('village')) }
+        ? {
+            school: intern(get('school')),
+            stage,
+            grade: grade.grade,
+            classNo: cls.classNo,
+            className: intern(className(stage, grade.grade, cls.classNo)),
+            town: intern(get('town')),
+            village: intern(get('village')),
+          }
         : undefined;
     if (problems > 0 || !gender || !place) return place ? { place } : {};
     const group = get('group');

@@ -45,7 +45,12 @@ export async function* csvRows(file: string): AsyncGenerator<SheetRow> {
       const line = previousEnd + 1;
       previousEnd = r.info.lines;
       const garbled = r.record.findIndex((c) => c.includes('\uFFFD'));
-      if (garbled >= 0) throw new SheetError('不是 UTF-8 编码（有无法识别的字符）：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接导入 .xlsx', line, columnLabel(header, garbled));
+      if (garbled >= 0)
+        throw new SheetError(
+          '不是 UTF-8 编码（有无法识别的字符）：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接导入 .xlsx',
+          line,
+          columnLabel(header, garbled),
+        );
       if (r.record.every((c) => c.trim() === '')) continue;
       yield { line, values: r.record };
     }
@@ -54,7 +59,11 @@ export async function* csvRows(file: string): AsyncGenerator<SheetRow> {
       const start = parsedEnd + 1;
       const found = typeof e.lines === 'number' ? e.lines : start;
       const where = e.code === 'CSV_QUOTE_NOT_CLOSED' || found === start ? '' : `（在第${found}行发现）`;
-      throw new SheetError(`${REASONS[e.code] ?? 'CSV 格式有误，无法读取：请在 Excel 中打开后重新“另存为 CSV UTF-8”'}${where}`, start, typeof e.column === 'number' ? columnLabel(header, e.column) : undefined);
+      throw new SheetError(
+        `${REASONS[e.code] ?? 'CSV 格式有误，无法读取：请在 Excel 中打开后重新“另存为 CSV UTF-8”'}${where}`,
+        start,
+        typeof e.column === 'number' ? columnLabel(header, e.column) : undefined,
+      );
     }
     throw e;
   } finally {

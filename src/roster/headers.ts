@@ -36,7 +36,11 @@ const normalise = (h: string) => h.replace(/\s|_|（.*?）|\(.*?\)/g, '').toLowe
  * Maps each field to its column (0-based) in this file; reports the missing required fields and the named columns
  * that no field reads (printed as a warning: their content is not imported).
  */
-export function mapHeader<F extends string>(header: readonly string[], columns: Record<F, readonly string[]>, required: readonly F[]): { map: Partial<Record<F, number>>; missing: F[]; unused: string[] } {
+export function mapHeader<F extends string>(
+  header: readonly string[],
+  columns: Record<F, readonly string[]>,
+  required: readonly F[],
+): { map: Partial<Record<F, number>>; missing: F[]; unused: string[] } {
   const map: Partial<Record<F, number>> = {};
   const keys = header.map(normalise);
   for (const [field, aliases] of Object.entries(columns) as [F, readonly string[]][]) {

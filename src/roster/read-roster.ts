@@ -51,19 +51,28 @@ export async function readRoster(peopleFile: string, studentsFile: string, opts:
   const asError = (file: RosterFile, thrown: unknown) => {
     const e = thrown instanceof SheetError ? thrown : fileSystemError(thrown);
     const where = opened[file]?.sheetName ? `（工作表“${opened[file].sheetName}”）` : '';
-    check.fileError({ file, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}), reason: `${path.basename(file === 'people' ? peopleFile : studentsFile)}${where} ${e.reason}` });
+    check.fileError({
+      file,
+      ...(e.line ? { line: e.line } : {}),
+      ...(e.column ? { column: e.column } : {}),
+      reason: `${path.basename(file === 'people' ? peopleFile : studentsFile)}${where} ${e.reason}`,
+    });
   };
   try {
     // Both headers first: a missing column in either file is reported before any row is read.
     let headersOk = true;
-    for (const [file, name] of [['students', studentsFile], ['people', peopleFile]] as const) {
+    for (const [file, name] of [
+      ['students', studentsFile],
+      ['people', peopleFile],
+    ] as const) {
       try {
         const sheet = (opened[file] = await openSheet(name, opts.maxXlsxBytes));
         const head = await sheet.rows.next();
         if (head.done) throw new SheetError(sheet.sheetName ? '第一个工作表是空的：请把名册放在第一个工作表里' : '文件里没有内容');
         if (!check.header(file, head.value)) {
           headersOk = false;
-          if (sheet.sheetName) check.fileError({ file, line: head.value.line, reason: `读取的是第一个工作表“${sheet.sheetName}”：名册须放在第一个工作表里，第一行是表头` });
+          if (sheet.sheetName)
+            check.fileError({ file, line: head.value.line, reason: `读取的是第一个工作表“${sheet.sheetName}”：名册须放在第一个工作表里，第一行是表头` });
         }
       } catch (e) {
         asError(file, e);

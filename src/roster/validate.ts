@@ -38,7 +38,10 @@ export function createRosterCheck(): RosterCheck {
   const rows: Record<RosterFile, number> = { people: 0, students: 0 };
   let checkStudent: ReturnType<typeof studentChecker> | undefined;
   let checkPerson: ReturnType<typeof personChecker> | undefined;
-  const badOf = (file: RosterFile, line: number): Bad => (column, reason) => report({ file, line, column, reason });
+  const badOf =
+    (file: RosterFile, line: number): Bad =>
+    (column, reason) =>
+      report({ file, line, column, reason });
 
   return {
     header(file, row) {
@@ -46,7 +49,14 @@ export function createRosterCheck(): RosterCheck {
       const { map, missing, unused } = file === 'students' ? mapHeader(h, STUDENT_COLUMNS, STUDENT_REQUIRED) : mapHeader(h, PEOPLE_COLUMNS, PEOPLE_REQUIRED);
       const columns: Record<string, readonly string[]> = file === 'students' ? STUDENT_COLUMNS : PEOPLE_COLUMNS;
       for (const f of missing) report({ file, line: row.line, column: columns[f]![0], reason: `缺少“${columns[f]![0]}”列` });
-      if (unused.length) warnings.push({ file, line: row.line, reason: `没有导入这些列：${unused.map((u) => `“${u}”`).join('、')}（不是名册的列；如是已有列的别名，请改用 ${Object.values(columns).map((a) => a[0]).join('、')}）` });
+      if (unused.length)
+        warnings.push({
+          file,
+          line: row.line,
+          reason: `没有导入这些列：${unused.map((u) => `“${u}”`).join('、')}（不是名册的列；如是已有列的别名，请改用 ${Object.values(columns)
+            .map((a) => a[0])
+            .join('、')}）`,
+        });
       if (missing.length) return false;
       if (file === 'students') checkStudent = studentChecker(map, intern);
       else checkPerson = personChecker(map, places, intern);
@@ -78,12 +88,18 @@ export function createRosterCheck(): RosterCheck {
     fileError: report,
     result() {
       // Only a sheet read to its end can be said to be empty: after another error it may just not have been read.
-      if (!errors.length && !omitted) for (const file of ['students', 'people'] as const) if (rows[file] === 0) report({ file, reason: `${LABEL[file]}只有表头，没有数据行：请确认名册在第一个工作表里` });
+      if (!errors.length && !omitted)
+        for (const file of ['students', 'people'] as const)
+          if (rows[file] === 0) report({ file, reason: `${LABEL[file]}只有表头，没有数据行：请确认名册在第一个工作表里` });
       if (errors.length || omitted) {
         errors.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file === 'people' ? -1 : 1));
         return { ok: false, errors, omitted };
       }
-      return { ok: true, roster: { people, students, schools: schoolsOf(schools, people), towns: [...places.villagesByTown].map(([name, v]) => ({ name, villages: [...v] })) }, warnings };
+      return {
+        ok: true,
+        roster: { people, students, schools: schoolsOf(schools, people), towns: [...places.villagesByTown].map(([name, v]) => ({ name, villages: [...v] })) },
+        warnings,
+      };
     },
   };
 }

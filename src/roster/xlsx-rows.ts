@@ -34,7 +34,13 @@ export interface XlsxSheet {
 export async function openXlsx(file: string, maxBytes?: number): Promise<XlsxSheet> {
   await guardXlsx(file, maxBytes);
   const input = fs.createReadStream(file);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'ignore',
+  });
   const sheets = reader[Symbol.asyncIterator]();
   // A broken XML part fails a whole chunk of rows at once: the row is known only roughly.
   const unreadable = (rowsRead = 0) =>

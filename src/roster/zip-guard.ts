@@ -14,7 +14,8 @@ export const MAX_XLSX_BYTES = 150 * 1024 * 1024;
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-const NOT_XLSX = '不是有效的 .xlsx 文件（可能是旧版 .xls、改了扩展名的其他文件，或文件已损坏）：请在 Excel 中打开后“另存为 → Excel 工作簿（.xlsx）”，或另存为 CSV UTF-8';
+const NOT_XLSX =
+  '不是有效的 .xlsx 文件（可能是旧版 .xls、改了扩展名的其他文件，或文件已损坏）：请在 Excel 中打开后“另存为 → Excel 工作簿（.xlsx）”，或另存为 CSV UTF-8';
 
 interface Entry {
   name: string;
@@ -32,7 +33,8 @@ const SHARED_STRINGS = 'xl/sharedStrings.xml';
 const capOf = (e: Entry, maxBytes: number) => (e.name === SHARED_STRINGS ? Math.floor(maxBytes / 4) : maxBytes);
 
 const mb = (n: number) => `${+(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-const tooBig = (max: number, what = '') => new SheetError(`${what}解压后超过 ${mb(max)}，不像是一份名册（可能是“压缩炸弹”），没有读取：请只保留名册工作表后另存为 .xlsx，或另存为 CSV UTF-8`);
+const tooBig = (max: number, what = '') =>
+  new SheetError(`${what}解压后超过 ${mb(max)}，不像是一份名册（可能是“压缩炸弹”），没有读取：请只保留名册工作表后另存为 .xlsx，或另存为 CSV UTF-8`);
 const tooBigFor = (e: Entry, maxBytes: number) => (e.name === SHARED_STRINGS ? tooBig(capOf(e, maxBytes), '其中的文字') : tooBig(maxBytes));
 
 export async function guardXlsx(file: string, maxBytes = MAX_XLSX_BYTES): Promise<void> {
@@ -95,7 +97,8 @@ function readCentral(buf: Buffer, count: number): Entry[] {
 /** Where each entry's data starts, checked to follow the previous entry and its data descriptor, if it has one. */
 async function checkBackToBack(fh: fs.FileHandle, entries: Entry[], centralOffset: number): Promise<void> {
   const broken = () => new SheetError(`${NOT_XLSX}（压缩包结构异常）`);
-  const descriptorFits = (gap: number, prev: Entry | undefined) => gap === 0 || (prev !== undefined && (prev.flags & 8) !== 0 && [12, 16, 20, 24].includes(gap));
+  const descriptorFits = (gap: number, prev: Entry | undefined) =>
+    gap === 0 || (prev !== undefined && (prev.flags & 8) !== 0 && [12, 16, 20, 24].includes(gap));
   let prev: Entry | undefined;
   let expected = 0;
   for (const e of [...entries].sort((a, b) => a.offset - b.offset)) {

@@ -41,7 +41,13 @@ export interface LadderPlan {
 }
 
 /** `followUp`: the pupil is followed after 复学 (one unexcused day reaches the joint home visit). */
-export function planLadder(deps: Pick<Deps, 'calendar' | 'policy'>, history: AttendanceHistory, open: readonly AlertRow[], today: DateStr, followUp = false): LadderPlan {
+export function planLadder(
+  deps: Pick<Deps, 'calendar' | 'policy'>,
+  history: AttendanceHistory,
+  open: readonly AlertRow[],
+  today: DateStr,
+  followUp = false,
+): LadderPlan {
   const policy = followUp ? followUpPolicy(deps.policy) : deps.policy;
   const known = [...history.keys()].filter((d) => d <= today).sort();
   const asOf = known.at(-1) ?? today;
@@ -67,7 +73,15 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
   const followed = (await followUpsOf(tx, [studentId])).has(studentId);
   const plan = planLadder(deps, history, await alerts.openAlertsOf(tx, studentId), today, followed);
   const people = plan.raise.length > 0 ? await peopleFor(tx, student) : undefined;
-  const batch = await directBatch(tx, deps.clock.now(), people ? Object.values(people).flat().map((p) => p.id) : []);
+  const batch = await directBatch(
+    tx,
+    deps.clock.now(),
+    people
+      ? Object.values(people)
+          .flat()
+          .map((p) => p.id)
+      : [],
+  );
   return (await carryOut(deps, tx, [{ student, history, plan, ...(people ? { people } : {}) }], actorName, batch)).get(studentId)!;
 }
 
@@ -76,7 +90,13 @@ export async function applyLadder(deps: Deps, tx: Tx, studentId: number, today: 
  * and direct chats are read in a few set-based queries, each student's plan is worked out in memory, and the new
  * alerts and their recipients are written in multi-row inserts.
  */
-export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly number[], today: DateStr, actorName: string): Promise<Map<number, LadderOutcome>> {
+export async function applyLadderMany(
+  deps: Deps,
+  tx: Tx,
+  studentIds: readonly number[],
+  today: DateStr,
+  actorName: string,
+): Promise<Map<number, LadderOutcome>> {
   const ids = [...new Set(studentIds)];
   const [students, open, followed] = await Promise.all([studentsByIds(tx, ids), alerts.openAlertsOfMany(tx, ids), followUpsOf(tx, ids)]);
   const histories = await knownHistoriesOf(
@@ -94,9 +114,19 @@ export async function applyLadderMany(deps: Deps, tx: Tx, studentIds: readonly n
   });
   const raising = plans.filter((p) => p.plan.raise.length > 0).map((p) => p.student);
   const peopleOf = raising.length > 0 ? await peopleForMany(tx, raising) : undefined;
-  const everyone = raising.flatMap((s) => Object.values(peopleOf!(s)).flat().map((p) => p.id));
+  const everyone = raising.flatMap((s) =>
+    Object.values(peopleOf!(s))
+      .flat()
+      .map((p) => p.id),
+  );
   const batch = await directBatch(tx, deps.clock.now(), everyone);
-  return carryOut(deps, tx, plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })), actorName, batch);
+  return carryOut(
+    deps,
+    tx,
+    plans.map((p) => ({ ...p, ...(peopleOf && p.plan.raise.length > 0 ? { people: peopleOf(p.student) } : {}) })),
+    actorName,
+    batch,
+  );
 }
 
 interface Planned {
@@ -124,7 +154,9 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
       out.get(student.id)!.closed.push({ alertId: a.id, step: a.step as LadderStep, how });
     }
   }
-  const wanted = list.flatMap((p) => (p.plan.streak.since && p.people ? p.plan.raise.map((step) => ({ p, step, since: p.plan.streak.since!, people: p.people! })) : []));
+  const wanted = list.flatMap((p) =>
+    p.plan.streak.since && p.people ? p.plan.raise.map((step) => ({ p, step, since: p.plan.streak.since!, people: p.people! })) : [],
+  );
   if (wanted.length === 0) return out;
   const created = await alerts.createAlerts(
     tx,
@@ -142,16 +174,25 @@ async function carryOut(deps: Deps, tx: Tx, list: readonly Planned[], actorName:
   );
   // Every new alert's messages are written together once all are known (one multi-row insert per chunk).
   const told: { alertId: number; personId: number; place: number }[] = [];
-  await openSuspectedCases(deps, tx, wanted.filter((w) => w.step === 'suspected_dropout').map(({ p, people }) => ({ student: p.student, on: p.plan.asOf, people })));
+  await openSuspectedCases(
+    deps,
+    tx,
+    wanted.filter((w) => w.step === 'suspected_dropout').map(({ p, people }) => ({ student: p.student, on: p.plan.asOf, people })),
+  );
   for (const { p, step, since, people } of wanted) {
     const alert = created.get(`${p.student.id}:${step}`)!;
     const recipients = recipientsFor(deps.config, step, people, p.student);
     const text = alertText(step, alert.id, p.student, p.plan.streak.days, since);
-    for (const r of recipients) told.push({ alertId: alert.id, personId: r.id, place: batch.add(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
+    for (const r of recipients)
+      told.push({ alertId: alert.id, personId: r.id, place: batch.add(r.id, text, { buttons: [ackButton(alert.id)], kind: 'alert', urgent: true }) });
     out.get(p.student.id)!.raised.push({ alertId: alert.id, step, recipients: recipients.length });
   }
   const ids = await batch.flush();
-  await alerts.addRecipients(tx, told.map((t) => ({ alertId: t.alertId, personId: t.personId, outboxId: ids[t.place]! })), now);
+  await alerts.addRecipients(
+    tx,
+    told.map((t) => ({ alertId: t.alertId, personId: t.personId, outboxId: ids[t.place]! })),
+    now,
+  );
   return out;
 }
 

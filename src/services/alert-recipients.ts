@@ -33,7 +33,13 @@ export async function peopleFor(tx: Tx, s: StudentFull): Promise<People> {
 
 /** As peopleFor, for many pupils at once (set-based: a few queries over the places and pupils involved). */
 export async function peopleForMany(tx: Tx, students: readonly StudentFull[]): Promise<(s: StudentFull) => People> {
-  const [lines, named] = await Promise.all([responsibleForMany(tx, students), guarantorsOfMany(tx, students.map((s) => s.id))]);
+  const [lines, named] = await Promise.all([
+    responsibleForMany(tx, students),
+    guarantorsOfMany(
+      tx,
+      students.map((s) => s.id),
+    ),
+  ]);
   return (s) => ({ ...lines(s), named: named.get(s.id) ?? [] });
 }
 

@@ -7,7 +7,17 @@
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { DateStr, Stage } from '../domain/types.js';
-import { dropoutRate, RATE_DEFINITIONS, RATE_LABELS, TARGET_RULE, termDropoutCounts, VETO_FIGURES, type RateKey, type RateResult, type TermCounts } from '../domain/rates.js';
+import {
+  dropoutRate,
+  RATE_DEFINITIONS,
+  RATE_LABELS,
+  TARGET_RULE,
+  termDropoutCounts,
+  VETO_FIGURES,
+  type RateKey,
+  type RateResult,
+  type TermCounts,
+} from '../domain/rates.js';
 import { instantAt } from '../domain/zoned-time.js';
 import { classesInArea, caseEventsByClass, studentsByClassAndStatus } from '../store/status.repository.js';
 import { escalationsBySchool } from '../store/assessment.repository.js';
@@ -36,7 +46,10 @@ export function assessmentYear(raw: string, today: DateStr): number | { error: s
 }
 
 type StageCounts = Record<Stage, TermCounts & { classes: number }>;
-const zero = (): StageCounts => ({ primary: { current: 0, droppedTerm: 0, returnedTerm: 0, classes: 0 }, junior: { current: 0, droppedTerm: 0, returnedTerm: 0, classes: 0 } });
+const zero = (): StageCounts => ({
+  primary: { current: 0, droppedTerm: 0, returnedTerm: 0, classes: 0 },
+  junior: { current: 0, droppedTerm: 0, returnedTerm: 0, classes: 0 },
+});
 
 function addInto(a: StageCounts, b: StageCounts): void {
   for (const st of ['primary', 'junior'] as const) {
@@ -112,11 +125,33 @@ export async function assessmentModel(deps: Deps, tx: Tx, year: number, today: D
   const townName = (id: number) => rates.townNames.get(id) ?? `#${id}`;
   const base = (kind: AssessmentRow['kind'], id: number, name: string, town: string, r: AssessmentRow['rates'], targets: AssessmentRow['targets']) => {
     const j = judge(r, targets, VETO_FIGURES);
-    return { kind, id, name, townName: town, rates: r, targets, inspections: 0, failures: 0, yellowCards: 0, escalatedTown: 0, escalatedCounty: 0, faultRecords: 0, ...j, conclusion: '' };
+    return {
+      kind,
+      id,
+      name,
+      townName: town,
+      rates: r,
+      targets,
+      inspections: 0,
+      failures: 0,
+      yellowCards: 0,
+      escalatedTown: 0,
+      escalatedCounty: 0,
+      faultRecords: 0,
+      ...j,
+      conclusion: '',
+    };
   };
 
   const schoolRows: AssessmentRow[] = schools.map((s) => {
-    const row: AssessmentRow = base('school', s.id, s.name, townName(s.townId), ratesOf(bySchool.get(s.id) ?? zero(), rates.schools.get(s.id)), book.school(s.id, s.townId));
+    const row: AssessmentRow = base(
+      'school',
+      s.id,
+      s.name,
+      townName(s.townId),
+      ratesOf(bySchool.get(s.id) ?? zero(), rates.schools.get(s.id)),
+      book.school(s.id, s.townId),
+    );
     const ins = inspections.get(s.id);
     const esc = escalations.get(s.id);
     row.inspections = ins?.inspections ?? 0;

@@ -64,7 +64,15 @@ export async function recordAttendance(
   const out: Omit<Recorded, 'ladder'>[] = [];
   const listed = new Set(r.marks.map((m) => m.studentId));
   const write = (m: MarkRequest) =>
-    addMark(tx, { studentId: m.studentId, date: r.date, status: m.status, ...(m.note ? { note: m.note } : {}), reportedById: r.reporterId, chatRef: r.chatRef, at });
+    addMark(tx, {
+      studentId: m.studentId,
+      date: r.date,
+      status: m.status,
+      ...(m.note ? { note: m.note } : {}),
+      reportedById: r.reporterId,
+      chatRef: r.chatRef,
+      at,
+    });
 
   for (const m of r.marks) {
     const prev = await currentMark(tx, m.studentId, r.date);

@@ -45,13 +45,22 @@ export async function verifyChain(db: Tx, anchor?: string): Promise<VerifyResult
   let entries = 0;
   for (;;) {
     const page = (
-      await db.$queryRaw<EntryRow[]>`SELECT "id", "tableName", "rowId", "layoutId", "rowHash", "hash" FROM "ChainEntry" WHERE "id" > ${after} ORDER BY "id" LIMIT ${PAGE}`
+      await db.$queryRaw<
+        EntryRow[]
+      >`SELECT "id", "tableName", "rowId", "layoutId", "rowHash", "hash" FROM "ChainEntry" WHERE "id" > ${after} ORDER BY "id" LIMIT ${PAGE}`
     ).map((e) => ({ ...e, id: Number(e.id), rowId: Number(e.rowId), layoutId: Number(e.layoutId) }));
     if (page.length === 0) break;
     const rows = new Map<string, Map<number, Record<string, unknown>>>();
     for (const table of new Set(page.map((e) => e.tableName))) {
       if (!SEALED_TABLES.some((t) => t.table === table)) continue;
-      rows.set(table, await rowsById(db, table, page.filter((e) => e.tableName === table).map((e) => e.rowId)));
+      rows.set(
+        table,
+        await rowsById(
+          db,
+          table,
+          page.filter((e) => e.tableName === table).map((e) => e.rowId),
+        ),
+      );
     }
     for (const e of page) {
       const at = { entryId: e.id, table: e.tableName, rowId: e.rowId };
@@ -108,7 +117,8 @@ export const tableLabel = (table: string): string => `${TABLE_LABELS[table] ?? t
 /** The CLI's answer: one line when intact; the first problem, in Chinese, otherwise. */
 export function describeVerify(r: VerifyResult): string {
   const tail = r.unsealed ? `；另有 ${r.unsealed} 条新记录尚未封存（下一次写入时自动封存，或运行 npm run cli -- audit seal）` : '';
-  if (!r.problem) return `记录链完整：已核对 ${r.entries} 条封存记录，未发现机器人以外的修改或删除${tail}。链尾哈希 ${r.tip}（可抄存备查，下次核对时应仍在链中）。`;
+  if (!r.problem)
+    return `记录链完整：已核对 ${r.entries} 条封存记录，未发现机器人以外的修改或删除${tail}。链尾哈希 ${r.tip}（可抄存备查，下次核对时应仍在链中）。`;
   const p = r.problem;
   const what =
     p.what === 'edited'
@@ -117,9 +127,9 @@ export function describeVerify(r: VerifyResult): string {
         ? `${tableLabel(p.table)} 第 ${p.rowId} 行在机器人之外被删除（第 ${p.entryId} 条链记录封存过它）`
         : p.what === 'anchor_missing'
           ? `抄存的链尾哈希 ${p.anchor} 已不在记录链中：记录链从某处起被整体重写过`
-        : p.what === 'entry_altered'
-          ? `第 ${p.entryId} 条链记录（${tableLabel(p.table)} 第 ${p.rowId} 行）被改动，或它之前的链记录被删除`
-          : `${tableLabel(p.table)} 第 ${p.rowId} 行不在记录链中：链末尾的记录被删除，或这一行是在机器人之外补写的`;
+          : p.what === 'entry_altered'
+            ? `第 ${p.entryId} 条链记录（${tableLabel(p.table)} 第 ${p.rowId} 行）被改动，或它之前的链记录被删除`
+            : `${tableLabel(p.table)} 第 ${p.rowId} 行不在记录链中：链末尾的记录被删除，或这一行是在机器人之外补写的`;
   return `记录链核对失败：${what}。此前 ${r.entries} 条封存记录核对无误。请保留数据库文件，报县教育局督导室核查。`;
 }
 

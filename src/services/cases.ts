@@ -40,16 +40,29 @@ export async function openSuspectedCases(
   tx: Tx,
   list: readonly { student: StudentFull; on: DateStr; people: { classTeachers: PersonRow[]; cadres: PersonRow[] } }[],
 ): Promise<Map<number, number>> {
-  const open = await cases.studentsWithOpenCase(tx, list.map((x) => x.student.id));
+  const open = await cases.studentsWithOpenCase(
+    tx,
+    list.map((x) => x.student.id),
+  );
   const followed = await followUpsOf(tx, [...open]);
   const seen = new Set<number>();
   const todo = list.filter((x) => !open.has(x.student.id) && !seen.has(x.student.id) && seen.add(x.student.id));
   const at = deps.clock.now();
   const relapsed = new Map<number, number>();
-  const relapses = list.filter((x) => followed.has(x.student.id) && !relapsed.has(x.student.id) && relapsed.set(x.student.id, followed.get(x.student.id)!.caseId));
-  await cases.appendEvents(tx, relapses.map((x) => ({ caseId: followed.get(x.student.id)!.caseId, event: relapseEvent(x.on), byId: 0, newState: 'suspected' })), at);
+  const relapses = list.filter(
+    (x) => followed.has(x.student.id) && !relapsed.has(x.student.id) && relapsed.set(x.student.id, followed.get(x.student.id)!.caseId),
+  );
+  await cases.appendEvents(
+    tx,
+    relapses.map((x) => ({ caseId: followed.get(x.student.id)!.caseId, event: relapseEvent(x.on), byId: 0, newState: 'suspected' })),
+    at,
+  );
   const fresh = todo.map((x) => openCase(x.on, 'system'));
-  const ids = await cases.createCases(tx, todo.map((x, i) => ({ studentId: x.student.id, openedOn: x.on, state: fresh[i]!.state })), at);
+  const ids = await cases.createCases(
+    tx,
+    todo.map((x, i) => ({ studentId: x.student.id, openedOn: x.on, state: fresh[i]!.state })),
+    at,
+  );
   const events: { caseId: number; event: CaseEvent; byId: number; newState: string }[] = [];
   todo.forEach((x, i) => {
     const schoolLine = x.people.classTeachers[0];
@@ -92,7 +105,14 @@ export function followUpEnd(deps: Pick<Deps, 'calendar'>, on: DateStr, n: number
  * A student back at school (复学): their open case goes into the follow-up (跟踪中(复学后)) for
  * FOLLOW_UP_SCHOOL_DAYS school days; the daily duty closes it at the end (动态销号). Returns a note for the reply.
  */
-export async function applyReturnToCase(deps: Deps, tx: Tx, studentId: number, byPersonId: number, on: DateStr, placement?: string): Promise<string | undefined> {
+export async function applyReturnToCase(
+  deps: Deps,
+  tx: Tx,
+  studentId: number,
+  byPersonId: number,
+  on: DateStr,
+  placement?: string,
+): Promise<string | undefined> {
   const followUntil = followUpEnd(deps, on, deps.config.FOLLOW_UP_SCHOOL_DAYS);
   const event: CaseEvent = { type: 'return', at: on, by: String(byPersonId), returnedOn: on, followUntil, ...(placement ? { placement } : {}) };
   const r = await applyToOpenCase(deps, tx, studentId, event, byPersonId);

@@ -16,7 +16,20 @@ export async function recordFaults(tx: Tx, alertId: number, level: 'town' | 'cou
   const done = await recordedFor(tx, alertId);
   // County officials are where an alert ends, not a step of it.
   const due = alert.recipients.filter((r) => !done.has(r.personId) && r.notifiedAt <= at && roles.get(r.personId) !== 'county');
-  return addFaults(tx, due.map((r) => ({ alertId, studentId: alert.studentId, schoolId, personId: r.personId, role: roles.get(r.personId) ?? 'unknown', step: level, notifiedAt: r.notifiedAt, ackAt: r.ackAt, at })));
+  return addFaults(
+    tx,
+    due.map((r) => ({
+      alertId,
+      studentId: alert.studentId,
+      schoolId,
+      personId: r.personId,
+      role: roles.get(r.personId) ?? 'unknown',
+      step: level,
+      notifiedAt: r.notifiedAt,
+      ackAt: r.ackAt,
+      at,
+    })),
+  );
 }
 
 export type FaultFilter = { kind: 'all' } | { kind: 'school'; schoolId: number; name: string } | { kind: 'person'; personId: number; name: string };
@@ -26,8 +39,13 @@ const STEP = { town: '升级到镇', county: '升级到县' } as Record<string, 
 /** zh-CN lines for the county: a summary by school and person, or one school's or person's records. No pupil names. */
 export async function faultLines(tx: Tx, filter: FaultFilter, timeZone: string): Promise<string[]> {
   const rows = await faultsWhere(tx, filter.kind === 'school' ? { schoolId: filter.schoolId } : filter.kind === 'person' ? { personId: filter.personId } : {});
-  const { people, schools } = await namesFor(tx, rows.map((r) => r.personId), rows.map((r) => r.schoolId));
-  const who = (id: number, role: string) => `${people.get(id)?.name ?? `#${id}`}（${ROLE_LABELS[role as Role] ?? role}，工号 ${people.get(id)?.staffId ?? '?'}）`;
+  const { people, schools } = await namesFor(
+    tx,
+    rows.map((r) => r.personId),
+    rows.map((r) => r.schoolId),
+  );
+  const who = (id: number, role: string) =>
+    `${people.get(id)?.name ?? `#${id}`}（${ROLE_LABELS[role as Role] ?? role}，工号 ${people.get(id)?.staffId ?? '?'}）`;
   if (rows.length === 0) return [`${filter.kind === 'all' ? '全县' : filter.name}没有过错记录。`];
   if (filter.kind === 'all') {
     const bySchool = new Map<number, number>();
@@ -40,13 +58,19 @@ export async function faultLines(tx: Tx, filter: FaultFilter, timeZone: string):
       `全县过错记录 ${rows.length} 条（预警升级时未登记家访的责任人）。按学校：`,
       ...[...bySchool].sort((a, b) => b[1] - a[1]).map(([id, n]) => `· ${schools.get(id) ?? `#${id}`}：${n} 条`),
       '按责任人：',
-      ...[...byPerson].sort((a, b) => b[1].n - a[1].n).slice(0, 30).map(([id, v]) => `· ${who(id, v.role)}：${v.n} 条`),
+      ...[...byPerson]
+        .sort((a, b) => b[1].n - a[1].n)
+        .slice(0, 30)
+        .map(([id, v]) => `· ${who(id, v.role)}：${v.n} 条`),
       '查看明细：过错记录 <学校名称或工号>',
     ];
   }
   return [
     `${filter.name}的过错记录 ${rows.length} 条：`,
-    ...rows.map((r) => `· ${localDate(r.recordedAt, timeZone)} 预警 #${r.alertId} ${STEP[r.step] ?? r.step}：${filter.kind === 'person' ? `${schools.get(r.schoolId) ?? ''}，` : `${who(r.personId, r.role)}，`}${r.ackAt ? '已确认收到但未登记家访' : '未确认收到，也未登记家访'}`),
+    ...rows.map(
+      (r) =>
+        `· ${localDate(r.recordedAt, timeZone)} 预警 #${r.alertId} ${STEP[r.step] ?? r.step}：${filter.kind === 'person' ? `${schools.get(r.schoolId) ?? ''}，` : `${who(r.personId, r.role)}，`}${r.ackAt ? '已确认收到但未登记家访' : '未确认收到，也未登记家访'}`,
+    ),
   ];
 }
 
@@ -63,7 +87,12 @@ export async function faultFilterFor(tx: Tx, arg: string): Promise<FaultFilter |
 }
 
 /** Per school, for the annual assessment: fault records and alerts among them, recorded between two days (local). */
-export async function faultsBySchool(tx: Tx, from: string, to: string, timeZone: string): Promise<Map<number, { records: number; alerts: number; reachedCounty: number }>> {
+export async function faultsBySchool(
+  tx: Tx,
+  from: string,
+  to: string,
+  timeZone: string,
+): Promise<Map<number, { records: number; alerts: number; reachedCounty: number }>> {
   const rows = (await faultsWhere(tx, {})).filter((r) => {
     const d = localDate(r.recordedAt, timeZone);
     return from <= d && d <= to;

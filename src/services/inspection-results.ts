@@ -2,7 +2,15 @@
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { DateStr } from '../domain/types.js';
-import { completeRectification, findingsInForce, rectificationById, rectificationsOf, schoolById, schoolNames, yellowCards } from '../store/inspection.repository.js';
+import {
+  completeRectification,
+  findingsInForce,
+  rectificationById,
+  rectificationsOf,
+  schoolById,
+  schoolNames,
+  yellowCards,
+} from '../store/inspection.repository.js';
 import { peopleWithRole, type PersonRow } from '../store/org.repository.js';
 import { sendToPerson } from './messenger.js';
 import { schoolYearLabel, schoolYearRange } from './inspections.js';
@@ -51,7 +59,9 @@ export async function resultLines(tx: Tx, schoolYear: string, today: DateStr): P
   return [
     `${schoolYearLabel(schoolYear)}抽查结果（${all.length} 所学校）：`,
     ...all.map((s) => {
-      const rect = s.rectifications.map((r) => `#${r.id} ${r.completed ? '已整改' : r.deadline < today ? `逾期未整改（限 ${r.deadline}）` : `整改中（限 ${r.deadline}）`}`);
+      const rect = s.rectifications.map(
+        (r) => `#${r.id} ${r.completed ? '已整改' : r.deadline < today ? `逾期未整改（限 ${r.deadline}）` : `整改中（限 ${r.deadline}）`}`,
+      );
       return `· ${s.schoolName}：抽查 ${s.inspections} 次（${s.classesInspected} 个班次），不合格 ${s.failures} 次${rect.length ? `；${rect.join('，')}` : ''}${s.yellowCard ? '；🟨 黄牌' : ''}`;
     }),
   ];
@@ -67,6 +77,7 @@ export async function completeRectificationBy(deps: Deps, tx: Tx, person: Person
   if (!(await completeRectification(tx, id, person.id, note, now))) return 'already';
   const school = await schoolById(tx, r.schoolId);
   const text = `✅ ${school.name}报告整改通知 #${id}（${r.date} 抽查不合格）已完成整改。说明：${note}`;
-  for (const p of [...(await peopleWithRole(tx, 'town', { townId: school.townId })), ...(await peopleWithRole(tx, 'county'))]) await sendToPerson(tx, now, p.id, text, { kind: 'inspection_rectified' });
+  for (const p of [...(await peopleWithRole(tx, 'town', { townId: school.townId })), ...(await peopleWithRole(tx, 'county'))])
+    await sendToPerson(tx, now, p.id, text, { kind: 'inspection_rectified' });
   return 'done';
 }

@@ -40,7 +40,10 @@ function sectionsOf(dir: StaffDirectory, scope: InviteScope): Map<string, Invite
     return out;
   }
   const towns = scope.kind === 'town' ? dir.towns.filter((t) => t.name === scope.name) : dir.towns;
-  if (towns.length === 0) throw new InviteScopeError(`没有找到乡镇“${scope.kind === 'town' ? scope.name : ''}”。示例：npm run cli -- invite --town ${dir.towns[0]?.name ?? '青石镇'}`);
+  if (towns.length === 0)
+    throw new InviteScopeError(
+      `没有找到乡镇“${scope.kind === 'town' ? scope.name : ''}”。示例：npm run cli -- invite --town ${dir.towns[0]?.name ?? '青石镇'}`,
+    );
   if (scope.kind === 'county') out.set('county', { kind: 'county', title: `${dir.countyName}（县教育局）`, place: dir.countyName, entries: [] });
   for (const t of towns) {
     out.set(`town:${t.id}`, { kind: 'town', title: `${t.name}（镇、村干部）`, place: `${dir.countyName} ${t.name}`, entries: [] });
@@ -65,7 +68,10 @@ function roleText(p: Person, dir: { classes: Map<number, string>; villages: Map<
         : p.role === 'town' && p.townId != null
           ? dir.towns.get(p.townId)
           : undefined;
-  const label = ({ county: '县教育局', town: '乡镇干部', village: '村干部', principal: '校长', class_teacher: '班主任', subject_teacher: '任课教师' } as const)[p.role as Role] ?? p.role;
+  const label =
+    ({ county: '县教育局', town: '乡镇干部', village: '村干部', principal: '校长', class_teacher: '班主任', subject_teacher: '任课教师' } as const)[
+      p.role as Role
+    ] ?? p.role;
   return where ? `${label} · ${where}` : label;
 }
 
@@ -75,12 +81,26 @@ export async function prepareInviteSheets(deps: Deps, scope: InviteScope): Promi
   const sections = sectionsOf(dir, scope);
   const villageTown = new Map(dir.villages.map((v) => [v.id, v.townId]));
   const inScope = dir.people.filter((p) => sections.has(sectionKey(p, villageTown)));
-  const bound = await peopleWithAccount(deps.db, inScope.map((p) => p.id));
+  const bound = await peopleWithAccount(
+    deps.db,
+    inScope.map((p) => p.id),
+  );
   const chosen = inScope.filter((p) => !bound.has(p.id));
-  const classOrder = new Map(dir.classes.map((c) => [c.id, `${c.stage === 'primary' ? 0 : 1}${String(c.grade).padStart(2, '0')}${String(c.classNo).padStart(3, '0')}`]));
+  const classOrder = new Map(
+    dir.classes.map((c) => [c.id, `${c.stage === 'primary' ? 0 : 1}${String(c.grade).padStart(2, '0')}${String(c.classNo).padStart(3, '0')}`]),
+  );
   const key = (p: Person) => `${ROLES.indexOf(p.role as Role)}|${p.classId != null ? (classOrder.get(p.classId) ?? '') : ''}|${p.villageId ?? ''}|${p.staffId}`;
   chosen.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const { codes, expiresAt } = await withWriteTransaction(deps.db, (tx) => issueInvites(deps, tx, chosen.map((p) => p.id)), { timeout: 120_000 });
+  const { codes, expiresAt } = await withWriteTransaction(
+    deps.db,
+    (tx) =>
+      issueInvites(
+        deps,
+        tx,
+        chosen.map((p) => p.id),
+      ),
+    { timeout: 120_000 },
+  );
   const names = {
     classes: new Map(dir.classes.map((c) => [c.id, c.name])),
     villages: new Map(dir.villages.map((v) => [v.id, v.name])),

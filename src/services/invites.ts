@@ -33,6 +33,11 @@ export async function issueInvites(deps: Deps, db: Tx, personIds: number[]): Pro
     }
     pending = retry;
   }
-  await replaceInvites(db, [...codes].map(([personId, code]) => ({ personId, code })), now, expiresAt);
+  await replaceInvites(
+    db,
+    [...codes].map(([personId, code]) => ({ personId, code })),
+    now,
+    expiresAt,
+  );
   return { codes, expiresAt };
 }

@@ -30,7 +30,14 @@ export async function schoolSnapshot(deps: Deps, tx: Tx, schoolId: number, month
     monthTruantDays: s.monthTruantDays,
     openCases: s.openCases,
     stages: stages(rows),
-    classes: rows.map((r) => ({ class: r.className, stage: r.stage, onRoll: r.onRoll, droppedOut: r.droppedOut, weeksReported: r.weeksReportedInMonth, absences: r.monthAbsences })),
+    classes: rows.map((r) => ({
+      class: r.className,
+      stage: r.stage,
+      onRoll: r.onRoll,
+      droppedOut: r.droppedOut,
+      weeksReported: r.weeksReportedInMonth,
+      absences: r.monthAbsences,
+    })),
   };
   return { school: s, rows, snapshot, missingWeeks: rows.filter((r) => r.weeksReportedInMonth === 0).map((r) => r.className) };
 }
@@ -62,13 +69,19 @@ export async function monthState(tx: Tx, schoolId: number, month: string) {
 
 /** Schools whose month is reopened and not yet re-confirmed. */
 export async function reopenedSchools(tx: Tx, month: string): Promise<Set<number>> {
-  const [opened, done] = await Promise.all([tx.monthReopening.findMany({ where: { month }, select: { id: true, schoolId: true } }), tx.monthReconfirmation.findMany({ where: { month }, select: { reopeningId: true } })]);
+  const [opened, done] = await Promise.all([
+    tx.monthReopening.findMany({ where: { month }, select: { id: true, schoolId: true } }),
+    tx.monthReconfirmation.findMany({ where: { month }, select: { reopeningId: true } }),
+  ]);
   const closed = new Set(done.map((d) => d.reopeningId));
   return new Set(opened.filter((o) => !closed.has(o.id)).map((o) => o.schoolId));
 }
 
 /** Records the principal's re-confirmation of an open reopening; false if someone did it a moment ago. */
-export async function reconfirm(tx: Tx, r: { reopeningId: number; schoolId: number; month: string; figures: unknown; confirmedById: number; chatRef: string; confirmedAt: Date }): Promise<boolean> {
+export async function reconfirm(
+  tx: Tx,
+  r: { reopeningId: number; schoolId: number; month: string; figures: unknown; confirmedById: number; chatRef: string; confirmedAt: Date },
+): Promise<boolean> {
   try {
     await tx.monthReconfirmation.create({ data: { ...r, figures: JSON.stringify(r.figures) } });
     return true;
@@ -90,8 +103,21 @@ interface Dated {
 function datedRecords(sealed: readonly SealedRow[]): Dated[] {
   const at = (v: unknown) => (v instanceof Date ? v : new Date(typeof v === 'number' ? v : String(v)));
   return sealed.flatMap(({ table, row }): Dated[] => {
-    if (table === 'AttendanceMark') return [{ table, id: row.id, studentId: Number(row['studentId']), date: String(row['date']), byId: Number(row['reportedById']), recordedAt: at(row['recordedAt']) }];
-    if (table === 'RegisterEvent') return [{ table, id: row.id, studentId: Number(row['studentId']), date: String(row['on']), byId: Number(row['byId']), recordedAt: at(row['recordedAt']) }];
+    if (table === 'AttendanceMark')
+      return [
+        {
+          table,
+          id: row.id,
+          studentId: Number(row['studentId']),
+          date: String(row['date']),
+          byId: Number(row['reportedById']),
+          recordedAt: at(row['recordedAt']),
+        },
+      ];
+    if (table === 'RegisterEvent')
+      return [
+        { table, id: row.id, studentId: Number(row['studentId']), date: String(row['on']), byId: Number(row['byId']), recordedAt: at(row['recordedAt']) },
+      ];
     return [];
   });
 }
@@ -111,7 +137,10 @@ export async function reopenOnChange(deps: Deps, tx: Tx, sealed: readonly Sealed
   const ids = [...new Set(dated.map((d) => d.studentId))];
   const place = new Map<number, { schoolId: number; className: string }>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await tx.student.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, select: { id: true, class: { select: { schoolId: true, name: true } } } });
+    const rows = await tx.student.findMany({
+      where: { id: { in: ids.slice(i, i + 500) } },
+      select: { id: true, class: { select: { schoolId: true, name: true } } },
+    });
     for (const r of rows) place.set(r.id, { schoolId: r.class.schoolId, className: r.class.name });
   }
   const touched = new Map<string, (Dated & { className: string })[]>();
@@ -145,7 +174,16 @@ async function reopenIfChanged(deps: Deps, tx: Tx, schoolId: number, month: stri
   const first = changes[0]!;
   const at = deps.clock.now();
   await tx.monthReopening.create({
-    data: { schoolId, month, confirmedFigures: inForce.figures, currentFigures: JSON.stringify(now.snapshot), causeTable: first.table, causeRowId: first.id, byId: first.byId, reopenedAt: at },
+    data: {
+      schoolId,
+      month,
+      confirmedFigures: inForce.figures,
+      currentFigures: JSON.stringify(now.snapshot),
+      causeTable: first.table,
+      causeRowId: first.id,
+      byId: first.byId,
+      reopenedAt: at,
+    },
   });
   const what = [...new Set(changes.map((c) => `${c.className} ${dayLabel(c.date)}的${c.table === 'RegisterEvent' ? '学籍变动' : '考勤'}`))].join('、');
   const confirmedOn = `${dayLabel(confirmedDay)}`;

@@ -3,10 +3,18 @@
  * reminders and deadlines), the snapshots they confirm, and how a town's aggregate sums its schools' snapshots.
  */
 import type { Tx } from '../store/prisma.js';
-import { reportingSchools, schoolConfirmations, townConfirmations, type ReportingSchool, type SchoolConfirmationRow, type TownConfirmationRow } from '../store/monthly-report.repository.js';
+import {
+  reportingSchools,
+  schoolConfirmations,
+  townConfirmations,
+  type ReportingSchool,
+  type SchoolConfirmationRow,
+  type TownConfirmationRow,
+} from '../store/monthly-report.repository.js';
 
 const byName = (a: string, b: string) => a.localeCompare(b, 'zh-CN');
-const byTownThenSchool = (a: ReportingSchool, b: ReportingSchool) => byName(a.townName, b.townName) || byName(a.schoolName, b.schoolName) || a.schoolId - b.schoolId;
+const byTownThenSchool = (a: ReportingSchool, b: ReportingSchool) =>
+  byName(a.townName, b.townName) || byName(a.schoolName, b.schoolName) || a.schoolId - b.schoolId;
 
 /** Schools having at least one class and no confirmation for the month, by town then school name. */
 export async function schoolsNotConfirmed(tx: Tx, month: string): Promise<{ schoolId: number; schoolName: string; townId: number; townName: string }[]> {
@@ -32,7 +40,11 @@ export interface TownProgress {
 }
 
 /** Who has confirmed the month within an area (county: every town; town: its own; school: just that school), by town then school name. */
-export async function reportProgress(tx: Tx, month: string, area: { kind: 'county' } | { kind: 'town'; townId: number } | { kind: 'school'; schoolId: number }): Promise<TownProgress[]> {
+export async function reportProgress(
+  tx: Tx,
+  month: string,
+  area: { kind: 'county' } | { kind: 'town'; townId: number } | { kind: 'school'; schoolId: number },
+): Promise<TownProgress[]> {
   const where = area.kind === 'town' ? { townId: area.townId } : area.kind === 'school' ? { schoolId: area.schoolId } : {};
   const schools = (await reportingSchools(tx, where)).sort(byTownThenSchool);
   const [done, towns] = await Promise.all([schoolConfirmations(tx, month), townConfirmations(tx, month)]);
@@ -125,8 +137,17 @@ export function townAggregate(month: string, schools: { schoolId: number; school
     stages = {};
     for (const k of ['primary', 'junior'] as const) {
       const having = lines.filter((l) => l.stages![k]);
-      if (having.length) stages[k] = { onRoll: having.reduce((n, l) => n + l.stages![k]!.onRoll, 0), droppedOut: having.reduce((n, l) => n + l.stages![k]!.droppedOut, 0) };
+      if (having.length)
+        stages[k] = { onRoll: having.reduce((n, l) => n + l.stages![k]!.onRoll, 0), droppedOut: having.reduce((n, l) => n + l.stages![k]!.droppedOut, 0) };
     }
   }
-  return { month, onRoll: sum('onRoll'), droppedOut: sum('droppedOut'), monthTruantDays: sum('monthTruantDays'), openCases: sum('openCases'), ...(stages ? { stages } : {}), schools: lines };
+  return {
+    month,
+    onRoll: sum('onRoll'),
+    droppedOut: sum('droppedOut'),
+    monthTruantDays: sum('monthTruantDays'),
+    openCases: sum('openCases'),
+    ...(stages ? { stages } : {}),
+    schools: lines,
+  };
 }

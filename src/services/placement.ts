@@ -28,5 +28,7 @@ export async function findClassOfSchool(db: Tx, schoolId: number, raw: string, s
 /** Moves the pupil to the class and records the move as a register event. */
 export async function placeInClass(deps: Deps, tx: Tx, s: { id: number; classId: number }, toClassId: number, on: DateStr, byPersonId: number): Promise<void> {
   await tx.student.update({ where: { id: s.id }, data: { classId: toClassId } });
-  await tx.registerEvent.create({ data: { studentId: s.id, change: 'reclassed', on, byId: byPersonId, recordedAt: deps.clock.now(), fromClassId: s.classId, toClassId } });
+  await tx.registerEvent.create({
+    data: { studentId: s.id, change: 'reclassed', on, byId: byPersonId, recordedAt: deps.clock.now(), fromClassId: s.classId, toClassId },
+  });
 }

@@ -30,10 +30,18 @@ const LABEL: Record<RatesTable, string> = { cohorts: '一年级入学人数', po
 
 export async function importRatesTable(db: Db, table: RatesTable, file: string, at: Date, thisYear: number): Promise<ImportOutcome> {
   const place = await placeOf(db);
-  const read: TableResult<unknown> = table === 'cohorts' ? await readCohorts(file, place, thisYear) : table === 'population' ? await readPopulation(file, place, thisYear) : await readTargets(file, place);
+  const read: TableResult<unknown> =
+    table === 'cohorts'
+      ? await readCohorts(file, place, thisYear)
+      : table === 'population'
+        ? await readPopulation(file, place, thisYear)
+        : await readTargets(file, place);
   if (!read.ok) {
     const shown = read.errors.slice(0, 200);
-    return { ok: false, text: `${LABEL[table]}文件有 ${read.errors.length} 处错误，没有导入任何数据：\n${shown.join('\n')}${read.errors.length > shown.length ? `\n……另有 ${read.errors.length - shown.length} 处未列出` : ''}\n请改正以上各行后重新导入。` };
+    return {
+      ok: false,
+      text: `${LABEL[table]}文件有 ${read.errors.length} 处错误，没有导入任何数据：\n${shown.join('\n')}${read.errors.length > shown.length ? `\n……另有 ${read.errors.length - shown.length} 处未列出` : ''}\n请改正以上各行后重新导入。`,
+    };
   }
   await withWriteTransaction(db, async (tx) => {
     if (table === 'cohorts') await addIntakes(tx, (read as Extract<Awaited<ReturnType<typeof readCohorts>>, { ok: true }>).rows, at);

@@ -10,7 +10,11 @@ import { peopleWithRole, type PersonRow, type StudentFull } from '../store/org.r
 import { NOTICE_TITLE, returnNoticePdf } from '../reports/return-notice.pdf.js';
 import { MIME, saveReport } from '../reports/files.js';
 
-export async function returnNoticeFile(deps: Deps, tx: Tx, n: { caseId: number; student: StudentFull; issuer: PersonRow; deadline: DateStr; today: DateStr; openedOn?: DateStr }): Promise<Attachment> {
+export async function returnNoticeFile(
+  deps: Deps,
+  tx: Tx,
+  n: { caseId: number; student: StudentFull; issuer: PersonRow; deadline: DateStr; today: DateStr; openedOn?: DateStr },
+): Promise<Attachment> {
   const s = n.student;
   const townId = n.issuer.townId ?? s.class.school.townId;
   const [town, teachers, principals, alert, row] = await Promise.all([

@@ -6,7 +6,17 @@ import { chronicAbsence, type AbsencePolicy } from '../domain/absence.js';
 import { isoWeek } from '../domain/calendar.js';
 import type { SchoolCalendar, TermConfig } from '../domain/calendar.js';
 import { termDropoutCounts } from '../domain/rates.js';
-import { absencesByClass, caseEventsByClass, chronicallyAbsentByClass, classesInArea, classAttendanceOn, openAlertsByClass, openCasesByClass, studentsByClassAndStatus, weeksCounted } from '../store/status.repository.js';
+import {
+  absencesByClass,
+  caseEventsByClass,
+  chronicallyAbsentByClass,
+  classesInArea,
+  classAttendanceOn,
+  openAlertsByClass,
+  openCasesByClass,
+  studentsByClassAndStatus,
+  weeksCounted,
+} from '../store/status.repository.js';
 
 export interface ClassFigures {
   classId: number;
@@ -43,7 +53,14 @@ type Triple = { sick: number; personal: number; truant: number };
 const ABSENCE_KINDS = new Set(['sick', 'personal', 'truant']);
 
 /** Per class of the area: each figure is one aggregate statement over the whole area, joined here by class id. */
-export async function classFigures(tx: Tx, area: Area, today: DateStr, cal: SchoolCalendar, policy: AbsencePolicy, terms: readonly TermConfig[] = []): Promise<ClassFigures[]> {
+export async function classFigures(
+  tx: Tx,
+  area: Area,
+  today: DateStr,
+  cal: SchoolCalendar,
+  policy: AbsencePolicy,
+  terms: readonly TermConfig[] = [],
+): Promise<ClassFigures[]> {
   const month = today.slice(0, 7);
   const week = isoWeek(today);
   const monthWeeks = weeksOfMonth(month, cal);
@@ -147,7 +164,21 @@ export interface SchoolFigures {
 export function bySchool(rows: ClassFigures[]): SchoolFigures[] {
   const map = new Map<number, SchoolFigures>();
   for (const r of rows) {
-    const s = map.get(r.schoolId) ?? { schoolId: r.schoolId, schoolName: r.schoolName, classes: [], onRoll: 0, droppedOut: 0, absentToday: 0, truantToday: 0, classesTaken: 0, classesReportedWeek: 0, monthTruantDays: 0, openAlerts: 0, openCases: 0, chronicAtRisk: 0 };
+    const s = map.get(r.schoolId) ?? {
+      schoolId: r.schoolId,
+      schoolName: r.schoolName,
+      classes: [],
+      onRoll: 0,
+      droppedOut: 0,
+      absentToday: 0,
+      truantToday: 0,
+      classesTaken: 0,
+      classesReportedWeek: 0,
+      monthTruantDays: 0,
+      openAlerts: 0,
+      openCases: 0,
+      chronicAtRisk: 0,
+    };
     s.classes.push(r);
     s.onRoll += r.onRoll;
     s.droppedOut += r.droppedOut;

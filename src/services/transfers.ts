@@ -69,11 +69,30 @@ const HELD = '该生有未结的缺勤预警或疑似辍学个案：在接收学
  * Records a transfer. Within the town for a primary pupil it takes effect at once; otherwise it waits for the county
  * bureau, whose officials are told by DM. The towns concerned are told either way.
  */
-export async function requestTransfer(deps: Deps, tx: Tx, s: StudentFull, to: Destination, on: DateStr, needsCounty: boolean, by: PersonRow, today: DateStr): Promise<{ row: TransferRow; effect?: Effect }> {
+export async function requestTransfer(
+  deps: Deps,
+  tx: Tx,
+  s: StudentFull,
+  to: Destination,
+  on: DateStr,
+  needsCounty: boolean,
+  by: PersonRow,
+  today: DateStr,
+): Promise<{ row: TransferRow; effect?: Effect }> {
   const at = deps.clock.now();
   const row = await createTransfer(
     tx,
-    { studentId: s.id, kind: 'transfer', fromSchoolId: s.class.schoolId, fromClassId: s.classId, toSchoolId: to.kind === 'school' ? to.schoolId : null, toText: to.kind === 'outside' ? to.text : null, needsCounty, on, requestedById: by.id },
+    {
+      studentId: s.id,
+      kind: 'transfer',
+      fromSchoolId: s.class.schoolId,
+      fromClassId: s.classId,
+      toSchoolId: to.kind === 'school' ? to.schoolId : null,
+      toText: to.kind === 'outside' ? to.text : null,
+      needsCounty,
+      on,
+      requestedById: by.id,
+    },
     needsCounty ? 'awaiting_approval' : 'pending_receipt',
     today,
     at,
@@ -81,7 +100,19 @@ export async function requestTransfer(deps: Deps, tx: Tx, s: StudentFull, to: De
   if (needsCounty) {
     const county = await peopleWithRole(tx, 'county');
     const ask = `请县教育局审批。同意请回复：批准转学 ${row.id}\n不同意请回复：不批准转学 ${row.id} <原因>`;
-    await tell(deps, tx, county, await describe(tx, row, s, 'awaiting_approval', `申请人：${by.name}（校长）\n${s.class.stage === 'junior' ? '初中学生' : '跨乡镇'}转学须县教育局审批。\n${ask}`), 'transfer');
+    await tell(
+      deps,
+      tx,
+      county,
+      await describe(
+        tx,
+        row,
+        s,
+        'awaiting_approval',
+        `申请人：${by.name}（校长）\n${s.class.stage === 'junior' ? '初中学生' : '跨乡镇'}转学须县教育局审批。\n${ask}`,
+      ),
+      'transfer',
+    );
     await tell(deps, tx, await townOfficials(tx, s, row), await describe(tx, row, s, 'awaiting_approval', '等待县教育局审批。'), 'transfer');
     return { row };
   }
@@ -100,7 +131,12 @@ async function takeEffect(deps: Deps, tx: Tx, row: TransferRow, s: StudentFull, 
     await tx.student.update({ where: { id: s.id }, data: { status: 'transferred_out' } });
     await addRegisterEventIn(tx, { studentId: s.id, change: 'transferred_out', on: row.on, byId, classId: s.classId, at });
   }
-  await addStep(tx, row.id, { state: 'pending_receipt', action: 'effective', note: held ? '有未结的预警或个案，待接收确认后撤销' : '已转出', on: today, byId }, at);
+  await addStep(
+    tx,
+    row.id,
+    { state: 'pending_receipt', action: 'effective', note: held ? '有未结的预警或个案，待接收确认后撤销' : '已转出', on: today, byId },
+    at,
+  );
   const confirm =
     row.toSchoolId !== null
       ? `接收学校确认后转学才算完成：请接收学校校长私信回复：接收 ${s.studentNo} <班级>`
@@ -135,7 +171,15 @@ export type Completion = { how: 'received'; classId: number; className: string; 
  * a confirmed dropout now at school elsewhere returns, placed there), open alerts are closed and those alerted told,
  * the register changes, and the towns concerned are told.
  */
-export async function completeTransfer(deps: Deps, tx: Tx, row: TransferRow, s: StudentFull, done: Completion, by: PersonRow, today: DateStr): Promise<{ caseNote?: string; alertsClosed: number }> {
+export async function completeTransfer(
+  deps: Deps,
+  tx: Tx,
+  row: TransferRow,
+  s: StudentFull,
+  done: Completion,
+  by: PersonRow,
+  today: DateStr,
+): Promise<{ caseNote?: string; alertsClosed: number }> {
   const at = deps.clock.now();
   const where = done.how === 'received' ? `${done.schoolName} ${done.className}` : (row.toText ?? done.note);
   let caseNote: string | undefined;
@@ -147,7 +191,9 @@ export async function completeTransfer(deps: Deps, tx: Tx, row: TransferRow, s: 
         ? { type: 'withdraw', at: today, by: String(by.id), reason: 'transferred' }
         : { type: 'return', at: today, by: String(by.id), returnedOn: today, placement: `转入${where}` };
     const step = await applyToOpenCase(deps, tx, s.id, event, by.id);
-    caseNote = step?.ok ? `个案 #${step.caseId} 已${event.type === 'withdraw' ? '撤销（已转学）' : `复学销号（转入${where}）`}` : `个案未能关闭：${step?.reason ?? ''}`;
+    caseNote = step?.ok
+      ? `个案 #${step.caseId} 已${event.type === 'withdraw' ? '撤销（已转学）' : `复学销号（转入${where}）`}`
+      : `个案未能关闭：${step?.reason ?? ''}`;
   }
   const alerts = await openAlertsOf(tx, s.id);
   for (const a of alerts) {
@@ -162,9 +208,26 @@ export async function completeTransfer(deps: Deps, tx: Tx, row: TransferRow, s: 
   } else {
     await tx.student.update({ where: { id: s.id }, data: { status: row.kind === 'leaver' ? 'graduated' : 'transferred_out' } });
   }
-  await addStep(tx, row.id, { state: 'received', action: done.how, note: done.how === 'received' ? `${done.schoolName} ${done.className}` : done.note, on: today, byId: by.id }, at);
-  const text = await describe(tx, row, s, 'received', `${done.how === 'received' ? `${done.schoolName}（${by.name}）已确认接收，编入${done.className}。` : `${by.name} 已登记回执：${done.note}`}${caseNote ? `\n${caseNote}。` : ''}`);
+  await addStep(
+    tx,
+    row.id,
+    { state: 'received', action: done.how, note: done.how === 'received' ? `${done.schoolName} ${done.className}` : done.note, on: today, byId: by.id },
+    at,
+  );
+  const text = await describe(
+    tx,
+    row,
+    s,
+    'received',
+    `${done.how === 'received' ? `${done.schoolName}（${by.name}）已确认接收，编入${done.className}。` : `${by.name} 已登记回执：${done.note}`}${caseNote ? `\n${caseNote}。` : ''}`,
+  );
   const principals = await peopleWithRole(tx, 'principal', { schoolId: row.fromSchoolId });
-  await tell(deps, tx, [...principals, ...(await townOfficials(tx, s, row))].filter((p) => p.id !== by.id), text, 'transfer');
+  await tell(
+    deps,
+    tx,
+    [...principals, ...(await townOfficials(tx, s, row))].filter((p) => p.id !== by.id),
+    text,
+    'transfer',
+  );
   return { ...(caseNote ? { caseNote } : {}), alertsClosed: alerts.length };
 }

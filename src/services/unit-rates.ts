@@ -7,7 +7,16 @@ import type { Tx } from '../store/prisma.js';
 import type { Area } from '../domain/org.js';
 import type { DateStr } from '../domain/types.js';
 import { cohortEntryYear, consolidationRate, enrolmentRate, schoolYearOf, type RateResult } from '../domain/rates.js';
-import { enrolledResidentsByVillage, grade9BySchool, intakeBySchool, populationOf, schoolsOf, villagesOf, type PopulationRow, type SchoolRow } from '../store/rates.repository.js';
+import {
+  enrolledResidentsByVillage,
+  grade9BySchool,
+  intakeBySchool,
+  populationOf,
+  schoolsOf,
+  villagesOf,
+  type PopulationRow,
+  type SchoolRow,
+} from '../store/rates.repository.js';
 
 /** A figure left out (undefined) does not apply to the unit (a primary school has no consolidation rate of its own). */
 export interface UnitRates {
@@ -29,7 +38,11 @@ export interface AreaRates {
   townOfSchool: Map<number, number>;
 }
 
-const names = (xs: { name: string }[]) => `${xs.slice(0, 3).map((x) => x.name).join('、')}${xs.length > 3 ? ` 等 ${xs.length} 个` : ''}`;
+const names = (xs: { name: string }[]) =>
+  `${xs
+    .slice(0, 3)
+    .map((x) => x.name)
+    .join('、')}${xs.length > 3 ? ` 等 ${xs.length} 个` : ''}`;
 
 type G9 = Awaited<ReturnType<typeof grade9BySchool>>[number];
 
@@ -53,7 +66,9 @@ function cohortOf(schools: SchoolRow[], g9: Map<number, G9>, intake: Map<number,
   const den = c.grade1Intake - c.transferredOut + c.transferredIn;
   if (value === undefined) return { missing: `无法计算（${entryYear} 年一年级入学人数扣除转学后为 0）` };
   // more pupils in 初三 than the cohort's intake: some came from schools whose intake is not counted here (another town's)
-  return value > 1 ? { value, num: c.grade9Now, den, note: `初三 ${c.grade9Now} 人多于该届入学 ${den} 人，部分学生来自未计入的小学，请核对` } : { value, num: c.grade9Now, den };
+  return value > 1
+    ? { value, num: c.grade9Now, den, note: `初三 ${c.grade9Now} 人多于该届入学 ${den} 人，部分学生来自未计入的小学，请核对` }
+    : { value, num: c.grade9Now, den };
 }
 
 interface Population {
@@ -72,7 +87,10 @@ function townPopulation(townId: number, villages: { id: number; townId: number; 
   const missing = vs.filter((v) => !byVillage.has(v.id));
   if (!vs.length) return { missing: `未导入（${year} 年适龄人口）` };
   if (missing.length) return { missing: `未导入（${year} 年适龄人口，缺 ${names(missing)}）` };
-  return vs.reduce((p, v) => ({ primaryAge: p.primaryAge + byVillage.get(v.id)!.primaryAge, juniorAge: p.juniorAge + byVillage.get(v.id)!.juniorAge }), { primaryAge: 0, juniorAge: 0 });
+  return vs.reduce((p, v) => ({ primaryAge: p.primaryAge + byVillage.get(v.id)!.primaryAge, juniorAge: p.juniorAge + byVillage.get(v.id)!.juniorAge }), {
+    primaryAge: 0,
+    juniorAge: 0,
+  });
 }
 
 function enrolmentOf(enrolled: { primary: number; junior: number }, pop: Pop): Pick<UnitRates, 'primaryEnrolment' | 'juniorGrossEnrolment'> {
@@ -112,11 +130,24 @@ export async function areaRates(tx: Tx, area: Area, today: DateStr): Promise<Are
   });
   if (area.kind === 'village') {
     const own = pops.find((p) => p.villageId === area.villageId);
-    out.villages.set(area.villageId, enrolmentOf(enrolledIn(() => true), own ?? { missing: `未导入（${schoolYear} 年适龄人口）` }));
+    out.villages.set(
+      area.villageId,
+      enrolmentOf(
+        enrolledIn(() => true),
+        own ?? { missing: `未导入（${schoolYear} 年适龄人口）` },
+      ),
+    );
     return out;
   }
-  const townIds = area.kind === 'town' ? [area.townId] : area.kind === 'county' ? [...new Set([...schools.map((s) => s.townId), ...villages.map((v) => v.townId)])].sort((a, b) => a - b) : [];
-  if (townIds.length) for (const t of await tx.town.findMany({ where: { id: { in: townIds } }, select: { id: true, name: true }, orderBy: { id: 'asc' } })) out.townNames.set(t.id, t.name);
+  const townIds =
+    area.kind === 'town'
+      ? [area.townId]
+      : area.kind === 'county'
+        ? [...new Set([...schools.map((s) => s.townId), ...villages.map((v) => v.townId)])].sort((a, b) => a - b)
+        : [];
+  if (townIds.length)
+    for (const t of await tx.town.findMany({ where: { id: { in: townIds } }, select: { id: true, name: true }, orderBy: { id: 'asc' } }))
+      out.townNames.set(t.id, t.name);
   const popOf = new Map<number, Pop>();
   for (const t of townIds) {
     popOf.set(t, townPopulation(t, villages, pops, schoolYear));
@@ -126,18 +157,33 @@ export async function areaRates(tx: Tx, area: Area, today: DateStr): Promise<Are
       intake,
       entryYear,
     );
-    out.towns.set(t, { ...(c ? { consolidation: c } : {}), ...enrolmentOf(enrolledIn((r) => r.townId === t), popOf.get(t)!) });
+    out.towns.set(t, {
+      ...(c ? { consolidation: c } : {}),
+      ...enrolmentOf(
+        enrolledIn((r) => r.townId === t),
+        popOf.get(t)!,
+      ),
+    });
   }
   if (area.kind === 'county') {
     const lacking = townIds.filter((t) => 'missing' in popOf.get(t)!);
     const pop: Pop = lacking.length
       ? { missing: `未导入（${schoolYear} 年适龄人口，${lacking.length} 个乡镇未齐）` }
-      : townIds.reduce((p, t) => {
-          const q = popOf.get(t) as Population;
-          return { primaryAge: p.primaryAge + q.primaryAge, juniorAge: p.juniorAge + q.juniorAge };
-        }, { primaryAge: 0, juniorAge: 0 });
+      : townIds.reduce(
+          (p, t) => {
+            const q = popOf.get(t) as Population;
+            return { primaryAge: p.primaryAge + q.primaryAge, juniorAge: p.juniorAge + q.juniorAge };
+          },
+          { primaryAge: 0, juniorAge: 0 },
+        );
     const c = cohortOf(schools, g9Of, intake, entryYear);
-    out.county = { ...(c ? { consolidation: c } : {}), ...enrolmentOf(enrolledIn(() => true), pop) };
+    out.county = {
+      ...(c ? { consolidation: c } : {}),
+      ...enrolmentOf(
+        enrolledIn(() => true),
+        pop,
+      ),
+    };
   }
   return out;
 }

@@ -20,7 +20,15 @@ export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): P
 
 /** Enrolled students of a class with at least one open alert. */
 export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
-  const rows = await db.alert.findMany({ where: { status: 'open', studentId: { in: (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id) } }, select: { studentId: true }, distinct: ['studentId'], orderBy: { studentId: 'asc' } });
+  const rows = await db.alert.findMany({
+    where: {
+      status: 'open',
+      studentId: { in: (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id) },
+    },
+    select: { studentId: true },
+    distinct: ['studentId'],
+    orderBy: { studentId: 'asc' },
+  });
   return rows.map((r) => r.studentId);
 }
 
@@ -58,7 +66,12 @@ export async function addRecipient(db: Tx, alertId: number, personId: number, ou
 
 /** Recipients of many alerts in multi-row inserts (5 values a row, 150 rows each). */
 export async function addRecipients(db: Tx, rows: readonly { alertId: number; personId: number; outboxId: number }[], at: Date): Promise<void> {
-  await insertRows(db, 'AlertRecipient', ['alertId', 'personId', 'outboxId', 'notifiedAt'], rows.map((r) => [r.alertId, r.personId, r.outboxId, at]));
+  await insertRows(
+    db,
+    'AlertRecipient',
+    ['alertId', 'personId', 'outboxId', 'notifiedAt'],
+    rows.map((r) => [r.alertId, r.personId, r.outboxId, at]),
+  );
 }
 
 export async function recipientsOf(db: Tx, alertId: number) {

@@ -35,7 +35,8 @@ async function caseIdsInArea(db: Tx, area: Area, openOnly: boolean): Promise<num
 export async function casesInArea(db: Tx, area: Area, openOnly: boolean) {
   const ids = await caseIdsInArea(db, area, openOnly);
   const cases = [];
-  for (const part of chunks(ids)) cases.push(...(await db.dropoutCase.findMany({ where: { id: { in: part } }, include: { events: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } })));
+  for (const part of chunks(ids))
+    cases.push(...(await db.dropoutCase.findMany({ where: { id: { in: part } }, include: { events: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } })));
   const studentIds = [...new Set(cases.map((c) => c.studentId))];
   const students = [];
   for (const part of chunks(studentIds)) students.push(...(await db.student.findMany({ where: { id: { in: part } }, include: studentInclude })));
@@ -50,8 +51,10 @@ export async function casesInArea(db: Tx, area: Area, openOnly: boolean) {
 /** Active class teachers of the classes and village cadres of the villages, each list by id. */
 export async function caretakersOf(db: Tx, classIds: number[], villageIds: number[]) {
   const teachers = [];
-  for (const part of chunks([...new Set(classIds)])) teachers.push(...(await db.person.findMany({ where: { role: 'class_teacher', active: true, classId: { in: part } }, orderBy: { id: 'asc' } })));
+  for (const part of chunks([...new Set(classIds)]))
+    teachers.push(...(await db.person.findMany({ where: { role: 'class_teacher', active: true, classId: { in: part } }, orderBy: { id: 'asc' } })));
   const cadres = [];
-  for (const part of chunks([...new Set(villageIds)])) cadres.push(...(await db.person.findMany({ where: { role: 'village', active: true, villageId: { in: part } }, orderBy: { id: 'asc' } })));
+  for (const part of chunks([...new Set(villageIds)]))
+    cadres.push(...(await db.person.findMany({ where: { role: 'village', active: true, villageId: { in: part } }, orderBy: { id: 'asc' } })));
   return { teachers: teachers.sort((a, b) => a.id - b.id), cadres: cadres.sort((a, b) => a.id - b.id) };
 }

@@ -99,7 +99,10 @@ export async function takenDaysOf(db: Tx, classIds: readonly number[], from: Dat
   const ids = [...new Set(classIds)];
   const out = new Map<number, Set<DateStr>>(ids.map((id) => [id, new Set()]));
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.classAttendance.findMany({ where: { classId: { in: ids.slice(i, i + 500) }, date: { gte: from } }, select: { classId: true, date: true } });
+    const rows = await db.classAttendance.findMany({
+      where: { classId: { in: ids.slice(i, i + 500) }, date: { gte: from } },
+      select: { classId: true, date: true },
+    });
     for (const r of rows) out.get(r.classId)!.add(r.date);
   }
   return out;
@@ -109,7 +112,11 @@ export async function takenDaysOf(db: Tx, classIds: readonly number[], from: Dat
  * What is known of many pupils' attendance from a date on: their marks in force, and 'present' on the days their
  * class took attendance without marking them. Days missing from a map are unknown. A few set-based reads.
  */
-export async function knownHistoriesOf(db: Tx, students: readonly { id: number; classId: number }[], from: DateStr): Promise<Map<number, Map<DateStr, AttendanceStatus>>> {
+export async function knownHistoriesOf(
+  db: Tx,
+  students: readonly { id: number; classId: number }[],
+  from: DateStr,
+): Promise<Map<number, Map<DateStr, AttendanceStatus>>> {
   const [marks, taken] = await Promise.all([
     historiesOf(
       db,
@@ -128,4 +135,3 @@ export async function knownHistoriesOf(db: Tx, students: readonly { id: number; 
   }
   return marks;
 }
-

@@ -33,7 +33,13 @@ export async function insertRows(db: Tx, table: string, columns: readonly string
  * Inserts every row and returns the new rows' `returning` columns in the order given: a multi-row insert numbers its
  * rows in order inside the write transaction, so sorting by id restores it.
  */
-export async function insertRowsReturning<R extends { id: number }>(db: Tx, table: string, columns: readonly string[], rows: readonly Value[][], returning: readonly (keyof R & string)[]): Promise<R[]> {
+export async function insertRowsReturning<R extends { id: number }>(
+  db: Tx,
+  table: string,
+  columns: readonly string[],
+  rows: readonly Value[][],
+  returning: readonly (keyof R & string)[],
+): Promise<R[]> {
   const out: R[] = [];
   for (const chunk of chunks(rows, columns.length)) {
     const made = await db.$queryRaw<R[]>(statement(table, columns, chunk, ['id', ...returning.filter((c) => c !== 'id')]));

@@ -18,7 +18,10 @@ export async function createCase(db: Tx, studentId: number, openedOn: string, st
 export async function studentsWithOpenCase(db: Tx, studentIds: readonly number[]): Promise<Set<number>> {
   const out = new Set<number>();
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.dropoutCase.findMany({ where: { studentId: { in: studentIds.slice(i, i + 500) }, state: { notIn: ['returned', 'withdrawn'] } }, select: { studentId: true } });
+    const rows = await db.dropoutCase.findMany({
+      where: { studentId: { in: studentIds.slice(i, i + 500) }, state: { notIn: ['returned', 'withdrawn'] } },
+      select: { studentId: true },
+    });
     for (const r of rows) out.add(r.studentId);
   }
   return out;
@@ -26,13 +29,28 @@ export async function studentsWithOpenCase(db: Tx, studentIds: readonly number[]
 
 /** Many new cases in multi-row inserts; their ids in the order given. */
 export async function createCases(db: Tx, rows: readonly { studentId: number; openedOn: string; state: string }[], at: Date): Promise<number[]> {
-  const made = await insertRowsReturning<{ id: number }>(db, 'DropoutCase', ['studentId', 'state', 'openedOn', 'createdAt'], rows.map((r) => [r.studentId, r.state, r.openedOn, at]), ['id']);
+  const made = await insertRowsReturning<{ id: number }>(
+    db,
+    'DropoutCase',
+    ['studentId', 'state', 'openedOn', 'createdAt'],
+    rows.map((r) => [r.studentId, r.state, r.openedOn, at]),
+    ['id'],
+  );
   return made.map((m) => m.id);
 }
 
 /** Many events, each moving its case to a new state: the events in multi-row inserts, the states one update per state. */
-export async function appendEvents(db: Tx, rows: readonly { caseId: number; event: { type: string }; byId: number; newState: string }[], at: Date): Promise<void> {
-  await insertRows(db, 'CaseEvent', ['caseId', 'type', 'payload', 'byId', 'recordedAt'], rows.map((r) => [r.caseId, r.event.type, JSON.stringify(r.event), r.byId, at]));
+export async function appendEvents(
+  db: Tx,
+  rows: readonly { caseId: number; event: { type: string }; byId: number; newState: string }[],
+  at: Date,
+): Promise<void> {
+  await insertRows(
+    db,
+    'CaseEvent',
+    ['caseId', 'type', 'payload', 'byId', 'recordedAt'],
+    rows.map((r) => [r.caseId, r.event.type, JSON.stringify(r.event), r.byId, at]),
+  );
   const byState = new Map<string, number[]>();
   for (const r of rows) byState.set(r.newState, [...(byState.get(r.newState) ?? []), r.caseId]);
   for (const [state, ids] of byState) {
@@ -50,7 +68,17 @@ export async function addHomeVisit(
   v: { studentId: number; caseId: number | null; visitorId: number; date: string; reason: string; outcome: string; note?: string; chatRef: string; at: Date },
 ): Promise<number> {
   const row = await db.homeVisit.create({
-    data: { studentId: v.studentId, caseId: v.caseId, visitorId: v.visitorId, date: v.date, reason: v.reason, outcome: v.outcome, note: v.note ?? null, chatRef: v.chatRef, recordedAt: v.at },
+    data: {
+      studentId: v.studentId,
+      caseId: v.caseId,
+      visitorId: v.visitorId,
+      date: v.date,
+      reason: v.reason,
+      outcome: v.outcome,
+      note: v.note ?? null,
+      chatRef: v.chatRef,
+      recordedAt: v.at,
+    },
   });
   return row.id;
 }

@@ -66,12 +66,19 @@ export async function chainState(tx: Tx): Promise<{ tables: TableState[]; tip: s
       Prisma.sql`SELECT ${table} AS "t", (SELECT max("id") FROM ${q(table)}) AS "top", (SELECT max("rowId") FROM "ChainEntry" WHERE "tableName" = ${table}) AS "sealed", (SELECT "id" || ':' || "columns" FROM "ChainLayout" WHERE "tableName" = ${table} ORDER BY "id" DESC LIMIT 1) AS "layout", NULL AS "tip"`,
   );
   parts.push(Prisma.sql`SELECT '' AS "t", 0, 0, NULL, (SELECT "hash" FROM "ChainEntry" ORDER BY "id" DESC LIMIT 1)`);
-  const rows = await tx.$queryRaw<{ t: string; top: unknown; sealed: unknown; layout: string | null; tip: string | null }[]>(Prisma.sql`${Prisma.join(parts, ' UNION ALL ')}`);
+  const rows = await tx.$queryRaw<{ t: string; top: unknown; sealed: unknown; layout: string | null; tip: string | null }[]>(
+    Prisma.sql`${Prisma.join(parts, ' UNION ALL ')}`,
+  );
   const tip = rows.find((r) => r.t === '')?.tip ?? GENESIS;
   return {
     tables: rows
       .filter((r) => r.t !== '')
-      .map((r) => ({ table: r.t, top: num(r.top), sealed: num(r.sealed), ...(r.layout ? { layout: { id: Number(r.layout.split(':')[0]), columns: r.layout.slice(r.layout.indexOf(':') + 1) } } : {}) })),
+      .map((r) => ({
+        table: r.t,
+        top: num(r.top),
+        sealed: num(r.sealed),
+        ...(r.layout ? { layout: { id: Number(r.layout.split(':')[0]), columns: r.layout.slice(r.layout.indexOf(':') + 1) } } : {}),
+      })),
     tip,
   };
 }
@@ -119,7 +126,9 @@ async function currentLayouts(tx: Tx, tables: readonly TableState[]): Promise<Ma
       if (found) out.set(table, found.id);
       return !found;
     });
-    const made = fresh.length ? await insertRowsReturning<{ id: number; tableName: string }>(tx, 'ChainLayout', ['tableName', 'columns'], fresh, ['tableName']) : [];
+    const made = fresh.length
+      ? await insertRowsReturning<{ id: number; tableName: string }>(tx, 'ChainLayout', ['tableName', 'columns'], fresh, ['tableName'])
+      : [];
     for (const m of made) out.set(m.tableName, m.id);
   }
   return out;

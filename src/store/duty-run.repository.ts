@@ -35,7 +35,12 @@ export interface Claim {
  * violation, rolling the batch back, when another run already holds any of the keys.
  */
 export async function claimMany(db: Tx, rows: Claim[], at: Date): Promise<void> {
-  await insertRows(db, 'DutyRun', ['key', 'duty', 'period', 'target', 'dueAt', 'ranAt', 'outcome'], rows.map((r) => [r.key, r.duty, r.period, r.target, r.dueAt, at, 'running']));
+  await insertRows(
+    db,
+    'DutyRun',
+    ['key', 'duty', 'period', 'target', 'dueAt', 'ranAt', 'outcome'],
+    rows.map((r) => [r.key, r.duty, r.period, r.target, r.dueAt, at, 'running']),
+  );
 }
 
 /** Writes the outcomes of a batch: one UPDATE per (outcome, messages) pair and chunk of keys. */
@@ -67,7 +72,9 @@ export async function installedAt(db: Tx): Promise<Date | undefined> {
 
 export async function markInstalled(db: Tx, at: Date): Promise<void> {
   try {
-    await db.dutyRun.create({ data: { key: 'runner:installed', duty: 'runner', period: 'installed', target: '-', dueAt: at, ranAt: at, outcome: 'not_needed' } });
+    await db.dutyRun.create({
+      data: { key: 'runner:installed', duty: 'runner', period: 'installed', target: '-', dueAt: at, ranAt: at, outcome: 'not_needed' },
+    });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e; // another process marked it first
   }

@@ -7,7 +7,10 @@ export type ClassRow = Awaited<ReturnType<typeof classesWithTeachers>>[number];
 /** Every class with its school and its class teachers (active). */
 export async function classesWithTeachers(db: Tx) {
   const [classes, teachers] = await Promise.all([
-    db.schoolClass.findMany({ include: { school: { include: { town: true } } }, orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] }),
+    db.schoolClass.findMany({
+      include: { school: { include: { town: true } } },
+      orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }],
+    }),
     db.person.findMany({ where: { role: 'class_teacher', active: true }, orderBy: { id: 'asc' } }),
   ]);
   const byClass = new Map<number, typeof teachers>();
@@ -52,7 +55,8 @@ export async function classesTakenOn(db: Tx, date: string): Promise<Set<number>>
 /** Enrolled students whose mark in force on a date is truant, by id. */
 export async function truantOn(db: Tx, date: string): Promise<number[]> {
   const inForce = new Map<number, string>();
-  for (const m of await db.attendanceMark.findMany({ where: { date }, orderBy: { id: 'asc' }, select: { studentId: true, status: true } })) inForce.set(m.studentId, m.status);
+  for (const m of await db.attendanceMark.findMany({ where: { date }, orderBy: { id: 'asc' }, select: { studentId: true, status: true } }))
+    inForce.set(m.studentId, m.status);
   const ids = [...inForce].filter(([, s]) => s === 'truant').map(([id]) => id);
   const enrolled = await inChunks(ids, (chunk) => db.student.findMany({ where: { id: { in: chunk }, status: 'enrolled' }, select: { id: true } }));
   return enrolled.map((s) => s.id).sort((a, b) => a - b);
@@ -86,10 +90,26 @@ export async function responsibleForMany(db: Tx, students: readonly Placed[]) {
   const distinct = (f: (s: Placed) => number) => [...new Set(students.map(f))];
   const load = (role: string, field: Place, ids: number[]) => activeByPlace(db, role, field, ids);
   const [teachers, principals, cadres, towns] = await Promise.all([
-    load('class_teacher', 'classId', distinct((s) => s.classId)),
-    load('principal', 'schoolId', distinct((s) => s.class.schoolId)),
-    load('village', 'villageId', distinct((s) => s.villageId)),
-    load('town', 'townId', distinct((s) => s.village.townId)),
+    load(
+      'class_teacher',
+      'classId',
+      distinct((s) => s.classId),
+    ),
+    load(
+      'principal',
+      'schoolId',
+      distinct((s) => s.class.schoolId),
+    ),
+    load(
+      'village',
+      'villageId',
+      distinct((s) => s.villageId),
+    ),
+    load(
+      'town',
+      'townId',
+      distinct((s) => s.village.townId),
+    ),
   ]);
   return (s: Placed) => ({
     classTeachers: teachers.get(s.classId) ?? [],
@@ -103,8 +123,11 @@ export async function responsibleForMany(db: Tx, students: readonly Placed[]) {
 export async function dmRefsOf(db: Tx, personIds: readonly number[]): Promise<Map<number, string>> {
   const ids = [...new Set(personIds)];
   const out = new Map<number, string>();
-  for (const p of await inChunks(ids, (chunk) => db.person.findMany({ where: { id: { in: chunk } }, select: { id: true, staffId: true } }))) out.set(p.id, `console:dm:${p.staffId}`);
-  const accounts = await inChunks(ids, (chunk) => db.chatAccount.findMany({ where: { personId: { in: chunk }, revokedAt: null }, orderBy: [{ boundAt: 'asc' }, { id: 'asc' }] }));
+  for (const p of await inChunks(ids, (chunk) => db.person.findMany({ where: { id: { in: chunk } }, select: { id: true, staffId: true } })))
+    out.set(p.id, `console:dm:${p.staffId}`);
+  const accounts = await inChunks(ids, (chunk) =>
+    db.chatAccount.findMany({ where: { personId: { in: chunk }, revokedAt: null }, orderBy: [{ boundAt: 'asc' }, { id: 'asc' }] }),
+  );
   for (const a of accounts.sort((x, y) => x.boundAt.getTime() - y.boundAt.getTime() || x.id - y.id)) out.set(a.personId, `${a.platform}:dm:${a.accountId}`);
   return out;
 }
@@ -132,7 +155,9 @@ export async function outboxStatuses(db: Tx, ids: number[]): Promise<Map<number,
 /** When each of many students' home visits were recorded. */
 export async function visitTimesOf(db: Tx, studentIds: readonly number[]): Promise<Map<number, Date[]>> {
   const out = new Map<number, Date[]>();
-  const rows = await inChunks(studentIds, (chunk) => db.homeVisit.findMany({ where: { studentId: { in: chunk } }, select: { studentId: true, recordedAt: true } }));
+  const rows = await inChunks(studentIds, (chunk) =>
+    db.homeVisit.findMany({ where: { studentId: { in: chunk } }, select: { studentId: true, recordedAt: true } }),
+  );
   for (const r of rows) out.set(r.studentId, [...(out.get(r.studentId) ?? []), r.recordedAt]);
   return out;
 }

@@ -21,7 +21,17 @@ export async function recordedFor(db: Tx, alertId: number): Promise<Set<number>>
 export async function addFaults(db: Tx, rows: FaultInput[]): Promise<number> {
   if (rows.length === 0) return 0;
   const r = await db.faultRecord.createMany({
-    data: rows.map((f) => ({ alertId: f.alertId, studentId: f.studentId, schoolId: f.schoolId, personId: f.personId, role: f.role, step: f.step, notifiedAt: f.notifiedAt, ackAt: f.ackAt, recordedAt: f.at })),
+    data: rows.map((f) => ({
+      alertId: f.alertId,
+      studentId: f.studentId,
+      schoolId: f.schoolId,
+      personId: f.personId,
+      role: f.role,
+      step: f.step,
+      notifiedAt: f.notifiedAt,
+      ackAt: f.ackAt,
+      recordedAt: f.at,
+    })),
   });
   return r.count;
 }
@@ -42,7 +52,9 @@ export async function alertForFaults(db: Tx, alertId: number) {
 
 /** Names and 工号 of people, and names of schools, by id (in chunks). */
 export async function namesFor(db: Tx, personIds: number[], schoolIds: number[]) {
-  const people = await inChunks([...new Set(personIds)], (ids) => db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, staffId: true } }));
+  const people = await inChunks([...new Set(personIds)], (ids) =>
+    db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, staffId: true } }),
+  );
   const schools = await inChunks([...new Set(schoolIds)], (ids) => db.school.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }));
   return { people: new Map(people.map((p) => [p.id, p])), schools: new Map(schools.map((s) => [s.id, s.name])) };
 }

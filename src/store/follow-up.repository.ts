@@ -21,7 +21,10 @@ const latestReturn = { where: { type: 'return' }, orderBy: { id: 'desc' as const
 export async function followUpsOf(db: Tx, studentIds: readonly number[]): Promise<Map<number, FollowUp>> {
   const out = new Map<number, FollowUp>();
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.dropoutCase.findMany({ where: { state: 'following', studentId: { in: studentIds.slice(i, i + 500) } }, include: { events: latestReturn } });
+    const rows = await db.dropoutCase.findMany({
+      where: { state: 'following', studentId: { in: studentIds.slice(i, i + 500) } },
+      include: { events: latestReturn },
+    });
     for (const r of rows) {
       const until = untilOf(r.events);
       if (until) out.set(r.studentId, { caseId: r.id, studentId: r.studentId, until });
@@ -43,7 +46,11 @@ export async function followUpsEndedBy(db: Tx, date: string): Promise<FollowUp[]
 export async function studentsWithOpenAlertsAmong(db: Tx, studentIds: readonly number[]): Promise<Set<number>> {
   const out = new Set<number>();
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.alert.findMany({ where: { status: 'open', studentId: { in: studentIds.slice(i, i + 500) } }, select: { studentId: true }, distinct: ['studentId'] });
+    const rows = await db.alert.findMany({
+      where: { status: 'open', studentId: { in: studentIds.slice(i, i + 500) } },
+      select: { studentId: true },
+      distinct: ['studentId'],
+    });
     for (const r of rows) out.add(r.studentId);
   }
   return out;

@@ -8,14 +8,19 @@ import { inChunks } from './duty.repository.js';
 
 export type GuarantorAction = 'add' | 'remove';
 
-export async function addGuarantorRows(tx: Tx, rows: readonly { studentId: number; personId: number; action: GuarantorAction; byId: number; chatRef: string; at: Date }[]): Promise<void> {
+export async function addGuarantorRows(
+  tx: Tx,
+  rows: readonly { studentId: number; personId: number; action: GuarantorAction; byId: number; chatRef: string; at: Date }[],
+): Promise<void> {
   if (rows.length > 0) await tx.studentGuarantor.createMany({ data: [...rows] });
 }
 
 /** The named people of each of many students now (active people, by id), read in chunks. */
 export async function guarantorsOfMany(db: Tx, studentIds: readonly number[]): Promise<Map<number, PersonRow[]>> {
   const ids = [...new Set(studentIds)];
-  const rows = await inChunks(ids, (chunk) => db.studentGuarantor.findMany({ where: { studentId: { in: chunk } }, orderBy: { id: 'asc' }, select: { studentId: true, personId: true, action: true } }));
+  const rows = await inChunks(ids, (chunk) =>
+    db.studentGuarantor.findMany({ where: { studentId: { in: chunk } }, orderBy: { id: 'asc' }, select: { studentId: true, personId: true, action: true } }),
+  );
   const latest = new Map<string, { studentId: number; personId: number; action: string }>();
   for (const r of rows) latest.set(`${r.studentId}:${r.personId}`, r);
   const named = [...latest.values()].filter((r) => r.action === 'add');

@@ -11,7 +11,8 @@ export interface HistoryRow {
   chatRef: string | null;
   /** Sorting within an instant: the row's table and id. */
   key: string;
-  what: { kind: 'mark'; id: number; studentId: number; date: string; status: string; supersedes?: string | undefined; studentName?: string }
+  what:
+    | { kind: 'mark'; id: number; studentId: number; date: string; status: string; supersedes?: string | undefined; studentName?: string }
     | { kind: 'roll_call'; date: string }
     | { kind: 'weekly'; week: string; rawText: string; corrects: boolean }
     | { kind: 'register'; change: string; on: string }
@@ -36,30 +37,66 @@ export async function studentHistory(tx: Tx, studentId: number): Promise<History
       key: `a${m.id}`,
       what: { kind: 'mark' as const, id: m.id, studentId, date: m.date, status: m.status, supersedes: statusOf(marks, m.supersedesId) },
     })),
-    ...register.map((r) => ({ at: r.recordedAt, byId: r.byId, chatRef: null, key: `r${r.id}`, what: { kind: 'register' as const, change: r.change, on: r.on } })),
-    ...visits.map((v) => ({ at: v.recordedAt, byId: v.visitorId, chatRef: v.chatRef, key: `v${v.id}`, what: { kind: 'visit' as const, date: v.date, reason: v.reason, outcome: v.outcome } })),
-    ...events.filter((e) => e.type !== 'home_visit').map((e) => ({ at: e.recordedAt, byId: e.byId, chatRef: null, key: `c${e.id}`, what: { kind: 'case' as const, type: e.type } })),
+    ...register.map((r) => ({
+      at: r.recordedAt,
+      byId: r.byId,
+      chatRef: null,
+      key: `r${r.id}`,
+      what: { kind: 'register' as const, change: r.change, on: r.on },
+    })),
+    ...visits.map((v) => ({
+      at: v.recordedAt,
+      byId: v.visitorId,
+      chatRef: v.chatRef,
+      key: `v${v.id}`,
+      what: { kind: 'visit' as const, date: v.date, reason: v.reason, outcome: v.outcome },
+    })),
+    ...events
+      .filter((e) => e.type !== 'home_visit')
+      .map((e) => ({ at: e.recordedAt, byId: e.byId, chatRef: null, key: `c${e.id}`, what: { kind: 'case' as const, type: e.type } })),
   ];
   return withChats(tx, rows);
 }
 
 export async function classDayHistory(tx: Tx, classId: number, date: string, week: string): Promise<HistoryRow[]> {
   const [marks, calls, counts] = await Promise.all([
-    tx.attendanceMark.findMany({ where: { date, studentId: { in: (await tx.student.findMany({ where: { classId }, select: { id: true } })).map((s) => s.id) } }, orderBy: { id: 'asc' } }),
+    tx.attendanceMark.findMany({
+      where: { date, studentId: { in: (await tx.student.findMany({ where: { classId }, select: { id: true } })).map((s) => s.id) } },
+      orderBy: { id: 'asc' },
+    }),
     tx.classAttendance.findMany({ where: { classId, date }, orderBy: { id: 'asc' } }),
     tx.weeklyCount.findMany({ where: { classId, week }, orderBy: { id: 'asc' } }),
   ]);
-  const names = new Map((await tx.student.findMany({ where: { id: { in: [...new Set(marks.map((m) => m.studentId))] } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+  const names = new Map(
+    (await tx.student.findMany({ where: { id: { in: [...new Set(marks.map((m) => m.studentId))] } }, select: { id: true, name: true } })).map((s) => [
+      s.id,
+      s.name,
+    ]),
+  );
   const rows: HistoryRow[] = [
     ...marks.map((m) => ({
       at: m.recordedAt,
       byId: m.reportedById,
       chatRef: m.chatRef,
       key: `a${m.id}`,
-      what: { kind: 'mark' as const, id: m.id, studentId: m.studentId, date: m.date, status: m.status, supersedes: statusOf(marks, m.supersedesId), studentName: names.get(m.studentId) ?? '' },
+      what: {
+        kind: 'mark' as const,
+        id: m.id,
+        studentId: m.studentId,
+        date: m.date,
+        status: m.status,
+        supersedes: statusOf(marks, m.supersedesId),
+        studentName: names.get(m.studentId) ?? '',
+      },
     })),
     ...calls.map((c) => ({ at: c.recordedAt, byId: c.reportedById, chatRef: c.chatRef, key: `b${c.id}`, what: { kind: 'roll_call' as const, date: c.date } })),
-    ...counts.map((w) => ({ at: w.recordedAt, byId: w.reportedById, chatRef: w.chatRef, key: `w${w.id}`, what: { kind: 'weekly' as const, week: w.week, rawText: w.rawText, corrects: w.supersedesId != null } })),
+    ...counts.map((w) => ({
+      at: w.recordedAt,
+      byId: w.reportedById,
+      chatRef: w.chatRef,
+      key: `w${w.id}`,
+      what: { kind: 'weekly' as const, week: w.week, rawText: w.rawText, corrects: w.supersedesId != null },
+    })),
   ];
   return withChats(tx, rows);
 }
@@ -68,7 +105,12 @@ export async function classDayHistory(tx: Tx, classId: number, date: string, wee
 async function withChats(tx: Tx, rows: HistoryRow[]): Promise<HistoryRow[]> {
   const missing = rows.filter((r) => r.chatRef === null && r.byId > 0);
   if (missing.length) {
-    const lines = await tx.auditLog.findMany({ where: { actorId: { in: [...new Set(missing.map((r) => r.byId))] }, at: { in: [...new Set(missing.map((r) => r.at.getTime()))].map((t) => new Date(t)) } } });
+    const lines = await tx.auditLog.findMany({
+      where: {
+        actorId: { in: [...new Set(missing.map((r) => r.byId))] },
+        at: { in: [...new Set(missing.map((r) => r.at.getTime()))].map((t) => new Date(t)) },
+      },
+    });
     const chatAt = new Map(lines.map((l) => [`${l.actorId}|${l.at.getTime()}`, l.chatRef]));
     for (const r of missing) r.chatRef = chatAt.get(`${r.byId}|${r.at.getTime()}`) ?? null;
   }
@@ -86,7 +128,11 @@ export async function classesNamed(tx: Tx, name: string, where: { classId?: numb
     where: {
       name,
       ...(where.classId !== undefined ? { id: where.classId } : {}),
-      school: { ...(where.schoolId !== undefined ? { id: where.schoolId } : {}), ...(where.townId !== undefined ? { townId: where.townId } : {}), ...(where.schoolName ? { name: where.schoolName } : {}) },
+      school: {
+        ...(where.schoolId !== undefined ? { id: where.schoolId } : {}),
+        ...(where.townId !== undefined ? { townId: where.townId } : {}),
+        ...(where.schoolName ? { name: where.schoolName } : {}),
+      },
     },
     include: { school: true },
     orderBy: { id: 'asc' },

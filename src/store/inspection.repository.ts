@@ -9,7 +9,9 @@ export async function drawOf(db: Tx, quarter: string) {
 }
 
 export async function saveDraw(db: Tx, d: { quarter: string; payload: string; seed: string; commitment: string; drawnById: number | null; at: Date }) {
-  return db.inspectionDraw.create({ data: { quarter: d.quarter, payload: d.payload, seed: d.seed, commitment: d.commitment, drawnById: d.drawnById, drawnAt: d.at } });
+  return db.inspectionDraw.create({
+    data: { quarter: d.quarter, payload: d.payload, seed: d.seed, commitment: d.commitment, drawnById: d.drawnById, drawnAt: d.at },
+  });
 }
 
 /** Sets revealedAt once; false when it was already revealed. */
@@ -104,7 +106,9 @@ export async function rectificationsOf(db: Tx, where: { schoolId?: number; schoo
 
 export async function addRectification(db: Tx, r: { drawId: number; schoolId: number; schoolYear: string; date: DateStr; deadline: DateStr; at: Date }) {
   const strike = (await db.rectification.count({ where: { schoolId: r.schoolId, schoolYear: r.schoolYear } })) + 1;
-  return db.rectification.create({ data: { drawId: r.drawId, schoolId: r.schoolId, schoolYear: r.schoolYear, date: r.date, deadline: r.deadline, strike, issuedAt: r.at } });
+  return db.rectification.create({
+    data: { drawId: r.drawId, schoolId: r.schoolId, schoolYear: r.schoolYear, date: r.date, deadline: r.deadline, strike, issuedAt: r.at },
+  });
 }
 
 /** Sets the completion once; false when it was already completed. */
@@ -129,11 +133,21 @@ export async function schoolById(db: Tx, id: number) {
 }
 
 export async function schoolNames(db: Tx, ids: number[]): Promise<Map<number, string>> {
-  return new Map((await inChunks([...new Set(ids)], (chunk) => db.school.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } }))).map((s) => [s.id, s.name]));
+  return new Map(
+    (await inChunks([...new Set(ids)], (chunk) => db.school.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } }))).map((s) => [
+      s.id,
+      s.name,
+    ]),
+  );
 }
 
 export async function classNames(db: Tx, ids: number[]): Promise<Map<number, string>> {
-  return new Map((await inChunks([...new Set(ids)], (chunk) => db.schoolClass.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } }))).map((c) => [c.id, c.name]));
+  return new Map(
+    (await inChunks([...new Set(ids)], (chunk) => db.schoolClass.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } }))).map((c) => [
+      c.id,
+      c.name,
+    ]),
+  );
 }
 
 /** A school's 整改 notices for inspections between two days, and the yellow cards they led to. */

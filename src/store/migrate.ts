@@ -32,9 +32,7 @@ export function splitStatements(sql: string): string[] {
 }
 
 export async function applyMigrations(db: PrismaClient, dir = MIGRATIONS_DIR): Promise<string[]> {
-  await retryWhenBusy(() =>
-    db.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS "_app_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)'),
-  );
+  await retryWhenBusy(() => db.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS "_app_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)'));
   const done = new Set(await appliedNames(db));
   const names = fs
     .readdirSync(dir, { withFileTypes: true })
@@ -45,16 +43,17 @@ export async function applyMigrations(db: PrismaClient, dir = MIGRATIONS_DIR): P
   for (const name of names) {
     if (done.has(name)) continue;
     const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-    const ran = await withWriteTransaction(db, async (tx) => {
-      // Under the write lock now: another process may have applied it since we looked.
-      if ((await appliedNames(tx)).includes(name)) return false;
-      for (const stmt of splitStatements(sql)) await tx.$executeRawUnsafe(stmt);
-      await tx.$executeRawUnsafe(
-        'INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES (?, CURRENT_TIMESTAMP)',
-        name,
-      );
-      return true;
-    }, { timeout: 120_000, seal: false });
+    const ran = await withWriteTransaction(
+      db,
+      async (tx) => {
+        // Under the write lock now: another process may have applied it since we looked.
+        if ((await appliedNames(tx)).includes(name)) return false;
+        for (const stmt of splitStatements(sql)) await tx.$executeRawUnsafe(stmt);
+        await tx.$executeRawUnsafe('INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES (?, CURRENT_TIMESTAMP)', name);
+        return true;
+      },
+      { timeout: 120_000, seal: false },
+    );
     if (ran) applied.push(name);
   }
   return applied;

@@ -30,7 +30,11 @@ export interface TownConfirmationRow extends ConfirmationRow {
 /** Schools that report: those with at least one class (a school with no classes has nothing to report). */
 export async function reportingSchools(tx: Tx, where: { townId?: number; schoolId?: number } = {}): Promise<ReportingSchool[]> {
   const rows = await tx.school.findMany({
-    where: { classes: { some: {} }, ...(where.townId !== undefined ? { townId: where.townId } : {}), ...(where.schoolId !== undefined ? { id: where.schoolId } : {}) },
+    where: {
+      classes: { some: {} },
+      ...(where.townId !== undefined ? { townId: where.townId } : {}),
+      ...(where.schoolId !== undefined ? { id: where.schoolId } : {}),
+    },
     include: { town: true },
     orderBy: { id: 'asc' },
   });
@@ -65,7 +69,16 @@ interface NewConfirmation {
 /** Writes the school's confirmation; false when one for the month already exists (e.g. written a moment ago by another process). */
 export async function createSchoolConfirmation(tx: Tx, c: NewConfirmation & { schoolId: number }): Promise<boolean> {
   try {
-    await tx.monthlyConfirmation.create({ data: { schoolId: c.schoolId, month: c.month, figures: JSON.stringify(c.figures), confirmedById: c.confirmedById, chatRef: c.chatRef, confirmedAt: c.confirmedAt } });
+    await tx.monthlyConfirmation.create({
+      data: {
+        schoolId: c.schoolId,
+        month: c.month,
+        figures: JSON.stringify(c.figures),
+        confirmedById: c.confirmedById,
+        chatRef: c.chatRef,
+        confirmedAt: c.confirmedAt,
+      },
+    });
     return true;
   } catch (e) {
     if (isUniqueViolation(e)) return false;
@@ -76,7 +89,16 @@ export async function createSchoolConfirmation(tx: Tx, c: NewConfirmation & { sc
 /** Writes the town's confirmation; false when one for the month already exists. */
 export async function createTownConfirmation(tx: Tx, c: NewConfirmation & { townId: number }): Promise<boolean> {
   try {
-    await tx.townConfirmation.create({ data: { townId: c.townId, month: c.month, figures: JSON.stringify(c.figures), confirmedById: c.confirmedById, chatRef: c.chatRef, confirmedAt: c.confirmedAt } });
+    await tx.townConfirmation.create({
+      data: {
+        townId: c.townId,
+        month: c.month,
+        figures: JSON.stringify(c.figures),
+        confirmedById: c.confirmedById,
+        chatRef: c.chatRef,
+        confirmedAt: c.confirmedAt,
+      },
+    });
     return true;
   } catch (e) {
     if (isUniqueViolation(e)) return false;

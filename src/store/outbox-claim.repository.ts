@@ -44,7 +44,14 @@ function due(o: string, now: Date, leaseCut: Date): Prisma.Sql {
  * read (same attempts) and due; no other message of its chat may be in flight or due before it (each chat in
  * order); its platform must not be paused by a 429; and every rate window of the guard must have room.
  */
-export async function claim(db: Tx, m: { id: number; attempts: number; chatRef: string }, by: string, now: Date, leaseMs: number, guard?: ClaimGuard): Promise<ClaimToken | null> {
+export async function claim(
+  db: Tx,
+  m: { id: number; attempts: number; chatRef: string },
+  by: string,
+  now: Date,
+  leaseMs: number,
+  guard?: ClaimGuard,
+): Promise<ClaimToken | null> {
   const leaseCut = new Date(now.getTime() - leaseMs);
   const conditions: Prisma.Sql[] = [
     Prisma.sql`"id" = ${m.id}`,
@@ -64,7 +71,8 @@ export async function claim(db: Tx, m: { id: number; attempts: number; chatRef: 
       conditions.push(Prisma.sql`(SELECT COUNT(*) FROM "Outbox" w WHERE w."claimedAt" > ${w.since} AND ${scope}) < ${w.max}`);
     }
   }
-  const changed = await db.$executeRaw`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
+  const changed =
+    await db.$executeRaw`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
   return changed === 1 ? { id: m.id, by, at: now } : null;
 }
 

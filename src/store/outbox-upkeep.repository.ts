@@ -17,7 +17,18 @@ export interface DeadRow {
   deadReportedAt: Date | null;
 }
 
-const DEAD_COLUMNS = { id: true, chatRef: true, personId: true, kind: true, text: true, attempts: true, lastError: true, createdAt: true, claimedAt: true, deadReportedAt: true } as const;
+const DEAD_COLUMNS = {
+  id: true,
+  chatRef: true,
+  personId: true,
+  kind: true,
+  text: true,
+  attempts: true,
+  lastError: true,
+  createdAt: true,
+  claimedAt: true,
+  deadReportedAt: true,
+} as const;
 
 /** Dead messages not yet in a digest (a dead digest itself is never reported: no loop). */
 export async function hasUnreportedDead(db: Tx): Promise<boolean> {
@@ -64,7 +75,9 @@ const FINISHED = ['sent', 'cancelled', 'dead'];
 export async function pruneOutbox(db: Db, before: Date, batch = 500): Promise<number> {
   let pruned = 0;
   for (;;) {
-    const ids = (await db.outbox.findMany({ where: { status: { in: FINISHED }, createdAt: { lt: before } }, select: { id: true }, take: batch })).map((r) => r.id);
+    const ids = (await db.outbox.findMany({ where: { status: { in: FINISHED }, createdAt: { lt: before } }, select: { id: true }, take: batch })).map(
+      (r) => r.id,
+    );
     if (ids.length === 0) return pruned;
     pruned += (await db.outbox.deleteMany({ where: { id: { in: ids } } })).count;
     if (ids.length < batch) return pruned;

@@ -54,7 +54,6 @@ export async function enqueueMany(db: Tx, at: Date, ms: readonly NewMessage[]): 
   return (await insertRowsReturning<{ id: number }>(db, 'Outbox', OUTBOX_COLUMNS, rows, ['id'])).map((r) => r.id);
 }
 
-
 export interface DeliverableQuery {
   /** Only these platforms (the running ones, not paused): messages for others wait without starving these. */
   platforms: readonly string[];
@@ -154,7 +153,12 @@ export async function rateLimitPauses(db: Tx, platforms: readonly string[], now:
  * Platform calls since an instant on these platforms, oldest first: every claim is one (its latest is kept). With
  * `refPrefixes`, only chats whose ref starts with one of them (e.g. groups, for a per-minute window).
  */
-export async function claimsSince(db: Tx, platforms: readonly string[], since: Date, refPrefixes?: readonly string[]): Promise<{ chatRef: string; claimedAt: Date }[]> {
+export async function claimsSince(
+  db: Tx,
+  platforms: readonly string[],
+  since: Date,
+  refPrefixes?: readonly string[],
+): Promise<{ chatRef: string; claimedAt: Date }[]> {
   if (platforms.length === 0 || refPrefixes?.length === 0) return [];
   const rows = await db.outbox.findMany({
     where: { claimedAt: { gt: since }, ...(refPrefixes ? { OR: refPrefixes.map((p) => ({ chatRef: { startsWith: p } })) } : onPlatforms(platforms)) },

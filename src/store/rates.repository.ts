@@ -98,7 +98,9 @@ export async function enrolledResidentsByVillage(tx: Tx, area: Area): Promise<{ 
 
 /** The area's villages with their town. */
 export async function villagesOf(tx: Tx, area: Area): Promise<{ id: number; townId: number; name: string }[]> {
-  const rows = await tx.$queryRaw<{ id: number; townId: number; name: string }[]>(Prisma.sql`SELECT v."id" AS "id", v."townId" AS "townId", v."name" AS "name" FROM "Village" v WHERE ${villagesWhere(area)} ORDER BY v."id"`);
+  const rows = await tx.$queryRaw<{ id: number; townId: number; name: string }[]>(
+    Prisma.sql`SELECT v."id" AS "id", v."townId" AS "townId", v."name" AS "name" FROM "Village" v WHERE ${villagesWhere(area)} ORDER BY v."id"`,
+  );
   return rows.map((r) => ({ id: num(r.id), townId: num(r.townId), name: r.name }));
 }
 
@@ -125,7 +127,12 @@ export async function populationOf(tx: Tx, area: Area, year: number): Promise<Po
       AND NOT EXISTS (SELECT 1 FROM "SchoolAgePopulation" q WHERE q."year" = p."year" AND q."townId" = p."townId"
         AND (q."villageId" = p."villageId" OR (q."villageId" IS NULL AND p."villageId" IS NULL)) AND q."id" > p."id")`,
   );
-  return rows.map((r) => ({ townId: num(r.townId), villageId: r.villageId == null ? null : num(r.villageId), primaryAge: num(r.primaryAge), juniorAge: num(r.juniorAge) }));
+  return rows.map((r) => ({
+    townId: num(r.townId),
+    villageId: r.villageId == null ? null : num(r.villageId),
+    primaryAge: num(r.primaryAge),
+    juniorAge: num(r.juniorAge),
+  }));
 }
 
 export type TargetOverrides = { towns: Map<number, Partial<Record<RateKey, number>>>; schools: Map<number, Partial<Record<RateKey, number>>> };
@@ -155,13 +162,18 @@ export interface TargetRow {
 }
 
 export async function addTargets(tx: Tx, rows: TargetRow[], at: Date, byId?: number): Promise<void> {
-  for (let i = 0; i < rows.length; i += 100) await tx.rateTarget.createMany({ data: rows.slice(i, i + 100).map((r) => ({ ...r, setAt: at, byId: byId ?? null })) });
+  for (let i = 0; i < rows.length; i += 100)
+    await tx.rateTarget.createMany({ data: rows.slice(i, i + 100).map((r) => ({ ...r, setAt: at, byId: byId ?? null })) });
 }
 
 export async function addIntakes(tx: Tx, rows: { schoolId: number; entryYear: number; grade1Intake: number }[], at: Date): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) await tx.cohortIntake.createMany({ data: rows.slice(i, i + 100).map((r) => ({ ...r, importedAt: at })) });
 }
 
-export async function addPopulations(tx: Tx, rows: { townId: number; villageId: number | null; year: number; primaryAge: number; juniorAge: number }[], at: Date): Promise<void> {
+export async function addPopulations(
+  tx: Tx,
+  rows: { townId: number; villageId: number | null; year: number; primaryAge: number; juniorAge: number }[],
+  at: Date,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) await tx.schoolAgePopulation.createMany({ data: rows.slice(i, i + 100).map((r) => ({ ...r, importedAt: at })) });
 }

@@ -41,7 +41,11 @@ export async function registerChangesByGrade(db: Tx, scope: ReportScope, from: s
 }
 
 /** Case events of the given types (confirm = onto the dropout roster, return = back at school) with the student's school and grade, by id. */
-export async function caseEventsByGrade(db: Tx, scope: ReportScope, types: string[]): Promise<(GradeKey & { caseId: number; type: string; payload: string })[]> {
+export async function caseEventsByGrade(
+  db: Tx,
+  scope: ReportScope,
+  types: string[],
+): Promise<(GradeKey & { caseId: number; type: string; payload: string })[]> {
   const rows = await db.$queryRaw<{ schoolId: number; stage: string; grade: number; caseId: number; type: string; payload: string }[]>(
     Prisma.sql`SELECT c."schoolId" AS "schoolId", c."stage" AS "stage", c."grade" AS "grade", e."caseId" AS "caseId", e."type" AS "type", e."payload" AS "payload"
       FROM "CaseEvent" e JOIN "DropoutCase" d ON d."id" = e."caseId" JOIN "Student" s ON s."id" = d."studentId" ${PLACE}

@@ -34,9 +34,16 @@ export async function writePlaces(tx: Tx, countyId: number, roster: Roster): Pro
 
   const townName = new Map([...town].map(([name, id]) => [id, name]));
   const readVillages = async () =>
-    new Map((await tx.village.findMany({ where: { town: { countyId } }, select: { id: true, name: true, townId: true } })).map((v) => [`${townName.get(v.townId)}|${v.name}`, v.id]));
+    new Map(
+      (await tx.village.findMany({ where: { town: { countyId } }, select: { id: true, name: true, townId: true } })).map((v) => [
+        `${townName.get(v.townId)}|${v.name}`,
+        v.id,
+      ]),
+    );
   let village = await readVillages();
-  const newVillages = roster.towns.flatMap((t) => t.villages.filter((v) => !village.has(`${t.name}|${v}`)).map((v) => ({ townId: town.get(t.name)!, name: v })));
+  const newVillages = roster.towns.flatMap((t) =>
+    t.villages.filter((v) => !village.has(`${t.name}|${v}`)).map((v) => ({ townId: town.get(t.name)!, name: v })),
+  );
   if (newVillages.length) {
     created.villages = (await tx.village.createMany({ data: newVillages })).count;
     village = await readVillages();
@@ -58,18 +65,27 @@ export async function writePlaces(tx: Tx, countyId: number, roster: Roster): Pro
   const schoolName = new Map([...school].map(([name, id]) => [id, name]));
   const readClasses = async () =>
     new Map(
-      (await tx.schoolClass.findMany({ where: { school: { countyId } }, select: { id: true, schoolId: true, stage: true, grade: true, classNo: true } })).map((c) => [
-        `${schoolName.get(c.schoolId)}|${c.stage}|${c.grade}|${c.classNo}`,
-        c.id,
-      ]),
+      (await tx.schoolClass.findMany({ where: { school: { countyId } }, select: { id: true, schoolId: true, stage: true, grade: true, classNo: true } })).map(
+        (c) => [`${schoolName.get(c.schoolId)}|${c.stage}|${c.grade}|${c.classNo}`, c.id],
+      ),
     );
   let byNumbers = await readClasses();
   const wanted = new Map<string, { schoolId: number; stage: string; grade: number; classNo: number; name: string; label: string }>();
   for (const st of roster.students) {
     const key = `${st.school}|${st.stage}|${st.grade}|${st.classNo}`;
-    if (!wanted.has(key)) wanted.set(key, { schoolId: school.get(st.school)!, stage: st.stage, grade: st.grade, classNo: st.classNo, name: st.className, label: `${st.school}|${st.className}` });
+    if (!wanted.has(key))
+      wanted.set(key, {
+        schoolId: school.get(st.school)!,
+        stage: st.stage,
+        grade: st.grade,
+        classNo: st.classNo,
+        name: st.className,
+        label: `${st.school}|${st.className}`,
+      });
   }
-  const newClasses = [...wanted].filter(([key]) => !byNumbers.has(key)).map(([, c]) => ({ schoolId: c.schoolId, stage: c.stage, grade: c.grade, classNo: c.classNo, name: c.name }));
+  const newClasses = [...wanted]
+    .filter(([key]) => !byNumbers.has(key))
+    .map(([, c]) => ({ schoolId: c.schoolId, stage: c.stage, grade: c.grade, classNo: c.classNo, name: c.name }));
   if (newClasses.length) {
     created.classes = (await tx.schoolClass.createMany({ data: newClasses })).count;
     byNumbers = await readClasses();

@@ -54,7 +54,9 @@ export async function writeStudents(tx: Tx, students: readonly StudentRecord[], 
   const counts: RowCounts = { created: 0, updated: 0, unchanged: 0 };
   let done = 0;
   for (const batch of chunks(students, KEY_BATCH)) {
-    const existing = await tx.$queryRaw<(StudentData & { id: number })[]>`SELECT "id", "studentNo", "name", "gender", "classId", "villageId", "groupName", "guardian", "guardianPhone", "attention" FROM "Student" WHERE "studentNo" IN (${Prisma.join(batch.map((s) => s.studentNo))})`;
+    const existing = await tx.$queryRaw<
+      (StudentData & { id: number })[]
+    >`SELECT "id", "studentNo", "name", "gender", "classId", "villageId", "groupName", "guardian", "guardianPhone", "attention" FROM "Student" WHERE "studentNo" IN (${Prisma.join(batch.map((s) => s.studentNo))})`;
     const byNo = new Map(existing.map((e) => [e.studentNo, e]));
     const fresh: StudentData[] = [];
     for (const st of batch) {
@@ -75,7 +77,9 @@ export async function writeStudents(tx: Tx, students: readonly StudentRecord[], 
     counts.created += fresh.length;
     if (opts.transferInOn && fresh.length) {
       const added = await tx.student.findMany({ where: { studentNo: { in: fresh.map((f) => f.studentNo) } }, select: { id: true } });
-      await tx.registerEvent.createMany({ data: added.map((a) => ({ studentId: a.id, change: 'transferred_in', on: opts.transferInOn!, byId: 0, recordedAt: opts.at })) });
+      await tx.registerEvent.createMany({
+        data: added.map((a) => ({ studentId: a.id, change: 'transferred_in', on: opts.transferInOn!, byId: 0, recordedAt: opts.at })),
+      });
     }
     opts.onBatch?.((done += batch.length));
   }

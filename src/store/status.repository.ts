@@ -23,7 +23,11 @@ export async function classesInArea(tx: Tx, area: Area) {
           : area.kind === 'class'
             ? { id: area.classId }
             : { students: { some: { villageId: area.villageId } } };
-  return tx.schoolClass.findMany({ where, select: { id: true, name: true, schoolId: true, stage: true, school: { select: { name: true } } }, orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] });
+  return tx.schoolClass.findMany({
+    where,
+    select: { id: true, name: true, schoolId: true, stage: true, school: { select: { name: true } } },
+    orderBy: [{ schoolId: 'asc' }, { stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }],
+  });
 }
 
 /** Students per class and register status. */
@@ -35,7 +39,13 @@ export async function studentsByClassAndStatus(tx: Tx, area: Area): Promise<{ cl
 }
 
 /** Absences in force (any status but present) per class and status: over [from, to], and on `today`. */
-export async function absencesByClass(tx: Tx, area: Area, from: DateStr, to: DateStr, today: DateStr): Promise<{ classId: number; status: string; days: number; today: number }[]> {
+export async function absencesByClass(
+  tx: Tx,
+  area: Area,
+  from: DateStr,
+  to: DateStr,
+  today: DateStr,
+): Promise<{ classId: number; status: string; days: number; today: number }[]> {
   const rows = await tx.$queryRaw<{ classId: number; status: string; days: unknown; today: unknown }[]>(
     Prisma.sql`SELECT s."classId" AS "classId", m."status" AS "status", COUNT(*) AS "days", SUM(CASE WHEN m."date" = ${today} THEN 1 ELSE 0 END) AS "today"
       FROM "AttendanceMark" m JOIN "Student" s ON s."id" = m."studentId" ${PLACE}
@@ -86,7 +96,14 @@ export async function openCasesByClass(tx: Tx, area: Area): Promise<Map<number, 
  * A county or town counts each student's marks first and places the few found (reading the term's marks once); a
  * school, class or village reaches its students' marks through them.
  */
-export async function chronicallyAbsentByClass(tx: Tx, area: Area, from: DateStr, to: DateStr, schoolDays: DateStr[], minAbsent: number): Promise<Map<number, number>> {
+export async function chronicallyAbsentByClass(
+  tx: Tx,
+  area: Area,
+  from: DateStr,
+  to: DateStr,
+  schoolDays: DateStr[],
+  minAbsent: number,
+): Promise<Map<number, number>> {
   if (schoolDays.length === 0) return new Map();
   const absent = minAbsent > 0 ? Prisma.sql`m."status" <> 'present' AND m."date" IN (${Prisma.join(schoolDays)})` : Prisma.sql`1 = 1`;
   const marks = Prisma.sql`m."date" >= ${from} AND m."date" <= ${to} AND ${absent} AND ${MARK_IN_FORCE}`;

@@ -46,8 +46,15 @@ export async function createTransfer(db: Tx, t: NewTransfer, state: TransferStat
 }
 
 /** Appends a step and moves the request to its state. */
-export async function addStep(db: Tx, requestId: number, step: { state: TransferState; action: string; note?: string; on: string; byId: number }, at: Date): Promise<void> {
-  await db.transferStep.create({ data: { requestId, state: step.state, action: step.action, note: step.note ?? null, on: step.on, byId: step.byId, recordedAt: at } });
+export async function addStep(
+  db: Tx,
+  requestId: number,
+  step: { state: TransferState; action: string; note?: string; on: string; byId: number },
+  at: Date,
+): Promise<void> {
+  await db.transferStep.create({
+    data: { requestId, state: step.state, action: step.action, note: step.note ?? null, on: step.on, byId: step.byId, recordedAt: at },
+  });
   await db.transferRequest.update({ where: { id: requestId }, data: { state: step.state } });
 }
 
@@ -57,7 +64,11 @@ export async function stepsOf(db: Tx, requestId: number) {
 
 /** Open requests of students whose 学籍号 is the token or ends with it (at least 6 characters), with the student. */
 export async function openTransfersByStudentNo(db: Tx, token: string) {
-  const students = await db.student.findMany({ where: token.length >= 12 ? { studentNo: token } : { studentNo: { endsWith: token } }, select: { id: true }, take: 20 });
+  const students = await db.student.findMany({
+    where: token.length >= 12 ? { studentNo: token } : { studentNo: { endsWith: token } },
+    select: { id: true },
+    take: 20,
+  });
   if (students.length === 0) return [];
   const rows = await db.transferRequest.findMany({ where: { studentId: { in: students.map((s) => s.id) }, state: { in: OPEN } }, orderBy: { id: 'asc' } });
   const full = await db.student.findMany({ where: { id: { in: rows.map((r) => r.studentId) } }, include: studentInclude });
@@ -75,7 +86,11 @@ export async function openTransferStates(db: Tx, studentIds: readonly number[]):
   const out = new Map<number, { id: number; state: string }>();
   const ids = [...new Set(studentIds)];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db.transferRequest.findMany({ where: { studentId: { in: ids.slice(i, i + CHUNK) }, state: { in: OPEN } }, select: { id: true, studentId: true, state: true }, orderBy: { id: 'asc' } });
+    const rows = await db.transferRequest.findMany({
+      where: { studentId: { in: ids.slice(i, i + CHUNK) }, state: { in: OPEN } },
+      select: { id: true, studentId: true, state: true },
+      orderBy: { id: 'asc' },
+    });
     for (const r of rows) out.set(r.studentId, { id: r.id, state: r.state });
   }
   return out;
@@ -102,14 +117,24 @@ export async function openTransfersInArea(db: Tx, area: Area) {
   );
   const ids = rows.map((r) => num(r.id));
   const out = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await db.transferRequest.findMany({ where: { id: { in: ids.slice(i, i + CHUNK) } }, orderBy: { id: 'asc' } })));
+  for (let i = 0; i < ids.length; i += CHUNK)
+    out.push(...(await db.transferRequest.findMany({ where: { id: { in: ids.slice(i, i + CHUNK) } }, orderBy: { id: 'asc' } })));
   const students = new Map<number, Awaited<ReturnType<typeof studentsOf>>[number]>();
   const sids = [...new Set(out.map((r) => r.studentId))];
   for (let i = 0; i < sids.length; i += CHUNK) for (const s of await studentsOf(db, sids.slice(i, i + CHUNK))) students.set(s.id, s);
   const schools = new Map((await schoolsOfCounty(db)).map((s) => [s.id, s]));
   return out.flatMap((r) => {
     const student = students.get(r.studentId);
-    return student ? [{ ...r, student, fromName: schools.get(r.fromSchoolId)?.name ?? '', toName: r.toSchoolId ? (schools.get(r.toSchoolId)?.name ?? '') : (r.toText ?? '') }] : [];
+    return student
+      ? [
+          {
+            ...r,
+            student,
+            fromName: schools.get(r.fromSchoolId)?.name ?? '',
+            toName: r.toSchoolId ? (schools.get(r.toSchoolId)?.name ?? '') : (r.toText ?? ''),
+          },
+        ]
+      : [];
   });
 }
 
@@ -138,7 +163,9 @@ export async function recordLeavers(db: Tx, schoolYear: string, on: string, at: 
 
 /** Leavers of a school year in a state, counted per town of the school they left. */
 export async function leaversByTown(db: Tx, schoolYear: string, state: string): Promise<Map<number, number>> {
-  const rows = await db.$queryRaw<{ townId: unknown; n: unknown }[]>`SELECT sc."townId" AS "townId", COUNT(*) AS "n" FROM "TransferRequest" t JOIN "School" sc ON sc."id" = t."fromSchoolId"
+  const rows = await db.$queryRaw<
+    { townId: unknown; n: unknown }[]
+  >`SELECT sc."townId" AS "townId", COUNT(*) AS "n" FROM "TransferRequest" t JOIN "School" sc ON sc."id" = t."fromSchoolId"
     WHERE t."kind" = 'leaver' AND t."schoolYear" = ${schoolYear} AND t."state" = ${state} GROUP BY sc."townId"`;
   return new Map(rows.map((r) => [num(r.townId), num(r.n)]));
 }
@@ -157,7 +184,11 @@ export async function receiveLeaversPlacedInJunior(db: Tx, on: string, at: Date)
 
 /** Leavers dated before `before` still awaiting a junior school's confirmation: request and student ids, by id. */
 export async function unconfirmedLeavers(db: Tx, before: string): Promise<{ id: number; studentId: number }[]> {
-  const rows = await db.transferRequest.findMany({ where: { kind: 'leaver', state: 'pending_receipt', on: { lt: before } }, select: { id: true, studentId: true }, orderBy: { id: 'asc' } });
+  const rows = await db.transferRequest.findMany({
+    where: { kind: 'leaver', state: 'pending_receipt', on: { lt: before } },
+    select: { id: true, studentId: true },
+    orderBy: { id: 'asc' },
+  });
   return rows;
 }
 
@@ -165,7 +196,12 @@ export async function unconfirmedLeavers(db: Tx, before: string): Promise<{ id: 
 export async function markOverdue(db: Tx, ids: readonly number[], note: string, on: string, at: Date): Promise<void> {
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
-    await insertRows(db, 'TransferStep', ['requestId', 'state', 'action', 'note', 'on', 'byId', 'recordedAt'], part.map((requestId) => [requestId, 'overdue', 'overdue', note, on, 0, at]));
+    await insertRows(
+      db,
+      'TransferStep',
+      ['requestId', 'state', 'action', 'note', 'on', 'byId', 'recordedAt'],
+      part.map((requestId) => [requestId, 'overdue', 'overdue', note, on, 0, at]),
+    );
     await db.transferRequest.updateMany({ where: { id: { in: part } }, data: { state: 'overdue' } });
   }
 }

@@ -58,8 +58,13 @@ export async function enrolledInClass(db: Tx, classId: number): Promise<number> 
 }
 
 export async function addPending(db: Tx, p: { personId: number; chatRef: string; kind: string; payload: unknown; at: Date; expiresAt: Date }): Promise<void> {
-  await db.pendingConfirmation.updateMany({ where: { personId: p.personId, chatRef: p.chatRef, resolvedAt: null }, data: { resolvedAt: p.at, resolution: 'replaced' } });
-  await db.pendingConfirmation.create({ data: { personId: p.personId, chatRef: p.chatRef, kind: p.kind, payload: JSON.stringify(p.payload), createdAt: p.at, expiresAt: p.expiresAt } });
+  await db.pendingConfirmation.updateMany({
+    where: { personId: p.personId, chatRef: p.chatRef, resolvedAt: null },
+    data: { resolvedAt: p.at, resolution: 'replaced' },
+  });
+  await db.pendingConfirmation.create({
+    data: { personId: p.personId, chatRef: p.chatRef, kind: p.kind, payload: JSON.stringify(p.payload), createdAt: p.at, expiresAt: p.expiresAt },
+  });
 }
 
 export async function openPending(db: Tx, personId: number, chatRef: string, at: Date) {

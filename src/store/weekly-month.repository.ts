@@ -34,7 +34,15 @@ export async function classesOfScope(tx: Tx, scope: ReportScope): Promise<ScopeC
   );
   const stageOrder = (s: string) => (s === 'primary' ? 0 : 1);
   return rows
-    .map((r) => ({ classId: num(r.classId), schoolId: num(r.schoolId), schoolName: r.schoolName, stage: r.stage, grade: num(r.grade), classNo: num(r.classNo), name: r.name }))
+    .map((r) => ({
+      classId: num(r.classId),
+      schoolId: num(r.schoolId),
+      schoolName: r.schoolName,
+      stage: r.stage,
+      grade: num(r.grade),
+      classNo: num(r.classNo),
+      name: r.name,
+    }))
     .sort((a, b) => a.schoolId - b.schoolId || stageOrder(a.stage) - stageOrder(b.stage) || a.grade - b.grade || a.classNo - b.classNo);
 }
 
@@ -48,5 +56,12 @@ export async function weekCountsOfScope(tx: Tx, scope: ReportScope, weeks: reado
         AND NOT EXISTS (SELECT 1 FROM "WeeklyCount" n WHERE n."classId" = w."classId" AND n."week" = w."week" AND n."id" > w."id")`,
   );
   const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
-  return rows.map((r) => ({ classId: num(r.classId), week: r.week, enrolled: opt(r.enrolled), present: opt(r.present), leave: opt(r.leave), truant: opt(r.truant) }));
+  return rows.map((r) => ({
+    classId: num(r.classId),
+    week: r.week,
+    enrolled: opt(r.enrolled),
+    present: opt(r.present),
+    leave: opt(r.leave),
+    truant: opt(r.truant),
+  }));
 }

@@ -55,10 +55,13 @@ export async function retryWhenBusy<T>(fn: () => Promise<T>, opts: Pick<WriteOpt
 /** One write transaction: the write lock from its first statement, run again (whole) while the database is busy. */
 export function withWriteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
   const timing = { timeout: opts.timeout ?? 30_000, maxWait: opts.maxWait ?? 60_000 };
-  const run = opts.seal === false ? fn : async (tx: Tx) => {
-    const result = await fn(tx);
-    await sealInTransaction(db, tx);
-    return result;
-  };
+  const run =
+    opts.seal === false
+      ? fn
+      : async (tx: Tx) => {
+          const result = await fn(tx);
+          await sealInTransaction(db, tx);
+          return result;
+        };
   return retryWhenBusy(() => db.$transaction(run, timing), opts);
 }

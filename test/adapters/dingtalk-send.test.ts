@@ -75,10 +75,14 @@ describe('dingtalk sending', () => {
   });
 
   it('two buttons make a two-button action card; each button sends its text equivalent back', async () => {
-    await adapter.send(dm('本月月报已生成', { buttons: [
-      { action: 'confirm_report:2026-11', label: '确认月报', textEquivalent: '确认月报 2026-11' },
-      { action: 'ack:3', label: '已收到', textEquivalent: '收到 3' },
-    ] }));
+    await adapter.send(
+      dm('本月月报已生成', {
+        buttons: [
+          { action: 'confirm_report:2026-11', label: '确认月报', textEquivalent: '确认月报 2026-11' },
+          { action: 'ack:3', label: '已收到', textEquivalent: '收到 3' },
+        ],
+      }),
+    );
     const card = fake.sent.at(-1)!;
     expect(card.msgKey).toBe('sampleActionCard2');
     expect(card.param).toMatchObject({
@@ -96,7 +100,11 @@ describe('dingtalk sending', () => {
     const unknown = await adapter.send({ id: id++, chat: { platform: 'dingtalk', kind: 'dm', id: 'ghost' }, text: '八' }).catch((err: unknown) => err);
     expect(unknown).not.toBeInstanceOf(RateLimitedError);
     expect(String(unknown)).toContain('ghost is not a staff id the robot can reach');
-    const wrong = createDingtalkAdapter({ ...dingtalkConfigSchema.parse({ DINGTALK_API_BASE: fake.apiBase }), DINGTALK_CLIENT_ID: ID, DINGTALK_CLIENT_SECRET: 'wrong-secret-000000000' }, () => undefined, { clock });
+    const wrong = createDingtalkAdapter(
+      { ...dingtalkConfigSchema.parse({ DINGTALK_API_BASE: fake.apiBase }), DINGTALK_CLIENT_ID: ID, DINGTALK_CLIENT_SECRET: 'wrong-secret-000000000' },
+      () => undefined,
+      { clock },
+    );
     const refused = await wrong.send(dm('九')).catch((err: unknown) => err);
     expect(refused).not.toBeInstanceOf(RateLimitedError);
     expect(String(refused)).toContain('invalidClientIdOrSecret');

@@ -83,7 +83,10 @@ describe('dingtalk (Stream mode)', () => {
     try {
       const bad = other.push({ msgId: `s${n++}`, text: 'boom', senderStaffId: 'teacher02', conversationType: '1' });
       const good = other.push({ msgId: `s${n++}`, text: 'fine', senderStaffId: 'teacher02', conversationType: '1' });
-      await other.waitFor(() => other.acks.some((a) => a.headers.messageId === good) && lines.some((l) => l.includes('left unacknowledged')), 'the good ACK and the failure line');
+      await other.waitFor(
+        () => other.acks.some((a) => a.headers.messageId === good) && lines.some((l) => l.includes('left unacknowledged')),
+        'the good ACK and the failure line',
+      );
       expect(other.acks.some((a) => a.headers.messageId === bad)).toBe(false);
       expect(lines.find((l) => l.includes('left unacknowledged'))).toContain('database is locked');
     } finally {
@@ -114,7 +117,16 @@ describe('npm start with DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET', () => {
     gw = await new FakeDingtalk(ID, SECRET).start();
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 's.db')}`, HEALTH_PORT: 'off', DINGTALK_CLIENT_ID: ID, DINGTALK_CLIENT_SECRET: SECRET, DINGTALK_API_BASE: gw.apiBase, DINGTALK_OAPI_BASE: gw.apiBase, DINGTALK_STREAM_ENDPOINT: gw.gatewayUrl },
+      env: {
+        ...process.env,
+        DATABASE_URL: `file:${path.join(dir, 's.db')}`,
+        HEALTH_PORT: 'off',
+        DINGTALK_CLIENT_ID: ID,
+        DINGTALK_CLIENT_SECRET: SECRET,
+        DINGTALK_API_BASE: gw.apiBase,
+        DINGTALK_OAPI_BASE: gw.apiBase,
+        DINGTALK_STREAM_ENDPOINT: gw.gatewayUrl,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -26,7 +26,13 @@ const GROUP = { conversationId: 'cidGroup1==', conversationTitle: '一(1)班家�
 
 /** A staff member writes to the robot: in a single chat, or @-ing it in the class group. */
 function says(staffId: string, text: string, where: 'dm' | 'group' = 'dm', opts: { sign?: string; at?: number } = {}) {
-  const m: RobotText = { msgId: `msg${nextMsg++}`, text, senderStaffId: staffId, conversationType: where === 'dm' ? '1' : '2', ...(where === 'group' ? GROUP : {}) };
+  const m: RobotText = {
+    msgId: `msg${nextMsg++}`,
+    text,
+    senderStaffId: staffId,
+    conversationType: where === 'dm' ? '1' : '2',
+    ...(where === 'group' ? GROUP : {}),
+  };
   return postCallback(callbackUrl, robotPayload(m, ID), SECRET, opts.at ?? app.clock.now().getTime(), opts.sign);
 }
 const lastTo = (to: string) => fake.sent.filter((s) => s.to === to).at(-1);
@@ -44,7 +50,10 @@ beforeAll(async () => {
     DINGTALK_API_BASE: fake.apiBase,
     DINGTALK_OAPI_BASE: fake.apiBase,
   });
-  adapter = createDingtalkAdapter({ ...config, DINGTALK_CLIENT_ID: ID, DINGTALK_CLIENT_SECRET: SECRET }, () => undefined, { clock: app.clock, callbackHost: '127.0.0.1' });
+  adapter = createDingtalkAdapter({ ...config, DINGTALK_CLIENT_ID: ID, DINGTALK_CLIENT_SECRET: SECRET }, () => undefined, {
+    clock: app.clock,
+    callbackHost: '127.0.0.1',
+  });
   callbackUrl = `http://127.0.0.1:${port}/dingtalk/callback`;
   deliver = (await wire(app, adapter, () => handled++)).deliver;
 });
@@ -73,7 +82,11 @@ describe('dingtalk (HTTP callback)', () => {
   });
 
   it('people bind their DingTalk accounts with one-time codes (绑定 <code>) in a single chat', async () => {
-    for (const [staff, staffId] of [['teacher01', 'T0012'], ['principal01', 'T0009'], ['cadre01', 'T0005']] as const) {
+    for (const [staff, staffId] of [
+      ['teacher01', 'T0012'],
+      ['principal01', 'T0009'],
+      ['cadre01', 'T0005'],
+    ] as const) {
       const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
       const { code } = await createInviteCode(app.deps, person.id);
       expect(await says(staff, `绑定 ${code}`)).toBe(200);

@@ -39,9 +39,14 @@ describe('HTTPS_PROXY', () => {
     const api = await new FakeWecomApi(WECOM_APP).start();
     stops.push(() => api.stop());
     const config = wecom.configSchema.parse(wecomEnv(await freePort(), api.apiBase));
-    const adapter = await started(await wecom.create(config, { log: () => undefined, clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1', proxy: proxy.url }));
+    const adapter = await started(
+      await wecom.create(config, { log: () => undefined, clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1', proxy: proxy.url }),
+    );
     await adapter.send({ id: 1, chat: { platform: 'wecom', kind: 'dm', id: 'zhanghua' }, text: '经代理发送', attachment: tempAttachment('xlsx') });
-    expect(api.sent.map((s) => [s.body.touser, s.body.msgtype])).toEqual([['zhanghua', 'text'], ['zhanghua', 'file']]);
+    expect(api.sent.map((s) => [s.body.touser, s.body.msgtype])).toEqual([
+      ['zhanghua', 'text'],
+      ['zhanghua', 'file'],
+    ]);
     expect(api.uploads).toEqual([{ via: 'app', type: 'file', filename: '2026-11月报.xlsx', bytes: 128 }]);
     // one tunnel a call (no keep-alive): gettoken, the text, the upload, the file message
     expect(proxy.tunnels.filter((t) => t === hostOf(api.apiBase))).toHaveLength(4);
@@ -51,11 +56,20 @@ describe('HTTPS_PROXY', () => {
     const fake = await new FakeDingtalk('dingproxyclient1', 'proxy-secret-0123456789').start();
     stops.push(() => fake.stop());
     const before = proxy.tunnels.length;
-    const config = dingtalk.configSchema.parse({ DINGTALK_CLIENT_ID: 'dingproxyclient1', DINGTALK_CLIENT_SECRET: 'proxy-secret-0123456789', DINGTALK_API_BASE: fake.apiBase, DINGTALK_OAPI_BASE: fake.apiBase, DINGTALK_STREAM_ENDPOINT: fake.gatewayUrl });
+    const config = dingtalk.configSchema.parse({
+      DINGTALK_CLIENT_ID: 'dingproxyclient1',
+      DINGTALK_CLIENT_SECRET: 'proxy-secret-0123456789',
+      DINGTALK_API_BASE: fake.apiBase,
+      DINGTALK_OAPI_BASE: fake.apiBase,
+      DINGTALK_STREAM_ENDPOINT: fake.gatewayUrl,
+    });
     const adapter = await started(await dingtalk.create(config, { log: () => undefined, clock, sendTimeoutMs: 30_000, proxy: proxy.url }));
     expect(proxy.tunnels.slice(before)).toContain(hostOf(fake.apiBase)); // the gateway call at start
     await adapter.send({ id: 2, chat: { platform: 'dingtalk', kind: 'group', id: 'cidG==' }, text: '经代理发送', attachment: tempAttachment('xlsx') });
-    expect(fake.sent.map((s) => [s.kind, s.msgKey])).toEqual([['group', 'sampleText'], ['group', 'sampleFile']]);
+    expect(fake.sent.map((s) => [s.kind, s.msgKey])).toEqual([
+      ['group', 'sampleText'],
+      ['group', 'sampleFile'],
+    ]);
     expect(fake.uploads).toEqual([{ type: 'file', filename: '2026-11月报.xlsx', bytes: 128 }]);
     // the gateway, the token, the text, the upload, the file message
     expect(proxy.tunnels.slice(before).filter((t) => t === hostOf(fake.apiBase))).toHaveLength(5);

@@ -71,7 +71,11 @@ describe('slack', () => {
   });
 
   it('people bind by DM with their one-time code; a signed event is acknowledged and answered', async () => {
-    for (const [user, staffId] of [['UTEACH', 'T0012'], ['UPRIN', 'T0009'], ['UCADRE', 'T0005']] as const) {
+    for (const [user, staffId] of [
+      ['UTEACH', 'T0012'],
+      ['UPRIN', 'T0009'],
+      ['UCADRE', 'T0005'],
+    ] as const) {
       const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
       const { code } = await createInviteCode(app.deps, person.id);
       const n = api.posted.length;
@@ -103,7 +107,16 @@ describe('slack', () => {
 
   it('a button press is acknowledged at once and acknowledges the alert', async () => {
     const alert = await app.deps.db.alert.findFirstOrThrow({ where: { step: 'joint_home_visit' } });
-    const payload = { type: 'block_actions', team: { id: 'T1' }, user: { id: 'UPRIN' }, channel: { id: 'DUPRIN' }, api_app_id: 'A1', trigger_id: 't1', container: { type: 'message' }, actions: [{ type: 'button', action_id: `ack:${alert.id}`, block_id: 'b1', value: `ack:${alert.id}`, action_ts: '5.5' }] };
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T1' },
+      user: { id: 'UPRIN' },
+      channel: { id: 'DUPRIN' },
+      api_app_id: 'A1',
+      trigger_id: 't1',
+      container: { type: 'message' },
+      actions: [{ type: 'button', action_id: `ack:${alert.id}`, block_id: 'b1', value: `ack:${alert.id}`, action_ts: '5.5' }],
+    };
     const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await settle();
     const n = api.posted.length;

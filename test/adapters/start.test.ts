@@ -74,8 +74,18 @@ describe('one platform failing does not stop the others', () => {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     for (let i = 0; i < 300 && !output.includes('slack: started'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(output).toMatch(/telegram: failed to start: .*401/);
-    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'E1', event_time: 1, event: { type: 'message', user: 'U9', text: '你好', channel: 'DU9', channel_type: 'im', ts: '1.1', event_ts: '1.1' } });
-    const r = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: slackHeaders('slack-secret-123', body, 'application/json'), body });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      event_id: 'E1',
+      event_time: 1,
+      event: { type: 'message', user: 'U9', text: '你好', channel: 'DU9', channel_type: 'im', ts: '1.1', event_ts: '1.1' },
+    });
+    const r = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: slackHeaders('slack-secret-123', body, 'application/json'),
+      body,
+    });
     expect(r.status).toBe(200);
     for (let i = 0; i < 100 && slack.posted.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
     expect(slack.posted[0]!.text).toContain('绑定');

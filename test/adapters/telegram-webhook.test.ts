@@ -19,7 +19,11 @@ beforeAll(async () => {
   api = await new FakeTelegramApi(TOKEN).start();
   const port = await freePort();
   hookUrl = `http://127.0.0.1:${port}/telegram/hook`;
-  adapter = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot, webhook: { domain: 'https://bot.example.org', path: '/telegram/hook', port, host: '127.0.0.1', secretToken: SECRET } });
+  adapter = createTelegramAdapter({
+    token: TOKEN,
+    apiRoot: api.apiRoot,
+    webhook: { domain: 'https://bot.example.org', path: '/telegram/hook', port, host: '127.0.0.1', secretToken: SECRET },
+  });
   await wire(app, adapter);
 });
 
@@ -29,7 +33,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-const update = (text: string, id: number) => JSON.stringify({ update_id: id, message: { message_id: id, date: 1, from: { id: 88, is_bot: false, first_name: 'X' }, chat: { id: 88, type: 'private' }, text } });
+const update = (text: string, id: number) =>
+  JSON.stringify({
+    update_id: id,
+    message: { message_id: id, date: 1, from: { id: 88, is_bot: false, first_name: 'X' }, chat: { id: 88, type: 'private' }, text },
+  });
 
 describe('telegram webhook', () => {
   it('registers the webhook with its secret token', () => {
@@ -47,7 +55,11 @@ describe('telegram webhook', () => {
   });
 
   it('a request with the secret is handled', async () => {
-    const r = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: update('情况', 2) });
+    const r = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: update('情况', 2),
+    });
     expect(r.status).toBe(200);
     const [msg] = await api.waitForSent(1);
     expect(msg!.text).toContain('绑定');

@@ -49,7 +49,11 @@ describe('telegram', () => {
 
   it('people bind their accounts with one-time codes (/start <code>)', async () => {
     let n = handled;
-    for (const [user, staffId] of [[TEACHER, 'T0012'], [PRINCIPAL, 'T0009'], [CADRE, 'T0005']] as const) {
+    for (const [user, staffId] of [
+      [TEACHER, 'T0012'],
+      [PRINCIPAL, 'T0009'],
+      [CADRE, 'T0005'],
+    ] as const) {
       const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
       const { code } = await createInviteCode(app.deps, person.id);
       api.userSays(user, dm(user), `/start ${code}`);

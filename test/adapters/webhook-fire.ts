@@ -5,7 +5,11 @@
  */
 const [url, secret, first, count, concurrency] = process.argv.slice(2);
 const ids = Array.from({ length: Number(count) }, (_, i) => Number(first) + i);
-const update = (id: number) => JSON.stringify({ update_id: id, message: { message_id: 1, date: 1, from: { id, is_bot: false, first_name: 'X' }, chat: { id, type: 'private' }, text: '你好' } });
+const update = (id: number) =>
+  JSON.stringify({
+    update_id: id,
+    message: { message_id: 1, date: 1, from: { id, is_bot: false, first_name: 'X' }, chat: { id, type: 'private' }, text: '你好' },
+  });
 const statuses: number[] = [];
 let slowestMs = 0;
 let next = 0;
@@ -13,7 +17,11 @@ const lane = async () => {
   while (next < ids.length) {
     const id = ids[next++]!;
     const t0 = performance.now();
-    const r = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret! }, body: update(id) }).catch(() => undefined);
+    const r = await fetch(url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret! },
+      body: update(id),
+    }).catch(() => undefined);
     await r?.arrayBuffer();
     slowestMs = Math.max(slowestMs, performance.now() - t0);
     statuses.push(r?.status ?? 0);

@@ -29,11 +29,19 @@ let current: { url: string; inbox: Inbox };
 
 async function start(): Promise<{ url: string; inbox: Inbox }> {
   const port = await freePort();
-  const inbox = createInbox(app.deps, async (m: Incoming) => {
-    handled.set(m.platformMessageId!, (handled.get(m.platformMessageId!) ?? 0) + 1);
-    await handleIncoming(app.deps, m);
-  }, { log: (l) => logged.push(l) });
-  const adapter = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot, webhook: { domain: 'https://bot.example.org', path: '/tg', port, host: '127.0.0.1', secretToken: SECRET } });
+  const inbox = createInbox(
+    app.deps,
+    async (m: Incoming) => {
+      handled.set(m.platformMessageId!, (handled.get(m.platformMessageId!) ?? 0) + 1);
+      await handleIncoming(app.deps, m);
+    },
+    { log: (l) => logged.push(l) },
+  );
+  const adapter = createTelegramAdapter({
+    token: TOKEN,
+    apiRoot: api.apiRoot,
+    webhook: { domain: 'https://bot.example.org', path: '/tg', port, host: '127.0.0.1', secretToken: SECRET },
+  });
   await adapter.start(inbox.accept);
   inbox.start();
   running.push({ adapter, inbox });

@@ -53,7 +53,11 @@ describe('wechat', () => {
     teacher = mocker.createContact({ name: '蒋老师' });
     principal = mocker.createContact({ name: '魏校长' });
     cadre = mocker.createContact({ name: '徐村长' });
-    for (const [c, staffId] of [[teacher, 'T0012'], [principal, 'T0009'], [cadre, 'T0005']] as const) {
+    for (const [c, staffId] of [
+      [teacher, 'T0012'],
+      [principal, 'T0009'],
+      [cadre, 'T0005'],
+    ] as const) {
       listen(c);
       const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
       const { code } = await createInviteCode(app.deps, person.id);

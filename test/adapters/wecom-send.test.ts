@@ -14,8 +14,18 @@ const clock = new ManualClock('2026-11-20T08:30:00+08:00');
 let api: FakeWecomApi;
 let adapter: ChatAdapter;
 let id = 0;
-const dm = (user: string, text: string, extra: Partial<Outgoing> = {}): Outgoing => ({ id: ++id, chat: { platform: 'wecom', kind: 'dm', id: user }, text, ...extra });
-const group = (chat: string, text: string, extra: Partial<Outgoing> = {}): Outgoing => ({ id: ++id, chat: { platform: 'wecom', kind: 'group', id: chat }, text, ...extra });
+const dm = (user: string, text: string, extra: Partial<Outgoing> = {}): Outgoing => ({
+  id: ++id,
+  chat: { platform: 'wecom', kind: 'dm', id: user },
+  text,
+  ...extra,
+});
+const group = (chat: string, text: string, extra: Partial<Outgoing> = {}): Outgoing => ({
+  id: ++id,
+  chat: { platform: 'wecom', kind: 'group', id: chat },
+  text,
+  ...extra,
+});
 const ACK = [{ action: 'ack:12', label: '已收到', textEquivalent: '收到 12' }];
 
 beforeAll(async () => {
@@ -64,9 +74,16 @@ describe('wecom sending', () => {
     await adapter.send(dm('weilijuan', '两天未到校预警 #12\n详情…', { buttons: ACK }));
     const card = api.sent.at(-1)!.body;
     expect(card.msgtype).toBe('template_card');
-    expect(card.template_card).toMatchObject({ card_type: 'button_interaction', main_title: { title: '两天未到校预警 #12' }, button_list: [{ text: '已收到', key: 'ack:12' }] });
+    expect(card.template_card).toMatchObject({
+      card_type: 'button_interaction',
+      main_title: { title: '两天未到校预警 #12' },
+      button_list: [{ text: '已收到', key: 'ack:12' }],
+    });
     await adapter.send(group('wrkClassChat01', '本周统计', { buttons: ACK }));
-    expect(api.sent.at(-1)).toMatchObject({ api: 'appchat', body: { chatid: 'wrkClassChat01', msgtype: 'text', text: { content: '本周统计\n（已收到请回复「收到 12」）' } } });
+    expect(api.sent.at(-1)).toMatchObject({
+      api: 'appchat',
+      body: { chatid: 'wrkClassChat01', msgtype: 'text', text: { content: '本周统计\n（已收到请回复「收到 12」）' } },
+    });
   });
 
   it('files: uploaded as media, then sent as an image or a file message', async () => {
@@ -83,7 +100,11 @@ describe('wecom sending', () => {
   it('a class group bound to a group robot: text (buttons as words) and files through its webhook, its limit as RateLimitedError', async () => {
     const robot = { platform: 'wecom', kind: 'group' as const, id: 'robot:三(2)班' };
     await adapter.send({ id: ++id, chat: robot, text: '请回复本周人数', buttons: ACK, attachment: tempAttachment('xlsx') });
-    expect(api.sent.at(-2)).toEqual({ api: 'robot', robotKey: ROBOT_KEY, body: { msgtype: 'text', text: { content: '请回复本周人数\n（已收到请回复「收到 12」）' } } });
+    expect(api.sent.at(-2)).toEqual({
+      api: 'robot',
+      robotKey: ROBOT_KEY,
+      body: { msgtype: 'text', text: { content: '请回复本周人数\n（已收到请回复「收到 12」）' } },
+    });
     expect(api.sent.at(-1)).toEqual({ api: 'robot', robotKey: ROBOT_KEY, body: { msgtype: 'file', file: { media_id: 'media3' } } });
     expect(api.uploads.at(-1)).toMatchObject({ via: 'robot', filename: '2026-11月报.xlsx' });
     api.limitNext(1);

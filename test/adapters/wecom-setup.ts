@@ -6,7 +6,13 @@ import { createWecomAdapter } from '../../adapters/wecom/index.js';
 import { wecomConfigSchema } from '../../adapters/wecom/config.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
 
-export const WECOM_APP: WecomApp = { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 'app-secret-0123456789abcdef', token: 'kcbxToken2026', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+export const WECOM_APP: WecomApp = {
+  corpId: 'ww0123456789abcdef',
+  agentId: 1000002,
+  secret: 'app-secret-0123456789abcdef',
+  token: 'kcbxToken2026',
+  aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+};
 
 /** The WeCom variables of the test app, its callback on `port`, the API at the fake's base. */
 export function wecomEnv(port: number, apiBase: string): Record<string, string> {
@@ -21,7 +27,11 @@ export function wecomEnv(port: number, apiBase: string): Record<string, string> 
   };
 }
 
-export async function wecomUnderTest(clock: Clock, robots = '', overrides: Record<string, string> = {}): Promise<{ api: FakeWecomApi; adapter: ChatAdapter; callbackUrl: string }> {
+export async function wecomUnderTest(
+  clock: Clock,
+  robots = '',
+  overrides: Record<string, string> = {},
+): Promise<{ api: FakeWecomApi; adapter: ChatAdapter; callbackUrl: string }> {
   const api = await new FakeWecomApi(WECOM_APP).start();
   const port = await freePort();
   const config = wecomConfigSchema.parse({ ...wecomEnv(port, api.apiBase), WECOM_GROUP_ROBOT_WEBHOOKS: robots, ...overrides });

@@ -66,7 +66,11 @@ describe('wecom callback', () => {
   });
 
   it('members bind their accounts with one-time codes (绑定 <code>)', async () => {
-    for (const [user, staffId] of [['zhanghua', 'T0012'], ['weilijuan', 'T0009'], ['cunzhang', 'T0005']] as const) {
+    for (const [user, staffId] of [
+      ['zhanghua', 'T0012'],
+      ['weilijuan', 'T0009'],
+      ['cunzhang', 'T0005'],
+    ] as const) {
       const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
       const { code } = await createInviteCode(app.deps, person.id);
       await says(user, `绑定 ${code}`);
@@ -89,7 +93,10 @@ describe('wecom callback', () => {
     await says('zhanghua', '缺勤 余小龙 旷课', GROUP);
     const out = api.sent.slice(before);
     for (const user of ['weilijuan', 'cunzhang']) {
-      expect(out.some((s) => s.body.touser === user && s.body.text?.content.includes('两天未到校预警')), user).toBe(true);
+      expect(
+        out.some((s) => s.body.touser === user && s.body.text?.content.includes('两天未到校预警')),
+        user,
+      ).toBe(true);
       const card = out.find((s) => s.body.touser === user && s.body.msgtype === 'template_card')!.body.template_card!;
       expect(card.card_type).toBe('button_interaction');
       expect(card.button_list[0]!.key).toMatch(/^ack:\d+$/);

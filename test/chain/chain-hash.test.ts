@@ -16,7 +16,9 @@ describe('chain hash definition', () => {
 
   it('canonical JSON: sorted keys, only the layout columns, times as ISO instants, missing as null', () => {
     const at = new Date('2026-11-20T00:30:00Z');
-    expect(canonicalJson({ z: 1, a: 'x', recordedAt: at, extra: 'not hashed' }, ['z', 'recordedAt', 'a', 'note'])).toBe('{"a":"x","note":null,"recordedAt":"2026-11-20T00:30:00.000Z","z":1}');
+    expect(canonicalJson({ z: 1, a: 'x', recordedAt: at, extra: 'not hashed' }, ['z', 'recordedAt', 'a', 'note'])).toBe(
+      '{"a":"x","note":null,"recordedAt":"2026-11-20T00:30:00.000Z","z":1}',
+    );
     expect(cell(12n)).toBe(12);
     expect(cell(undefined)).toBeNull();
     expect(cell(new Date('garbage'))).toBe('Invalid Date');

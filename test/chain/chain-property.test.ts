@@ -22,14 +22,24 @@ type Write = (tx: Tx, n: number) => Promise<unknown>;
 const at = new Date('2026-11-20T01:00:00Z');
 const WRITES: Write[] = [
   (tx, n) => tx.attendanceMark.create({ data: { studentId: n, date: '2026-11-20', status: 'truant', reportedById: 1, chatRef: 'console:dm', recordedAt: at } }),
-  (tx, n) => tx.attendanceMark.create({ data: { studentId: n, date: '2026-11-19', status: 'sick', note: `备注${n}`, reportedById: 2, chatRef: 'console:群', recordedAt: at, supersedesId: n } }),
+  (tx, n) =>
+    tx.attendanceMark.create({
+      data: { studentId: n, date: '2026-11-19', status: 'sick', note: `备注${n}`, reportedById: 2, chatRef: 'console:群', recordedAt: at, supersedesId: n },
+    }),
   (tx, n) => tx.classAttendance.create({ data: { classId: n, date: '2026-11-20', reportedById: 1, chatRef: 'console:群', recordedAt: at } }),
-  (tx, n) => tx.weeklyCount.create({ data: { classId: n, week: '2026-W47', enrolled: 40 + n, present: 40, rawText: `应到${40 + n}`, reportedById: 1, chatRef: 'console:群', recordedAt: at } }),
+  (tx, n) =>
+    tx.weeklyCount.create({
+      data: { classId: n, week: '2026-W47', enrolled: 40 + n, present: 40, rawText: `应到${40 + n}`, reportedById: 1, chatRef: 'console:群', recordedAt: at },
+    }),
   (tx, n) => tx.registerEvent.create({ data: { studentId: n, change: 'suspended', on: '2026-11-20', byId: 3, recordedAt: at } }),
 ];
 const TABLES = ['AttendanceMark', 'ClassAttendance', 'WeeklyCount', 'RegisterEvent'];
 
-const step = fc.record({ kinds: fc.array(fc.nat(WRITES.length - 1), { minLength: 1, maxLength: 6 }), n: fc.integer({ min: 1, max: 99 }), rollBack: fc.boolean() });
+const step = fc.record({
+  kinds: fc.array(fc.nat(WRITES.length - 1), { minLength: 1, maxLength: 6 }),
+  n: fc.integer({ min: 1, max: 99 }),
+  rollBack: fc.boolean(),
+});
 
 describe('any writes, then verify', () => {
   it('is intact after any sequence of writes; any single-cell edit of a sealed row is named', async () => {

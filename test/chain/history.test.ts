@@ -38,7 +38,11 @@ async function say(who: string, text: string, chat = 'dm'): Promise<Delivered[]>
   groupTexts.push(...out.filter((d) => d.chat !== 'dm').map((d) => d.text));
   return out;
 }
-const dmTo = (ds: Delivered[], who: string) => ds.filter((d) => d.chat === 'dm' && d.to === who).map((d) => d.text).join('\n');
+const dmTo = (ds: Delivered[], who: string) =>
+  ds
+    .filter((d) => d.chat === 'dm' && d.to === who)
+    .map((d) => d.text)
+    .join('\n');
 
 describe('历史', () => {
   it('a pupil: each mark and correction with who, local time and the kind of chat (never its id)', async () => {

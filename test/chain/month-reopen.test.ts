@@ -29,7 +29,11 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 const say = async (who: string, text: string) => (await app.session.say(who, 'dm', text)).delivered;
-const dmTo = (ds: Delivered[], who: string) => ds.filter((d) => d.chat === 'dm' && d.to === who).map((d) => d.text).join('\n');
+const dmTo = (ds: Delivered[], who: string) =>
+  ds
+    .filter((d) => d.chat === 'dm' && d.to === who)
+    .map((d) => d.text)
+    .join('\n');
 const no = () => pupil.studentNo.slice(-6);
 
 describe('changes after confirmation', () => {

@@ -47,7 +47,14 @@ describe('sealing', () => {
 
   it('a row written outside the bot is reported as not yet sealed, then sealed by the next write', async () => {
     const db = sqlite();
-    db.prepare(`INSERT INTO "AttendanceMark" ("studentId","date","status","reportedById","chatRef","recordedAt") VALUES (?,?,?,?,?,?)`).run(1, '2026-11-18', 'sick', 0, 'cli', Date.now());
+    db.prepare(`INSERT INTO "AttendanceMark" ("studentId","date","status","reportedById","chatRef","recordedAt") VALUES (?,?,?,?,?,?)`).run(
+      1,
+      '2026-11-18',
+      'sick',
+      0,
+      'cli',
+      Date.now(),
+    );
     db.close();
     expect((await verifyChain(app.deps.db)).unsealed).toBe(1);
     expect(await sealAll(app.deps.db)).toBe(1);

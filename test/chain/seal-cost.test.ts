@@ -40,9 +40,11 @@ async function sealCounted(write: (tx: Tx) => Promise<unknown>): Promise<string[
   );
 }
 
-const mark = (tx: Tx, date: string) => tx.attendanceMark.create({ data: { studentId: 1, date, status: 'sick', reportedById: 1, chatRef: 'console:dm:T1', recordedAt: new Date() } });
+const mark = (tx: Tx, date: string) =>
+  tx.attendanceMark.create({ data: { studentId: 1, date, status: 'sick', reportedById: 1, chatRef: 'console:dm:T1', recordedAt: new Date() } });
 
-const rollCall = (tx: Tx) => tx.classAttendance.create({ data: { classId: 1, date: '2026-11-20', reportedById: 1, chatRef: 'console:dm:T1', recordedAt: new Date() } });
+const rollCall = (tx: Tx) =>
+  tx.classAttendance.create({ data: { classId: 1, date: '2026-11-20', reportedById: 1, chatRef: 'console:dm:T1', recordedAt: new Date() } });
 
 describe('queries sealing adds to a write transaction', () => {
   it('nothing new written: one query', async () => {

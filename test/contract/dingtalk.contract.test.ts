@@ -8,7 +8,13 @@ const GROUP = 'cidContractGroup==';
 let fake: FakeDingtalk;
 let msg = 0;
 const say = (account: string, where: 'dm' | 'group', text: string) =>
-  fake.push({ msgId: `contract${++msg}`, text, senderStaffId: account, conversationType: where === 'dm' ? '1' : '2', ...(where === 'group' ? { conversationId: GROUP, conversationTitle: '一(1)班家长群' } : {}) });
+  fake.push({
+    msgId: `contract${++msg}`,
+    text,
+    senderStaffId: account,
+    conversationType: where === 'dm' ? '1' : '2',
+    ...(where === 'group' ? { conversationId: GROUP, conversationTitle: '一(1)班家长群' } : {}),
+  });
 
 platformContract({
   name: 'dingtalk',
@@ -16,7 +22,13 @@ platformContract({
   group: GROUP,
   async start() {
     fake = await new FakeDingtalk(ID, SECRET).start();
-    return { DINGTALK_CLIENT_ID: ID, DINGTALK_CLIENT_SECRET: SECRET, DINGTALK_API_BASE: fake.apiBase, DINGTALK_OAPI_BASE: fake.apiBase, DINGTALK_STREAM_ENDPOINT: fake.gatewayUrl };
+    return {
+      DINGTALK_CLIENT_ID: ID,
+      DINGTALK_CLIENT_SECRET: SECRET,
+      DINGTALK_API_BASE: fake.apiBase,
+      DINGTALK_OAPI_BASE: fake.apiBase,
+      DINGTALK_STREAM_ENDPOINT: fake.gatewayUrl,
+    };
   },
   stop: async () => fake?.stop(),
   async says(account, where, text) {
@@ -24,7 +36,9 @@ platformContract({
   },
   // Action cards' buttons are links that make the client type their text equivalent: no action ids come back.
   delivered: (where, account): Delivered[] =>
-    fake.sent.filter((s) => s.kind === where && s.to === (where === 'dm' ? account : GROUP)).map((s) => ({ text: s.param.content ?? s.param.text ?? '', actions: [], ref: s.param.singleURL ?? s.param.actionURL1 })),
+    fake.sent
+      .filter((s) => s.kind === where && s.to === (where === 'dm' ? account : GROUP))
+      .map((s) => ({ text: s.param.content ?? s.param.text ?? '', actions: [], ref: s.param.singleURL ?? s.param.actionURL1 })),
   async press(account, d) {
     say(account, 'dm', decodeURIComponent(d.ref!.split('content=')[1]!));
   },

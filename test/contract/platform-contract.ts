@@ -120,7 +120,11 @@ export function platformContract(h: PlatformHarness): void {
     });
 
     it('people bind their accounts by invite code in a direct chat', async () => {
-      for (const [account, staffId] of [[h.accounts.teacher, 'T0012'], [h.accounts.principal, 'T0009'], [h.accounts.cadre, 'T0005']] as const) {
+      for (const [account, staffId] of [
+        [h.accounts.teacher, 'T0012'],
+        [h.accounts.principal, 'T0009'],
+        [h.accounts.cadre, 'T0005'],
+      ] as const) {
         const { code } = await createInviteCode(app.deps, (await person(staffId)).id);
         await says(account, 'dm', `绑定 ${code}`);
         expect(texts('dm', account).at(-1)).toContain('绑定成功');
@@ -157,7 +161,10 @@ export function platformContract(h: PlatformHarness): void {
       const button = { action: 'ack:424242', label: '已收到', textEquivalent: '收到 424242' };
       await sendToPerson(app.deps.db, app.clock.now(), principal.id, '契约测试：按钮', { buttons: [button] });
       await deliver();
-      const got = h.delivered('dm', h.accounts.principal).filter((d) => d.text.includes('契约测试：按钮') || d.actions.length > 0).at(-1)!;
+      const got = h
+        .delivered('dm', h.accounts.principal)
+        .filter((d) => d.text.includes('契约测试：按钮') || d.actions.length > 0)
+        .at(-1)!;
       expect(got.actions.includes(button.action) || got.text.includes(button.textEquivalent)).toBe(true);
       const before = texts('dm', h.accounts.principal).length;
       const n = handled;

@@ -39,11 +39,17 @@ describe('the platform registry', () => {
   it("a bad value of any platform's variable is named with its current value, all in one run", () => {
     const bad = { TELEGRAM_BOT_TOKEN: 'nonsense', SLACK_MODE: 'carrier-pigeon', WECHAT_MAX_PER_DAY: '0', WECOM_CALLBACK_PORT: '99999', DINGTALK_MODE: 'fax' };
     const lines = problems(bad);
-    for (const [name, value] of Object.entries(bad)) expect(lines.some((l) => l.startsWith(`${name}:`) && l.includes(`当前值 "${value}"`)), name).toBe(true);
+    for (const [name, value] of Object.entries(bad))
+      expect(
+        lines.some((l) => l.startsWith(`${name}:`) && l.includes(`当前值 "${value}"`)),
+        name,
+      ).toBe(true);
   });
 
   it("the platforms' own rules between variables run, and a variable bad on its own is named once", () => {
-    expect(problems({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg' })).toEqual([expect.stringMatching(/^TELEGRAM_WEBHOOK_SECRET: 使用 webhook 时必须设置密钥/)]);
+    expect(problems({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg' })).toEqual([
+      expect.stringMatching(/^TELEGRAM_WEBHOOK_SECRET: 使用 webhook 时必须设置密钥/),
+    ]);
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(':')[0])).toEqual(['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);
     expect(problems({ WECHATY_PUPPET: 'wechaty-puppet-service' })[0]).toMatch(/^WECHATY_PUPPET_SERVICE_TOKEN: /);
     // half a WeCom app: the missing ones named; the one set but malformed only by its own line
@@ -51,7 +57,11 @@ describe('the platform registry', () => {
     expect(wecom.filter((l) => l.startsWith('WECOM_SECRET:'))).toEqual([expect.stringContaining('应为自建应用的 Secret')]);
     expect(wecom.map((l) => l.split(':')[0]).sort()).toEqual(['WECOM_AGENT_ID', 'WECOM_ENCODING_AES_KEY', 'WECOM_SECRET', 'WECOM_TOKEN']);
     // and the configuration's own cross-checks still run beside them
-    expect(problems({ OUTBOX_LEASE_SECONDS: '60', OUTBOX_SEND_TIMEOUT_SECONDS: '40', TELEGRAM_WEBHOOK_URL: 'https://x.org/tg' }).map((l) => l.split(':')[0]).sort()).toEqual(['OUTBOX_SEND_TIMEOUT_SECONDS', 'TELEGRAM_WEBHOOK_SECRET']);
+    expect(
+      problems({ OUTBOX_LEASE_SECONDS: '60', OUTBOX_SEND_TIMEOUT_SECONDS: '40', TELEGRAM_WEBHOOK_URL: 'https://x.org/tg' })
+        .map((l) => l.split(':')[0])
+        .sort(),
+    ).toEqual(['OUTBOX_SEND_TIMEOUT_SECONDS', 'TELEGRAM_WEBHOOK_SECRET']);
   });
 
   it("is configured by its own variables only; the dispatcher's limits and concurrency are the descriptors'", () => {
@@ -69,7 +79,11 @@ describe('the platform registry', () => {
     const limits = platformLimits(loadConfig({}));
     for (const p of REGISTRY) {
       const l = limits[p.name]!;
-      for (const chat of [{ platform: p.name, kind: 'dm' as const, id: 'u1' }, { platform: p.name, kind: 'group' as const, id: '-100' }, { platform: p.name, kind: 'group' as const, id: 'robot:三(2)班' }]) {
+      for (const chat of [
+        { platform: p.name, kind: 'dm' as const, id: 'u1' },
+        { platform: p.name, kind: 'group' as const, id: '-100' },
+        { platform: p.name, kind: 'group' as const, id: 'robot:三(2)班' },
+      ]) {
         for (const w of l.windows(chat)) {
           const ref = `${p.name}:${chat.kind}:${chat.id}`;
           // a platform-wide window needs every chat's claims; a chat's own window those of chats like it
@@ -100,7 +114,11 @@ describe('the platform registry', () => {
       port1.close();
       console.log(JSON.stringify({ config: seen.slice(0, before), after: seen.slice(before) }));
     `;
-    const run = (arg: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, arg], { cwd: root, encoding: 'utf8' })) as { config: string[]; after: string[] };
+    const run = (arg: string) =>
+      JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, arg], { cwd: root, encoding: 'utf8' })) as {
+        config: string[];
+        after: string[];
+      };
     const sdk = /^(telegraf|@slack\/bolt|wechaty|wechaty-puppet|dingtalk-stream|@wecom\/crypto|https-proxy-agent|file-box|qrcode-terminal)$/;
     const plain = run('none');
     expect(plain.config).toContain('zod');

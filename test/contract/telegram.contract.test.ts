@@ -16,10 +16,16 @@ platformContract({
   },
   stop: async () => api?.stop(),
   async says(account, where, text) {
-    api.userSays({ id: Number(account) }, where === 'dm' ? { id: Number(account), type: 'private' } : { id: GROUP, type: 'supergroup', title: '一(1)班家长群' }, text);
+    api.userSays(
+      { id: Number(account) },
+      where === 'dm' ? { id: Number(account), type: 'private' } : { id: GROUP, type: 'supergroup', title: '一(1)班家长群' },
+      text,
+    );
   },
   delivered: (where, account): Delivered[] =>
-    api.sent.filter((s) => String(s.chat_id) === String(chatOf(where, account))).map((s) => ({ text: s.text, actions: (s.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data) })),
+    api.sent
+      .filter((s) => String(s.chat_id) === String(chatOf(where, account)))
+      .map((s) => ({ text: s.text, actions: (s.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data) })),
   async press(account, _d, action) {
     api.userPresses({ id: Number(account) }, { id: Number(account), type: 'private' }, action);
   },

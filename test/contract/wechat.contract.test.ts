@@ -47,11 +47,17 @@ platformContract({
   },
   stop: async () => undefined,
   async says(account, where, text) {
-    contacts.get(account)!.say(text).to(where === 'dm' ? bot : room);
+    contacts
+      .get(account)!
+      .say(text)
+      .to(where === 'dm' ? bot : room);
   },
   delivered: (where, account): Delivered[] => (heard.get(where === 'dm' ? account! : ROOM) ?? []).map((text) => ({ text, actions: [] })),
   async press(account, d) {
-    contacts.get(account)!.say(/「(收到 \d+)」/.exec(d.text)![1]!).to(bot);
+    contacts
+      .get(account)!
+      .say(/「(收到 \d+)」/.exec(d.text)![1]!)
+      .to(bot);
   },
   failNext() {
     const send = puppet.messageSendText.bind(puppet);

@@ -27,7 +27,9 @@ platformContract({
       .filter((s) => (where === 'dm' ? s.api === 'message' && s.body.touser === account : s.api === 'appchat' && s.body.chatid === GROUP))
       .map((s) => {
         const card = s.body.template_card;
-        return card ? { text: card.main_title.title, actions: card.button_list.map((b) => b.key), ref: card.task_id } : { text: s.body.text?.content ?? '', actions: [] };
+        return card
+          ? { text: card.main_title.title, actions: card.button_list.map((b) => b.key), ref: card.task_id }
+          : { text: s.body.text?.content ?? '', actions: [] };
       }),
   async press(account, d, action) {
     await api.push(callbackUrl, api.cardPressXml(account, d.ref!, action));

@@ -26,7 +26,13 @@ beforeAll(async () => {
   api = await new FakeTelegramApi(TOKEN).start();
   const now = app.clock.now();
   await app.deps.db.outbox.createMany({
-    data: Array.from({ length: MESSAGES }, (_, i) => ({ createdAt: now, chatRef: `telegram:dm:${10_000 + (i % CHATS)}`, text: `群发 ${i}`, kind: 'alert', urgent: true })),
+    data: Array.from({ length: MESSAGES }, (_, i) => ({
+      createdAt: now,
+      chatRef: `telegram:dm:${10_000 + (i % CHATS)}`,
+      text: `群发 ${i}`,
+      kind: 'alert',
+      urgent: true,
+    })),
   });
   const env = {
     DATABASE_URL: app.deps.config.DATABASE_URL,
@@ -83,7 +89,9 @@ describe('SIGKILL during a 2,000-message fan-out', () => {
     const times = new Map<string, number>();
     for (const c of api.received) if (c.answer === 'ok') times.set(c.text, (times.get(c.text) ?? 0) + 1);
     const twice = [...times].filter(([, n]) => n > 1).map(([t]) => t);
-    console.log(`crash fan-out: ${kills} kills, ${inFlightAtKill.size} message(s) in flight at a kill, ${twice.length} delivered twice, ${timeouts} send timeout(s)`);
+    console.log(
+      `crash fan-out: ${kills} kills, ${inFlightAtKill.size} message(s) in flight at a kill, ${twice.length} delivered twice, ${timeouts} send timeout(s)`,
+    );
     expect(timeouts).toBe(0);
     for (const t of twice) expect(inFlightAtKill.has(t)).toBe(true);
     expect(twice.length).toBeLessThanOrEqual(inFlightAtKill.size);

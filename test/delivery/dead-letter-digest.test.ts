@@ -34,7 +34,15 @@ async function outage(bindAdmin: (personId: number, i: number) => { platform: st
     for (const acc of bindAdmin(a.id, i)) await db.chatAccount.create({ data: { ...acc, personId: a.id, boundAt: app.clock.now() } });
   }
   const now = app.clock.now();
-  await db.outbox.createMany({ data: Array.from({ length: messages }, (_, i) => ({ createdAt: now, chatRef: `telegram:dm:${7000 + i}`, text: `⚠️ 预警 ${i}`, kind: 'alert', urgent: true })) });
+  await db.outbox.createMany({
+    data: Array.from({ length: messages }, (_, i) => ({
+      createdAt: now,
+      chatRef: `telegram:dm:${7000 + i}`,
+      text: `⚠️ 预警 ${i}`,
+      kind: 'alert',
+      urgent: true,
+    })),
+  });
   api.failNext(Infinity, 502);
   const telegram = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot });
   const slack = recordingAdapter('slack');
@@ -58,10 +66,13 @@ async function outage(bindAdmin: (personId: number, i: number) => { platform: st
 
 describe('a 5xx outage longer than the retry budget', () => {
   it('gives each county admin one digest per period, on Slack where they are bound too, never one per message', async () => {
-    const { db, admins, slack, digestsAt } = await outage((_, i) => [
-      { platform: 'telegram', accountId: `${900 + i}` },
-      { platform: 'slack', accountId: `UADMIN${i}` },
-    ], 39);
+    const { db, admins, slack, digestsAt } = await outage(
+      (_, i) => [
+        { platform: 'telegram', accountId: `${900 + i}` },
+        { platform: 'slack', accountId: `UADMIN${i}` },
+      ],
+      39,
+    );
     expect(admins).toHaveLength(2);
     expect(await db.outbox.count({ where: { status: 'dead', kind: 'alert' } })).toBe(39);
     const reports = await db.outbox.findMany({ where: { kind: 'delivery_report' }, orderBy: { id: 'asc' } });

@@ -5,9 +5,16 @@ import { deliveryOptionsFrom } from '../../src/delivery/dispatcher.js';
 
 describe('delivery settings', () => {
   it('become the dispatcher options', () => {
-    const o = deliveryOptionsFrom(loadConfig({ OUTBOX_LEASE_SECONDS: '120', OUTBOX_SEND_TIMEOUT_SECONDS: '20', OUTBOX_DIGEST_MINUTES: '30', OUTBOX_RETENTION_DAYS: '7' }));
+    const o = deliveryOptionsFrom(
+      loadConfig({ OUTBOX_LEASE_SECONDS: '120', OUTBOX_SEND_TIMEOUT_SECONDS: '20', OUTBOX_DIGEST_MINUTES: '30', OUTBOX_RETENTION_DAYS: '7' }),
+    );
     expect(o).toMatchObject({ leaseMs: 120_000, sendTimeoutMs: 20_000, digestEveryMs: 30 * 60_000, retentionMs: 7 * 86_400_000 });
-    expect(deliveryOptionsFrom(loadConfig({}))).toMatchObject({ leaseMs: 300_000, sendTimeoutMs: 30_000, digestEveryMs: 15 * 60_000, retentionMs: 30 * 86_400_000 });
+    expect(deliveryOptionsFrom(loadConfig({}))).toMatchObject({
+      leaseMs: 300_000,
+      sendTimeoutMs: 30_000,
+      digestEveryMs: 15 * 60_000,
+      retentionMs: 30 * 86_400_000,
+    });
   });
 
   it('refuse a send timeout over half the lease, saying why and with an example', () => {

@@ -203,8 +203,14 @@ describe('dispatcher', () => {
     const db = a.deps.db;
     const old = await enqueue(db, a.clock.now(), { chatRef: 'console:dm:T0001', text: 'stale' });
     const recent = await enqueue(db, a.clock.now(), { chatRef: 'console:dm:T0002', text: 'in flight' });
-    await db.outbox.update({ where: { id: old }, data: { status: 'sending', claimedBy: 'dead-process', claimedAt: new Date(a.clock.now().getTime() - 10 * 60_000) } });
-    await db.outbox.update({ where: { id: recent }, data: { status: 'sending', claimedBy: 'busy-process', claimedAt: new Date(a.clock.now().getTime() - 60_000) } });
+    await db.outbox.update({
+      where: { id: old },
+      data: { status: 'sending', claimedBy: 'dead-process', claimedAt: new Date(a.clock.now().getTime() - 10 * 60_000) },
+    });
+    await db.outbox.update({
+      where: { id: recent },
+      data: { status: 'sending', claimedBy: 'busy-process', claimedAt: new Date(a.clock.now().getTime() - 60_000) },
+    });
     const c = recordingAdapter('console');
     await drainOutbox(db, a.clock, new Map([['console', c]]), optionsOf(a));
     expect(c.sent.map((m) => m.text)).toEqual(['stale']);

@@ -94,7 +94,10 @@ describe('claims', () => {
     const one = recordingAdapter('telegram');
     const two = recordingAdapter('telegram');
     const timed: { second: number; chat: string; id: number }[] = [];
-    const wrap = (rec: typeof one) => ({ ...rec, send: async (m: Outgoing) => (await slow(), timed.push({ second: (a.clock.now().getTime() / 1000) | 0, chat: m.chat.id, id: m.id }), rec.send(m)) });
+    const wrap = (rec: typeof one) => ({
+      ...rec,
+      send: async (m: Outgoing) => (await slow(), timed.push({ second: (a.clock.now().getTime() / 1000) | 0, chat: m.chat.id, id: m.id }), rec.send(m)),
+    });
     // exact windows (no safety margin): every chat may go every second, so the two take turns each round
     const p1 = { db: a.deps.db, adapters: new Map([['telegram', wrap(one)]]), options: { ...deliveryOptionsFrom(a.deps.config, 'p1'), rateMarginMs: 0 } };
     const p2 = { db: b.db, adapters: new Map([['telegram', wrap(two)]]), options: { ...deliveryOptionsFrom(b.config, 'p2'), rateMarginMs: 0 } };
@@ -146,8 +149,12 @@ describe('paging', () => {
     const a = await fresh('2026-11-20T22:30:00');
     const db = a.deps.db;
     const now = a.clock.now();
-    await db.outbox.createMany({ data: Array.from({ length: 700 }, (_, i) => ({ createdAt: now, chatRef: `telegram:dm:${i}`, text: `⏰ 提醒 ${i}`, kind: 'duty:attendance_reminder' })) });
-    await db.outbox.createMany({ data: Array.from({ length: 700 }, (_, i) => ({ createdAt: now, chatRef: 'telegram:group:-100900', text: `群 ${i}`, kind: 'reply' })) });
+    await db.outbox.createMany({
+      data: Array.from({ length: 700 }, (_, i) => ({ createdAt: now, chatRef: `telegram:dm:${i}`, text: `⏰ 提醒 ${i}`, kind: 'duty:attendance_reminder' })),
+    });
+    await db.outbox.createMany({
+      data: Array.from({ length: 700 }, (_, i) => ({ createdAt: now, chatRef: 'telegram:group:-100900', text: `群 ${i}`, kind: 'reply' })),
+    });
     await enqueue(db, now, { chatRef: 'telegram:dm:9001', text: '⚠️ 两天未到校预警', kind: 'alert', urgent: true });
     await enqueue(db, now, { chatRef: 'telegram:dm:9002', text: '已记录', kind: 'reply' });
     const tg = recordingAdapter('telegram');

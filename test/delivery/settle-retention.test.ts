@@ -50,7 +50,8 @@ describe('settling a message', () => {
     const slow: ChatAdapter = { ...recordingAdapter('console'), send: (_m: Outgoing) => new Promise<void>((r) => (release = r)) };
     const options = { ...deliveryOptionsFrom(a.deps.config, 'p1'), leaseMs: 60_000 };
     const first = drainOutbox(a.deps.db, a.clock, new Map([['console', slow]]), options);
-    for (let i = 0; i < 200 && (await a.deps.db.outbox.findUniqueOrThrow({ where: { id } })).status !== 'sending'; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await a.deps.db.outbox.findUniqueOrThrow({ where: { id } })).status !== 'sending'; i++)
+      await new Promise((r) => setTimeout(r, 10));
     a.clock.advance(61_000);
     const other = await createDeps(a.deps.config, a.clock);
     others.push(other);
@@ -76,14 +77,21 @@ describe('outbox retention', () => {
     await db.outbox.createMany({ data: rows });
     expect(await pruneOutbox(db, new Date(now - 30 * day), 2)).toBe(6);
     const left = (await db.outbox.findMany({ select: { text: true } })).map((r) => r.text).sort();
-    expect(left).toEqual(rows.map((r) => r.text).filter((t) => !/^(sent|cancelled|dead) (40|31)$/.test(t)).sort());
+    expect(left).toEqual(
+      rows
+        .map((r) => r.text)
+        .filter((t) => !/^(sent|cancelled|dead) (40|31)$/.test(t))
+        .sort(),
+    );
   });
 
   it('the dispatcher loop prunes on its own, by OUTBOX_RETENTION_DAYS', async () => {
     app = await makeApp({ now: '2026-11-20T10:00:00+08:00', demo: false, env: { OUTBOX_RETENTION_DAYS: '7' } });
     const db = app.deps.db;
     const now = app.clock.now().getTime();
-    await db.outbox.createMany({ data: [8, 6].map((d) => ({ createdAt: new Date(now - d * 86_400_000), chatRef: 'console:dm:T1', text: `${d} 天前`, status: 'sent' })) });
+    await db.outbox.createMany({
+      data: [8, 6].map((d) => ({ createdAt: new Date(now - d * 86_400_000), chatRef: 'console:dm:T1', text: `${d} 天前`, status: 'sent' })),
+    });
     const lines: string[] = [];
     const loop = startDispatcher(db, app.clock, new Map(), (l) => lines.push(l), deliveryOptionsFrom(app.deps.config), 3_600_000);
     for (let i = 0; i < 300 && !lines.some((l) => l.includes('pruned')); i++) await new Promise((r) => setTimeout(r, 10));
@@ -94,7 +102,8 @@ describe('outbox retention', () => {
 
   it('the hot outbox queries read their indexes, not the whole table', async () => {
     const a = await fresh();
-    const plan = async (sql: string) => ((await a.deps.db.$queryRawUnsafe(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = async (sql: string) =>
+      ((await a.deps.db.$queryRawUnsafe(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((r) => r.detail).join(' | ');
     const queries = [
       // the daily cap and the per-platform window: today's / this second's claims only
       `SELECT COUNT(*) FROM "Outbox" WHERE "claimedAt" > '2026-11-20' AND "chatRef" LIKE 'wechat:%'`,

@@ -21,7 +21,15 @@ afterAll(async () => {
 
 describe('slack rate limit', () => {
   it('a 429 with Retry-After 4 holds the message 4 s on the clock, counts no attempt, then it is posted once', async () => {
-    const adapter = createSlackAdapter({ botToken: 'xoxb-test', signingSecret: 'secret-429', mode: 'http', port: await freePort(), apiUrl: api.apiUrl, botId: 'BBOT', botUserId: 'UBOT' });
+    const adapter = createSlackAdapter({
+      botToken: 'xoxb-test',
+      signingSecret: 'secret-429',
+      mode: 'http',
+      port: await freePort(),
+      apiUrl: api.apiUrl,
+      botId: 'BBOT',
+      botUserId: 'UBOT',
+    });
     const adapters = new Map([['slack', adapter]]);
     const options = deliveryOptionsFrom(app.deps.config);
     const id = await enqueue(app.deps.db, app.clock.now(), { chatRef: 'slack:group:C42', text: '📋 班级每周一统计', kind: 'duty:weekly_prompt' });

@@ -18,7 +18,8 @@ beforeAll(async () => {
   app = await makeApp({ now: '2026-11-20T10:00:00+08:00' });
   api = await new FakeTelegramApi(TOKEN).start();
   const adapter = createTelegramAdapter({ token: TOKEN, apiRoot: api.apiRoot });
-  for (let i = 0; i < 50; i++) await enqueue(app.deps.db, app.clock.now(), { chatRef: `telegram:dm:${1000 + (i % 5)}`, text: `消息 ${i}`, kind: 'alert', urgent: true });
+  for (let i = 0; i < 50; i++)
+    await enqueue(app.deps.db, app.clock.now(), { chatRef: `telegram:dm:${1000 + (i % 5)}`, text: `消息 ${i}`, kind: 'alert', urgent: true });
   // The first 12 sends are refused with retry_after 3 s: a storm the dispatcher must ride out.
   api.rateLimitNext(12, 3);
   const options = deliveryOptionsFrom(app.deps.config);

@@ -28,7 +28,13 @@ beforeAll(async () => {
   api = await new FakeTelegramApi(TOKEN).start();
   const now = app.clock.now();
   await app.deps.db.outbox.createMany({
-    data: Array.from({ length: CHATS * PER_CHAT }, (_, i) => ({ createdAt: now, chatRef: `telegram:dm:${5000 + (i % CHATS)}`, text: `风暴 ${i}`, kind: 'alert', urgent: true })),
+    data: Array.from({ length: CHATS * PER_CHAT }, (_, i) => ({
+      createdAt: now,
+      chatRef: `telegram:dm:${5000 + (i % CHATS)}`,
+      text: `风暴 ${i}`,
+      kind: 'alert',
+      urgent: true,
+    })),
   });
   api.hangNext(1, HUNG_CHAT);
   // On this shared test host (two CPUs, many processes) a process can stall for seconds: the rate margin must cover
@@ -55,7 +61,12 @@ beforeAll(async () => {
   }
   problems = pumps.flatMap((p) => p.log.filter((l) => !/answered 429/.test(l)));
   calls = [...api.received].sort((x, y) => x.at - y.at);
-  console.log(`two-process storm: ${calls.length} calls in ${Math.round(calls.at(-1)!.at - calls[0]!.at)} ms, busiest second ${busiest(calls.map((c) => c.at), 1000)}`);
+  console.log(
+    `two-process storm: ${calls.length} calls in ${Math.round(calls.at(-1)!.at - calls[0]!.at)} ms, busiest second ${busiest(
+      calls.map((c) => c.at),
+      1000,
+    )}`,
+  );
   senders = (await app.deps.db.outbox.findMany({ distinct: ['claimedBy'], select: { claimedBy: true } })).map((r) => r.claimedBy ?? '');
 }, 120_000);
 
@@ -85,7 +96,12 @@ describe('two processes, a hung call and a 429 stretch', () => {
   });
 
   it('keep to 30 calls a second overall and 1 a second per chat, counting every call the API received', () => {
-    expect(busiest(calls.map((c) => c.at), 1000)).toBeLessThanOrEqual(30);
+    expect(
+      busiest(
+        calls.map((c) => c.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(30);
     const perChat = new Map<string, number[]>();
     for (const c of calls) perChat.set(c.chat_id, [...(perChat.get(c.chat_id) ?? []), c.at]);
     expect(Math.max(...[...perChat.values()].map((t) => busiest(t, 1000)))).toBe(1);

@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 describe('重点关注 and 包保 in the duties', () => {
-  it("the return check lists the class and, to check first, the pupil with their kind", async () => {
+  it('the return check lists the class and, to check first, the pupil with their kind', async () => {
     const [check] = await textsTo('duty:return_check', teacher.staffId);
     expect(check).toContain('开学返校核查');
     expect(check).toContain(`其中重点关注学生 1 人，请优先核对：${student.name}${TAG}`);

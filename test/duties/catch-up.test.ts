@@ -56,7 +56,11 @@ describe('catch-up after downtime', () => {
     const a = await start('2026-12-21 07:00');
     await processStartsAt(a, '2026-12-21 07:00');
     const r = await processStartsAt(a, '2026-12-23 07:00');
-    expect(r.ran.filter((x) => x.key.startsWith('school_report_reminder:2026-12@2026-12-22')).map((x) => x.outcome)).toEqual(['too_late', 'too_late', 'too_late']);
+    expect(r.ran.filter((x) => x.key.startsWith('school_report_reminder:2026-12@2026-12-22')).map((x) => x.outcome)).toEqual([
+      'too_late',
+      'too_late',
+      'too_late',
+    ]);
     await processStartsAt(a, '2026-12-23 08:00');
     const reminders = (await dutyMessages(a.deps.db)).filter((m) => m.kind === 'duty:school_report_reminder').map(line);
     expect(reminders).toHaveLength(3);

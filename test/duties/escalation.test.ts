@@ -25,7 +25,18 @@ beforeAll(async () => {
   county = (await db.person.findMany({ where: { role: 'county' } })).map((p) => p.staffId);
   const say = (text: string) => async () => void (await app.session.say(t.staffId, 'dm', text));
   // Mon and Tue unexcused; the teacher acknowledges each alert within the hour; nobody logs a visit.
-  await play(app, runnerFor(app), '2026-11-16 07:00', '2026-11-17 12:00', new Map([['11-16 09:00', say(`缺勤 ${s.name} 旷课`)], ['11-16 10:00', say('收到 1')], ['11-17 09:00', say(`缺勤 ${s.name} 旷课`)], ['11-17 09:30', say('收到 2')]]) as Events);
+  await play(
+    app,
+    runnerFor(app),
+    '2026-11-16 07:00',
+    '2026-11-17 12:00',
+    new Map([
+      ['11-16 09:00', say(`缺勤 ${s.name} 旷课`)],
+      ['11-16 10:00', say('收到 1')],
+      ['11-17 09:00', say(`缺勤 ${s.name} 旷课`)],
+      ['11-17 09:30', say('收到 2')],
+    ]) as Events,
+  );
   // The county changes the policy to 2 hours: a new process with the new config. The running alert keeps 24 h.
   await app.deps.db.$disconnect();
   const config = loadConfig({ DATABASE_URL: app.deps.config.DATABASE_URL, HOME_VISIT_WITHIN_HOURS: '2' });
@@ -40,7 +51,10 @@ afterAll(async () => app?.close());
 describe('escalation of a two-day alert without a home visit', () => {
   it('climbs to the town 24 h after the alert (the delay in force when it was raised), then to the county 24 h later', async () => {
     const esc = (await dutyMessages(app.deps.db)).filter((m) => m.kind === 'alert_escalation');
-    expect(esc).toEqual([...town.map((to) => ({ at: '11-18 09:00', kind: 'alert_escalation', to })), ...county.map((to) => ({ at: '11-19 09:00', kind: 'alert_escalation', to }))]);
+    expect(esc).toEqual([
+      ...town.map((to) => ({ at: '11-18 09:00', kind: 'alert_escalation', to })),
+      ...county.map((to) => ({ at: '11-19 09:00', kind: 'alert_escalation', to })),
+    ]);
     const a = await app.deps.db.alert.findFirstOrThrow({ where: { step: 'joint_home_visit' } });
     expect(a.escalation).toBe('county');
   });

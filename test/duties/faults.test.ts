@@ -26,7 +26,17 @@ beforeAll(async () => {
   county = (await db.person.findFirstOrThrow({ where: { role: 'county' } })).staffId;
   const say = (text: string) => async () => void (await app.session.say(t.staffId, 'dm', text));
   // Mon and Tue unexcused; the teacher acknowledges the two-day alert; nobody logs a visit.
-  await play(app, runnerFor(app), '2026-11-16 07:00', '2026-11-20 12:00', new Map([['11-16 09:00', say(`缺勤 ${s.name} 旷课`)], ['11-17 09:00', say(`缺勤 ${s.name} 旷课`)], ['11-17 09:30', say('收到 2')]]) as Events);
+  await play(
+    app,
+    runnerFor(app),
+    '2026-11-16 07:00',
+    '2026-11-20 12:00',
+    new Map([
+      ['11-16 09:00', say(`缺勤 ${s.name} 旷课`)],
+      ['11-17 09:00', say(`缺勤 ${s.name} 旷课`)],
+      ['11-17 09:30', say('收到 2')],
+    ]) as Events,
+  );
 }, 120_000);
 afterAll(async () => app?.close());
 

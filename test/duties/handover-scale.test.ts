@@ -13,7 +13,11 @@ let app: TestApp;
 let leavers: number;
 
 beforeAll(async () => {
-  app = await makeApp({ now: local('2026-07-01 08:00').toISOString(), demo: false, env: { TERMS: '2026春季学期:2026-03-02..2026-07-03;2026秋季学期:2026-09-01..2027-01-22' } });
+  app = await makeApp({
+    now: local('2026-07-01 08:00').toISOString(),
+    demo: false,
+    env: { TERMS: '2026春季学期:2026-03-02..2026-07-03;2026秋季学期:2026-09-01..2027-01-22' },
+  });
   await buildCounty(app.deps.db, { towns: 2, villagesPerTown: 10, schoolsPerTown: 2, classesPerSchool: 36, studentsPerClass: 50 }, app.clock.now());
   leavers = await app.deps.db.student.count({ where: { class: { stage: 'primary', grade: 6 } } });
 }, 300_000);

@@ -26,7 +26,9 @@ beforeAll(async () => {
   const db = app.deps.db;
   runner = createDutyRunner(app.deps, [leaverHandover]);
   await runner.tick(); // installs: a new installation has missed nothing
-  leaverIds = (await db.student.findMany({ where: { status: 'enrolled', class: { stage: 'primary', grade: 6 } }, select: { id: true }, orderBy: { id: 'asc' } })).map((s) => s.id);
+  leaverIds = (
+    await db.student.findMany({ where: { status: 'enrolled', class: { stage: 'primary', grade: 6 } }, select: { id: true }, orderBy: { id: 'asc' } })
+  ).map((s) => s.id);
   const junior = await db.school.findFirstOrThrow({ where: { kind: 'junior' } });
   juniorPrincipal = (await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: junior.id } })).staffId;
   juniorClassId = (await db.schoolClass.findFirstOrThrow({ where: { schoolId: junior.id, stage: 'junior', grade: 1 }, orderBy: { classNo: 'asc' } })).id;
@@ -56,7 +58,10 @@ describe('小升初 handover', () => {
   it('over the summer a junior school receives one leaver (接收) and a roster import places another in a junior class', async () => {
     const db = app.deps.db;
     at('2026-08-28T10:00');
-    [received, imported] = await Promise.all([db.student.findUniqueOrThrow({ where: { id: leaverIds[0]! } }), db.student.findUniqueOrThrow({ where: { id: leaverIds[1]! } })]);
+    [received, imported] = await Promise.all([
+      db.student.findUniqueOrThrow({ where: { id: leaverIds[0]! } }),
+      db.student.findUniqueOrThrow({ where: { id: leaverIds[1]! } }),
+    ]);
     const cls = await db.schoolClass.findUniqueOrThrow({ where: { id: juniorClassId } });
     const out = await app.session.say(juniorPrincipal, 'dm', `接收 ${received.studentNo} ${cls.name}`);
     expect(out.delivered.find((d) => d.to === juniorPrincipal)!.text).toContain('已确认接收');
@@ -86,7 +91,9 @@ describe('小升初 handover', () => {
     const some = await db.student.findUniqueOrThrow({ where: { id: expected[0]! } });
     expect(check.some((r) => r.text.includes(some.name))).toBe(true);
     expect(check.some((r) => r.text.includes(received.name))).toBe(false);
-    const town = await db.person.findFirstOrThrow({ where: { role: 'town', townId: some.villageId ? (await db.village.findUniqueOrThrow({ where: { id: some.villageId } })).townId : -1 } });
+    const town = await db.person.findFirstOrThrow({
+      where: { role: 'town', townId: some.villageId ? (await db.village.findUniqueOrThrow({ where: { id: some.villageId } })).townId : -1 },
+    });
     const ledger = (await app.session.say(town.staffId, 'dm', '个案')).delivered.map((d) => d.text).join('\n');
     expect(ledger).toContain(some.name);
     // a second tick changes nothing

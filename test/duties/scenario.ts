@@ -40,7 +40,8 @@ export async function cast(app: TestApp): Promise<Cast> {
   const pupils = await db.student.findMany({ where: { classId: dClass.id }, include: { village: true }, orderBy: { id: 'asc' } });
   const s = pupils.find((x) => pupils.filter((y) => y.name === x.name).length === 1)!;
   const townOfficials = new Map<number, string[]>();
-  for (const p of await db.person.findMany({ where: { role: 'town' }, orderBy: { id: 'asc' } })) townOfficials.set(p.townId!, [...(townOfficials.get(p.townId!) ?? []), p.staffId]);
+  for (const p of await db.person.findMany({ where: { role: 'town' }, orderBy: { id: 'asc' } }))
+    townOfficials.set(p.townId!, [...(townOfficials.get(p.townId!) ?? []), p.staffId]);
   const cadre = await db.person.findFirstOrThrow({ where: { role: 'village', villageId: s.villageId } });
   const county = (await db.person.findMany({ where: { role: 'county' }, orderBy: { id: 'asc' } })).map((p) => p.staffId);
   for (const g of groups) await app.session.say(g.teacher, g.chat, '绑定班级');
@@ -58,12 +59,17 @@ export async function cast(app: TestApp): Promise<Cast> {
   };
 }
 
-const NOV_SCHOOL_DAYS = Array.from({ length: 30 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`).filter((d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()));
+const NOV_SCHOOL_DAYS = Array.from({ length: 30 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`).filter(
+  (d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
+);
 const FRIDAYS = ['2026-11-06', '2026-11-13', '2026-11-20', '2026-11-27'];
 const WEDNESDAYS = ['2026-11-04', '2026-11-11', '2026-11-18', '2026-11-25'];
 
 export function events(app: TestApp, c: Cast): Events {
-  const say = (who: string, text: string, chat = 'dm') => async () => void (await app.session.say(who, chat, text));
+  const say =
+    (who: string, text: string, chat = 'dm') =>
+    async () =>
+      void (await app.session.say(who, chat, text));
   const ev: Events = new Map();
   const add = (at: string, f: () => Promise<void>) => {
     const prev = ev.get(at);
@@ -124,7 +130,11 @@ export function expected(c: Cast): Sent[] {
   for (const f of ['11-06', '11-13', '11-20', '11-27']) {
     push(`${f} 15:00`, 'duty:weekly_prompt', [A.chat, B.chat, C.chat]);
     const answered = new Set([A.classId, ...(f === '11-06' ? [B.classId] : [])]);
-    push(`${f} 18:00`, 'duty:weekly_reminder', allClasses.filter((k) => !answered.has(k)).map((k) => c.teacherOf.get(k)!));
+    push(
+      `${f} 18:00`,
+      'duty:weekly_reminder',
+      allClasses.filter((k) => !answered.has(k)).map((k) => c.teacherOf.get(k)!),
+    );
     push(`${f} 20:00`, 'duty:weekly_cutoff', principals([s1.id, s2.id, s3.id]));
   }
   // 20th (Fri) 09:00, the 22nd (Sunday) moved onto the same time: one reminder; 23rd 08:00 to those still open

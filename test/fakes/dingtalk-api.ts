@@ -30,7 +30,14 @@ export interface AckFrame {
   data: string;
 }
 
-export type RobotText = { msgId: string; text: string; conversationType: '1' | '2'; senderStaffId: string; conversationId?: string; conversationTitle?: string };
+export type RobotText = {
+  msgId: string;
+  text: string;
+  conversationType: '1' | '2';
+  senderStaffId: string;
+  conversationId?: string;
+  conversationTitle?: string;
+};
 
 /** The JSON DingTalk sends for a robot text message (Stream frame data and HTTP callback body alike). */
 export function robotPayload(m: RobotText, robotCode: string): Record<string, unknown> {
@@ -90,7 +97,14 @@ export class FakeDingtalk {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.streamConnections++;
         ws.on('message', (data: Buffer) => this.acks.push(JSON.parse(data.toString('utf8')) as AckFrame));
-        ws.send(JSON.stringify({ specVersion: '1.0', type: 'SYSTEM', headers: { topic: 'CONNECTED', messageId: 'sys-0', contentType: 'application/json', time: '1' }, data: '{}' }));
+        ws.send(
+          JSON.stringify({
+            specVersion: '1.0',
+            type: 'SYSTEM',
+            headers: { topic: 'CONNECTED', messageId: 'sys-0', contentType: 'application/json', time: '1' },
+            data: '{}',
+          }),
+        );
       });
     });
   }
@@ -169,17 +183,20 @@ export class FakeDingtalk {
     switch (`${req.method} ${url.pathname}`) {
       case 'POST /v1.0/oauth2/accessToken': {
         const b = json();
-        if (b.appKey !== this.clientId || b.appSecret !== this.clientSecret) return reply(400, { code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
+        if (b.appKey !== this.clientId || b.appSecret !== this.clientSecret)
+          return reply(400, { code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
         const token = `tok-${++this.tokensIssued}-${crypto.randomBytes(4).toString('hex')}`;
         this.validTokens.add(token);
         return reply(200, { accessToken: token, expireIn: this.expireIn });
       }
       case 'POST /v1.0/robot/oToMessages/batchSend':
       case 'POST /v1.0/robot/groupMessages/send': {
-        if (!tokenOk(req.headers['x-acs-dingtalk-access-token'] as string | undefined)) return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+        if (!tokenOk(req.headers['x-acs-dingtalk-access-token'] as string | undefined))
+          return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
         if (this.throttle.n > 0) {
           this.throttle.n--;
-          if (this.throttle.kind === 'qps') return reply(403, { code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', message: '应用调用该接口的QPS超过限制' });
+          if (this.throttle.kind === 'qps')
+            return reply(403, { code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', message: '应用调用该接口的QPS超过限制' });
           return reply(400, { code: '130101', message: 'send too fast, exceed 20 times per minute' });
         }
         if (this.failing > 0) {
@@ -190,9 +207,21 @@ export class FakeDingtalk {
         const group = url.pathname.endsWith('groupMessages/send');
         const userIds = (b.userIds ?? []) as string[];
         if (!group && userIds.length !== 1) return reply(400, { code: 'invalidParameter', message: 'the adapter sends to one user at a time' });
-        if (!group && this.unknownUsers.has(userIds[0]!)) return reply(200, { processQueryKey: 'pq-none', invalidStaffIdList: userIds, flowControlledStaffIdList: [] });
-        this.sent.push({ kind: group ? 'group' : 'dm', to: group ? String(b.openConversationId) : userIds[0]!, robotCode: String(b.robotCode), msgKey: String(b.msgKey), param: JSON.parse(String(b.msgParam)) as Record<string, string> });
-        return reply(200, group ? { processQueryKey: `pq-${this.sent.length}` } : { processQueryKey: `pq-${this.sent.length}`, invalidStaffIdList: [], flowControlledStaffIdList: [] });
+        if (!group && this.unknownUsers.has(userIds[0]!))
+          return reply(200, { processQueryKey: 'pq-none', invalidStaffIdList: userIds, flowControlledStaffIdList: [] });
+        this.sent.push({
+          kind: group ? 'group' : 'dm',
+          to: group ? String(b.openConversationId) : userIds[0]!,
+          robotCode: String(b.robotCode),
+          msgKey: String(b.msgKey),
+          param: JSON.parse(String(b.msgParam)) as Record<string, string>,
+        });
+        return reply(
+          200,
+          group
+            ? { processQueryKey: `pq-${this.sent.length}` }
+            : { processQueryKey: `pq-${this.sent.length}`, invalidStaffIdList: [], flowControlledStaffIdList: [] },
+        );
       }
       case 'POST /media/upload': {
         if (!tokenOk(url.searchParams.get('access_token'))) return reply(200, { errcode: 40014, errmsg: '不合法的access_token' });
@@ -204,9 +233,11 @@ export class FakeDingtalk {
       }
       case 'POST /v1.0/gateway/connections/open': {
         const b = json();
-        if (b.clientId !== this.clientId || b.clientSecret !== this.clientSecret) return reply(401, { code: 'Unauthorized', message: 'invalid clientId or clientSecret' });
+        if (b.clientId !== this.clientId || b.clientSecret !== this.clientSecret)
+          return reply(401, { code: 'Unauthorized', message: 'invalid clientId or clientSecret' });
         const subs = (b.subscriptions ?? []) as { type: string; topic: string }[];
-        if (!subs.some((s) => s.type === 'CALLBACK' && s.topic === '/v1.0/im/bot/messages/get')) return reply(400, { code: 'invalidSubscriptions', message: 'no robot subscription' });
+        if (!subs.some((s) => s.type === 'CALLBACK' && s.topic === '/v1.0/im/bot/messages/get'))
+          return reply(400, { code: 'invalidSubscriptions', message: 'no robot subscription' });
         const ticket = crypto.randomUUID();
         this.tickets.add(ticket);
         return reply(200, { endpoint: `${this.apiBase.replace(/^http/, 'ws')}/connect`, ticket });

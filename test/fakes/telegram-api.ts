@@ -82,7 +82,10 @@ export class FakeTelegramApi {
 
   /** A user writes in a chat. Returns the update. */
   userSays(from: { id: number; first_name?: string }, chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string }, text: string) {
-    const update = { update_id: this.nextUpdateId++, message: { message_id: this.nextMessageId++, date: 1, from: { is_bot: false, first_name: 'T', ...from }, chat, text } };
+    const update = {
+      update_id: this.nextUpdateId++,
+      message: { message_id: this.nextMessageId++, date: 1, from: { is_bot: false, first_name: 'T', ...from }, chat, text },
+    };
     this.push(update);
     return update;
   }
@@ -91,7 +94,13 @@ export class FakeTelegramApi {
   userPresses(from: { id: number }, chat: { id: number; type: 'private' | 'group' | 'supergroup' }, data: string) {
     const update = {
       update_id: this.nextUpdateId++,
-      callback_query: { id: `cq${this.nextUpdateId}`, chat_instance: '1', from: { is_bot: false, first_name: 'T', ...from }, data, message: { message_id: this.nextMessageId++, date: 1, chat, text: '…' } },
+      callback_query: {
+        id: `cq${this.nextUpdateId}`,
+        chat_instance: '1',
+        from: { is_bot: false, first_name: 'T', ...from },
+        data,
+        message: { message_id: this.nextMessageId++, date: 1, chat, text: '…' },
+      },
     };
     this.push(update);
     return update;
@@ -173,7 +182,12 @@ export class FakeTelegramApi {
           this.rejected++;
           call.answer = '429';
           call.retryAfter = this.retryAfter;
-          return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.retryAfter}`, parameters: { retry_after: this.retryAfter } });
+          return reply(429, {
+            ok: false,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${this.retryAfter}`,
+            parameters: { retry_after: this.retryAfter },
+          });
         }
         // The Bot API takes chat_id as an integer or its decimal string; keep the integer form for assertions.
         this.sent.push({ ...(body as unknown as SentMessage), chat_id: /^-?\d+$/.test(String(body.chat_id)) ? Number(body.chat_id) : String(body.chat_id) });
@@ -191,4 +205,3 @@ export class FakeTelegramApi {
     }
   }
 }
-

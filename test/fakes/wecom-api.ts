@@ -23,13 +23,24 @@ export interface WecomApp {
 export interface WecomSent {
   api: 'message' | 'appchat' | 'robot';
   robotKey?: string;
-  body: { touser?: string; chatid?: string; agentid?: number; msgtype: string; text?: { content: string }; template_card?: { card_type: string; task_id: string; main_title: { title: string }; button_list: { text: string; key: string }[] }; file?: { media_id: string }; image?: { media_id: string } };
+  body: {
+    touser?: string;
+    chatid?: string;
+    agentid?: number;
+    msgtype: string;
+    text?: { content: string };
+    template_card?: { card_type: string; task_id: string; main_title: { title: string }; button_list: { text: string; key: string }[] };
+    file?: { media_id: string };
+    image?: { media_id: string };
+  };
 }
 
 /** `<xml><A><![CDATA[…]]></A>…</xml>`: strings as CDATA, numbers as text, as WeCom writes them. */
 export function wecomXml(fields: Record<string, string | number>): string {
   const cdata = (v: string) => `<![CDATA[${v.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
-  return `<xml>${Object.entries(fields).map(([k, v]) => `<${k}>${typeof v === 'number' ? v : cdata(v)}</${k}>`).join('')}</xml>`;
+  return `<xml>${Object.entries(fields)
+    .map(([k, v]) => `<${k}>${typeof v === 'number' ? v : cdata(v)}</${k}>`)
+    .join('')}</xml>`;
 }
 
 export class FakeWecomApi {
@@ -104,20 +115,39 @@ export class FakeWecomApi {
   async push(callbackUrl: string, xml: string, opts: { token?: string; receiveId?: string } = {}): Promise<{ status: number; body: string }> {
     const ciphertext = encrypt(this.app.aesKey, xml, opts.receiveId ?? this.app.corpId);
     const envelope = wecomXml({ ToUserName: this.app.corpId, AgentID: String(this.app.agentId), Encrypt: ciphertext });
-    const res = await fetch(`${callbackUrl}?${this.signed(ciphertext, opts.token)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: envelope });
+    const res = await fetch(`${callbackUrl}?${this.signed(ciphertext, opts.token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: envelope,
+    });
     return { status: res.status, body: await res.text() };
   }
 
   /** A member's text to the app (with `chatId`: in an app group chat). */
   textXml(from: string, content: string, opts: { chatId?: string; msgId?: string } = {}): string {
     const n = ++this.seq;
-    return wecomXml({ ToUserName: this.app.corpId, FromUserName: from, CreateTime: 1_763_600_000 + n, MsgType: 'text', Content: content, MsgId: opts.msgId ?? `7${String(n).padStart(18, '0')}`, AgentID: this.app.agentId, ...(opts.chatId ? { ChatId: opts.chatId } : {}) });
+    return wecomXml({
+      ToUserName: this.app.corpId,
+      FromUserName: from,
+      CreateTime: 1_763_600_000 + n,
+      MsgType: 'text',
+      Content: content,
+      MsgId: opts.msgId ?? `7${String(n).padStart(18, '0')}`,
+      AgentID: this.app.agentId,
+      ...(opts.chatId ? { ChatId: opts.chatId } : {}),
+    });
   }
 
   /** A group robot's callback (receive id ''): a member @-mentions the robot in its group, or writes to it alone. */
   robotTextXml(robotKey: string, from: string, content: string, chatType: 'group' | 'single' = 'group'): string {
     const n = ++this.seq;
-    const xml = wecomXml({ WebhookUrl: `${this.apiBase}/cgi-bin/webhook/send?key=${robotKey}`, MsgId: `CIGABBC${n}`, ChatId: `wrkRobotChat${robotKey.slice(0, 4)}`, ChatType: chatType, MsgType: 'text' });
+    const xml = wecomXml({
+      WebhookUrl: `${this.apiBase}/cgi-bin/webhook/send?key=${robotKey}`,
+      MsgId: `CIGABBC${n}`,
+      ChatId: `wrkRobotChat${robotKey.slice(0, 4)}`,
+      ChatType: chatType,
+      MsgType: 'text',
+    });
     return xml.replace('</xml>', `<From><UserId>${from}</UserId></From><Text><Content><![CDATA[${content}]]></Content></Text></xml>`);
   }
 
@@ -125,7 +155,18 @@ export class FakeWecomApi {
   cardPressXml(from: string, taskId: string, key: string): string {
     const n = ++this.seq;
     this.responseCodes.add(`rc${n}`);
-    return wecomXml({ ToUserName: this.app.corpId, FromUserName: from, CreateTime: 1_763_600_000 + n, MsgType: 'event', Event: 'template_card_event', EventKey: key, TaskId: taskId, CardType: 'button_interaction', ResponseCode: `rc${n}`, AgentID: this.app.agentId });
+    return wecomXml({
+      ToUserName: this.app.corpId,
+      FromUserName: from,
+      CreateTime: 1_763_600_000 + n,
+      MsgType: 'event',
+      Event: 'template_card_event',
+      EventKey: key,
+      TaskId: taskId,
+      CardType: 'button_interaction',
+      ResponseCode: `rc${n}`,
+      AgentID: this.app.agentId,
+    });
   }
 
   private signed(ciphertext: string, token = this.app.token): string {
@@ -141,7 +182,8 @@ export class FakeWecomApi {
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', this.apiBase);
     const q = (k: string) => url.searchParams.get(k) ?? '';
-    const reply = (payload: object): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 0, errmsg: 'ok', ...payload }));
+    const reply = (payload: object): void =>
+      void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 0, errmsg: 'ok', ...payload }));
     const type = req.headers['content-type'] ?? '';
     const raw = Buffer.concat(chunks);
     const body = type.startsWith('application/json') ? (JSON.parse(raw.toString('utf8')) as WecomSent['body']) : undefined;

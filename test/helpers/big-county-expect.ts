@@ -29,7 +29,27 @@ export function expectedStatus(t: GeneratedCounty, today: DateStr, termDays: Dat
   const classOf = new Map(t.student.map((s) => [s.id, n(s.classId)]));
   const schoolOfClass = new Map(t.schoolClass.map((c) => [c.id, n(c.schoolId)]));
   const schoolOf = (studentId: number) => schoolOfClass.get(classOf.get(studentId)!)!;
-  const out = new Map<number, SchoolExpect>(t.school.map((s) => [s.id, { schoolId: s.id, name: str(s.name), townId: n(s.townId), classes: 0, onRoll: 0, droppedOut: 0, taken: 0, absentToday: 0, truantToday: 0, weekly: 0, monthTruant: 0, alerts: 0, cases: 0, chronic: 0 }]));
+  const out = new Map<number, SchoolExpect>(
+    t.school.map((s) => [
+      s.id,
+      {
+        schoolId: s.id,
+        name: str(s.name),
+        townId: n(s.townId),
+        classes: 0,
+        onRoll: 0,
+        droppedOut: 0,
+        taken: 0,
+        absentToday: 0,
+        truantToday: 0,
+        weekly: 0,
+        monthTruant: 0,
+        alerts: 0,
+        cases: 0,
+        chronic: 0,
+      },
+    ]),
+  );
   for (const c of t.schoolClass) out.get(n(c.schoolId))!.classes++;
   for (const s of t.student) {
     const e = out.get(schoolOf(s.id))!;
@@ -88,7 +108,17 @@ export interface FormExpect {
 export function expectedForm(t: GeneratedCounty, inScope: (schoolId: number) => boolean, month: string, from: DateStr, asOf: DateStr): FormExpect {
   const schoolOfClass = new Map(t.schoolClass.map((c) => [c.id, n(c.schoolId)]));
   const mine = new Set(t.student.filter((s) => inScope(schoolOfClass.get(n(s.classId))!)).map((s) => s.id));
-  const e: FormExpect = { current: 0, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 0, droppedTerm: 0, returnedTerm: 0, openCases: 0 };
+  const e: FormExpect = {
+    current: 0,
+    transferredIn: 0,
+    transferredOut: 0,
+    suspended: 0,
+    borrowing: 0,
+    droppedMonth: 0,
+    droppedTerm: 0,
+    returnedTerm: 0,
+    openCases: 0,
+  };
   for (const s of t.student) if (mine.has(s.id) && s.status === 'enrolled') e.current++;
   const field = { transferred_in: 'transferredIn', transferred_out: 'transferredOut', suspended: 'suspended', borrowing: 'borrowing' } as const;
   for (const r of t.registerEvent) if (mine.has(n(r.studentId)) && str(r.on) >= from && str(r.on) <= asOf) e[field[str(r.change) as keyof typeof field]]++;

@@ -26,7 +26,22 @@ export interface BigCountyOptions {
 
 type Row = Record<string, unknown> & { id: number };
 /** In the order they are written (a row only points to rows written before it). */
-const TABLES = ['county', 'town', 'village', 'school', 'schoolClass', 'student', 'person', 'attendanceMark', 'classAttendance', 'weeklyCount', 'alert', 'dropoutCase', 'caseEvent', 'registerEvent'] as const;
+const TABLES = [
+  'county',
+  'town',
+  'village',
+  'school',
+  'schoolClass',
+  'student',
+  'person',
+  'attendanceMark',
+  'classAttendance',
+  'weeklyCount',
+  'alert',
+  'dropoutCase',
+  'caseEvent',
+  'registerEvent',
+] as const;
 type Table = (typeof TABLES)[number];
 const STAGES: Record<string, [Stage, number][]> = {
   nine_year: [1, 2, 3, 4, 5, 6].map((g): [Stage, number] => ['primary', g]).concat([1, 2, 3].map((g): [Stage, number] => ['junior', g])),
@@ -50,7 +65,8 @@ export function generateCounty(o: BigCountyOptions) {
     t[table].push({ id, ...row });
     return id;
   };
-  const staff = (staffId: string, role: string, place: Record<string, number>) => add('person', { staffId, name: `${pick([...SURNAMES])}老师${staffId}`, role, ...place, createdAt: at, updatedAt: at });
+  const staff = (staffId: string, role: string, place: Record<string, number>) =>
+    add('person', { staffId, name: `${pick([...SURNAMES])}老师${staffId}`, role, ...place, createdAt: at, updatedAt: at });
   staff('C0001', 'county', {});
   for (let i = 1; i <= nTowns; i++) {
     const townId = add('town', { countyId: 1, name: `第${i}镇` });
@@ -80,7 +96,16 @@ export function generateCounty(o: BigCountyOptions) {
           const home = rnd() < 0.95 ? townId : Math.floor(rnd() * nTowns) + 1;
           const villageId = (home - 1) * 15 + Math.floor(rnd() * 15) + 1;
           const id = t.student.length + 1;
-          add('student', { studentNo: `G${String(o.seed ?? 1).padStart(2, '0')}${String(id).padStart(8, '0')}`, name: `${pick([...SURNAMES])}${pick([...GIVEN])}${pick([...GIVEN])}`, gender: rnd() < 0.5 ? 'M' : 'F', classId, villageId, status: 'enrolled', createdAt: at, updatedAt: at });
+          add('student', {
+            studentNo: `G${String(o.seed ?? 1).padStart(2, '0')}${String(id).padStart(8, '0')}`,
+            name: `${pick([...SURNAMES])}${pick([...GIVEN])}${pick([...GIVEN])}`,
+            gender: rnd() < 0.5 ? 'M' : 'F',
+            classId,
+            villageId,
+            status: 'enrolled',
+            createdAt: at,
+            updatedAt: at,
+          });
         }
       }
     });
@@ -88,7 +113,8 @@ export function generateCounty(o: BigCountyOptions) {
   const days = o.schoolDays;
   const last = days.at(-1)!;
   // register changes and cases, before the marks (a student who left has no marks after leaving)
-  const event = (caseId: number, type: string, payload: Record<string, unknown>) => add('caseEvent', { caseId, type, payload: JSON.stringify({ type, ...payload }), byId: 1, recordedAt: at });
+  const event = (caseId: number, type: string, payload: Record<string, unknown>) =>
+    add('caseEvent', { caseId, type, payload: JSON.stringify({ type, ...payload }), byId: 1, recordedAt: at });
   for (const s of t.student) {
     const r = rnd();
     const on = pick(days);
@@ -136,7 +162,16 @@ export function generateCounty(o: BigCountyOptions) {
   }
   for (const s of t.student) {
     const r = rnd();
-    if (r < 0.01) add('alert', { studentId: s.id, step: 'call_family', streakSince: last, streakDays: 1, raisedOn: last, status: r < 0.006 ? 'open' : 'resolved', createdAt: at });
+    if (r < 0.01)
+      add('alert', {
+        studentId: s.id,
+        step: 'call_family',
+        streakSince: last,
+        streakDays: 1,
+        raisedOn: last,
+        status: r < 0.006 ? 'open' : 'resolved',
+        createdAt: at,
+      });
   }
   return t;
 }

@@ -35,7 +35,10 @@ const ids = async (rows: Promise<{ id: number }[]>) => (await rows).map((r) => r
 
 export async function buildCounty(db: Db, shape: CountyShape, at: Date): Promise<CountyFixture> {
   const county = await db.county.create({ data: { name: '测试县' } });
-  await insertChunked(Array.from({ length: shape.towns }, (_, t) => ({ countyId: county.id, name: `第${t + 1}镇` })), (data) => db.town.createMany({ data }));
+  await insertChunked(
+    Array.from({ length: shape.towns }, (_, t) => ({ countyId: county.id, name: `第${t + 1}镇` })),
+    (data) => db.town.createMany({ data }),
+  );
   const townIds = await ids(db.town.findMany({ where: { countyId: county.id }, orderBy: { id: 'asc' }, select: { id: true } }));
   await insertChunked(
     townIds.flatMap((townId, t) => Array.from({ length: shape.villagesPerTown }, (_, v) => ({ townId, name: `${t + 1}镇${v + 1}村` }))),
@@ -43,13 +46,21 @@ export async function buildCounty(db: Db, shape: CountyShape, at: Date): Promise
   );
   const villages = await db.village.findMany({ orderBy: { id: 'asc' }, select: { id: true, townId: true } });
   await insertChunked(
-    townIds.flatMap((townId, t) => Array.from({ length: shape.schoolsPerTown }, (_, s) => ({ countyId: county.id, townId, name: `${t + 1}镇第${s + 1}小学`, kind: 'primary' }))),
+    townIds.flatMap((townId, t) =>
+      Array.from({ length: shape.schoolsPerTown }, (_, s) => ({ countyId: county.id, townId, name: `${t + 1}镇第${s + 1}小学`, kind: 'primary' })),
+    ),
     (data) => db.school.createMany({ data }),
   );
   const schools = await db.school.findMany({ orderBy: { id: 'asc' }, select: { id: true, townId: true } });
   await insertChunked(
     schools.flatMap((s) =>
-      Array.from({ length: shape.classesPerSchool }, (_, i) => ({ schoolId: s.id, stage: 'primary', grade: 1 + (i % 6), classNo: 1 + Math.floor(i / 6), name: `${1 + (i % 6)}(${1 + Math.floor(i / 6)})班` })),
+      Array.from({ length: shape.classesPerSchool }, (_, i) => ({
+        schoolId: s.id,
+        stage: 'primary',
+        grade: 1 + (i % 6),
+        classNo: 1 + Math.floor(i / 6),
+        name: `${1 + (i % 6)}(${1 + Math.floor(i / 6)})班`,
+      })),
     ),
     (data) => db.schoolClass.createMany({ data }),
   );
@@ -63,7 +74,14 @@ export async function buildCounty(db: Db, shape: CountyShape, at: Date): Promise
       Array.from({ length: shape.studentsPerClass }, () => {
         const near = villagesOf.get(townOf.get(c.schoolId)!)!;
         n++;
-        return { studentNo: `G${String(n).padStart(9, '0')}`, name: `学生${n}`, gender: n % 2 ? 'M' : 'F', classId: c.id, villageId: near[n % near.length]!, updatedAt: at };
+        return {
+          studentNo: `G${String(n).padStart(9, '0')}`,
+          name: `学生${n}`,
+          gender: n % 2 ? 'M' : 'F',
+          classId: c.id,
+          villageId: near[n % near.length]!,
+          updatedAt: at,
+        };
       }),
     ),
     (data) => db.student.createMany({ data }),
@@ -98,13 +116,24 @@ export async function addMarks(db: Db, f: CountyFixture, marks: { studentId: num
   const classOf = new Map<number, number>();
   for (const s of await db.student.findMany({ select: { id: true, classId: true } })) classOf.set(s.id, s.classId);
   await insertChunked(
-    marks.map((m) => ({ studentId: m.studentId, date: m.date, status: m.status, reportedById: f.teacherOf.get(classOf.get(m.studentId)!)!, chatRef: 'console:group:fixture', recordedAt: at })),
+    marks.map((m) => ({
+      studentId: m.studentId,
+      date: m.date,
+      status: m.status,
+      reportedById: f.teacherOf.get(classOf.get(m.studentId)!)!,
+      chatRef: 'console:group:fixture',
+      recordedAt: at,
+    })),
     (data) => db.attendanceMark.createMany({ data }),
   );
 }
 
 /** Open alerts as the ladder would have raised them (no recipients). */
-export async function addOpenAlerts(db: Db, alerts: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string }[], at: Date): Promise<void> {
+export async function addOpenAlerts(
+  db: Db,
+  alerts: { studentId: number; step: string; streakSince: string; streakDays: number; raisedOn: string }[],
+  at: Date,
+): Promise<void> {
   await insertChunked(
     alerts.map((a) => ({ ...a, createdAt: at, remindAfterMin: 120, visitWithinMin: 1440 })),
     (data) => db.alert.createMany({ data }),

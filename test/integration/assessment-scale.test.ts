@@ -60,7 +60,10 @@ describe('the assessment of a 5,000-pupil county', () => {
     expect(model.schools).toHaveLength(county.school.length);
     let withDropouts = 0;
     for (const s of model.schools) {
-      for (const [stage, figure] of [['primary', 'primaryDropout'], ['junior', 'juniorDropout']] as const) {
+      for (const [stage, figure] of [
+        ['primary', 'primaryDropout'],
+        ['junior', 'juniorDropout'],
+      ] as const) {
         const e = exp.get(`${s.id}:${stage}`);
         if (!e) {
           expect(s.rates[figure]).toBeUndefined();
@@ -73,13 +76,16 @@ describe('the assessment of a 5,000-pupil county', () => {
     }
     expect(withDropouts).toBeGreaterThan(3);
     const big = model.schools.find((s) => s.id === 1)!;
-    const den = (big.rates.primaryDropout && 'den' in big.rates.primaryDropout ? big.rates.primaryDropout.den : 0) + (big.rates.juniorDropout && 'den' in big.rates.juniorDropout ? big.rates.juniorDropout.den : 0);
+    const den =
+      (big.rates.primaryDropout && 'den' in big.rates.primaryDropout ? big.rates.primaryDropout.den : 0) +
+      (big.rates.juniorDropout && 'den' in big.rates.juniorDropout ? big.rates.juniorDropout.den : 0);
     expect(den).toBeGreaterThan(1150);
   });
 
   it('escalations by school, and towns summing their schools', () => {
     expect(escalated.size).toBeGreaterThan(2);
-    for (const s of model.schools) expect([s.escalatedTown, s.escalatedCounty], s.name).toEqual([escalated.get(s.id)?.town ?? 0, escalated.get(s.id)?.county ?? 0]);
+    for (const s of model.schools)
+      expect([s.escalatedTown, s.escalatedCounty], s.name).toEqual([escalated.get(s.id)?.town ?? 0, escalated.get(s.id)?.county ?? 0]);
     for (const t of model.towns.filter((x) => x.kind === 'town')) {
       const mine = model.schools.filter((s) => s.townName === t.name);
       expect(t.escalatedCounty).toBe(mine.reduce((n, s) => n + s.escalatedCounty, 0));

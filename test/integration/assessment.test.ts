@@ -48,7 +48,16 @@ async function confirmDropout(studentId: number) {
 
 async function alertFor(studentId: number, escalation: 'town' | 'county', escalatedAt: string) {
   return db().alert.create({
-    data: { studentId, step: 'joint_home_visit', streakSince: '2026-11-02', streakDays: 2, raisedOn: '2026-11-03', createdAt: new Date('2026-11-03T08:00:00+08:00'), escalation, escalatedAt: new Date(escalatedAt) },
+    data: {
+      studentId,
+      step: 'joint_home_visit',
+      streakSince: '2026-11-02',
+      streakDays: 2,
+      raisedOn: '2026-11-03',
+      createdAt: new Date('2026-11-03T08:00:00+08:00'),
+      escalation,
+      escalatedAt: new Date(escalatedAt),
+    },
   });
 }
 
@@ -67,16 +76,43 @@ beforeAll(async () => {
   await confirmDropout(pupil.id);
 
   // The 2018 intake (the pupils now in 初三 entered 一年级 in 2018).
-  await addIntakes(db(), [{ schoolId: primaryId, entryYear: 2018, grade1Intake: 30 }, { schoolId: nineId, entryYear: 2018, grade1Intake: 22 }], at);
+  await addIntakes(
+    db(),
+    [
+      { schoolId: primaryId, entryYear: 2018, grade1Intake: 30 },
+      { schoolId: nineId, entryYear: 2018, grade1Intake: 22 },
+    ],
+    at,
+  );
 
   // Two failed inspections of the nine-year school this school year, the second with its 黄牌.
   const classes = await db().schoolClass.findMany({ where: { schoolId: nineId }, orderBy: { id: 'asc' }, take: 2 });
   const fail = (classId: number, date: string) =>
-    db().inspectionFinding.create({ data: { drawId: 1, schoolId: nineId, classId, date, enrolled: 30, presentFound: 25, presentRecorded: 30, taken: true, absentIds: '[]', mismatches: '{"absentNotMarked":[],"markedNotAbsent":[]}', failed: true, chatRef: 'console:dm:x', recordedAt: new Date(`${date}T10:00:00+08:00`) } });
+    db().inspectionFinding.create({
+      data: {
+        drawId: 1,
+        schoolId: nineId,
+        classId,
+        date,
+        enrolled: 30,
+        presentFound: 25,
+        presentRecorded: 30,
+        taken: true,
+        absentIds: '[]',
+        mismatches: '{"absentNotMarked":[],"markedNotAbsent":[]}',
+        failed: true,
+        chatRef: 'console:dm:x',
+        recordedAt: new Date(`${date}T10:00:00+08:00`),
+      },
+    });
   await fail(classes[0]!.id, '2026-10-12');
   await fail(classes[1]!.id, '2026-11-10');
-  await db().rectification.create({ data: { drawId: 1, schoolId: nineId, schoolYear: '2026', date: '2026-10-12', deadline: '2026-10-26', strike: 1, issuedAt: at } });
-  const second = await db().rectification.create({ data: { drawId: 2, schoolId: nineId, schoolYear: '2026', date: '2026-11-10', deadline: '2026-11-24', strike: 2, issuedAt: at } });
+  await db().rectification.create({
+    data: { drawId: 1, schoolId: nineId, schoolYear: '2026', date: '2026-10-12', deadline: '2026-10-26', strike: 1, issuedAt: at },
+  });
+  const second = await db().rectification.create({
+    data: { drawId: 2, schoolId: nineId, schoolYear: '2026', date: '2026-11-10', deadline: '2026-11-24', strike: 2, issuedAt: at },
+  });
   await db().schoolYellowCard.create({ data: { schoolId: nineId, schoolYear: '2026', rectificationId: second.id, at } });
 
   // Alerts of the junior school: one reached the county, one the town this school year; one reached the county last year.
@@ -86,7 +122,18 @@ beforeAll(async () => {
   await alertFor(c!.id, 'county', '2026-06-10T09:00:00+08:00');
   const staff = await db().person.findMany({ where: { role: { in: ['class_teacher', 'principal'] }, schoolId: juniorId }, take: 2 });
   for (const p of staff) {
-    await db().faultRecord.create({ data: { alertId: toCounty.id, studentId: a!.id, schoolId: juniorId, personId: p.id, role: p.role, step: 'county', notifiedAt: new Date('2026-11-04T09:00:00+08:00'), recordedAt: new Date('2026-11-06T09:00:00+08:00') } });
+    await db().faultRecord.create({
+      data: {
+        alertId: toCounty.id,
+        studentId: a!.id,
+        schoolId: juniorId,
+        personId: p.id,
+        role: p.role,
+        step: 'county',
+        notifiedAt: new Date('2026-11-04T09:00:00+08:00'),
+        recordedAt: new Date('2026-11-06T09:00:00+08:00'),
+      },
+    });
   }
   await db().school.update({ where: { id: nineId }, data: { name: LONG } });
   model = await assessmentModel(app.deps, db(), 2026, '2026-11-20');
@@ -154,7 +201,7 @@ describe('the files', () => {
     expect(String(ws.getCell(1, 1).value)).toContain('《示范县2026学年控辍保学工作年度考核表》');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
     const header = [3, 4].map((r) => (ws.getRow(r).values as unknown[]).map(String));
-    const col = (group: string, label: string) => header[0]!.findIndex((g, i) => g === group && header[1]![i] === label) ;
+    const col = (group: string, label: string) => header[0]!.findIndex((g, i) => g === group && header[1]![i] === label);
     let row = 0;
     ws.eachRow((r, n) => (r.getCell(3).value === '青石镇中心小学' ? (row = n) : undefined));
     expect(row).toBeGreaterThan(4);

@@ -34,7 +34,9 @@ beforeAll(async () => {
   const all = await db.student.findMany({ select: { name: true } });
   const unique = async (classId: number) => {
     const list = await db.student.findMany({ where: { classId }, orderBy: { id: 'asc' } });
-    return list.filter((s) => all.filter((x) => x.name === s.name).length === 1 && !all.some((x) => x.name !== s.name && (x.name.includes(s.name) || s.name.includes(x.name))));
+    return list.filter(
+      (s) => all.filter((x) => x.name === s.name).length === 1 && !all.some((x) => x.name !== s.name && (x.name.includes(s.name) || s.name.includes(x.name))),
+    );
   };
   [A, B, C] = (await unique(t1.classId!)) as unknown as [Pupil, Pupil, Pupil];
   [X, Y] = (await unique(t2.classId!)) as unknown as [Pupil, Pupil];
@@ -220,7 +222,11 @@ describe('follow-up after 复学 (留得住)', () => {
     expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: Y.id }, orderBy: { id: 'desc' } })).state).toBe('following');
     app.clock.set(local('11-25 17:01'));
     await runner.tick();
-    const c = await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: Y.id }, orderBy: { id: 'desc' }, include: { events: { orderBy: { id: 'asc' } } } });
+    const c = await app.deps.db.dropoutCase.findFirstOrThrow({
+      where: { studentId: Y.id },
+      orderBy: { id: 'desc' },
+      include: { events: { orderBy: { id: 'asc' } } },
+    });
     expect(c.state).toBe('returned');
     expect(c.events.map((e) => e.type).slice(-2)).toEqual(['return', 'follow_up_end']);
     const told = await app.deps.db.outbox.findMany({ where: { kind: 'duty:follow_up_end' } });

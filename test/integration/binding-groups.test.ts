@@ -51,7 +51,7 @@ describe('绑定班级', () => {
     expect(await bound()).toBe(teacherA.classId);
   });
 
-  it("a principal of another school cannot move it either", async () => {
+  it('a principal of another school cannot move it either', async () => {
     const out = await say(otherPrincipal, GROUP, `绑定班级 ${classB}`);
     expect(out[0]!.text).toMatch(/没有找到|不能直接改绑/);
     expect(await bound()).toBe(teacherA.classId);

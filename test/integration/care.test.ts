@@ -34,14 +34,22 @@ let tail: (s: S) => string;
 
 const GROUP = '一(1)班家长群';
 const say = async (who: string, text: string, chat = 'dm') => (await app.session.say(who, chat, text)).delivered;
-const to = (ds: Delivered[], id: string) => ds.filter((d) => d.to === id && d.chat === 'dm').map((d) => d.text).join('\n');
+const to = (ds: Delivered[], id: string) =>
+  ds
+    .filter((d) => d.to === id && d.chat === 'dm')
+    .map((d) => d.text)
+    .join('\n');
 const day = (d: string) => app.clock.set(`${d}T08:30:00+08:00`);
 
 beforeAll(async () => {
   app = await makeApp({ now: '2026-11-18T08:30:00+08:00' });
   const db = app.deps.db;
   teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } });
-  const pupils = await db.student.findMany({ where: { classId: teacher.classId!, status: 'enrolled' }, include: { class: true, village: true }, orderBy: { id: 'asc' } });
+  const pupils = await db.student.findMany({
+    where: { classId: teacher.classId!, status: 'enrolled' },
+    include: { class: true, village: true },
+    orderBy: { id: 'asc' },
+  });
   const unique = pupils.filter((x) => pupils.filter((y) => y.name === x.name).length === 1);
   a = unique[0]!;
   b = unique.slice(1).find((x) => x.villageId === a.villageId) ?? unique[1]!;
@@ -132,18 +140,21 @@ describe('alerts: 重点关注 and the priority rule', () => {
     expect(out.filter((d) => d.chat !== 'dm')).toEqual([]);
   });
 
-  it('after removal the named person is no longer a recipient of b\'s next alert; history keeps both rows', async () => {
+  it("after removal the named person is no longer a recipient of b's next alert; history keeps both rows", async () => {
     const out = await say(town.staffId, `包保 ${tail(b)} 取消 ${subject.staffId}`);
     expect(to(out, town.staffId)).toContain('已取消');
     expect(to(out, town.staffId)).toContain('还没有指定包保人');
-    expect((await app.deps.db.studentGuarantor.findMany({ where: { studentId: b.id }, orderBy: { id: 'asc' } })).map((r) => r.action)).toEqual(['add', 'remove']);
+    expect((await app.deps.db.studentGuarantor.findMany({ where: { studentId: b.id }, orderBy: { id: 'asc' } })).map((r) => r.action)).toEqual([
+      'add',
+      'remove',
+    ]);
     day('2026-11-19');
     await say(teacher.staffId, `缺勤 ${b.studentNo} 旷课`);
     const two = await app.deps.db.alert.findFirstOrThrow({ where: { studentId: b.id, step: 'joint_home_visit' }, include: { recipients: true } });
     expect(two.recipients.map((r) => r.personId)).not.toContain(subject.id);
   });
 
-  it('without the rule (ATTENTION_ESCALATE=off) the left-behind child\'s first day reaches the class teacher only', async () => {
+  it("without the rule (ATTENTION_ESCALATE=off) the left-behind child's first day reaches the class teacher only", async () => {
     const off = await makeApp({ now: '2026-11-18T08:30:00+08:00', env: { ATTENTION_ESCALATE: 'off' } });
     try {
       await off.deps.db.student.update({ where: { id: a.id }, data: { attention: 'left_behind' } });

@@ -25,13 +25,20 @@ beforeAll(async () => {
   county = await db.person.findFirstOrThrow({ where: { role: 'county' } });
   // another school teaching the same stage receives the transfer
   const stage = students[0]!.class.stage;
-  const other = await db.school.findFirstOrThrow({ where: { id: { not: students[0]!.class.schoolId }, kind: { in: [stage, 'nine_year'] } }, orderBy: { id: 'asc' } });
+  const other = await db.school.findFirstOrThrow({
+    where: { id: { not: students[0]!.class.schoolId }, kind: { in: [stage, 'nine_year'] } },
+    orderBy: { id: 'asc' },
+  });
   receiving = { name: other.name, principal: (await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: other.id } })).staffId };
 });
 afterAll(async () => app?.close());
 
 const say = async (who: string, text: string, chat = 'dm') => (await app.session.say(who, chat, text)).delivered;
-const to = (ds: Delivered[], id: string) => ds.filter((d) => d.to === id).map((d) => d.text).join('\n');
+const to = (ds: Delivered[], id: string) =>
+  ds
+    .filter((d) => d.to === id)
+    .map((d) => d.text)
+    .join('\n');
 const day = (d: string) => app.clock.set(`${d}T08:30:00+08:00`);
 
 describe('a suspected dropout through the ledgers', () => {
@@ -94,7 +101,10 @@ describe('not dropouts', () => {
     if (request.state === 'awaiting_approval') await say(county.staffId, `批准转学 ${request.id}`);
     expect((await app.deps.db.dropoutCase.findFirstOrThrow({ where: { studentId: b.id } })).state).toBe('suspected');
     expect(await app.deps.db.alert.count({ where: { studentId: b.id, status: 'open' } })).toBeGreaterThan(0);
-    const cls = await app.deps.db.schoolClass.findFirstOrThrow({ where: { school: { name: receiving.name }, stage: (await app.deps.db.schoolClass.findUniqueOrThrow({ where: { id: teacher.classId! } })).stage }, orderBy: { id: 'asc' } });
+    const cls = await app.deps.db.schoolClass.findFirstOrThrow({
+      where: { school: { name: receiving.name }, stage: (await app.deps.db.schoolClass.findUniqueOrThrow({ where: { id: teacher.classId! } })).stage },
+      orderBy: { id: 'asc' },
+    });
     const got = await say(receiving.principal, `接收 ${b.studentNo} ${cls.name}`);
     expect(to(got, receiving.principal)).toContain('已确认接收');
     expect(to(got, cadre.staffId)).toContain('不属于辍学');

@@ -19,10 +19,16 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('parse-count', () => {
   it.skipIf(!fs.existsSync(samples))('reads every sample reply as the samples file says', () => {
-    const lines = fs.readFileSync(samples, 'utf8').split('\n').filter((l) => l.trim());
+    const lines = fs
+      .readFileSync(samples, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     const r = cli(['parse-count', '-'], lines.map((l) => JSON.stringify({ text: (JSON.parse(l) as { text: string }).text })).join('\n'));
     expect(r.status).toBe(0);
-    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; figures: object; reason?: string });
+    const answers = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { outcome: string; figures: object; reason?: string });
     expect(answers).toHaveLength(lines.length);
     lines.forEach((l, i) => {
       const { expect: want } = JSON.parse(l) as { expect: unknown };
@@ -65,7 +71,10 @@ describe('seed-demo, invite and a scripted conversation', () => {
   it('runs the example script: two absences reach principal and village cadre by DM only', () => {
     const script = path.join(root, 'examples/two-day-absence.jsonl');
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'converse', '--script', script], { cwd: root, env, encoding: 'utf8' });
-    const msgs = out.trim().split('\n').map((l) => JSON.parse(l) as { to: string; chat: string; text: string; name?: string });
+    const msgs = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { to: string; chat: string; text: string; name?: string });
     const alerts = msgs.filter((m) => m.text.includes('两天未到校预警'));
     expect(alerts.length).toBeGreaterThanOrEqual(2);
     expect(alerts.every((m) => m.chat === 'dm')).toBe(true);
@@ -74,7 +83,11 @@ describe('seed-demo, invite and a scripted conversation', () => {
   });
 
   it('a bad config value stops the start with a line naming the variable', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', 'T0001'], { cwd: root, env: { ...env, TIMEZONE: 'Mars/Olympus' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', 'T0001'], {
+      cwd: root,
+      env: { ...env, TIMEZONE: 'Mars/Olympus' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^TIMEZONE: /m);
   });

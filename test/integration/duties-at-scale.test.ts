@@ -44,7 +44,11 @@ beforeAll(async () => {
     ],
     at,
   );
-  await addOpenAlerts(db, D().map((studentId) => ({ studentId, step: 'call_family', streakSince: MON, streakDays: 1, raisedOn: MON })), at);
+  await addOpenAlerts(
+    db,
+    D().map((studentId) => ({ studentId, step: 'call_family', streakSince: MON, streakDays: 1, raisedOn: MON })),
+    at,
+  );
   await db.student.updateMany({ where: { id: { in: E() } }, data: { status: 'transferred_out' } });
 }, 300_000);
 
@@ -79,10 +83,14 @@ describe('the 17:00 two-day check with 1,050 truants in one school', () => {
     const students = new Map((await db.student.findMany({ include: { class: true, village: true } })).map((s) => [s.id, s]));
     for (const a of alerts.filter((x) => x.recipients.length > 0)) {
       const s = students.get(a.studentId)!;
-      const roles = a.recipients.map((x) => people.get(x.personId)!).map((p) => `${p.role}:${p.classId ?? p.schoolId ?? p.villageId ?? p.townId}`).sort();
+      const roles = a.recipients
+        .map((x) => people.get(x.personId)!)
+        .map((p) => `${p.role}:${p.classId ?? p.schoolId ?? p.villageId ?? p.townId}`)
+        .sort();
       const teacher = `class_teacher:${s.classId}`;
       const wide = [`principal:${s.class.schoolId}`, `village:${s.villageId}`];
-      const expected = a.step === 'call_family' ? [teacher] : a.step === 'joint_home_visit' ? [teacher, ...wide] : [teacher, ...wide, `town:${s.village.townId}`];
+      const expected =
+        a.step === 'call_family' ? [teacher] : a.step === 'joint_home_visit' ? [teacher, ...wide] : [teacher, ...wide, `town:${s.village.townId}`];
       expect(roles).toEqual(expected.sort());
     }
     const sent = await db.outbox.findMany({ where: { kind: 'alert' } });
@@ -114,16 +122,32 @@ describe('the school-wide fan-outs', () => {
     const TUE = '2026-11-24';
     const quiet = f.classes.slice(0, 5).map((c) => c.id);
     // 10 classes said 今天全到, 9 more reported an absence; 5 did nothing
-    await takeAttendance(db, f, f.classes.slice(5, 15).map((c) => c.id), TUE, app.clock.now());
+    await takeAttendance(
+      db,
+      f,
+      f.classes.slice(5, 15).map((c) => c.id),
+      TUE,
+      app.clock.now(),
+    );
     const absentees = f.classes.slice(15).map((c) => f.studentIds[f.classes.indexOf(c) * 50 + 7]!);
-    await addMarks(db, f, absentees.map((studentId) => ({ studentId, date: TUE, status: 'sick' })), app.clock.now());
+    await addMarks(
+      db,
+      f,
+      absentees.map((studentId) => ({ studentId, date: TUE, status: 'sick' })),
+      app.clock.now(),
+    );
     const runner = createDutyRunner(app.deps, [attendanceReminder]);
     app.clock.set(local(`${TUE} 16:00`));
     await runner.tick();
     app.clock.set(local(`${TUE} 17:01`));
     const r = await runner.tick();
     expect(r.ran).toHaveLength(24);
-    expect(r.ran.filter((x) => x.outcome === 'sent').map((x) => Number(x.key.split('class:')[1])).sort()).toEqual(quiet.sort());
+    expect(
+      r.ran
+        .filter((x) => x.outcome === 'sent')
+        .map((x) => Number(x.key.split('class:')[1]))
+        .sort(),
+    ).toEqual(quiet.sort());
     const sent = await db.outbox.findMany({ where: { kind: 'duty:attendance_reminder' } });
     expect(sent.map((m) => m.chatRef).sort()).toEqual(quiet.map((id) => `console:dm:T${id}`).sort());
   }, 300_000);

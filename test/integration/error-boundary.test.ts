@@ -24,7 +24,13 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const dm = (from: string, text: string, platformMessageId: string): Incoming => ({ platform: 'console', accountId: from, chat: { platform: 'console', kind: 'dm', id: from }, text, platformMessageId });
+const dm = (from: string, text: string, platformMessageId: string): Incoming => ({
+  platform: 'console',
+  accountId: from,
+  chat: { platform: 'console', kind: 'dm', id: from },
+  text,
+  platformMessageId,
+});
 
 describe('the error boundary in handleIncoming', () => {
   it('an unexpected failure is answered politely, logged with its error, and leaves nothing behind', async () => {
@@ -84,7 +90,13 @@ describe('the error boundary in handleIncoming', () => {
     async function* input() {
       yield* lines;
     }
-    const problems = await runScript(app.deps, app.clock, input(), (l) => written.push(l), (l) => warned.push(l));
+    const problems = await runScript(
+      app.deps,
+      app.clock,
+      input(),
+      (l) => written.push(l),
+      (l) => warned.push(l),
+    );
     expect(problems).toBe(3);
     expect(warned).toHaveLength(3);
     expect(written).toHaveLength(1);

@@ -35,15 +35,32 @@ beforeAll(async () => {
   const at = new Date('2026-11-23T08:00:00+08:00');
   f = await buildCounty(db, { towns: 2, villagesPerTown: 3, schoolsPerTown: 2, classesPerSchool: 3, studentsPerClass: 10 }, at);
   const some = f.studentIds.filter((_, i) => i % 4 === 0);
-  await addMarks(db, f, some.flatMap((studentId) => ['2026-11-20', DAY].map((date) => ({ studentId, date, status: 'truant' }))), at);
-  await addOpenAlerts(db, some.map((studentId) => ({ studentId, step: 'call_family', streakSince: DAY, streakDays: 1, raisedOn: DAY })), at);
-  await takeAttendance(db, f, f.classes.slice(0, 4).map((c) => c.id), DAY, at);
+  await addMarks(
+    db,
+    f,
+    some.flatMap((studentId) => ['2026-11-20', DAY].map((date) => ({ studentId, date, status: 'truant' }))),
+    at,
+  );
+  await addOpenAlerts(
+    db,
+    some.map((studentId) => ({ studentId, step: 'call_family', streakSince: DAY, streakDays: 1, raisedOn: DAY })),
+    at,
+  );
+  await takeAttendance(
+    db,
+    f,
+    f.classes.slice(0, 4).map((c) => c.id),
+    DAY,
+    at,
+  );
   await bindGroups(db, f, at);
   const alert = await db.alert.findFirstOrThrow();
   await db.alertRecipient.create({ data: { alertId: alert.id, personId: f.teacherOf.get(f.classes[0]!.id)!, notifiedAt: at } });
   const c = await db.dropoutCase.create({ data: { studentId: some[0]!, state: 'suspected', openedOn: DAY, createdAt: at } });
   await db.caseEvent.create({ data: { caseId: c.id, type: 'assign', payload: '{}', byId: 0, recordedAt: at } });
-  await db.weeklyCount.create({ data: { classId: f.classes[0]!.id, week: WEEK, rawText: '全勤', reportedById: 1, chatRef: 'console:group:g', recordedAt: at } });
+  await db.weeklyCount.create({
+    data: { classId: f.classes[0]!.id, week: WEEK, rawText: '全勤', reportedById: 1, chatRef: 'console:group:g', recordedAt: at },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -93,7 +110,14 @@ describe('EXPLAIN QUERY PLAN of the hot queries', () => {
 
   it('weekly fan-out: classes counted in a week, principals of schools, the ledger', async () => {
     await expectIndexed(() => duty.classesCountedIn(db, WEEK));
-    await expectIndexed(() => duty.activeByPlace(db, 'principal', 'schoolId', f.schools.map((s) => s.id)));
+    await expectIndexed(() =>
+      duty.activeByPlace(
+        db,
+        'principal',
+        'schoolId',
+        f.schools.map((s) => s.id),
+      ),
+    );
     await expectIndexed(() => keysDone(db, ['weekly_prompt:2026-W48:class:1:console:group:g1']));
     await expectIndexed(() => openFailures(db));
   });

@@ -88,7 +88,13 @@ describe('every command × every role into a bound class group', () => {
     let refusals = 0;
     let sent = 0;
     for (const def of COMMANDS) {
-      const variants = [...argumentsFor(def.id), def.example.replace(/^\S+\s*/, '').replaceAll('张三', named[0]!.name).replaceAll('李四', named[1]!.name)];
+      const variants = [
+        ...argumentsFor(def.id),
+        def.example
+          .replace(/^\S+\s*/, '')
+          .replaceAll('张三', named[0]!.name)
+          .replaceAll('李四', named[1]!.name),
+      ];
       for (const role of ROLES) {
         for (const args of new Set(variants)) {
           const who = sender.get(role)!;

@@ -106,7 +106,7 @@ describe('抽查记录: findings against the day’s records', () => {
     const teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: taken!.classId } });
     const pupils = await db.student.findMany({ where: { classId: taken!.classId, status: 'enrolled' }, orderBy: { id: 'asc' } });
     const unique = pupils.filter((x) => pupils.filter((y) => y.name === x.name).length === 1);
-    const [marked, missed] = unique as [typeof pupils[number], typeof pupils[number]];
+    const [marked, missed] = unique as [(typeof pupils)[number], (typeof pupils)[number]];
     await say(teacher.staffId, 'dm', `缺勤 ${marked.name} 病假`);
     at(visit.date, '10:00');
     // The inspector finds the marked pupil and one more absent: one unmarked absence is within the tolerance.
@@ -121,7 +121,12 @@ describe('抽查记录: findings against the day’s records', () => {
       const mayName = d.chat === 'dm' && (d.to === county || principals.includes(d.to));
       if (!mayName) for (const n of names) expect(d.text).not.toContain(n);
     }
-    expect(out.filter((d) => principals.includes(d.to)).map((d) => d.text).join()).toContain(missed.name);
+    expect(
+      out
+        .filter((d) => principals.includes(d.to))
+        .map((d) => d.text)
+        .join(),
+    ).toContain(missed.name);
     expect(await db.rectification.count()).toBe(0);
     void other;
   });
@@ -152,7 +157,11 @@ describe('抽查记录: findings against the day’s records', () => {
     const p = await payload('2026Q4');
     const drawn = new Set(p.draw.flatMap((s) => s.classes.map((c) => c.classId)));
     const notDrawn = await app.deps.db.schoolClass.findFirstOrThrow({ where: { id: { notIn: [...drawn] } }, include: { school: true } });
-    for (const text of [`抽查记录 ${notDrawn.school.name}${notDrawn.name} 实到30`, `抽查记录 ${p.draw[0]!.schoolName}${p.draw[0]!.classes[0]!.className} 实到30 缺勤 查无此人`, '抽查记录 三(2)班 三十人']) {
+    for (const text of [
+      `抽查记录 ${notDrawn.school.name}${notDrawn.name} 实到30`,
+      `抽查记录 ${p.draw[0]!.schoolName}${p.draw[0]!.classes[0]!.className} 实到30 缺勤 查无此人`,
+      '抽查记录 三(2)班 三十人',
+    ]) {
       const out = await say(county, 'dm', text);
       expect(out[0]!.text).toContain('正确示例：抽查记录');
     }
@@ -230,13 +239,17 @@ describe('any text after 抽查 / 抽查记录 / 整改完成 (property)', () =>
     const draws = await app.deps.db.inspectionDraw.count();
     const findings = await app.deps.db.inspectionFinding.count();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('抽查', '抽查记录', '整改完成', '抽查公开', '过错记录'), fc.string({ maxLength: 30, unit: fc.constantFrom(...'2026Q4 所每校班实到缺勤三(2)#1、，结果学年\u00a0x'.split('')) }), async (word, rest) => {
-        const who = word === '整改完成' ? principal.staffId : county;
-        const { result, delivered } = await app.session.say(who, 'dm', `${word} ${rest}`);
-        expect(result?.handled).not.toBe('failed');
-        expect(delivered.length).toBeGreaterThan(0);
-        for (const d of delivered) expect(d.text).toMatch(/[\u4e00-\u9fff]/);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('抽查', '抽查记录', '整改完成', '抽查公开', '过错记录'),
+        fc.string({ maxLength: 30, unit: fc.constantFrom(...'2026Q4 所每校班实到缺勤三(2)#1、，结果学年\u00a0x'.split('')) }),
+        async (word, rest) => {
+          const who = word === '整改完成' ? principal.staffId : county;
+          const { result, delivered } = await app.session.say(who, 'dm', `${word} ${rest}`);
+          expect(result?.handled).not.toBe('failed');
+          expect(delivered.length).toBeGreaterThan(0);
+          for (const d of delivered) expect(d.text).toMatch(/[\u4e00-\u9fff]/);
+        },
+      ),
       { numRuns: 60 },
     );
     // Quarters already drawn stay as they were; new quarters may be drawn at most once each.

@@ -28,7 +28,13 @@ afterAll(async () => app?.close());
 
 async function dm(account: string, text: string): Promise<string> {
   const last = (await app.deps.db.outbox.findFirst({ orderBy: { id: 'desc' } }))?.id ?? 0;
-  await handleIncoming(app.deps, { platform: 'telegram', accountId: account, chat: { platform: 'telegram', kind: 'dm', id: account }, text, platformMessageId: `i${++seq}` });
+  await handleIncoming(app.deps, {
+    platform: 'telegram',
+    accountId: account,
+    chat: { platform: 'telegram', kind: 'dm', id: account },
+    text,
+    platformMessageId: `i${++seq}`,
+  });
   const out = await app.deps.db.outbox.findMany({ where: { id: { gt: last }, chatRef: `telegram:dm:${account}` } });
   return out.map((o) => o.text).join('\n');
 }
@@ -58,7 +64,7 @@ async function schoolPeople() {
 }
 
 describe('invite sheets', () => {
-  it("list every unbound person of the school with a working code, local expiry and deep link; bound people are left out; re-running voids the earlier codes", async () => {
+  it('list every unbound person of the school with a working code, local expiry and deep link; bound people are left out; re-running voids the earlier codes', async () => {
     const people = await schoolPeople();
     const boundOne = people.find((p) => p.role === 'class_teacher')!;
     expect(await dm('b1', `绑定 ${(await createInviteCode(app.deps, boundOne.id)).code}`)).toContain('绑定成功');
@@ -133,7 +139,12 @@ describe('invite sheets', () => {
     expect(files.map((f) => path.extname(f)).sort()).toEqual(['.pdf', '.xlsx']);
     for (const f of files) expect(path.dirname(f)).toBe(out);
     for (const f of files) expect(fs.statSync(f).size).toBeGreaterThan(1000);
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', '--school', '不存在小学'], { cwd: root, env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL }, encoding: 'utf8', timeout: 120_000 });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'invite', '--school', '不存在小学'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('没有找到学校');
   });

@@ -98,7 +98,12 @@ describe('monthly report form', () => {
     const primary = rows.find((r) => r[0] === '小学' && r[1] === '小计')!;
     expect(primary[col('备注')]).toContain('⚠ 小学辍学率');
     const cases = await sheetRows(file, 1);
-    expect(cases.slice(2).map((r) => r[1]).sort()).toEqual([...dropped].sort());
+    expect(
+      cases
+        .slice(2)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual([...dropped].sort());
   });
 
   it('the PDF has the form and the cases page, with the Chinese text in its text layer', async () => {
@@ -123,7 +128,9 @@ describe('monthly report form', () => {
     const db = app.deps.db;
     const town = await db.town.findFirstOrThrow({ where: { name: '青石镇' } });
     const total = rows.find((r) => r[0] === '合计')!;
-    expect(Number(total[REPORT_COLUMNS.indexOf('现在籍')])).toBe(await db.student.count({ where: { status: 'enrolled', class: { school: { townId: town.id } } } }));
+    expect(Number(total[REPORT_COLUMNS.indexOf('现在籍')])).toBe(
+      await db.student.count({ where: { status: 'enrolled', class: { school: { townId: town.id } } } }),
+    );
     expect(Number(total[REPORT_COLUMNS.indexOf('本月辍学')])).toBe(2);
     expect(rows.at(-1)!.join('')).toContain('镇人民政府（盖章）');
   });
@@ -150,11 +157,15 @@ describe('monthly report form', () => {
   });
 
   it('the CLI prints the same figures as JSON', () => {
-    const json = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'report', '--school', SCHOOL, '--month', '2026-11', '--format', 'json', '--now', '2026-11-20T10:00:00+08:00'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL, REPORTS_DIR: path.join(app.dir, 'cli-reports') },
-      encoding: 'utf8',
-    });
+    const json = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'report', '--school', SCHOOL, '--month', '2026-11', '--format', 'json', '--now', '2026-11-20T10:00:00+08:00'],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: app.deps.config.DATABASE_URL, REPORTS_DIR: path.join(app.dir, 'cli-reports') },
+        encoding: 'utf8',
+      },
+    );
     const m = JSON.parse(json) as MonthlyReportModel;
     expect(m.schoolName).toBe(SCHOOL);
     expect(m.total.droppedMonth).toBe(2);

@@ -23,7 +23,10 @@ beforeAll(async () => {
   app = await makeApp({ now: '2026-11-09T08:00:00+08:00' });
   const db = app.deps.db;
   const school = await db.school.findFirstOrThrow({ where: { name: SCHOOL } });
-  principal = await db.person.update({ where: { id: (await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: school.id } })).id }, data: { phone: '13800001234' } });
+  principal = await db.person.update({
+    where: { id: (await db.person.findFirstOrThrow({ where: { role: 'principal', schoolId: school.id } })).id },
+    data: { phone: '13800001234' },
+  });
   const classes = await db.schoolClass.findMany({ where: { schoolId: school.id }, orderBy: [{ grade: 'asc' }, { classNo: 'asc' }] });
   const third = classes.find((c) => c.grade === 3)!;
   const teacher = await db.person.findFirstOrThrow({ where: { role: 'class_teacher', classId: third.id } });
@@ -44,7 +47,16 @@ beforeAll(async () => {
   silentClass = classes[1]!.name;
   for (const c of classes)
     for (const week of ['2026-W45', '2026-W46'])
-      if (!(c.id === classes[1]!.id && week === '2026-W46')) await addCount(db, { classId: c.id, week, figures: { enrolled: 40, present: 37, leave: 2, truant: 1 }, rawText: '应到40 实到37 请假2 旷课1', reportedById: teacher.id, chatRef: 'x', at: app.clock.now() });
+      if (!(c.id === classes[1]!.id && week === '2026-W46'))
+        await addCount(db, {
+          classId: c.id,
+          week,
+          figures: { enrolled: 40, present: 37, leave: 2, truant: 1 },
+          rawText: '应到40 实到37 请假2 旷课1',
+          reportedById: teacher.id,
+          chatRef: 'x',
+          at: app.clock.now(),
+        });
   await db.school.updateMany({ where: { name: '青石镇九年一贯制学校' }, data: { name: LONG } });
   app.clock.set('2026-11-20T10:00:00+08:00');
 }, 90_000);

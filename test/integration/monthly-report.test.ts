@@ -92,9 +92,12 @@ describe('monthly report', () => {
         { type: 'home_visit', at: '2026-11-11', by, visitorIds: [by], reason: 'migrant_work', outcome: 'refused' },
         { type: 'confirm', at: '2026-11-12', by },
       ];
-      for (const e of events) await db().caseEvent.create({ data: { caseId: c.id, type: e.type, payload: JSON.stringify(e), byId: principal.id, recordedAt: app.clock.now() } });
+      for (const e of events)
+        await db().caseEvent.create({ data: { caseId: c.id, type: e.type, payload: JSON.stringify(e), byId: principal.id, recordedAt: app.clock.now() } });
     }
-    await db().attendanceMark.create({ data: { studentId: junior[2]!.id, date: '2026-11-19', status: 'truant', reportedById: principal.id, chatRef: 'test', recordedAt: app.clock.now() } });
+    await db().attendanceMark.create({
+      data: { studentId: junior[2]!.id, date: '2026-11-19', status: 'truant', reportedById: principal.id, chatRef: 'test', recordedAt: app.clock.now() },
+    });
 
     expect(await say('T0011', '确认月报 2026-11')).toContain('已确认 青石镇九年一贯制学校 2026-11');
     const out = await say('T0002', '确认月报 2026-11');
@@ -106,14 +109,19 @@ describe('monthly report', () => {
     const row = await db().townConfirmation.findFirstOrThrow({ where: { townId: qingshi.id, month: '2026-11' } });
     expect(row.confirmedById).toBe((await staff('T0002')).id);
     const town = JSON.parse(row.figures) as TownSnapshot;
-    const schools = (await db().monthlyConfirmation.findMany({ where: { month: '2026-11', schoolId: { in: (await db().school.findMany({ where: { townId: qingshi.id } })).map((s) => s.id) } } })).map((c) =>
-      parseSchoolSnapshot(c.figures, c.month),
-    );
+    const schools = (
+      await db().monthlyConfirmation.findMany({
+        where: { month: '2026-11', schoolId: { in: (await db().school.findMany({ where: { townId: qingshi.id } })).map((s) => s.id) } },
+      })
+    ).map((c) => parseSchoolSnapshot(c.figures, c.month));
     expect(schools).toHaveLength(2);
     for (const k of ['onRoll', 'droppedOut', 'monthTruantDays', 'openCases'] as const) expect(town[k], k).toBe(schools.reduce((n, s) => n + s[k], 0));
     expect(town).toMatchObject({ month: '2026-11', droppedOut: 2, monthTruantDays: 1, openCases: 2 });
     expect(town.onRoll).toBe(await db().student.count({ where: { status: 'enrolled', class: { school: { townId: qingshi.id } } } }));
-    expect(town.stages?.junior).toEqual({ onRoll: await db().student.count({ where: { status: 'enrolled', class: { school: { townId: qingshi.id }, stage: 'junior' } } }), droppedOut: 2 });
+    expect(town.stages?.junior).toEqual({
+      onRoll: await db().student.count({ where: { status: 'enrolled', class: { school: { townId: qingshi.id }, stage: 'junior' } } }),
+      droppedOut: 2,
+    });
     expect(town.stages?.primary?.droppedOut).toBe(0);
     expect(town.stages!.primary!.onRoll + town.stages!.junior!.onRoll).toBe(town.onRoll);
     expect(town.schools.map((s) => s.school).sort()).toEqual(['青石镇中心小学', '青石镇九年一贯制学校'].sort());
@@ -178,7 +186,10 @@ describe('monthly report', () => {
   });
 
   it('a town aggregate over a snapshot written before stages were recorded leaves the stages out', () => {
-    const withStages = parseSchoolSnapshot(JSON.stringify({ month: '2026-10', onRoll: 10, droppedOut: 1, monthTruantDays: 2, openCases: 1, stages: { primary: { onRoll: 10, droppedOut: 1 } } }), '2026-10');
+    const withStages = parseSchoolSnapshot(
+      JSON.stringify({ month: '2026-10', onRoll: 10, droppedOut: 1, monthTruantDays: 2, openCases: 1, stages: { primary: { onRoll: 10, droppedOut: 1 } } }),
+      '2026-10',
+    );
     const old = parseSchoolSnapshot(JSON.stringify({ month: '2026-10', onRoll: 5, droppedOut: 0, monthTruantDays: 3 }), '2026-10');
     const agg = townAggregate('2026-10', [
       { schoolId: 1, schoolName: 'A', snapshot: withStages },

@@ -68,7 +68,10 @@ describe('before anything is imported', () => {
 
 describe('CSV imports: all or nothing, every bad row named', () => {
   it('a bad cohort file names each bad line and writes nothing', async () => {
-    const file = csv('bad-cohorts.csv', '学校,入学年份,一年级入学人数\n青石镇中心小学,2018,30\n不存在小学,2018,20\n柳河镇初级中学,2018,40\n青石镇九年一贯制学校,18,二十\n青石镇中心小学,2018,31\n');
+    const file = csv(
+      'bad-cohorts.csv',
+      '学校,入学年份,一年级入学人数\n青石镇中心小学,2018,30\n不存在小学,2018,20\n柳河镇初级中学,2018,40\n青石镇九年一贯制学校,18,二十\n青石镇中心小学,2018,31\n',
+    );
     const r = await importFile('cohorts', file);
     expect(r.ok).toBe(false);
     expect(r.text).toContain('有 4 处错误，没有导入任何数据');
@@ -88,7 +91,10 @@ describe('CSV imports: all or nothing, every bad row named', () => {
   });
 
   it('a bad population file names the village that is not in the town, and writes nothing', async () => {
-    const r = await importFile('population', csv('bad-pop.csv', '乡镇,村,年份,小学适龄人口,初中适龄人口\n青石镇,东山村,2026,100,50\n青石镇,河湾村,2026,80,40\n柳河镇,,2026,-5,60\n'));
+    const r = await importFile(
+      'population',
+      csv('bad-pop.csv', '乡镇,村,年份,小学适龄人口,初中适龄人口\n青石镇,东山村,2026,100,50\n青石镇,河湾村,2026,80,40\n柳河镇,,2026,-5,60\n'),
+    );
     expect(r.ok).toBe(false);
     expect(r.text).toContain('第3行：青石镇没有名为“河湾村”的村');
     expect(r.text).toContain('第4行：小学适龄人口“-5”不对');
@@ -96,7 +102,10 @@ describe('CSV imports: all or nothing, every bad row named', () => {
   });
 
   it('good files are imported', async () => {
-    const c = await importFile('cohorts', csv('cohorts.csv', '\uFEFF学校,入学年份,一年级入学人数\n青石镇中心小学,2018,30\n青石镇九年一贯制学校,2018,22\n青石镇中心小学,2019,31\n'));
+    const c = await importFile(
+      'cohorts',
+      csv('cohorts.csv', '\uFEFF学校,入学年份,一年级入学人数\n青石镇中心小学,2018,30\n青石镇九年一贯制学校,2018,22\n青石镇中心小学,2019,31\n'),
+    );
     expect(c).toMatchObject({ ok: true, rows: 3 });
     expect(await db().cohortIntake.count()).toBe(3);
   });
@@ -149,7 +158,11 @@ describe('情况 with the data', () => {
 
 describe('per-unit targets', () => {
   it('a town’s own target overrides the county’s for the town and its schools; a school’s own overrides its town’s', async () => {
-    const junior = await db().student.findMany({ where: { class: { schoolId: nineId, stage: 'junior' }, status: 'enrolled' }, orderBy: { id: 'asc' }, take: 1 });
+    const junior = await db().student.findMany({
+      where: { class: { schoolId: nineId, stage: 'junior' }, status: 'enrolled' },
+      orderBy: { id: 'asc' },
+      take: 1,
+    });
     await confirmDropout(junior[0]!.id);
     expect((await db().student.findUniqueOrThrow({ where: { id: junior[0]!.id } })).status).toBe('dropped_out');
     const onRoll = await db().student.count({ where: { status: 'enrolled', class: { schoolId: nineId, stage: 'junior' } } });
@@ -193,7 +206,10 @@ describe('per-unit targets', () => {
     expect(out).not.toContain('⚠️ 初中辍学率');
     expect(await say(principalStaff, '目标')).toContain('初中辍学率 ≤ 2.00%');
     // the county's own targets are untouched
-    expect((await monthlyReportModel(app.deps, db(), (await db().school.findFirstOrThrow({ where: { name: '柳河镇初级中学' } })).id, '2026-11', '2026-11-20')).targets.juniorDropoutMax).toBe(0.018);
+    expect(
+      (await monthlyReportModel(app.deps, db(), (await db().school.findFirstOrThrow({ where: { name: '柳河镇初级中学' } })).id, '2026-11', '2026-11-20'))
+        .targets.juniorDropoutMax,
+    ).toBe(0.018);
   });
 
   it('targets import from CSV too, all or nothing', async () => {

@@ -35,7 +35,11 @@ describe('cli import', () => {
   });
 
   it('a CSV syntax error: line and column in Chinese', () => {
-    const r = cli(['import', write('p.csv', PEOPLE), write('s.csv', `${STUDENTS}G100000000000000002,王"小"红,女,青石镇中心小学,小学,三年级,2班,青石镇,东山村,\n`)]);
+    const r = cli([
+      'import',
+      write('p.csv', PEOPLE),
+      write('s.csv', `${STUDENTS}G100000000000000002,王"小"红,女,青石镇中心小学,小学,三年级,2班,青石镇,东山村,\n`),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/学生表 第3行 \[姓名，第2列\]：s\.csv.*双引号/);
   });

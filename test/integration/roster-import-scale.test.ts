@@ -31,7 +31,9 @@ function county(n: number): { people: string[]; students: string[] } {
         const size = si === 0 ? perClass : Math.ceil((n - 1260) / 54);
         for (let i = 0; i < size && k < n; i++, k++) {
           const no = `G${String(110000000000 + k)}`;
-          students.push(`${no},学生${k},${k % 2 ? '女' : '男'},${school},小学,${CN[g - 1]}年级,${c}班,青石镇,${villages[k % 8]},一组,家长${k},138${String(10000000 + k)},${k % 10 === 0 ? '留守儿童' : ''}`);
+          students.push(
+            `${no},学生${k},${k % 2 ? '女' : '男'},${school},小学,${CN[g - 1]}年级,${c}班,青石镇,${villages[k % 8]},一组,家长${k},138${String(10000000 + k)},${k % 10 === 0 ? '留守儿童' : ''}`,
+          );
         }
       }
     }
@@ -68,7 +70,11 @@ describe('a county of 5,000 students', () => {
   it('imports, with a school of 1,260 pupils, and reports its progress', async () => {
     expect(students).toHaveLength(5001);
     const seen: string[] = [];
-    const s = await importRoster(app.deps.db, await load(people, students), { countyName: '测试县', at, onProgress: (p) => seen.push(`${p.phase}:${'what' in p ? p.what : p.file}`) });
+    const s = await importRoster(app.deps.db, await load(people, students), {
+      countyName: '测试县',
+      at,
+      onProgress: (p) => seen.push(`${p.phase}:${'what' in p ? p.what : p.file}`),
+    });
     expect(s.created).toMatchObject({ students: 5000, people: people.length - 1, schools: 10, towns: 1, villages: 8 });
     const big = await app.deps.db.school.findFirstOrThrow({ where: { name: '青石镇中心小学' } });
     expect(await app.deps.db.student.count({ where: { class: { schoolId: big.id } } })).toBe(1260);
@@ -95,7 +101,9 @@ describe('a county of 5,000 students', () => {
     expect(s.notInFile).toEqual({ students: 1, people: 0 });
     expect(await app.deps.db.student.count({ where: { guardianPhone: { startsWith: '139' } } })).toBe(625);
     const added = await app.deps.db.student.findUniqueOrThrow({ where: { studentNo: 'G999999999999' } });
-    expect(await app.deps.db.registerEvent.findMany({ where: { studentId: added.id }, select: { change: true, on: true } })).toEqual([{ change: 'transferred_in', on: '2026-11-20' }]);
+    expect(await app.deps.db.registerEvent.findMany({ where: { studentId: added.id }, select: { change: true, on: true } })).toEqual([
+      { change: 'transferred_in', on: '2026-11-20' },
+    ]);
   });
 
   it('one bad row in 5,000 writes nothing and is named by its line', async () => {
@@ -110,7 +118,10 @@ describe('a county of 5,000 students', () => {
 
   it('a write that fails half-way leaves nothing behind', async () => {
     const before = await snapshot();
-    const roster = await load(people, students.map((l) => l.replace(',一组,', ',三组,')));
+    const roster = await load(
+      people,
+      students.map((l) => l.replace(',一组,', ',三组,')),
+    );
     // Past validation, two new students share a 学籍号 in the last batch: the UNIQUE index refuses the insert.
     const last = roster.students.at(-1)!;
     roster.students.push({ ...last, studentNo: 'G888888888888', line: 5002 }, { ...last, studentNo: 'G888888888888', line: 5003 });

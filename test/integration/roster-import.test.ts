@@ -98,11 +98,12 @@ describe('roster import', () => {
     const added = `${STUDENTS}G100000000000000009,刘新来,男,青石镇中心小学,小学,三年级,2班,青石镇,东山村,一组,刘父,13812345670,\n`;
     await importRoster(app.deps.db, await load(PEOPLE, added), { countyName: '测试县', at, transferInOn: '2026-11-20' });
     const s = await app.deps.db.student.findUniqueOrThrow({ where: { studentNo: 'G100000000000000009' } });
-    expect(await app.deps.db.registerEvent.findMany({ where: { studentId: s.id }, select: { change: true, on: true } })).toEqual([{ change: 'transferred_in', on: '2026-11-20' }]);
+    expect(await app.deps.db.registerEvent.findMany({ where: { studentId: s.id }, select: { change: true, on: true } })).toEqual([
+      { change: 'transferred_in', on: '2026-11-20' },
+    ]);
     const school = await app.deps.db.school.findFirstOrThrow();
     const m = await monthlyReportModel(app.deps, app.deps.db, school.id, '2026-11', '2026-11-20');
     const row = m.rows.find((r) => r.label === '三年级')!;
     expect(row).toMatchObject({ transferredIn: 1, current: 3, atTermStart: 2 });
   });
-
 });

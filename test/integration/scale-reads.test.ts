@@ -74,7 +74,11 @@ async function totalRow(file: string): Promise<Record<string, number>> {
   await wb.xlsx.readFile(file);
   const rows: string[][] = [];
   // a total is a formula: read its cached result
-  wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v && typeof v === 'object' && 'formula' in v ? ((v as { result?: number }).result ?? 0) : (v ?? '')))));
+  wb.worksheets[0]!.eachRow((r) =>
+    rows.push(
+      (r.values as unknown[]).slice(1).map((v) => String(v && typeof v === 'object' && 'formula' in v ? ((v as { result?: number }).result ?? 0) : (v ?? ''))),
+    ),
+  );
   const total = rows.find((r) => r[0] === '合计')!;
   return Object.fromEntries(REPORT_COLUMNS.map((c, i) => [c, Number(total[i])]));
 }
@@ -82,7 +86,8 @@ async function totalRow(file: string): Promise<Record<string, number>> {
 /** Pupils listed on the form's case sheets (confirmed dropouts and suspected pupils are on separate sheets). */
 function caseRows(wb: ExcelJS.Workbook, only?: string): number {
   let n = 0;
-  for (const name of only ? [only] : ['辍学学生花名册', '疑似辍学']) wb.getWorksheet(name)!.eachRow((r, i) => i > 2 && typeof r.getCell(1).value === 'number' && n++);
+  for (const name of only ? [only] : ['辍学学生花名册', '疑似辍学'])
+    wb.getWorksheet(name)!.eachRow((r, i) => i > 2 && typeof r.getCell(1).value === 'number' && n++);
   return n;
 }
 
@@ -100,7 +105,11 @@ describe('a village cadre and a town official, by where students live', () => {
     const townOfSchool = new Map(county.school.map((s) => [s.id, s.townId]));
     const schoolOfClass = new Map(county.schoolClass.map((c) => [c.id, c.schoolId as number]));
     const townOfVillage = new Map(county.village.map((v) => [v.id, v.townId]));
-    const inTown = new Set(county.student.filter((s) => townOfSchool.get(schoolOfClass.get(s.classId as number)!) === 1 || townOfVillage.get(s.villageId as number) === 1).map((s) => s.id));
+    const inTown = new Set(
+      county.student
+        .filter((s) => townOfSchool.get(schoolOfClass.get(s.classId as number)!) === 1 || townOfVillage.get(s.villageId as number) === 1)
+        .map((s) => s.id),
+    );
     const onRoster = county.dropoutCase.filter((d) => d.state === 'confirmed' && inTown.has(d.studentId as number)).length;
     expect((await say('TW1', '辍学名单'))[0]!.text).toContain(`辍学学生花名册（${onRoster} 人）`);
   });
@@ -153,7 +162,13 @@ describe('more open cases than one chunk of ids', () => {
   let cases: GeneratedCounty;
   beforeAll(async () => {
     many = await makeApp({ now: `${TODAY}T16:00:00+08:00`, demo: false });
-    cases = await buildBigCounty(many.deps.db, { students: 2000, caseShare: 0.5, schoolDays: many.deps.calendar.schoolDaysBetween('2026-11-02', TODAY), now: many.clock.now(), seed: 3 });
+    cases = await buildBigCounty(many.deps.db, {
+      students: 2000,
+      caseShare: 0.5,
+      schoolDays: many.deps.calendar.schoolDaysBetween('2026-11-02', TODAY),
+      now: many.clock.now(),
+      seed: 3,
+    });
   }, 120_000);
   afterAll(async () => many?.close());
 
@@ -167,6 +182,8 @@ describe('more open cases than one chunk of ids', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(fileOf(form.attachment!));
     expect(caseRows(wb)).toBe(open);
-    expect(caseRows(wb, '辍学学生花名册')).toBe(cases.dropoutCase.filter((d) => d.state === 'confirmed' || d.state === 'notice_issued' || d.state === 'referred').length);
+    expect(caseRows(wb, '辍学学生花名册')).toBe(
+      cases.dropoutCase.filter((d) => d.state === 'confirmed' || d.state === 'notice_issued' || d.state === 'referred').length,
+    );
   });
 });

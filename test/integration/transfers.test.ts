@@ -24,7 +24,11 @@ let p4: Pupil; // A, no alerts, transferred within the town
 let j1: Pupil; // B junior, transferred to C
 
 const say = async (who: string, text: string, chat = 'dm') => (await app.session.say(who, chat, text)).delivered;
-const to = (ds: Delivered[], id: string) => ds.filter((d) => d.to === id).map((d) => d.text).join('\n');
+const to = (ds: Delivered[], id: string) =>
+  ds
+    .filter((d) => d.to === id)
+    .map((d) => d.text)
+    .join('\n');
 const day = (d: string) => app.clock.set(`${d}T08:30:00+08:00`);
 const db = () => app.deps.db;
 const caseOf = (p: Pupil) => db().dropoutCase.findFirstOrThrow({ where: { studentId: p.id }, orderBy: { id: 'desc' } });
@@ -52,7 +56,9 @@ beforeAll(async () => {
   app = await makeApp({ now: '2026-11-18T08:30:00+08:00' });
   [A, B, C] = [await school('青石镇中心小学'), await school('柳河镇初级中学'), await school('青石镇九年一贯制学校')];
   const liuhe = await db().town.findFirstOrThrow({ where: { name: '柳河镇' } });
-  const d = await db().school.create({ data: { name: '柳河镇中心小学', kind: 'primary', townId: liuhe.id, countyId: (await db().county.findFirstOrThrow()).id } });
+  const d = await db().school.create({
+    data: { name: '柳河镇中心小学', kind: 'primary', townId: liuhe.id, countyId: (await db().county.findFirstOrThrow()).id },
+  });
   await db().schoolClass.create({ data: { schoolId: d.id, stage: 'primary', grade: 4, classNo: 1, name: '四(1)班' } });
   await db().person.create({ data: { staffId: 'T-D-principal', name: '柳河小学校长', role: 'principal', schoolId: d.id } });
   D = await school('柳河镇中心小学');

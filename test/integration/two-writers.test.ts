@@ -17,7 +17,11 @@ import { openDatabase } from '../../src/store/prisma.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NOW = '2026-11-20T08:30:00+08:00';
-const migrations = fs.readdirSync(path.join(root, 'prisma/migrations'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const migrations = fs
+  .readdirSync(path.join(root, 'prisma/migrations'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 function child(mode: 'start' | 'burst', url: string) {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'test/integration/burst-process.ts', mode, NOW], {
@@ -41,7 +45,13 @@ function burst(tag: string, teachers: string[]): Incoming[] {
   for (let i = 0; i < 200; i++) {
     const staffId = teachers[i % teachers.length]!;
     const id = `${tag}-${i}`;
-    out.push({ platform: 'console', accountId: staffId, chat: { platform: 'console', kind: 'group', id }, text: i % 4 === 0 ? '我是谁' : '全到', platformMessageId: id });
+    out.push({
+      platform: 'console',
+      accountId: staffId,
+      chat: { platform: 'console', kind: 'group', id },
+      text: i % 4 === 0 ? '我是谁' : '全到',
+      platformMessageId: id,
+    });
   }
   for (let i = 0; i < 40; i++) {
     const id = `${tag}-u${i}`;
@@ -61,8 +71,18 @@ beforeAll(async () => {
   const teachers = people.filter((p) => p.role === 'class_teacher').map((p) => p.staffId);
   principals = people.filter((p) => p.role === 'principal').map((p) => p.staffId);
   // Both processes confirm every school's monthly report at the same moment.
-  const confirm = (tag: string): Incoming[] => principals.map((p) => ({ platform: 'console', accountId: p, chat: { platform: 'console', kind: 'dm', id: p }, text: '确认月报', platformMessageId: `${tag}-confirm-${p}` }));
-  const batches = [[...burst('a', teachers), ...confirm('a')], [...burst('b', [...teachers].reverse()), ...confirm('b')]];
+  const confirm = (tag: string): Incoming[] =>
+    principals.map((p) => ({
+      platform: 'console',
+      accountId: p,
+      chat: { platform: 'console', kind: 'dm', id: p },
+      text: '确认月报',
+      platformMessageId: `${tag}-confirm-${p}`,
+    }));
+  const batches = [
+    [...burst('a', teachers), ...confirm('a')],
+    [...burst('b', [...teachers].reverse()), ...confirm('b')],
+  ];
   sent = batches.flat();
   const url = app.deps.config.DATABASE_URL;
   const procs = batches.map(() => child('burst', url));

@@ -59,7 +59,14 @@ describe('weekly count', () => {
   });
 
   it('an approximate figure is never taken as exact: the bot asks for the exact one', async () => {
-    for (const text of [`应到${roll} 实到四十来个`, '全班三十多人，基本都到了', '应到约40 实到40', `应到${roll}，实到大概${roll - 1}`, '差不多都到了', `应到${roll} 病假一两个`]) {
+    for (const text of [
+      `应到${roll} 实到四十来个`,
+      '全班三十多人，基本都到了',
+      '应到约40 实到40',
+      `应到${roll}，实到大概${roll - 1}`,
+      '差不多都到了',
+      `应到${roll} 病假一两个`,
+    ]) {
       const out = await say(teacher.staffId, text);
       expect(out, text).toHaveLength(1);
       expect(out[0]!.text).toContain('准确人数');

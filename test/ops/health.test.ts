@@ -28,7 +28,14 @@ describe('health and metrics', () => {
   it('healthy: 200 with every figure; metrics in the Prometheus format', async () => {
     app = await makeApp({ now: '2026-11-20T10:00:00+08:00' });
     const now = app.clock.now();
-    const { base, metrics } = await serve({ db: app.deps.db, clock: app.clock, timeZone: 'Asia/Shanghai', platforms: () => [{ platform: 'telegram', connected: true }], lastTickAt: () => now, startedAt: now });
+    const { base, metrics } = await serve({
+      db: app.deps.db,
+      clock: app.clock,
+      timeZone: 'Asia/Shanghai',
+      platforms: () => [{ platform: 'telegram', connected: true }],
+      lastTickAt: () => now,
+      startedAt: now,
+    });
     metrics.observeHandled('telegram', 'ok', 0.042);
     const r = await fetch(`${base}/healthz`);
     expect(r.status).toBe(200);
@@ -49,10 +56,23 @@ describe('health and metrics', () => {
     const dead = await app.deps.db.$transaction((tx) => enqueue(tx, started, { chatRef: 'telegram:43', text: '测试' }));
     app.clock.set(new Date(started.getTime() + 20 * 60_000));
     await app.deps.db.outbox.update({ where: { id: dead }, data: { status: 'dead', claimedAt: app.clock.now() } });
-    const { base } = await serve({ db: app.deps.db, clock: app.clock, timeZone: 'Asia/Shanghai', platforms: () => [{ platform: 'telegram', connected: false }], lastTickAt: () => started, startedAt: started });
+    const { base } = await serve({
+      db: app.deps.db,
+      clock: app.clock,
+      timeZone: 'Asia/Shanghai',
+      platforms: () => [{ platform: 'telegram', connected: false }],
+      lastTickAt: () => started,
+      startedAt: started,
+    });
     const r = await fetch(`${base}/healthz`);
     expect(r.status).toBe(503);
-    const body = (await r.json()) as { problems: string[]; outboxBacklog: number; oldestDueAgeSeconds: number; lastTickAgeSeconds: number; deadLettersToday: number };
+    const body = (await r.json()) as {
+      problems: string[];
+      outboxBacklog: number;
+      oldestDueAgeSeconds: number;
+      lastTickAgeSeconds: number;
+      deadLettersToday: number;
+    };
     expect(body.problems.join(' | ')).toMatch(/telegram not connected/);
     expect(body.problems.join(' | ')).toMatch(/no duty tick for 1200 s/);
     expect(body.problems.join(' | ')).toMatch(/oldest due message waiting/);

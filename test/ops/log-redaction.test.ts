@@ -27,7 +27,8 @@ describe('log redaction', () => {
     lineLogger(logger)('delivery: message #3 to slack failed: invalid_auth xapp-1-A0-123456-abcdef');
     logger.warn('wecom: POST https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=AbCdEf0123456789xyz&debug=1 and webhook/send?key=693a91f6-7xyz');
     const all = lines.join('\n');
-    for (const secret of ['余小龙', '王秀英', 'AAEabcdefghijklmnopqrstuvwxyz0123', 'xoxb-1234', 'anything', 'xapp-1-A0', 'AbCdEf0123456789xyz', '693a91f6']) expect(all).not.toContain(secret);
+    for (const secret of ['余小龙', '王秀英', 'AAEabcdefghijklmnopqrstuvwxyz0123', 'xoxb-1234', 'anything', 'xapp-1-A0', 'AbCdEf0123456789xyz', '693a91f6'])
+      expect(all).not.toContain(secret);
     expect(all).toContain('[姓名]');
     expect(all).toContain('[已隐去]');
     const parsed = lines.map((l) => JSON.parse(l) as { level: string; msg: string });

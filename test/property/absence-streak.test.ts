@@ -27,7 +27,10 @@ function reference(history: Map<string, AttendanceStatus>, asOf: string): { days
 const world = fc
   .tuple(
     fc.integer({ min: 0, max: SCHOOL_DAYS.length - 1 }),
-    fc.array(fc.constantFrom<Cell>(undefined, undefined, undefined, 'truant', 'truant', 'truant', 'present', 'sick', 'personal'), { minLength: 40, maxLength: 40 }),
+    fc.array(fc.constantFrom<Cell>(undefined, undefined, undefined, 'truant', 'truant', 'truant', 'present', 'sick', 'personal'), {
+      minLength: 40,
+      maxLength: 40,
+    }),
   )
   .map(([i, cells]) => {
     const asOf = SCHOOL_DAYS[i]!;

@@ -40,13 +40,45 @@ const ctx = {
   chat: { kind: 'dm' },
   actor: { role: 'county' },
   deps: { calendar: { isSchoolDay: () => true, whyNotSchoolDay: () => undefined } },
-  tx: new Proxy({}, { get: () => { throw SENTINEL; } }),
+  tx: new Proxy(
+    {},
+    {
+      get: () => {
+        throw SENTINEL;
+      },
+    },
+  ),
 } as unknown as Ctx;
 
-const words = fc.constantFrom('张三', '昨天', '11-20', '2026-13', '2026Q4', '#12', '1.5%', '2026年11月', '其他:外出', '病假', '巩固率', 'pdf', '取消', 'T1001', 'G522720140315001', '', '#', ':', '：');
+const words = fc.constantFrom(
+  '张三',
+  '昨天',
+  '11-20',
+  '2026-13',
+  '2026Q4',
+  '#12',
+  '1.5%',
+  '2026年11月',
+  '其他:外出',
+  '病假',
+  '巩固率',
+  'pdf',
+  '取消',
+  'T1001',
+  'G522720140315001',
+  '',
+  '#',
+  ':',
+  '：',
+);
 const text = fc.oneof(
   randomText,
-  fc.array(fc.tuple(fc.oneof(whitespace, fc.constantFrom(' ', '，', '、')), fc.oneof(words, randomText)).map(([s, w]) => s + w), { maxLength: 8 }).map((a) => a.join('')),
+  fc
+    .array(
+      fc.tuple(fc.oneof(whitespace, fc.constantFrom(' ', '，', '、')), fc.oneof(words, randomText)).map(([s, w]) => s + w),
+      { maxLength: 8 },
+    )
+    .map((a) => a.join('')),
 );
 
 describe('declared arguments on any text', () => {

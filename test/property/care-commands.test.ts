@@ -23,18 +23,38 @@ function careLine(): fc.Arbitrary<string> {
     { weight: 4, arbitrary: argument(world.roster) },
     { weight: 3, arbitrary: fc.constantFrom(...staff, 'T0000', 'T99999999', 't0001', 'T1') },
     { weight: 2, arbitrary: fc.constantFrom('取消', '删除', 'remove', '其他', '其它', '厌学', '打工', '同意返校', '未见到', '拒绝', '其他结果') },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom('其他', '其它', '厌学', '同意返校', 'other'), fc.constantFrom(':', '：', '::'), fc.oneof(randomText, fc.constantFrom(...world.roster.names))).map((p) => p.join('')) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('其他', '其它', '厌学', '同意返校', 'other'),
+          fc.constantFrom(':', '：', '::'),
+          fc.oneof(randomText, fc.constantFrom(...world.roster.names)),
+        )
+        .map((p) => p.join('')),
+    },
   );
   const sep = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(' ', '，', '　') }, { weight: 1, arbitrary: whitespace });
-  const args = fc.array(fc.tuple(sep, word).map(([w, a]) => w + a), { maxLength: 6 }).map((a) => a.join(''));
+  const args = fc
+    .array(
+      fc.tuple(sep, word).map(([w, a]) => w + a),
+      { maxLength: 6 },
+    )
+    .map((a) => a.join(''));
   const free = fc.tuple(fc.constantFrom('包保', '家访', '入户家访', '/包保', 'guarantee', 'visit'), args).map(([w, a]) => w + a);
   // Lines shaped as people mean them, so that many get past the refusals into the commands' own code.
   const name = fc.oneof(fc.constantFrom(...world.roster.names), fc.constantFrom(...world.roster.tails));
   const guarantee = fc
     .tuple(name, fc.boolean(), fc.array(fc.constantFrom(...staff, 'T99999999'), { minLength: 0, maxLength: 3 }))
     .map(([n, off, ids]) => `包保 ${n}${off ? ' 取消' : ''}${ids.map((i) => ` ${i}`).join('')}`);
-  const reason = fc.oneof(fc.constantFrom('厌学', '贫困', '打工', '留守', '其他', '学困', '走亲戚'), fc.tuple(fc.constantFrom('其他:', '其它：', '厌学:'), randomText).map(([a, b]) => a + b.replace(/\s/g, '')));
-  const outcome = fc.oneof(fc.constantFrom('同意返校', '愿意返校', '拒绝', '不在家', '其他', '回来了'), fc.tuple(fc.constantFrom('其他:', '其他结果：'), randomText).map(([a, b]) => a + b.replace(/\s/g, '')));
+  const reason = fc.oneof(
+    fc.constantFrom('厌学', '贫困', '打工', '留守', '其他', '学困', '走亲戚'),
+    fc.tuple(fc.constantFrom('其他:', '其它：', '厌学:'), randomText).map(([a, b]) => a + b.replace(/\s/g, '')),
+  );
+  const outcome = fc.oneof(
+    fc.constantFrom('同意返校', '愿意返校', '拒绝', '不在家', '其他', '回来了'),
+    fc.tuple(fc.constantFrom('其他:', '其他结果：'), randomText).map(([a, b]) => a + b.replace(/\s/g, '')),
+  );
   const visit = fc.tuple(name, reason, outcome, fc.oneof(fc.constant(''), randomText)).map(([n, r, o, note]) => `家访 ${n} ${r} ${o} ${note}`.trim());
   return fc.oneof({ weight: 2, arbitrary: free }, { weight: 3, arbitrary: guarantee }, { weight: 3, arbitrary: visit });
 }

@@ -10,13 +10,54 @@ export interface Roster {
   tails: string[];
 }
 
-const HUGE = ['2147483647', '2147483648', '4294967296', '9007199254740991', '9007199254740993', '99999999999999999999999', '1'.repeat(400), '0'.repeat(30) + '7'];
+const HUGE = [
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740993',
+  '99999999999999999999999',
+  '1'.repeat(400),
+  '0'.repeat(30) + '7',
+];
 const CHINESE_NUMBERS = ['四十五', '廿八', '两', '壹拾贰', '一〇二', '九'.repeat(40), '十'.repeat(30), '负三', '三千零五'];
 const STATUS = ['病假', '事假', '旷课', '到校', '生病', '请假', '无故', '逃学', 'sick', 'truant', 'present'];
-const DATES = ['今天', '昨天', '前天', '11-20', '11/19', '11月18日', '2026-11-20', '2026-02-30', '13-45', '2026-11-21', '12-28', '0000-01-01', '9999-12-31', '1-1'];
+const DATES = [
+  '今天',
+  '昨天',
+  '前天',
+  '11-20',
+  '11/19',
+  '11月18日',
+  '2026-11-20',
+  '2026-02-30',
+  '13-45',
+  '2026-11-21',
+  '12-28',
+  '0000-01-01',
+  '9999-12-31',
+  '1-1',
+];
 const MONTHS = ['2026-11', '2026-10', '2026-08', '2025-07', '1900-01', '2026-13', '2026-00', '2026年11月', '9999-12', '2027-01', 'pdf', '表格', 'csv', 'excel'];
 const VISIT = ['厌学', '贫困', '外出务工', '家庭', '愿意返校', '拒绝', '不在家', '已与父亲谈话', '其他'];
-const COUNT_LABELS = ['应到', '实到', '应到人数', '实到人数', '病假', '事假', '请假', '旷课', '无故缺勤', '辍学', '复学', '劝返返校', 'enrolled', 'present', '全班', '在籍'];
+const COUNT_LABELS = [
+  '应到',
+  '实到',
+  '应到人数',
+  '实到人数',
+  '病假',
+  '事假',
+  '请假',
+  '旷课',
+  '无故缺勤',
+  '辍学',
+  '复学',
+  '劝返返校',
+  'enrolled',
+  'present',
+  '全班',
+  '在籍',
+];
 const EMOJI = ['😀', '👍🏻', '👨‍👩‍👧', '🙏', '📊', '🇨🇳', '\uD83D', '\uDE00', '\u200B', '\uFEFF', '\u0000'];
 const SEPARATORS = [' ', '　', '，', '、', ',', ';', '\t', '\n', ':', '：', '='];
 
@@ -64,7 +105,12 @@ const COMMAND_WORDS = [...new Set(COMMANDS.flatMap((d) => d.words))];
 export const countReply = fc
   .array(
     fc.oneof(
-      { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...COUNT_LABELS), fc.constantFrom('', '：', ' ', '人数', '=', '为', ' 是 '), number, fc.constantFrom('', '人', '名', ' 人')).map((p) => p.join('')) },
+      {
+        weight: 5,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...COUNT_LABELS), fc.constantFrom('', '：', ' ', '人数', '=', '为', ' 是 '), number, fc.constantFrom('', '人', '名', ' 人'))
+          .map((p) => p.join('')),
+      },
       { weight: 1, arbitrary: fc.constantFrom('三(2)班', '初二（3）班', '3班', '七年级', '全勤', '都到了', '无辍学', '45/44', '老师好', '谢谢🙏') },
       { weight: 2, arbitrary: whitespace },
       { weight: 1, arbitrary: fc.constantFrom(...EMOJI) },
@@ -76,7 +122,12 @@ export const countReply = fc
 
 /** A whole line: a command with arguments, a count, chatter, or any unicode at all. */
 export function line(roster: Roster): fc.Arbitrary<string> {
-  const args = fc.array(fc.tuple(whitespace, argument(roster)).map(([w, a]) => w + a), { maxLength: 6 }).map((a) => a.join(''));
+  const args = fc
+    .array(
+      fc.tuple(whitespace, argument(roster)).map(([w, a]) => w + a),
+      { maxLength: 6 },
+    )
+    .map((a) => a.join(''));
   const command = fc.tuple(fc.constantFrom('', '', '', '/', '／', ' '), fc.constantFrom(...COMMAND_WORDS), args, fc.boolean()).map(([slash, w, a, wideIt]) => {
     const s = `${slash}${w}${a}`;
     return wideIt ? wide(s) : s;
@@ -86,7 +137,10 @@ export function line(roster: Roster): fc.Arbitrary<string> {
     { weight: 3, arbitrary: countReply },
     { weight: 1, arbitrary: fc.constantFrom('确认', '是', 'yes', '收到', '好的👌', '') },
     { weight: 1, arbitrary: fc.constantFrom(...COMMAND_WORDS).map((w) => w + ' '.repeat(2100)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('应到', '缺勤 ', '收到 ', '月报表 '), fc.integer({ min: 1000, max: 1995 })).map(([w, n]) => w + ' '.repeat(n) + '45') },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom('应到', '缺勤 ', '收到 ', '月报表 '), fc.integer({ min: 1000, max: 1995 })).map(([w, n]) => w + ' '.repeat(n) + '45'),
+    },
     { weight: 2, arbitrary: randomText },
   );
 }

@@ -181,7 +181,15 @@ describe('the weekly-count reader reads well-formed replies exactly', () => {
   });
 
   it('approximate words anywhere near a figure are caught, whatever else the reply says', () => {
-    for (const text of ['应到45 实到四十来个', '应到三十多，实到三十多', '应到约40人，实到39', '大概45个学生，都到了', '全班差不多都到了', '基本全勤', '应到45人，估计来了43个']) {
+    for (const text of [
+      '应到45 实到四十来个',
+      '应到三十多，实到三十多',
+      '应到约40人，实到39',
+      '大概45个学生，都到了',
+      '全班差不多都到了',
+      '基本全勤',
+      '应到45人，估计来了43个',
+    ]) {
       expect(readWeeklyCount(text).outcome, text).toBe('approximate');
     }
   });

@@ -41,7 +41,16 @@ describe('bulk inserts', () => {
     const made = await app.deps.db.$transaction((tx) =>
       createAlerts(tx, [
         { studentId: 7, step: 'call_family', streakSince: '2026-11-20', streakDays: 1, raisedOn: '2026-11-20', at, remindAfterMin: 120, visitWithinMin: 1440 },
-        { studentId: 7, step: 'joint_home_visit', streakSince: '2026-11-19', streakDays: 2, raisedOn: '2026-11-20', at, remindAfterMin: 120, visitWithinMin: 1440 },
+        {
+          studentId: 7,
+          step: 'joint_home_visit',
+          streakSince: '2026-11-19',
+          streakDays: 2,
+          raisedOn: '2026-11-20',
+          at,
+          remindAfterMin: 120,
+          visitWithinMin: 1440,
+        },
       ]),
     );
     const a = await app.deps.db.alert.findUniqueOrThrow({ where: { id: made.get('7:joint_home_visit')!.id } });

@@ -22,7 +22,9 @@ function shape(file: string): Record<string, unknown> {
       .all() as { name: string }[];
     const out: Record<string, unknown> = {};
     for (const { name } of tables) {
-      const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[]).map((c) => [c.name, c.type, c.notnull, c.dflt_value, c.pk].join(' '));
+      const columns = (
+        db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[]
+      ).map((c) => [c.name, c.type, c.notnull, c.dflt_value, c.pk].join(' '));
       const indexes = (db.prepare(`PRAGMA index_list("${name}")`).all() as { name: string; unique: number; origin: string }[])
         .filter((i) => i.origin === 'c')
         .map((i) => `${i.unique ? 'unique ' : ''}(${(db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((c) => c.name).join(',')})`)
@@ -43,11 +45,15 @@ describe('migrations', () => {
       const db = await openDatabase(`file:${migrated}`);
       await db.$disconnect();
 
-      const sql = execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 'unused.db')}` },
-        encoding: 'utf8',
-      });
+      const sql = execFileSync(
+        path.join(root, 'node_modules/.bin/prisma'),
+        ['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 'unused.db')}` },
+          encoding: 'utf8',
+        },
+      );
       const fromSchema = path.join(dir, 'schema.db');
       const fresh = new Database(fromSchema);
       for (const stmt of splitStatements(sql)) fresh.exec(stmt);

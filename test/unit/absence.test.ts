@@ -25,7 +25,14 @@ describe('consecutive unexcused school days', () => {
     expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-06': 'truant', '2026-11-17': 'truant' }), cal, '2026-11-17').days).toBe(1);
   });
   it('a streak never reaches into the previous term', () => {
-    const two = createSchoolCalendar({ terms: [{ name: 'A', start: '2026-09-01', end: '2026-11-13' }, { name: 'B', start: '2026-11-16', end: '2027-01-22' }], extraHolidays: [], extraSchoolDays: [] });
+    const two = createSchoolCalendar({
+      terms: [
+        { name: 'A', start: '2026-09-01', end: '2026-11-13' },
+        { name: 'B', start: '2026-11-16', end: '2027-01-22' },
+      ],
+      extraHolidays: [],
+      extraSchoolDays: [],
+    });
     expect(consecutiveUnexcusedSchoolDays(h({ '2026-11-13': 'truant', '2026-11-16': 'truant' }), two, '2026-11-16').days).toBe(1);
   });
   it('a streak across the National Day week counts 2', () => {
@@ -63,7 +70,10 @@ describe('chronic absence', () => {
     const days = cal.schoolDaysBetween('2026-09-01', '2026-09-30');
     expect(days.length).toBeGreaterThan(19);
     expect(days.length).toBeLessThan(23);
-    const hist = new Map<string, AttendanceStatus>([[days[0]!, 'sick'], ['2026-09-05', 'truant']]); // a Saturday: not a school day
+    const hist = new Map<string, AttendanceStatus>([
+      [days[0]!, 'sick'],
+      ['2026-09-05', 'truant'],
+    ]); // a Saturday: not a school day
     const low = chronicAbsence(hist, cal, term, '2026-09-30', DEFAULT_ABSENCE_POLICY);
     expect(low.schoolDays).toBe(days.length);
     expect(low.absentDays).toBe(1);

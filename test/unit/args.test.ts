@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { acceptedLabels, parseArgs, readArgs, type ArgSpec } from '../../src/core/args.js';
 import { Refusal, type Ctx } from '../../src/core/context.js';
 import { statusWord } from '../../src/core/parse-args.js';
-import { ATTENDANCE_SET, ATTENTION_SET, FORM_FORMAT_SET, LABEL_SETS, RATE_SET, readLabel, readLabelWithDetail, VISIT_OUTCOME_SET, VISIT_REASON_SET } from '../../src/domain/labels.js';
+import {
+  ATTENDANCE_SET,
+  ATTENTION_SET,
+  FORM_FORMAT_SET,
+  LABEL_SETS,
+  RATE_SET,
+  readLabel,
+  readLabelWithDetail,
+  VISIT_OUTCOME_SET,
+  VISIT_REASON_SET,
+} from '../../src/domain/labels.js';
 import { ATTENDANCE_LABELS, ATTENDANCE_STATUSES } from '../../src/domain/types.js';
 import { parseRateKey } from '../../src/domain/rates.js';
 

@@ -12,8 +12,26 @@ import { assessmentXlsx } from '../../src/reports/assessment.xlsx.js';
 import { VETO_FIGURES } from '../../src/domain/rates.js';
 
 function row(kind: AssessmentRow['kind'], id: number, name: string, townName: string, dropout: number): AssessmentRow {
-  const rates: AssessmentRow['rates'] = { primaryDropout: { value: dropout, num: Math.round(dropout * 1000), den: 1000 }, juniorDropout: { value: 0, num: 0, den: 800 } };
-  const r: AssessmentRow = { kind, id, name, townName, rates, targets: DEFAULT_TARGETS, inspections: id % 3, failures: id % 2, yellowCards: id % 7 === 0 ? 1 : 0, escalatedTown: id % 4, escalatedCounty: id % 2, faultRecords: id % 5, ...judge(rates, DEFAULT_TARGETS, VETO_FIGURES), conclusion: '' };
+  const rates: AssessmentRow['rates'] = {
+    primaryDropout: { value: dropout, num: Math.round(dropout * 1000), den: 1000 },
+    juniorDropout: { value: 0, num: 0, den: 800 },
+  };
+  const r: AssessmentRow = {
+    kind,
+    id,
+    name,
+    townName,
+    rates,
+    targets: DEFAULT_TARGETS,
+    inspections: id % 3,
+    failures: id % 2,
+    yellowCards: id % 7 === 0 ? 1 : 0,
+    escalatedTown: id % 4,
+    escalatedCounty: id % 2,
+    faultRecords: id % 5,
+    ...judge(rates, DEFAULT_TARGETS, VETO_FIGURES),
+    conclusion: '',
+  };
   r.conclusion = conclusionOf(r);
   return r;
 }
@@ -26,7 +44,9 @@ const model: AssessmentModel = {
   yearLabel: '2026—2027学年',
   from: '2026-09-01',
   asOf: '2027-06-30',
-  schools: Array.from({ length: 120 }, (_, i) => row('school', i + 1, `${towns[i % 12]}第${i + 1}九年一贯制学校（含东山村、石桥村、柳塘村教学点）`, towns[i % 12]!, i % 9 === 0 ? 0.007 : 0.001)),
+  schools: Array.from({ length: 120 }, (_, i) =>
+    row('school', i + 1, `${towns[i % 12]}第${i + 1}九年一贯制学校（含东山村、石桥村、柳塘村教学点）`, towns[i % 12]!, i % 9 === 0 ? 0.007 : 0.001),
+  ),
   towns: towns.map((t, i) => row('town', i + 1, t, t, 0.002)).concat(row('county', 0, '示范县（全县）', '', 0.002)),
   notes: ['考核期间：2026-09-01 至 2027-06-30。'],
 };
@@ -59,7 +79,9 @@ describe('assessment files at county size', () => {
     const base = { kind: 'school' as const, breaches: [], vetoMissing: [], yellowCards: 0, failures: 0 };
     const veto = row('school', 1, 'x', 't', 0.01).breaches;
     expect(conclusionOf({ ...base })).toBe('合格');
-    expect(conclusionOf({ ...base, breaches: veto, yellowCards: 1, failures: 3 })).toBe('不合格（一票否决：小学辍学率）；黄牌警告（抽查不合格 3 次，追究责任）');
+    expect(conclusionOf({ ...base, breaches: veto, yellowCards: 1, failures: 3 })).toBe(
+      '不合格（一票否决：小学辍学率）；黄牌警告（抽查不合格 3 次，追究责任）',
+    );
     expect(conclusionOf({ ...base, yellowCards: 1, failures: 2 })).toBe('黄牌警告');
     expect(conclusionOf({ ...base, kind: 'town', yellowCards: 1, failures: 2 })).toBe('合格');
     const low = judge({ consolidation: { value: 0.8, num: 80, den: 100 } }, DEFAULT_TARGETS, VETO_FIGURES);

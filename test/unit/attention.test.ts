@@ -22,7 +22,12 @@ describe('ATTENTION_ESCALATE', () => {
   });
 
   it('takes ids or Chinese words, roles joined by +, and off', () => {
-    expect(parseAttentionRules('留守:村+校长, poor')).toEqual({ rules: [{ kind: 'left_behind', roles: ['village', 'principal'] }, { kind: 'poor', roles: ['village'] }] });
+    expect(parseAttentionRules('留守:村+校长, poor')).toEqual({
+      rules: [
+        { kind: 'left_behind', roles: ['village', 'principal'] },
+        { kind: 'poor', roles: ['village'] },
+      ],
+    });
     expect(parseAttentionRules('off')).toEqual({ rules: [] });
     const r = parseAttentionRules('left_behind:town,poor');
     if (!('rules' in r)) throw new Error('expected rules');
@@ -32,7 +37,11 @@ describe('ATTENTION_ESCALATE', () => {
 
   it('names every bad part and the variable', () => {
     const r = parseAttentionRules('orphan,left_behind:mayor,poor:');
-    expect('problems' in r && r.problems).toEqual([expect.stringContaining('“orphan”'), expect.stringContaining('“mayor”'), expect.stringContaining('冒号后没有写角色')]);
+    expect('problems' in r && r.problems).toEqual([
+      expect.stringContaining('“orphan”'),
+      expect.stringContaining('“mayor”'),
+      expect.stringContaining('冒号后没有写角色'),
+    ]);
     try {
       loadConfig({ ATTENTION_ESCALATE: 'orphan' });
       throw new Error('expected a ConfigError');

@@ -36,7 +36,12 @@ describe('school calendar', () => {
     expect(c.isSchoolDay('2026-08-29')).toBe(false);
   });
   it('a vacation inside a term', () => {
-    const c = createSchoolCalendar({ terms: [term], extraHolidays: [], extraSchoolDays: [], vacations: [{ name: '农忙假', start: '2026-11-16', end: '2026-11-18' }] });
+    const c = createSchoolCalendar({
+      terms: [term],
+      extraHolidays: [],
+      extraSchoolDays: [],
+      vacations: [{ name: '农忙假', start: '2026-11-16', end: '2026-11-18' }],
+    });
     expect(c.isSchoolDay('2026-11-17')).toBe(false);
     expect(c.whyNotSchoolDay('2026-11-17')).toBe('农忙假');
     expect(c.isSchoolDay('2026-11-19')).toBe(true);

@@ -24,7 +24,12 @@ describe('buttons without buttons', () => {
     expect(actionText('drop table')).toBeUndefined();
   });
   it('WeChat shows the text to reply', () => {
-    const text = withTextButtons({ id: 1, chat: { platform: 'wechat', kind: 'dm', id: 'x' }, text: '预警', buttons: [{ action: 'ack:12', label: '已收到', textEquivalent: '收到 12' }] });
+    const text = withTextButtons({
+      id: 1,
+      chat: { platform: 'wechat', kind: 'dm', id: 'x' },
+      text: '预警',
+      buttons: [{ action: 'ack:12', label: '已收到', textEquivalent: '收到 12' }],
+    });
     expect(text).toBe('预警\n（已收到请回复「收到 12」）');
   });
 });

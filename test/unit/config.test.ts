@@ -12,7 +12,16 @@ describe('config', () => {
     const text = fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const listed = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
     expect(listed).toEqual(Object.keys(configSchema.shape).sort());
-    expect(() => loadConfig(Object.fromEntries(text.split('\n').filter((l) => /^[A-Z]/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2))))).not.toThrow();
+    expect(() =>
+      loadConfig(
+        Object.fromEntries(
+          text
+            .split('\n')
+            .filter((l) => /^[A-Z]/.test(l))
+            .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+        ),
+      ),
+    ).not.toThrow();
   });
   it('a bad value gives one readable line per problem, naming the variable', () => {
     try {
@@ -22,7 +31,10 @@ describe('config', () => {
       expect(e).toBeInstanceOf(ConfigError);
       const lines = (e as ConfigError).problems;
       for (const name of ['TIMEZONE', 'ABSENCE_CALL_AFTER_DAYS', 'TERMS', 'EXTRA_HOLIDAYS', 'LOCALE']) {
-        expect(lines.some((l) => l.startsWith(`${name}: `)), name).toBe(true);
+        expect(
+          lines.some((l) => l.startsWith(`${name}: `)),
+          name,
+        ).toBe(true);
       }
     }
   });
@@ -47,7 +59,10 @@ describe('config', () => {
     } catch (e) {
       const lines = (e as ConfigError).problems;
       for (const name of ['DATABASE_URL', 'TERMS', 'EXTRA_HOLIDAYS', 'VACATIONS', 'SCHOOL_REPORT_REMINDERS', 'QUIET_HOURS', 'TIMEZONE']) {
-        expect(lines.some((l) => l.startsWith(`${name}: `)), `${name} in ${lines.join(' | ')}`).toBe(true);
+        expect(
+          lines.some((l) => l.startsWith(`${name}: `)),
+          `${name} in ${lines.join(' | ')}`,
+        ).toBe(true);
       }
     }
   });
@@ -66,16 +81,29 @@ describe('config', () => {
     expect(loadConfig({ QUIET_HOURS: 'off' }).QUIET_HOURS).toBeNull();
   });
   it('WeCom: its own variables are part of the schema, all five of the app or none', () => {
-    const app = { WECOM_CORP_ID: 'ww1234567890abcdef', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'S'.repeat(43), WECOM_TOKEN: 'Tok3n', WECOM_ENCODING_AES_KEY: 'k'.repeat(43) };
+    const app = {
+      WECOM_CORP_ID: 'ww1234567890abcdef',
+      WECOM_AGENT_ID: '1000002',
+      WECOM_SECRET: 'S'.repeat(43),
+      WECOM_TOKEN: 'Tok3n',
+      WECOM_ENCODING_AES_KEY: 'k'.repeat(43),
+    };
     expect(loadConfig(app)).toMatchObject({ WECOM_AGENT_ID: 1000002, WECOM_CALLBACK_PATH: '/wecom/callback', WECOM_API_BASE: 'https://qyapi.weixin.qq.com' });
     try {
       loadConfig({ WECOM_CORP_ID: 'ww1234567890abcdef', WECOM_TOKEN: 'Tok3n', WECOM_ENCODING_AES_KEY: 'short' });
       expect.unreachable();
     } catch (e) {
       const lines = (e as ConfigError).problems;
-      expect(lines.filter((l) => l.startsWith('WECOM_')).map((l) => l.split(':')[0]).sort()).toEqual(['WECOM_AGENT_ID', 'WECOM_ENCODING_AES_KEY', 'WECOM_SECRET']);
+      expect(
+        lines
+          .filter((l) => l.startsWith('WECOM_'))
+          .map((l) => l.split(':')[0])
+          .sort(),
+      ).toEqual(['WECOM_AGENT_ID', 'WECOM_ENCODING_AES_KEY', 'WECOM_SECRET']);
     }
-    const robots = loadConfig({ WECOM_GROUP_ROBOT_WEBHOOKS: '三(2)班=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7abc; 一(1)班 = 0ec2-5aaa-key1' }).WECOM_GROUP_ROBOT_WEBHOOKS;
+    const robots = loadConfig({
+      WECOM_GROUP_ROBOT_WEBHOOKS: '三(2)班=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7abc; 一(1)班 = 0ec2-5aaa-key1',
+    }).WECOM_GROUP_ROBOT_WEBHOOKS;
     expect(robots).toEqual({ '三(2)班': '693a91f6-7abc', '一(1)班': '0ec2-5aaa-key1' });
     expect(() => loadConfig({ WECOM_GROUP_ROBOT_WEBHOOKS: '三(2)班' })).toThrow(/WECOM_GROUP_ROBOT_WEBHOOKS/);
   });

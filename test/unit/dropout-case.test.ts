@@ -157,7 +157,13 @@ describe('paths and bookkeeping', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.case).toMatchObject({ state: 'returned', closedOn: '2026-12-01', placement: '二(1)班', noticeDeadline: '2026-12-10' });
-    expect(r.case.history.map((h) => `${h.from}>${h.to}`)).toEqual(['suspected>suspected', 'suspected>suspected', 'suspected>confirmed', 'confirmed>notice_issued', 'notice_issued>returned']);
+    expect(r.case.history.map((h) => `${h.from}>${h.to}`)).toEqual([
+      'suspected>suspected',
+      'suspected>suspected',
+      'suspected>confirmed',
+      'confirmed>notice_issued',
+      'notice_issued>returned',
+    ]);
     expect(isOpen(r.case)).toBe(false);
     expect(onDropoutRoster(r.case)).toBe(false);
   });
@@ -231,7 +237,12 @@ describe('follow-up after 复学 (留得住)', () => {
     expect(r.ok && r.case.closedOn).toBe('2027-01-13');
   });
   it('a relapse puts the case back on the suspected ledger, and a new return follows again', () => {
-    const r = replayCase('2026-11-24', by, [assign, followRet, relapse, { ...followRet, at: '2027-01-05', returnedOn: '2027-01-05', followUntil: '2027-02-20' }]);
+    const r = replayCase('2026-11-24', by, [
+      assign,
+      followRet,
+      relapse,
+      { ...followRet, at: '2027-01-05', returnedOn: '2027-01-05', followUntil: '2027-02-20' },
+    ]);
     expect(r.ok && r.case.state).toBe('following');
     expect(r.ok && r.case.followUntil).toBe('2027-02-20');
   });

@@ -61,10 +61,25 @@ describe('a county of 60,000', () => {
     const roles = count(c.people, (p) => p.role);
     expect(roles.get('county')).toBeGreaterThanOrEqual(1);
     expect(roles.get('town')).toBe(40);
-    expect(count(roster.people.filter((p) => p.role === 'town'), (p) => p.town!).size).toBe(20);
+    expect(
+      count(
+        roster.people.filter((p) => p.role === 'town'),
+        (p) => p.town!,
+      ).size,
+    ).toBe(20);
     const villages = roster.towns.flatMap((t) => t.villages.map((v) => `${t.name}|${v}`));
-    expect(roster.people.filter((p) => p.role === 'village').map((p) => `${p.town}|${p.village}`).sort()).toEqual(villages.sort());
-    expect(roster.people.filter((p) => p.role === 'principal').map((p) => p.school).sort()).toEqual(roster.schools.map((s) => s.name).sort());
+    expect(
+      roster.people
+        .filter((p) => p.role === 'village')
+        .map((p) => `${p.town}|${p.village}`)
+        .sort(),
+    ).toEqual(villages.sort());
+    expect(
+      roster.people
+        .filter((p) => p.role === 'principal')
+        .map((p) => p.school)
+        .sort(),
+    ).toEqual(roster.schools.map((s) => s.name).sort());
     const classes = new Set(c.students.map((s) => `${s.school}|${s.className}`));
     const teachers = roster.people.filter((p) => p.role === 'class_teacher').map((p) => `${p.school}|${p.className}`);
     expect(teachers).toHaveLength(classes.size);
@@ -79,7 +94,15 @@ describe('a county of 60,000', () => {
   });
 
   it('marks 重点关注 categories at realistic rates, some combined', () => {
-    const expected: [AttentionKind, number, number][] = [['left_behind', 0.15, 0.2], ['poor', 0.04, 0.06], ['single_parent', 0.03, 0.05], ['other_guardian', 0.02, 0.04], ['disabled_parents', 0.005, 0.015], ['learning_difficulty', 0.02, 0.04], ['behaviour', 0.005, 0.015]];
+    const expected: [AttentionKind, number, number][] = [
+      ['left_behind', 0.15, 0.2],
+      ['poor', 0.04, 0.06],
+      ['single_parent', 0.03, 0.05],
+      ['other_guardian', 0.02, 0.04],
+      ['disabled_parents', 0.005, 0.015],
+      ['learning_difficulty', 0.02, 0.04],
+      ['behaviour', 0.005, 0.015],
+    ];
     expect(expected.map(([k]) => k).sort()).toEqual(Object.keys(ATTENTION_RATES).sort());
     for (const [kind, lo, hi] of expected) {
       const rate = c.students.filter((s) => s.attention.includes(kind)).length / c.students.length;

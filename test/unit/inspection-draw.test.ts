@@ -9,8 +9,23 @@ const OTHER = 'cd'.repeat(32);
 const candidates: Candidates = {
   days: ['2026-11-25', '2026-11-24', '2026-12-01', '2026-12-02'],
   schools: [
-    { id: 3, name: '丙校', classes: [{ id: 31, name: '一(1)班' }, { id: 30, name: '一(2)班' }] },
-    { id: 1, name: '甲校', classes: [{ id: 11, name: '三(1)班' }, { id: 12, name: '三(2)班' }, { id: 13, name: '三(3)班' }] },
+    {
+      id: 3,
+      name: '丙校',
+      classes: [
+        { id: 31, name: '一(1)班' },
+        { id: 30, name: '一(2)班' },
+      ],
+    },
+    {
+      id: 1,
+      name: '甲校',
+      classes: [
+        { id: 11, name: '三(1)班' },
+        { id: 12, name: '三(2)班' },
+        { id: 13, name: '三(3)班' },
+      ],
+    },
     { id: 2, name: '乙校', classes: [{ id: 21, name: '初一(1)班' }] },
     { id: 4, name: '空校', classes: [] },
   ],
@@ -30,7 +45,10 @@ describe('quarters', () => {
 
 describe('the draw', () => {
   it('is the same for the same seed whatever order the candidates come in, and differs for another seed', () => {
-    const shuffled: Candidates = { days: [...candidates.days].reverse(), schools: [...candidates.schools].reverse().map((s) => ({ ...s, classes: [...s.classes].reverse() })) };
+    const shuffled: Candidates = {
+      days: [...candidates.days].reverse(),
+      schools: [...candidates.schools].reverse().map((s) => ({ ...s, classes: [...s.classes].reverse() })),
+    };
     const a = makeDraw(SEED, params, candidates);
     const b = makeDraw(SEED, params, shuffled);
     expect(b.json).toBe(a.json);
@@ -64,28 +82,38 @@ describe('the draw', () => {
 
   it('draws distinct schools with classes, a candidate day each, and distinct classes of that school (property)', () => {
     const cand = fc.record({
-      days: fc.uniqueArray(fc.integer({ min: 1, max: 28 }), { minLength: 1, maxLength: 10 }).map((ds) => ds.map((d) => `2026-11-${String(d).padStart(2, '0')}`)),
-      schools: fc.uniqueArray(fc.record({ id: fc.integer({ min: 1, max: 50 }), n: fc.integer({ min: 0, max: 6 }) }), { selector: (s) => s.id, maxLength: 12 }).map((ss) =>
-        ss.map((s) => ({ id: s.id, name: `校${s.id}`, classes: Array.from({ length: s.n }, (_, k) => ({ id: s.id * 100 + k, name: `${k + 1}班` })) })),
-      ),
+      days: fc
+        .uniqueArray(fc.integer({ min: 1, max: 28 }), { minLength: 1, maxLength: 10 })
+        .map((ds) => ds.map((d) => `2026-11-${String(d).padStart(2, '0')}`)),
+      schools: fc
+        .uniqueArray(fc.record({ id: fc.integer({ min: 1, max: 50 }), n: fc.integer({ min: 0, max: 6 }) }), { selector: (s) => s.id, maxLength: 12 })
+        .map((ss) =>
+          ss.map((s) => ({ id: s.id, name: `校${s.id}`, classes: Array.from({ length: s.n }, (_, k) => ({ id: s.id * 100 + k, name: `${k + 1}班` })) })),
+        ),
     });
     fc.assert(
-      fc.property(cand, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 8 }), (c, bytes, ns, nc) => {
-        const seed = Buffer.from(bytes).toString('hex');
-        const p = { quarter: '2026Q4', schools: ns, classesPerSchool: nc };
-        const d = makeDraw(seed, p, c);
-        const withClasses = c.schools.filter((s) => s.classes.length > 0);
-        expect(d.payload.draw.length).toBe(Math.min(ns, withClasses.length));
-        expect(new Set(d.payload.draw.map((s) => s.schoolId)).size).toBe(d.payload.draw.length);
-        for (const s of d.payload.draw) {
-          const src = c.schools.find((x) => x.id === s.schoolId)!;
-          expect(c.days).toContain(s.date);
-          expect(s.classes.length).toBe(Math.min(nc, src.classes.length));
-          expect(new Set(s.classes.map((k) => k.classId)).size).toBe(s.classes.length);
-          for (const k of s.classes) expect(src.classes.map((x) => x.id)).toContain(k.classId);
-        }
-        expect(verifyDraw({ quarter: '2026Q4', payloadJson: d.json, seed, commitment: d.commitment })).toEqual([]);
-      }),
+      fc.property(
+        cand,
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 1, max: 15 }),
+        fc.integer({ min: 1, max: 8 }),
+        (c, bytes, ns, nc) => {
+          const seed = Buffer.from(bytes).toString('hex');
+          const p = { quarter: '2026Q4', schools: ns, classesPerSchool: nc };
+          const d = makeDraw(seed, p, c);
+          const withClasses = c.schools.filter((s) => s.classes.length > 0);
+          expect(d.payload.draw.length).toBe(Math.min(ns, withClasses.length));
+          expect(new Set(d.payload.draw.map((s) => s.schoolId)).size).toBe(d.payload.draw.length);
+          for (const s of d.payload.draw) {
+            const src = c.schools.find((x) => x.id === s.schoolId)!;
+            expect(c.days).toContain(s.date);
+            expect(s.classes.length).toBe(Math.min(nc, src.classes.length));
+            expect(new Set(s.classes.map((k) => k.classId)).size).toBe(s.classes.length);
+            for (const k of s.classes) expect(src.classes.map((x) => x.id)).toContain(k.classId);
+          }
+          expect(verifyDraw({ quarter: '2026Q4', payloadJson: d.json, seed, commitment: d.commitment })).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -104,10 +132,15 @@ describe('抽查记录 arguments', () => {
     fc.assert(fc.property(fc.string(), (s) => void parseFinding(s)));
     const name = fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom(...'张王李赵明华丽强') });
     fc.assert(
-      fc.property(fc.constantFrom('三(2)班', '青石镇中心小学一(1)班', '初二(3)班'), fc.integer({ min: 0, max: 9999 }), fc.uniqueArray(name, { maxLength: 5 }), (cls, n, names) => {
-        const p = parseFinding(`${cls} 实到${n}${names.length ? ` 缺勤 ${names.join('、')}` : ''}`);
-        expect(p).toEqual({ classRef: cls, present: n, absent: names });
-      }),
+      fc.property(
+        fc.constantFrom('三(2)班', '青石镇中心小学一(1)班', '初二(3)班'),
+        fc.integer({ min: 0, max: 9999 }),
+        fc.uniqueArray(name, { maxLength: 5 }),
+        (cls, n, names) => {
+          const p = parseFinding(`${cls} 实到${n}${names.length ? ` 缺勤 ${names.join('、')}` : ''}`);
+          expect(p).toEqual({ classRef: cls, present: n, absent: names });
+        },
+      ),
     );
   });
 });

@@ -10,7 +10,19 @@ import type { Figures } from '../../src/reports/monthly-model.js';
 import type { MonthlyForm } from '../../src/reports/monthly-form.js';
 import { DEFAULT_TARGETS } from '../../src/domain/rates.js';
 
-const f: Figures = { atTermStart: 1210, current: 1200, transferredIn: 3, transferredOut: 5, suspended: 1, borrowing: 0, droppedMonth: 4, droppedTerm: 7, returnedTerm: 2, dropoutRate: 0.0041, retentionRate: 0.991 };
+const f: Figures = {
+  atTermStart: 1210,
+  current: 1200,
+  transferredIn: 3,
+  transferredOut: 5,
+  suspended: 1,
+  borrowing: 0,
+  droppedMonth: 4,
+  droppedTerm: 7,
+  returnedTerm: 2,
+  dropoutRate: 0.0041,
+  retentionRate: 0.991,
+};
 const CHARS = [...'青石镇东山村希望九年一贯制学校中心小学初级中学教学点含两个西岭柳河白马乡民族寄宿制（）0123456789'];
 const name = fc.array(fc.constantFrom(...CHARS), { minLength: 2, maxLength: 60 }).map((cs) => cs.join(''));
 
@@ -33,7 +45,15 @@ function townForm(schools: string[]): MonthlyForm {
     breaches: [],
     notes: ['说明'],
     cases: [],
-    form: { unit: '青石镇人民政府', filler: '周泽宇', phone: '0851-1234567', stamp: '镇人民政府（盖章）', weeks: [], suspectedDays: {}, schoolWeeks: schools.map((schoolName) => ({ schoolName, classes: 6, due: 18, missing: 1, detail: ['三(2)班（11/09–11/13）'] })) },
+    form: {
+      unit: '青石镇人民政府',
+      filler: '周泽宇',
+      phone: '0851-1234567',
+      stamp: '镇人民政府（盖章）',
+      weeks: [],
+      suspectedDays: {},
+      schoolWeeks: schools.map((schoolName) => ({ schoolName, classes: 6, due: 18, missing: 1, detail: ['三(2)班（11/09–11/13）'] })),
+    },
   };
 }
 

@@ -37,8 +37,18 @@ describe('dropout rate: net dropouts of the term ÷ (roll now + net dropouts)', 
     expect(formatRate(undefined)).toBe('—');
   });
   it('counts a term from case events as the monthly form does: confirms within the term, returns of confirmed cases', () => {
-    const ev = (caseId: number, type: string, at: string, returnedOn?: string) => ({ caseId, type, payload: JSON.stringify({ at, ...(returnedOn ? { returnedOn } : {}) }) });
-    const events = [ev(1, 'confirm', '2026-08-20'), ev(2, 'confirm', '2026-10-01'), ev(3, 'confirm', '2026-11-02'), ev(1, 'return', '2026-11-05', '2026-11-04'), ev(4, 'return', '2026-11-06')];
+    const ev = (caseId: number, type: string, at: string, returnedOn?: string) => ({
+      caseId,
+      type,
+      payload: JSON.stringify({ at, ...(returnedOn ? { returnedOn } : {}) }),
+    });
+    const events = [
+      ev(1, 'confirm', '2026-08-20'),
+      ev(2, 'confirm', '2026-10-01'),
+      ev(3, 'confirm', '2026-11-02'),
+      ev(1, 'return', '2026-11-05', '2026-11-04'),
+      ev(4, 'return', '2026-11-06'),
+    ];
     expect(termDropoutCounts(events, '2026-09-01', '2026-11-20', new Set([1, 2, 3]))).toEqual({ droppedTerm: 2, returnedTerm: 1 });
   });
 });
@@ -107,7 +117,10 @@ describe('targets', () => {
   });
   it('dropout and enrolment breaches are 一票否决; the consolidation rate is a target without the veto', () => {
     expect([...VETO_FIGURES].sort()).toEqual(['juniorDropout', 'juniorGrossEnrolment', 'primaryDropout', 'primaryEnrolment']);
-    const b = checkTargets({ primaryDropout: 0.004, juniorDropout: 0.02, consolidation: 0.8, primaryEnrolment: 0.995, juniorGrossEnrolment: 0.9 }, DEFAULT_TARGETS);
+    const b = checkTargets(
+      { primaryDropout: 0.004, juniorDropout: 0.02, consolidation: 0.8, primaryEnrolment: 0.995, juniorGrossEnrolment: 0.9 },
+      DEFAULT_TARGETS,
+    );
     expect(b.map((x) => [x.figure, x.veto])).toEqual([
       ['juniorDropout', true],
       ['consolidation', false],

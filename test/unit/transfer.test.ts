@@ -1,7 +1,15 @@
 /** The transfer rules and the reading of a receiving school as typed (property-tested: it reads user text). */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ledgerLabel, needsCountyApproval, readDestination, schoolTeaches, schoolYearEnding, TRANSFER_PENDING_LABEL, isSpringTerm } from '../../src/domain/transfer.js';
+import {
+  ledgerLabel,
+  needsCountyApproval,
+  readDestination,
+  schoolTeaches,
+  schoolYearEnding,
+  TRANSFER_PENDING_LABEL,
+  isSpringTerm,
+} from '../../src/domain/transfer.js';
 
 const school = (townId: number) => ({ kind: 'school' as const, schoolId: 9, townId, schoolKind: 'primary', name: '某小学' });
 
@@ -13,7 +21,12 @@ describe('who approves a transfer', () => {
     expect(needsCountyApproval({ stage: 'primary', townId: 1 }, { kind: 'outside', text: '县外 某校' })).toBe(true);
   });
   it('a junior school cannot receive a primary pupil; a nine-year school receives both', () => {
-    expect([schoolTeaches('junior', 'primary'), schoolTeaches('nine_year', 'primary'), schoolTeaches('nine_year', 'junior'), schoolTeaches('primary', 'primary')]).toEqual([false, true, true, true]);
+    expect([
+      schoolTeaches('junior', 'primary'),
+      schoolTeaches('nine_year', 'primary'),
+      schoolTeaches('nine_year', 'junior'),
+      schoolTeaches('primary', 'primary'),
+    ]).toEqual([false, true, true, true]);
   });
   it('terms and school years', () => {
     expect(isSpringTerm({ start: '2027-02-22' })).toBe(true);
@@ -37,7 +50,12 @@ describe('readDestination', () => {
     expect(readDestination('  ')).toEqual({ kind: 'missing' });
   });
   it('never throws; a destination read is never empty, an outside one is at most 100 characters', () => {
-    const words = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.tuple(fc.constantFrom('县外', '外县', '外省', 'outside', ''), fc.constantFrom(' ', '：', '　', ''), fc.string({ maxLength: 300 })).map((p) => p.join('')));
+    const words = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      fc
+        .tuple(fc.constantFrom('县外', '外县', '外省', 'outside', ''), fc.constantFrom(' ', '：', '　', ''), fc.string({ maxLength: 300 }))
+        .map((p) => p.join('')),
+    );
     fc.assert(
       fc.property(words, (w) => {
         const d = readDestination(w);

@@ -6,7 +6,10 @@ const noMarks: never[] = [];
 
 describe('checkAgainstRegister', () => {
   it('a count matching the roll and the marks passes', () => {
-    expect(checkAgainstRegister({ enrolled: 30, present: 29, truant: 1 }, 30, [{ name: '余小龙', statuses: ['truant'] }])).toEqual({ questions: [], detail: [] });
+    expect(checkAgainstRegister({ enrolled: 30, present: 29, truant: 1 }, 30, [{ name: '余小龙', statuses: ['truant'] }])).toEqual({
+      questions: [],
+      detail: [],
+    });
   });
 
   it('应到 far from the roll is refused (45 for a class of 30), near it is asked about', () => {
@@ -23,7 +26,10 @@ describe('checkAgainstRegister', () => {
 
   it('a marked truant against 全勤 or 旷课0 is asked about; names only in the detail', () => {
     const marked = [{ name: '余小龙', statuses: ['truant' as const] }];
-    for (const f of [{ enrolled: 30, present: 30 }, { enrolled: 30, present: 29, leave: 1, truant: 0 }]) {
+    for (const f of [
+      { enrolled: 30, present: 30 },
+      { enrolled: 30, present: 29, leave: 1, truant: 0 },
+    ]) {
       const c = checkAgainstRegister(f, 30, marked);
       expect(c.questions.join('')).toContain('1 名学生旷课');
       expect(c.questions.join('')).not.toContain('余小龙');

@@ -4,7 +4,11 @@ import { readWeeklyCount } from '../../src/domain/weekly-count-reader.js';
 
 const samplesUrl = new URL('../../../shared/samples/weekly-count-replies.jsonl', import.meta.url);
 const samples = fs.existsSync(samplesUrl)
-  ? fs.readFileSync(samplesUrl, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { text: string; expect: unknown })
+  ? fs
+      .readFileSync(samplesUrl, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { text: string; expect: unknown })
   : [];
 
 describe.skipIf(samples.length === 0)('the shared samples, line by line', () => {
@@ -24,7 +28,8 @@ describe.skipIf(samples.length === 0)('the shared samples, line by line', () => 
   }
 });
 
-const count = (text: string, figures: object) => it(`count: ${text.replace(/\n/g, '⏎')}`, () => expect(readWeeklyCount(text)).toEqual({ outcome: 'count', figures }));
+const count = (text: string, figures: object) =>
+  it(`count: ${text.replace(/\n/g, '⏎')}`, () => expect(readWeeklyCount(text)).toEqual({ outcome: 'count', figures }));
 const outcome = (text: string, o: string) => it(`${o}: ${text.replace(/\n/g, '⏎')}`, () => expect(readWeeklyCount(text).outcome).toBe(o));
 
 describe('the language teachers write', () => {
@@ -52,11 +57,38 @@ describe('the language teachers write', () => {
 });
 
 describe('not a count: chatter gets no answer', () => {
-  for (const t of ['收到', '好的👌', '王老师明天交', '3班下周一交', '明天下午3点开会', '辛苦了', '请问周统计截止几点？', '家长会改到12月5日', '本周无辍学', '明天缺2个老师', '共有3个问题', '缺1个本子', '3个学生到校早了', '全班同学都到了操场', '大概3点左右到', '这周有45个学生交了作业']) outcome(t, 'not-a-count');
+  for (const t of [
+    '收到',
+    '好的👌',
+    '王老师明天交',
+    '3班下周一交',
+    '明天下午3点开会',
+    '辛苦了',
+    '请问周统计截止几点？',
+    '家长会改到12月5日',
+    '本周无辍学',
+    '明天缺2个老师',
+    '共有3个问题',
+    '缺1个本子',
+    '3个学生到校早了',
+    '全班同学都到了操场',
+    '大概3点左右到',
+    '这周有45个学生交了作业',
+  ])
+    outcome(t, 'not-a-count');
 });
 
 describe('invalid: impossible figures are refused with a reason and an example', () => {
-  for (const t of ['应到45 实到50', '应到-3 实到2', '应到负3 实到2', '应到45 实到44 病假46', '应到10 实到5 病假6 旷课5', '实到44 病假1', '应到45 实到44 应到46', '病假2人']) {
+  for (const t of [
+    '应到45 实到50',
+    '应到-3 实到2',
+    '应到负3 实到2',
+    '应到45 实到44 病假46',
+    '应到10 实到5 病假6 旷课5',
+    '实到44 病假1',
+    '应到45 实到44 应到46',
+    '病假2人',
+  ]) {
     it(t, () => {
       const r = readWeeklyCount(t);
       expect(r.outcome).toBe('invalid');
@@ -87,7 +119,15 @@ describe('long whitespace and digit runs read as a clerk would (and fast: see te
 });
 
 describe('numbers no class can have are refused, not stored', () => {
-  for (const t of ['应到2147483648 实到2147483648', '应到99999999999999999999999 实到45', '应到45 实到44 病假9007199254740993', '应到一千 实到一千', '4294967296/4294967296', '应到81 实到81', '应到一百 实到九十']) {
+  for (const t of [
+    '应到2147483648 实到2147483648',
+    '应到99999999999999999999999 实到45',
+    '应到45 实到44 病假9007199254740993',
+    '应到一千 实到一千',
+    '4294967296/4294967296',
+    '应到81 实到81',
+    '应到一百 实到九十',
+  ]) {
     it(t, () => {
       const r = readWeeklyCount(t);
       expect(r.outcome).toBe('invalid');

@@ -8,7 +8,16 @@ import { acknowledge, unackedFor } from '../../store/alert.repository.js';
 const MAX_ALERT_ID = 2_147_483_647;
 /** One number, or several (an escalation digest lists several): 收到 12、13 */
 const ACK_ARGS = [
-  { name: 'ids', kind: 'number', hash: true, max: MAX_ALERT_ID, title: '预警编号', optional: true, repeated: { max: 100 }, invalid: '不是预警编号，或者没有这么大的预警编号，请核对。' },
+  {
+    name: 'ids',
+    kind: 'number',
+    hash: true,
+    max: MAX_ALERT_ID,
+    title: '预警编号',
+    optional: true,
+    repeated: { max: 100 },
+    invalid: '不是预警编号，或者没有这么大的预警编号，请核对。',
+  },
 ] as const satisfies readonly ArgSpec[];
 
 export const ack: CommandDef = {
@@ -29,7 +38,8 @@ export const ack: CommandDef = {
       if (ctx.chat.kind === 'group') return;
       const waiting = await unackedFor(ctx.tx, ctx.person.id);
       if (waiting.length === 0) return ctx.reply('好的。您目前没有待确认的预警。');
-      if (waiting.length > 1) refuse(`您有 ${waiting.length} 条待确认的预警（#${waiting.map((w) => w.alertId).join('、#')}），请写明编号。`, `收到 ${waiting[0]!.alertId}`);
+      if (waiting.length > 1)
+        refuse(`您有 ${waiting.length} 条待确认的预警（#${waiting.map((w) => w.alertId).join('、#')}），请写明编号。`, `收到 ${waiting[0]!.alertId}`);
       return confirm(ctx, [waiting[0]!.alertId]);
     }
     return confirm(ctx, [...new Set(ids)]);

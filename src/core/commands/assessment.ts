@@ -15,7 +15,10 @@ export const assessment: CommandDef = {
   roles: ['county'],
   where: 'any',
   mutates: false,
-  summary: { zh: '全县控辍保学工作年度考核表（每校、每乡镇一行，Excel 和 PDF，私信发送）', en: 'the annual assessment of schools and towns (.xlsx and PDF, by DM)' },
+  summary: {
+    zh: '全县控辍保学工作年度考核表（每校、每乡镇一行，Excel 和 PDF，私信发送）',
+    en: 'the annual assessment of schools and towns (.xlsx and PDF, by DM)',
+  },
   example: '年度考核 2026',
   async run(ctx, args) {
     const current = schoolYearOf(ctx.today);

@@ -117,14 +117,27 @@ function counted(rec: Recorded[], names: Map<number, string>): string {
     [listed.filter((r) => r.kind === 'same' || r.kind === 'kept').length, '之前已登记、未改动'],
     [rec.filter((r) => r.kind === 'now_present').length, '不在名单上改为到校'],
   ] as const;
-  return parts.filter(([n]) => n > 0).map(([n, what]) => `${what} ${n} 人`).join('，');
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${what} ${n} 人`)
+    .join('，');
 }
 
 async function reportAbsences(ctx: Ctx, args: string, mode: RecordMode, example: string): Promise<void> {
   const classId = ownClass(ctx);
   const { date, names, marks, unstated } = await absenceMarks(ctx, args, example);
   const takesClass = ctx.actor.role === 'class_teacher';
-  const rec = await recordAttendance(ctx.deps, ctx.tx, { classId, date, today: ctx.today, marks, mode, takesClass, reporterId: ctx.person.id, reporterName: ctx.person.name, chatRef: ctx.chatRef });
+  const rec = await recordAttendance(ctx.deps, ctx.tx, {
+    classId,
+    date,
+    today: ctx.today,
+    marks,
+    mode,
+    takesClass,
+    reporterId: ctx.person.id,
+    reporterName: ctx.person.name,
+    chatRef: ctx.chatRef,
+  });
   const note = unstated ? '（未注明原因的按旷课记录，如是请假请发：更正 姓名 病假）' : '';
   const inForce = summarize(rec.filter((r) => names.has(r.studentId)));
   const headline = `${mode === 'whole_day' ? '缺勤名单' : '缺勤'} ${inForce}（${counted(rec, names)}）${note}`;
@@ -189,9 +202,29 @@ export const allPresent: CommandDef = {
     if (!date || t.length > 1) refuse('“全到”后面只能跟日期。', '今天全到 或 全到 11-20');
     checkAttendanceDate(ctx, date, '今天全到');
     const absentNow = [...(await classMarksOn(ctx.tx, classId, date)).values()].filter((s) => s !== 'present').length;
-    if (absentNow > 0) refuse(`${dayLabel(date)}已登记 ${absentNow} 名学生缺勤，不能再记“全到”。如果他们其实到校了，请逐个更正，或发当天完整的缺勤名单。`, '更正 张三 到校 或 缺勤名单 李四 病假');
-    const rec = await recordAttendance(ctx.deps, ctx.tx, { classId, date, today: ctx.today, marks: [], mode: 'whole_day', takesClass: true, reporterId: ctx.person.id, reporterName: ctx.person.name, chatRef: ctx.chatRef });
-    await answer(ctx, date, rec, await withNames(ctx, rec, new Map()), rec.length ? `全班到校（${rec.length} 名之前缺勤的学生已返校，相关预警已解除）` : '全班到校');
+    if (absentNow > 0)
+      refuse(
+        `${dayLabel(date)}已登记 ${absentNow} 名学生缺勤，不能再记“全到”。如果他们其实到校了，请逐个更正，或发当天完整的缺勤名单。`,
+        '更正 张三 到校 或 缺勤名单 李四 病假',
+      );
+    const rec = await recordAttendance(ctx.deps, ctx.tx, {
+      classId,
+      date,
+      today: ctx.today,
+      marks: [],
+      mode: 'whole_day',
+      takesClass: true,
+      reporterId: ctx.person.id,
+      reporterName: ctx.person.name,
+      chatRef: ctx.chatRef,
+    });
+    await answer(
+      ctx,
+      date,
+      rec,
+      await withNames(ctx, rec, new Map()),
+      rec.length ? `全班到校（${rec.length} 名之前缺勤的学生已返校，相关预警已解除）` : '全班到校',
+    );
   },
 };
 
@@ -215,7 +248,17 @@ export const correct: CommandDef = {
     checkAttendanceDate(ctx, date, CORRECT_EXAMPLE);
     const s = await resolveStudent(ctx, rest[0]!, CORRECT_EXAMPLE);
     onRoll(s, CORRECT_EXAMPLE);
-    const rec = await recordAttendance(ctx.deps, ctx.tx, { classId, date, today: ctx.today, marks: [{ studentId: s.id, status, note: '更正' }], mode: 'correct', takesClass: false, reporterId: ctx.person.id, reporterName: ctx.person.name, chatRef: ctx.chatRef });
+    const rec = await recordAttendance(ctx.deps, ctx.tx, {
+      classId,
+      date,
+      today: ctx.today,
+      marks: [{ studentId: s.id, status, note: '更正' }],
+      mode: 'correct',
+      takesClass: false,
+      reporterId: ctx.person.id,
+      reporterName: ctx.person.name,
+      chatRef: ctx.chatRef,
+    });
     if (rec[0]?.kind === 'same') refuse(`${s.name} ${dayLabel(date)}本来就是${ATTENDANCE_LABELS[status]}，无需更正。`, CORRECT_EXAMPLE);
     await answer(ctx, date, rec, new Map([[s.id, s.name]]), '更正 1 人（原记录已保留）');
   },
@@ -253,11 +296,22 @@ export const returned: CommandDef = {
     if (rest.length !== 1) refuse('请写一名学生，可加返校日期；重新编班的加“编入 班级”。', PLACED_EXAMPLE);
     checkAttendanceDate(ctx, date, RETURNED_EXAMPLE);
     const s = await resolveStudent(ctx, rest[0]!, RETURNED_EXAMPLE);
-    if (s.status !== 'enrolled' && s.status !== 'dropped_out') refuse(`${s.name}${STATUS_NOTE[s.status] ?? '不在籍'}，不能登记复学；学籍恢复请联系学校。`, RETURNED_EXAMPLE);
+    if (s.status !== 'enrolled' && s.status !== 'dropped_out')
+      refuse(`${s.name}${STATUS_NOTE[s.status] ?? '不在籍'}，不能登记复学；学籍恢复请联系学校。`, RETURNED_EXAMPLE);
     const target = cls ? await findClassOfSchool(ctx.tx, s.class.schoolId, cls, s.class.stage) : undefined;
     if (target && !target.ok) refuse(target.reason, `复学 张三 编入 ${target.example}`);
     if (target?.ok && target.cls.id === s.classId) refuse(`这名学生本来就在${target.cls.name}，不需要“编入”。`, RETURNED_EXAMPLE);
-    const rec = await recordAttendance(ctx.deps, ctx.tx, { classId, date, today: ctx.today, marks: [{ studentId: s.id, status: 'present', note: '复学' }], mode: 'correct', takesClass: false, reporterId: ctx.person.id, reporterName: ctx.person.name, chatRef: ctx.chatRef });
+    const rec = await recordAttendance(ctx.deps, ctx.tx, {
+      classId,
+      date,
+      today: ctx.today,
+      marks: [{ studentId: s.id, status: 'present', note: '复学' }],
+      mode: 'correct',
+      takesClass: false,
+      reporterId: ctx.person.id,
+      reporterName: ctx.person.name,
+      chatRef: ctx.chatRef,
+    });
     const placed = target?.ok ? target.cls : undefined;
     const caseNote = await applyReturnToCase(ctx.deps, ctx.tx, s.id, ctx.person.id, date, placed?.name);
     if (placed) await placeInClass(ctx.deps, ctx.tx, s, placed.id, date, ctx.person.id);

@@ -101,7 +101,8 @@ function mayRebind(actor: Actor, current: { id: number; schoolId: number }): boo
  * over); for a principal, the named class of their school. */
 async function targetClass(ctx: Ctx, args: string, currentId: number | undefined) {
   const wanted = args.replace(/[（]/g, '(').replace(/[）]/g, ')').replace(/\s/g, '');
-  const schoolId = ctx.actor.role === 'principal' ? ctx.actor.schoolId : ((ctx.actor.classId != null ? await classById(ctx.tx, ctx.actor.classId) : null)?.schoolId ?? null);
+  const schoolId =
+    ctx.actor.role === 'principal' ? ctx.actor.schoolId : ((ctx.actor.classId != null ? await classById(ctx.tx, ctx.actor.classId) : null)?.schoolId ?? null);
   if (schoolId == null) refuse(`您的账号还没有关联${ctx.actor.role === 'principal' ? '学校' : '班级'}，请联系管理员在人员名单中填写。`);
   const classes = await classesOfSchool(ctx.tx, schoolId);
   const own = classes.find((c) => c.id === ctx.actor.classId);
@@ -124,7 +125,10 @@ export const bindClass: CommandDef = {
   roles: ['class_teacher', 'principal'],
   where: 'group',
   mutates: true,
-  summary: { zh: '在班级群里发送，把本群绑定为您的班级群（校长可写本校任一班级）', en: 'bind this group chat to your class (a principal names any class of the school)' },
+  summary: {
+    zh: '在班级群里发送，把本群绑定为您的班级群（校长可写本校任一班级）',
+    en: 'bind this group chat to your class (a principal names any class of the school)',
+  },
   example: '绑定班级 三(2)班',
   args: BIND_CLASS_ARGS,
   async run(ctx, args) {
@@ -149,7 +153,12 @@ export const bindClass: CommandDef = {
     if (current) {
       for (const t of await peopleWithRole(ctx.tx, 'class_teacher', { classId: current.id })) {
         if (t.id === ctx.person.id) continue;
-        await sendToPerson(ctx.tx, ctx.now, t.id, `📢 您的${current.name}班级群已由${by}改绑为 ${school.name} ${target.name} 的班级群，本班的每周统计提示不再发到那个群。如有误，请联系校长；绑定自己的群请在群里发送：绑定班级 ${current.name}`);
+        await sendToPerson(
+          ctx.tx,
+          ctx.now,
+          t.id,
+          `📢 您的${current.name}班级群已由${by}改绑为 ${school.name} ${target.name} 的班级群，本班的每周统计提示不再发到那个群。如有误，请联系校长；绑定自己的群请在群里发送：绑定班级 ${current.name}`,
+        );
       }
     }
     for (const t of await peopleWithRole(ctx.tx, 'class_teacher', { classId: target.id })) {

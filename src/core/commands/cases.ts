@@ -30,8 +30,12 @@ import { sendToPerson } from '../../services/messenger.js';
 
 const VISIT_EXAMPLE = `家访 张三 ${HOME_VISIT_EXAMPLE_WORDS} 已与父亲谈话`;
 const VISIT_OTHER_EXAMPLE = '家访 张三 其他:外出打工跟随父母 同意返校';
-const REASON_CHOICES = `${HOME_VISIT_REASONS.filter((r) => r !== 'other').map((r) => HOME_VISIT_REASON_LABELS[r]).join('、')}，或 其他:具体原因`;
-const OUTCOME_CHOICES = `${HOME_VISIT_OUTCOMES.filter((o) => o !== 'other').map((o) => HOME_VISIT_OUTCOME_LABELS[o]).join('、')}，或 其他:具体结果`;
+const REASON_CHOICES = `${HOME_VISIT_REASONS.filter((r) => r !== 'other')
+  .map((r) => HOME_VISIT_REASON_LABELS[r])
+  .join('、')}，或 其他:具体原因`;
+const OUTCOME_CHOICES = `${HOME_VISIT_OUTCOMES.filter((o) => o !== 'other')
+  .map((o) => HOME_VISIT_OUTCOME_LABELS[o])
+  .join('、')}，或 其他:具体结果`;
 /** Longest note kept with a visit (characters); the rest of a long message is not stored. */
 const NOTE_MAX = 200;
 
@@ -70,11 +74,31 @@ export const visit: CommandDef = {
     const note = visitNote(reason, outcome, free);
     if (note.length > NOTE_MAX) refuse(`说明和备注太长（${note.length} 字），请控制在 ${NOTE_MAX} 字以内。`, VISIT_OTHER_EXAMPLE);
     const row = await openCaseOf(ctx.tx, s.id);
-    const ev: CaseEvent = { type: 'home_visit', at: ctx.today, by: String(ctx.person.id), visitorIds: [String(ctx.person.id)], reason: reason.value, outcome: outcome.value, ...(note ? { note } : {}) };
+    const ev: CaseEvent = {
+      type: 'home_visit',
+      at: ctx.today,
+      by: String(ctx.person.id),
+      visitorIds: [String(ctx.person.id)],
+      reason: reason.value,
+      outcome: outcome.value,
+      ...(note ? { note } : {}),
+    };
     const step = row ? await applyToOpenCase(ctx.deps, ctx.tx, s.id, ev, ctx.person.id) : undefined;
     if (step && !step.ok) refuse(`家访没有记录：${step.reason}`, VISIT_EXAMPLE);
-    await addHomeVisit(ctx.tx, { studentId: s.id, caseId: row?.id ?? null, visitorId: ctx.person.id, date: ctx.today, reason: reason.value, outcome: outcome.value, ...(note ? { note } : {}), chatRef: ctx.chatRef, at: ctx.now });
-    await ctx.reply(`已记录家访：${s.name}（${s.class.name}）${attentionTag(s.attention)}，${dayLabel(ctx.today)}，原因：${HOME_VISIT_REASON_LABELS[reason.value]}，结果：${HOME_VISIT_OUTCOME_LABELS[outcome.value]}${note ? `，说明：${note}` : ''}${row ? `。个案 #${row.id} 已更新。` : '。'}`);
+    await addHomeVisit(ctx.tx, {
+      studentId: s.id,
+      caseId: row?.id ?? null,
+      visitorId: ctx.person.id,
+      date: ctx.today,
+      reason: reason.value,
+      outcome: outcome.value,
+      ...(note ? { note } : {}),
+      chatRef: ctx.chatRef,
+      at: ctx.now,
+    });
+    await ctx.reply(
+      `已记录家访：${s.name}（${s.class.name}）${attentionTag(s.attention)}，${dayLabel(ctx.today)}，原因：${HOME_VISIT_REASON_LABELS[reason.value]}，结果：${HOME_VISIT_OUTCOME_LABELS[outcome.value]}${note ? `，说明：${note}` : ''}${row ? `。个案 #${row.id} 已更新。` : '。'}`,
+    );
   },
 };
 
@@ -120,10 +144,18 @@ export const issueNotice: CommandDef = {
     const step = await applyToOpenCase(ctx.deps, ctx.tx, s.id, { type: 'issue_notice', at: ctx.today, by: String(ctx.person.id), deadline }, ctx.person.id);
     if (!step) refuse(`${s.name} 没有进行中的个案。`, NOTICE_EXAMPLE);
     if (!step.ok) refuse(step.reason, NOTICE_EXAMPLE);
-    await ctx.reply(`个案 #${step.caseId}：已记录向 ${s.name} 的监护人${s.guardian ? `（${s.guardian}）` : ''}发出返校通知书，期限 ${deadline}。逾期未返校将报镇政府依法处理。`);
+    await ctx.reply(
+      `个案 #${step.caseId}：已记录向 ${s.name} 的监护人${s.guardian ? `（${s.guardian}）` : ''}发出返校通知书，期限 ${deadline}。逾期未返校将报镇政府依法处理。`,
+    );
     // The printable notice names the pupil: by direct message to the issuing official only, never into a group.
     const attachment = await returnNoticeFile(ctx.deps, ctx.tx, { caseId: step.caseId, student: s, issuer: ctx.person, deadline, today: ctx.today });
-    await sendToPerson(ctx.tx, ctx.now, ctx.person.id, `《义务教育学生返校复学通知书》（${s.name}，期限 ${deadline}）见附件：请打印、盖章后送达监护人，并收回回执。文件含学生信息，请勿转发到群里。`, { attachment });
+    await sendToPerson(
+      ctx.tx,
+      ctx.now,
+      ctx.person.id,
+      `《义务教育学生返校复学通知书》（${s.name}，期限 ${deadline}）见附件：请打印、盖章后送达监护人，并收回回执。文件含学生信息，请勿转发到群里。`,
+      { attachment },
+    );
   },
 };
 
@@ -149,7 +181,10 @@ export const listCases: CommandDef = {
   async run(ctx) {
     const list = await casesInScope(ctx, false);
     if (list.length === 0) return ctx.reply('您负责的范围内目前没有进行中的个案。');
-    const named = await guarantorsOfMany(ctx.tx, list.map((x) => x.s.id));
+    const named = await guarantorsOfMany(
+      ctx.tx,
+      list.map((x) => x.s.id),
+    );
     const lines = list.map(({ row, s, c, transfer }) => {
       const who = named.get(s.id) ?? [];
       return (
@@ -182,7 +217,10 @@ export const roster: CommandDef = {
       return ctx.reply(`${file.title}（${list.length} 人），见附件。文件含学生信息，请勿转发到群里。`, { attachment: file.attachment });
     }
     if (list.length === 0) return ctx.reply('您负责的范围内辍学学生花名册为空。');
-    const lines = list.map(({ row, s, c }) => `#${row.id} ${s.name} ${s.gender === 'F' ? '女' : '男'} 学籍号${s.studentNo} ${s.class.school.name} ${s.class.name} ${s.village.town.name}${s.village.name} 监护人${s.guardian ?? '—'} ${s.guardianPhone ?? ''} 状态：${CASE_STATE_LABELS[c.state]}`);
+    const lines = list.map(
+      ({ row, s, c }) =>
+        `#${row.id} ${s.name} ${s.gender === 'F' ? '女' : '男'} 学籍号${s.studentNo} ${s.class.school.name} ${s.class.name} ${s.village.town.name}${s.village.name} 监护人${s.guardian ?? '—'} ${s.guardianPhone ?? ''} 状态：${CASE_STATE_LABELS[c.state]}`,
+    );
     await ctx.reply([`辍学学生花名册（${list.length} 人）：`, ...lines].join('\n'));
   },
 };

@@ -50,12 +50,23 @@ export const guarantee: CommandDef = {
     const current = new Set(before.map((p) => p.id));
     if (removing) {
       const notNamed = people.filter((p) => !current.has(p.id));
-      if (notNamed.length) refuse(`${notNamed.map(who).join('、')} 不是 ${s.name} 的包保人，无需取消。发“包保 ${name}”查看现在的包保人。`, `包保 ${name} 取消 ${before[0]?.staffId ?? 'T1001'}`);
+      if (notNamed.length)
+        refuse(
+          `${notNamed.map(who).join('、')} 不是 ${s.name} 的包保人，无需取消。发“包保 ${name}”查看现在的包保人。`,
+          `包保 ${name} 取消 ${before[0]?.staffId ?? 'T1001'}`,
+        );
     }
     const changed = removing ? people : people.filter((p) => !current.has(p.id));
     await addGuarantorRows(
       ctx.tx,
-      changed.map((p) => ({ studentId: s.id, personId: p.id, action: removing ? ('remove' as const) : ('add' as const), byId: ctx.person.id, chatRef: ctx.chatRef, at: ctx.now })),
+      changed.map((p) => ({
+        studentId: s.id,
+        personId: p.id,
+        action: removing ? ('remove' as const) : ('add' as const),
+        byId: ctx.person.id,
+        chatRef: ctx.chatRef,
+        at: ctx.now,
+      })),
     );
     for (const p of changed) {
       if (p.id === ctx.person.id) continue;

@@ -21,9 +21,7 @@ export function helpFor(defs: readonly CommandDef[]): CommandDef {
         const labels = acceptedLabels(d.args);
         return `• ${en ? d.summary.en : d.summary.zh}${where}\n  ${en ? 'e.g.' : '例'}：${d.example}${alias ? `（/${alias}）` : ''}${labels ? `\n  ${en ? 'accepts' : '可写'}：${labels}` : ''}`;
       });
-      const head = en
-        ? `Commands for ${ctx.actor.role} ${ctx.person.name}:`
-        : `${ctx.person.name}（${ROLE_LABELS[ctx.actor.role]}）可以用的命令：`;
+      const head = en ? `Commands for ${ctx.actor.role} ${ctx.person.name}:` : `${ctx.person.name}（${ROLE_LABELS[ctx.actor.role]}）可以用的命令：`;
       const tail =
         ctx.actor.role === 'class_teacher'
           ? en

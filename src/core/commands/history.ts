@@ -44,7 +44,9 @@ function whatText(r: HistoryRow): string {
   switch (w.kind) {
     case 'mark': {
       const who = w.studentName ? `${w.studentName} ` : '';
-      return w.supersedes ? `更正 ${who}${dayLabel(w.date)}考勤为${STATUS[w.status] ?? w.status}（原为${STATUS[w.supersedes] ?? w.supersedes}）` : `登记 ${who}${dayLabel(w.date)}${STATUS[w.status] ?? w.status}`;
+      return w.supersedes
+        ? `更正 ${who}${dayLabel(w.date)}考勤为${STATUS[w.status] ?? w.status}（原为${STATUS[w.supersedes] ?? w.supersedes}）`
+        : `登记 ${who}${dayLabel(w.date)}${STATUS[w.status] ?? w.status}`;
     }
     case 'roll_call':
       return `报 ${dayLabel(w.date)}全班考勤（点名）`;
@@ -60,7 +62,10 @@ function whatText(r: HistoryRow): string {
 }
 
 async function lines(ctx: Ctx, rows: HistoryRow[]): Promise<string[]> {
-  const people = await namesOf(ctx.tx, rows.map((r) => r.byId));
+  const people = await namesOf(
+    ctx.tx,
+    rows.map((r) => r.byId),
+  );
   const shown = rows.slice(-MAX_LINES);
   const out = shown.map((r) => {
     const p = localParts(r.at, ctx.deps.config.TIMEZONE);
@@ -114,7 +119,11 @@ async function classDay(ctx: Ctx, words: string[], date: string): Promise<void> 
   if (!scope) refuse('村干部请按学生查：历史 学生姓名。', '历史 学籍号后六位');
   const found = await classesNamed(ctx.tx, name, { ...scope, ...(schoolName ? { schoolName } : {}) });
   if (found.length === 0) refuse(`在您负责的范围内没有找到班级“${schoolName ? `${schoolName} ` : ''}${name}”。`, EXAMPLE);
-  if (found.length > 1) refuse(`“${name}”在 ${found.length} 所学校都有：${found.map((c) => c.school.name).join('、')}。请在前面加学校名。`, `历史 ${found[0]!.school.name} ${name} ${date}`);
+  if (found.length > 1)
+    refuse(
+      `“${name}”在 ${found.length} 所学校都有：${found.map((c) => c.school.name).join('、')}。请在前面加学校名。`,
+      `历史 ${found[0]!.school.name} ${name} ${date}`,
+    );
   const c = found[0]!;
   const rows = await classDayHistory(ctx.tx, c.id, date, isoWeek(date));
   const head = `${c.school.name} ${c.name} ${dayLabel(date)}（含${isoWeek(date)}周统计）的记录：`;

@@ -11,7 +11,10 @@ const FINDING_EXAMPLE = '抽查记录 青石镇中心小学三(2)班 实到28 �
 export function parseFinding(args: string): { classRef: string; present: number; absent: string[] } | undefined {
   const m = /^(.+?)\s*实到\s*[:：]?\s*(\d{1,4})\s*(?:人)?\s*(?:(?:缺勤|缺席|未到)\s*[:：]?\s*(.*))?$/s.exec(args.trim());
   if (!m || !m[1]!.trim()) return undefined;
-  const absent = (m[3] ?? '').split(/[\s,，、;；]+/).map((s) => s.trim()).filter(Boolean);
+  const absent = (m[3] ?? '')
+    .split(/[\s,，、;；]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { classRef: m[1]!.trim(), present: Number(m[2]), absent: [...new Set(absent)] };
 }
 
@@ -26,9 +29,14 @@ export const inspectionFinding: CommandDef = {
   async run(ctx, args) {
     const p = parseFinding(args);
     if (!p) refuse('请写班级（或学校+班级）和实到人数，缺勤学生写在“缺勤”后面。', FINDING_EXAMPLE);
-    const out = await recordFinding(ctx.deps, ctx.tx, { classRef: p.classRef, presentFound: p.present, absent: p.absent, byId: ctx.person.id, chatRef: ctx.chatRef, today: ctx.today }).catch((e: unknown) =>
-      e instanceof InspectionInputError ? refuse(e.reason, e.example) : Promise.reject(e),
-    );
+    const out = await recordFinding(ctx.deps, ctx.tx, {
+      classRef: p.classRef,
+      presentFound: p.present,
+      absent: p.absent,
+      byId: ctx.person.id,
+      chatRef: ctx.chatRef,
+      today: ctx.today,
+    }).catch((e: unknown) => (e instanceof InspectionInputError ? refuse(e.reason, e.example) : Promise.reject(e)));
     await ctx.replyPrivately(['已登记抽查结果。', ...out.lines].join('\n'));
   },
 };

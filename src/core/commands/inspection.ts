@@ -16,7 +16,10 @@ export const inspectionDraw: CommandDef = {
   roles: ['county'],
   where: 'dm',
   mutates: true,
-  summary: { zh: '季度不定期抽查：抽签（只有县里看得到）、查看；“抽查 结果”看本学年结果', en: 'draw a quarter’s unannounced inspections; “抽查 结果” lists results' },
+  summary: {
+    zh: '季度不定期抽查：抽签（只有县里看得到）、查看；“抽查 结果”看本学年结果',
+    en: 'draw a quarter’s unannounced inspections; “抽查 结果” lists results',
+  },
   example: '抽查 2026Q4',
   async run(ctx, args) {
     const a = args.trim();
@@ -25,14 +28,25 @@ export const inspectionDraw: CommandDef = {
     if (!q) refuse(`看不懂“${a}”。写季度，可选学校数和每校班级数。`, DRAW_EXAMPLE);
     const quarter = q[1] ? q[1].replace(/\s+/g, '').toUpperCase() : quarterOf(ctx.today);
     if (!quarterRange(quarter)) refuse(`“${quarter}”不是季度。`, DRAW_EXAMPLE);
-    const r = await drawQuarter(ctx.deps, ctx.tx, { quarter, ...(q[2] ? { schools: Number(q[2]) } : {}), ...(q[3] ? { classesPerSchool: Number(q[3]) } : {}), byId: ctx.person.id, today: ctx.today }).catch((e: unknown) =>
-      e instanceof DrawError ? refuse(e.message, DRAW_EXAMPLE) : Promise.reject(e),
-    );
+    const r = await drawQuarter(ctx.deps, ctx.tx, {
+      quarter,
+      ...(q[2] ? { schools: Number(q[2]) } : {}),
+      ...(q[3] ? { classesPerSchool: Number(q[3]) } : {}),
+      byId: ctx.person.id,
+      today: ctx.today,
+    }).catch((e: unknown) => (e instanceof DrawError ? refuse(e.message, DRAW_EXAMPLE) : Promise.reject(e)));
     const d = r.draw;
     const head = r.fresh
       ? `已完成 ${quarter} 季度抽查抽签（仅县教育局可见，请勿外传）。承诺值已告知各乡镇：\n${d.commitment}`
       : `${quarter} 已经抽过签（每季度只抽一次，不能重抽）。承诺值：${d.commitment}${d.revealedAt ? '\n本季度抽签已公开。' : ''}`;
-    await ctx.reply([head, '抽中的学校、日期和班级：', ...drawLines(d), `到校后私信登记：抽查记录 <班级> 实到<人数> 缺勤 <姓名…>；全部登记后自动公开，也可提前公开：抽查公开 ${quarter}`].join('\n'));
+    await ctx.reply(
+      [
+        head,
+        '抽中的学校、日期和班级：',
+        ...drawLines(d),
+        `到校后私信登记：抽查记录 <班级> 实到<人数> 缺勤 <姓名…>；全部登记后自动公开，也可提前公开：抽查公开 ${quarter}`,
+      ].join('\n'),
+    );
   },
 };
 

@@ -94,7 +94,10 @@ export const reportForm: CommandDef = {
   roles: ['principal', 'town', 'county'],
   where: 'dm',
   mutates: false,
-  summary: { zh: '生成本校（镇、县：汇总）月报表（Excel；加 pdf 为可打印的 PDF），不必先确认', en: 'the monthly report form (towns, county: the aggregate) as .xlsx or pdf' },
+  summary: {
+    zh: '生成本校（镇、县：汇总）月报表（Excel；加 pdf 为可打印的 PDF），不必先确认',
+    en: 'the monthly report form (towns, county: the aggregate) as .xlsx or pdf',
+  },
   example: '月报表 2026-11 pdf',
   args: FORM_ARGS,
   async run(ctx, args) {
@@ -109,7 +112,10 @@ export const reportForm: CommandDef = {
     if (!unit) refuse('您的账号没有关联学校或乡镇，请联系管理员在人员名单中补全。');
     const files = await monthlyReportFiles(ctx.deps, ctx.tx, unit, month, ctx.today, [format]);
     const t = files.model.total;
-    await ctx.reply(`${files.model.title} ${month}：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`, { attachment: files.attachments[0]! });
+    await ctx.reply(
+      `${files.model.title} ${month}：期初在籍 ${t.atTermStart}，现在籍 ${t.current}，本学期辍学 ${t.droppedTerm}，复学 ${t.returnedTerm}。见附件。`,
+      { attachment: files.attachments[0]! },
+    );
   },
 };
 
@@ -140,14 +146,23 @@ async function confirmTown(ctx: Ctx, month: string): Promise<void> {
     month,
     town.schools.map((s) => ({ schoolId: s.schoolId, schoolName: s.schoolName, snapshot: parseSchoolSnapshot(s.confirmation!.figures, month) })),
   );
-  const written = await createTownConfirmation(ctx.tx, { townId, month, figures: agg, confirmedById: ctx.person.id, chatRef: ctx.chatRef, confirmedAt: ctx.now });
+  const written = await createTownConfirmation(ctx.tx, {
+    townId,
+    month,
+    figures: agg,
+    confirmedById: ctx.person.id,
+    chatRef: ctx.chatRef,
+    confirmedAt: ctx.now,
+  });
   if (!written) refuse(`本镇 ${month} 月报（全镇汇总）刚刚已由他人确认，不能重复确认。`, `月报进度 ${month}`);
   await ctx.reply(
     [
       `已确认 ${town.townName} ${month} 控辍保学月报（全镇汇总，${agg.schools.length} 所学校）：`,
       `全镇在籍 ${agg.onRoll} 人，${dropoutSummary(ctx, agg.droppedOut, agg.stages, await unitTargets(ctx, { kind: 'town', townId }))}，本月旷课 ${agg.monthTruantDays} 人次，进行中个案 ${agg.openCases} 件。`,
       '各校：',
-      ...agg.schools.map((s) => `· ${s.school}：在籍 ${s.onRoll} 人，辍学 ${s.droppedOut} 人，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件`),
+      ...agg.schools.map(
+        (s) => `· ${s.school}：在籍 ${s.onRoll} 人，辍学 ${s.droppedOut} 人，本月旷课 ${s.monthTruantDays} 人次，进行中个案 ${s.openCases} 件`,
+      ),
       '全镇汇总须在每月25日前报县教育局。',
     ].join('\n'),
   );
@@ -199,8 +214,8 @@ async function schoolProgress(ctx: Ctx, month: string): Promise<void> {
     s.confirmation && reopened
       ? `${s.schoolName} ${month} 月报：待重新确认（${await byWhomWhen(ctx, s.confirmation)}确认后记录又有改动）。重新确认请回复：确认月报 ${month}`
       : s.confirmation
-      ? `${s.schoolName} ${month} 月报：已由${await byWhomWhen(ctx, s.confirmation)}确认。`
-      : `${s.schoolName} ${month} 月报：未确认。确认请回复：确认月报 ${month}`,
+        ? `${s.schoolName} ${month} 月报：已由${await byWhomWhen(ctx, s.confirmation)}确认。`
+        : `${s.schoolName} ${month} 月报：未确认。确认请回复：确认月报 ${month}`,
   );
 }
 
@@ -215,17 +230,27 @@ async function progressText(ctx: Ctx, month: string, towns: TownProgress[]): Pro
   }
   const reopened = await reopenedSchools(ctx.tx, month);
   const state = async (s: TownProgress['schools'][number]) =>
-    !s.confirmation ? '未确认' : reopened.has(s.schoolId) ? `待重新确认（${await byWhomWhen(ctx, s.confirmation)}确认后记录又有改动）` : `已确认（${await byWhomWhen(ctx, s.confirmation)}）`;
+    !s.confirmation
+      ? '未确认'
+      : reopened.has(s.schoolId)
+        ? `待重新确认（${await byWhomWhen(ctx, s.confirmation)}确认后记录又有改动）`
+        : `已确认（${await byWhomWhen(ctx, s.confirmation)}）`;
   for (const t of towns) {
     const confirmed = t.schools.filter((s) => s.confirmation && !reopened.has(s.schoolId)).length;
-    lines.push(`${t.townName} 全镇汇总：${t.confirmation ? `已确认（${await byWhomWhen(ctx, t.confirmation)}）` : '未确认'}；学校已确认 ${confirmed}/${t.schools.length}：`);
+    lines.push(
+      `${t.townName} 全镇汇总：${t.confirmation ? `已确认（${await byWhomWhen(ctx, t.confirmation)}）` : '未确认'}；学校已确认 ${confirmed}/${t.schools.length}：`,
+    );
     for (const s of t.schools) lines.push(`· ${s.schoolName}：${await state(s)}`);
   }
   if (ctx.actor.role === 'town') {
     const [t] = towns;
     if (t && !t.confirmation) {
       const open = t.schools.filter((s) => !s.confirmation || reopened.has(s.schoolId)).length;
-      lines.push(open ? `还有 ${open} 所学校未确认（学校须在每月23日前报镇）；全部确认后请回复：确认月报 ${month}` : `各校均已确认，请回复：确认月报 ${month}（须在每月25日前报县教育局）`);
+      lines.push(
+        open
+          ? `还有 ${open} 所学校未确认（学校须在每月23日前报镇）；全部确认后请回复：确认月报 ${month}`
+          : `各校均已确认，请回复：确认月报 ${month}（须在每月25日前报县教育局）`,
+      );
     }
   }
   return lines.join('\n');

@@ -29,7 +29,9 @@ function registerCommand(change: RegisterChange, words: string[], en: string): C
       const r = await changeRegister(ctx.deps, ctx.tx, s, change, date, ctx.person.id);
       if (!r.ok) refuse(r.reason);
       const extra = [r.caseNote, r.alertsWithdrawn ? `${r.alertsWithdrawn} 条缺勤预警已撤销并告知相关人员` : undefined].filter(Boolean).join('，');
-      await ctx.reply(`已登记：${s.name}（${s.class.name}）${dayLabel(date)}${label}。学籍变动不计入辍学，该生不再计入本校在籍人数${extra ? `；${extra}` : ''}。跨乡镇转学和初中学生的学籍手续由县教育局办理。`);
+      await ctx.reply(
+        `已登记：${s.name}（${s.class.name}）${dayLabel(date)}${label}。学籍变动不计入辍学，该生不再计入本校在籍人数${extra ? `；${extra}` : ''}。跨乡镇转学和初中学生的学籍手续由县教育局办理。`,
+      );
     },
   };
 }

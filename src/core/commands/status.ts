@@ -19,14 +19,22 @@ export function stagesOf(classes: readonly { stage: string; onRoll: number; drop
   const out: Stages = {};
   for (const stage of ['primary', 'junior'] as const) {
     const cs = classes.filter((c) => c.stage === stage);
-    if (cs.length) out[stage] = { onRoll: cs.reduce((n, c) => n + c.onRoll, 0), droppedOut: Math.max(0, cs.reduce((n, c) => n + c.droppedTerm - c.returnedTerm, 0)) };
+    if (cs.length)
+      out[stage] = {
+        onRoll: cs.reduce((n, c) => n + c.onRoll, 0),
+        droppedOut: Math.max(
+          0,
+          cs.reduce((n, c) => n + c.droppedTerm - c.returnedTerm, 0),
+        ),
+      };
   }
   return out;
 }
 
 /** Each stage's dropout rate (domain dropoutRate: net dropouts over the roll now plus them). */
 export function stageRates(stages: Stages | undefined): RateFigures {
-  const rateOf = (st: StageFigures | undefined) => (st === undefined ? undefined : dropoutRate({ current: st.onRoll, droppedTerm: st.droppedOut, returnedTerm: 0 }));
+  const rateOf = (st: StageFigures | undefined) =>
+    st === undefined ? undefined : dropoutRate({ current: st.onRoll, droppedTerm: st.droppedOut, returnedTerm: 0 });
   const primary = rateOf(stages?.primary);
   const junior = rateOf(stages?.junior);
   return { ...(primary !== undefined ? { primaryDropout: primary } : {}), ...(junior !== undefined ? { juniorDropout: junior } : {}) };
@@ -81,7 +89,13 @@ function unitLine(label: string, rows: readonly ClassFigures[], r: UnitRates | u
 function classLine(c: ClassFigures, offDay: string | undefined): string {
   const a = c.absentToday;
   const absent = a.sick + a.personal + a.truant;
-  const today = offDay ? `今天不上课（${offDay}）` : c.takenToday ? (absent ? `今天缺勤 ${absent}（病${a.sick} 事${a.personal} 旷${a.truant}）` : '今天全到') : '今天未报考勤';
+  const today = offDay
+    ? `今天不上课（${offDay}）`
+    : c.takenToday
+      ? absent
+        ? `今天缺勤 ${absent}（病${a.sick} 事${a.personal} 旷${a.truant}）`
+        : '今天全到'
+      : '今天未报考勤';
   return `${c.className}：在籍 ${c.onRoll}，${today}，本周统计${c.weekReported ? '已报' : '未报'}${c.openAlerts ? `，预警 ${c.openAlerts}` : ''}${c.openCases ? `，个案 ${c.openCases}` : ''}${c.chronicAtRisk ? `，长期缺勤风险 ${c.chronicAtRisk}` : ''}`;
 }
 
@@ -117,7 +131,10 @@ export const status: CommandDef = {
     const offDay = ctx.deps.calendar.whyNotSchoolDay(ctx.today);
     if (area.kind === 'class' || area.kind === 'school') {
       const schools = bySchool(rows);
-      const body = schools.flatMap((s) => [schoolLine(ctx, s, offDay, book, rates), ...(area.kind === 'school' ? s.classes.map((c) => `  · ${classLine(c, offDay)}`) : [])]);
+      const body = schools.flatMap((s) => [
+        schoolLine(ctx, s, offDay, book, rates),
+        ...(area.kind === 'school' ? s.classes.map((c) => `  · ${classLine(c, offDay)}`) : []),
+      ]);
       const missing = rows.filter((r) => !r.weekReported).map((r) => r.className);
       const tail = area.kind === 'school' && missing.length ? [`本周未报统计的班级：${missing.join('、')}`] : [];
       return ctx.reply([`${head} 情况`, ...body, ...tail].join('\n'));
@@ -128,7 +145,15 @@ export const status: CommandDef = {
     const units: string[] = [];
     if (area.kind === 'county') {
       units.push(unitLine('全县', rows, rates.county, book.county));
-      for (const [townId, name] of rates.townNames) units.push(unitLine(name, rows.filter((r) => rates.townOfSchool.get(r.schoolId) === townId), rates.towns.get(townId), book.town(townId)));
+      for (const [townId, name] of rates.townNames)
+        units.push(
+          unitLine(
+            name,
+            rows.filter((r) => rates.townOfSchool.get(r.schoolId) === townId),
+            rates.towns.get(townId),
+            book.town(townId),
+          ),
+        );
     } else if (area.kind === 'town') {
       units.push(unitLine(rates.townNames.get(area.townId) ?? '全镇', rows, rates.towns.get(area.townId), book.town(area.townId)));
     } else if (area.kind === 'village') {
@@ -136,7 +161,16 @@ export const status: CommandDef = {
       if (line) units.push(`本村：${line}`);
     }
     await ctx.reply(
-      [`${head} 辖区情况${scopeNote}：${schools.length} 所学校，在籍 ${total} 人`, ...units, ...schools.map((s) => schoolLine(ctx, s, offDay, book, rates)), ...(area.kind === 'village' ? [] : [`说明：辍学率为本学期数；${rates.schoolYear} 学年初三对应 ${rates.entryYear} 年一年级入学。⚠️ 标出未达本单位目标的指标，（一票否决）者影响年度评优。`])].join('\n'),
+      [
+        `${head} 辖区情况${scopeNote}：${schools.length} 所学校，在籍 ${total} 人`,
+        ...units,
+        ...schools.map((s) => schoolLine(ctx, s, offDay, book, rates)),
+        ...(area.kind === 'village'
+          ? []
+          : [
+              `说明：辍学率为本学期数；${rates.schoolYear} 学年初三对应 ${rates.entryYear} 年一年级入学。⚠️ 标出未达本单位目标的指标，（一票否决）者影响年度评优。`,
+            ]),
+      ].join('\n'),
     );
   },
 };

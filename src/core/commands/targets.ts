@@ -29,7 +29,10 @@ export const targets: CommandDef = {
   roles: ['county', 'town', 'principal'],
   where: 'any',
   mutates: true,
-  summary: { zh: '查看本单位的控辍目标；县教育局可为乡镇、学校单独设定（未设的沿用县目标）', en: "see your unit's targets; the county sets a town's or school's own" },
+  summary: {
+    zh: '查看本单位的控辍目标；县教育局可为乡镇、学校单独设定（未设的沿用县目标）',
+    en: "see your unit's targets; the county sets a town's or school's own",
+  },
   example: EXAMPLE,
   async run(ctx, args) {
     const { actor, tx, deps } = ctx;
@@ -38,7 +41,9 @@ export const targets: CommandDef = {
     if (words.length === 0) {
       if (actor.role === 'principal' && actor.schoolId != null) {
         const s = await tx.school.findUniqueOrThrow({ where: { id: actor.schoolId }, select: { name: true, townId: true } });
-        return ctx.reply(`${s.name}的目标：${describe(book.school(actor.schoolId, s.townId))}${book.hasOwn('school', actor.schoolId) ? '' : '（沿用乡镇或县目标）'}`);
+        return ctx.reply(
+          `${s.name}的目标：${describe(book.school(actor.schoolId, s.townId))}${book.hasOwn('school', actor.schoolId) ? '' : '（沿用乡镇或县目标）'}`,
+        );
       }
       if (actor.role === 'town' && actor.townId != null) {
         const t = await tx.town.findUniqueOrThrow({ where: { id: actor.townId }, select: { name: true } });
@@ -52,6 +57,8 @@ export const targets: CommandDef = {
     const figure = f.value;
     await addTargets(tx, [{ ...unit, figure, value }], ctx.now, ctx.person.id);
     const county = deps.targets[TARGET_FIELD[figure]];
-    await ctx.reply(`已设定 ${name} ${RATE_LABELS[figure]}目标：${TARGET_KIND[figure] === 'max' ? '不高于' : '不低于'} ${formatRate(value)}（县目标 ${formatRate(county)}）。此后“情况”和月报表按此目标检查。`);
+    await ctx.reply(
+      `已设定 ${name} ${RATE_LABELS[figure]}目标：${TARGET_KIND[figure] === 'max' ? '不高于' : '不低于'} ${formatRate(value)}（县目标 ${formatRate(county)}）。此后“情况”和月报表按此目标检查。`,
+    );
   },
 };

@@ -34,8 +34,14 @@ async function destination(ctx: Ctx, words: string, fromSchoolId: number): Promi
   const exact = schools.filter((s) => s.name === d.name);
   const found = exact.length > 0 ? exact : schools.filter((s) => s.name.includes(d.name));
   if (found.length !== 1) {
-    const list = schools.slice(0, 20).map((s) => s.name).join('、');
-    refuse(`${found.length === 0 ? `本县没有名为“${d.name}”的学校` : `“${d.name}”对应 ${found.length} 所学校`}。本县学校：${list}${schools.length > 20 ? ` 等 ${schools.length} 所` : ''}。${how}`, TRANSFER_EXAMPLE);
+    const list = schools
+      .slice(0, 20)
+      .map((s) => s.name)
+      .join('、');
+    refuse(
+      `${found.length === 0 ? `本县没有名为“${d.name}”的学校` : `“${d.name}”对应 ${found.length} 所学校`}。本县学校：${list}${schools.length > 20 ? ` 等 ${schools.length} 所` : ''}。${how}`,
+      TRANSFER_EXAMPLE,
+    );
   }
   const sc = found[0]!;
   if (sc.id === fromSchoolId) refuse('接收学校就是本校：校内调班不是转学。', TRANSFER_EXAMPLE);
@@ -48,29 +54,46 @@ export const transferOut: CommandDef = {
   roles: ['principal'],
   where: 'dm',
   mutates: true,
-  summary: { zh: '登记学生转学：写明接收学校（县外写“县外 校名”）；接收学校确认后才完成', en: 'record a transfer to a named school (confirmed by the receiving school)' },
+  summary: {
+    zh: '登记学生转学：写明接收学校（县外写“县外 校名”）；接收学校确认后才完成',
+    en: 'record a transfer to a named school (confirmed by the receiving school)',
+  },
   example: TRANSFER_EXAMPLE,
   args: TRANSFER_ARGS,
   async run(ctx, args) {
     const { on = ctx.today, student: s, to: words = '' } = await readArgs(ctx, TRANSFER_ARGS, args, TRANSFER_EXAMPLE);
-    if (s.status !== 'enrolled' && s.status !== 'dropped_out') refuse(`${s.name}目前不在籍（${s.status}），不能登记转学；学籍问题请联系县教育局。`, TRANSFER_EXAMPLE);
+    if (s.status !== 'enrolled' && s.status !== 'dropped_out')
+      refuse(`${s.name}目前不在籍（${s.status}），不能登记转学；学籍问题请联系县教育局。`, TRANSFER_EXAMPLE);
     const open = await openTransferOf(ctx.tx, s.id);
-    if (open?.kind === 'leaver') refuse(`${s.name}是小升初待接收的毕业生（#${open.id}）：请初中学校校长回复“接收 ${s.studentNo} <班级>”；到县外就读的，由镇里登记“回执 ${s.studentNo} <说明>”。`, TRANSFER_EXAMPLE);
-    if (open) refuse(`${s.name}已有转学 #${open.id}（${TRANSFER_STATE_LABELS[open.state as keyof typeof TRANSFER_STATE_LABELS] ?? open.state}），请等它办结。`, TRANSFER_EXAMPLE);
+    if (open?.kind === 'leaver')
+      refuse(
+        `${s.name}是小升初待接收的毕业生（#${open.id}）：请初中学校校长回复“接收 ${s.studentNo} <班级>”；到县外就读的，由镇里登记“回执 ${s.studentNo} <说明>”。`,
+        TRANSFER_EXAMPLE,
+      );
+    if (open)
+      refuse(
+        `${s.name}已有转学 #${open.id}（${TRANSFER_STATE_LABELS[open.state as keyof typeof TRANSFER_STATE_LABELS] ?? open.state}），请等它办结。`,
+        TRANSFER_EXAMPLE,
+      );
     const to = await destination(ctx, words, s.class.schoolId);
-    if (to.kind === 'school' && !schoolTeaches(to.schoolKind, s.class.stage)) refuse(`${to.name}没有${STAGE_LABELS[s.class.stage as Stage] ?? ''}年级，不能接收${s.class.name}的学生。`, TRANSFER_EXAMPLE);
+    if (to.kind === 'school' && !schoolTeaches(to.schoolKind, s.class.stage))
+      refuse(`${to.name}没有${STAGE_LABELS[s.class.stage as Stage] ?? ''}年级，不能接收${s.class.name}的学生。`, TRANSFER_EXAMPLE);
     const needsCounty = needsCountyApproval({ stage: s.class.stage, townId: s.class.school.townId }, to);
     const { row, effect } = await requestTransfer(ctx.deps, ctx.tx, s, to, on, needsCounty, ctx.person, ctx.today);
     const toName = to.kind === 'school' ? to.name : to.text;
     if (needsCounty) {
       const why = s.class.stage === 'junior' ? '初中学生转学' : to.kind === 'outside' ? '转到县外' : '跨乡镇转学';
-      return ctx.reply(`已提交转学申请 #${row.id}：${s.name}（${s.class.name}）转往 ${toName}，${dayLabel(on)}。${why}须县教育局审批，已私信告知县教育局和镇里；批准前学籍不变。`);
+      return ctx.reply(
+        `已提交转学申请 #${row.id}：${s.name}（${s.class.name}）转往 ${toName}，${dayLabel(on)}。${why}须县教育局审批，已私信告知县教育局和镇里；批准前学籍不变。`,
+      );
     }
     const confirm = to.kind === 'school' ? `请${to.name}校长确认接收（接收 ${s.studentNo} <班级>）` : '县外接收回执到后，由镇或县教育局登记回执';
     const now = effect?.held
       ? '该生有未结的缺勤预警或疑似辍学个案：接收确认前个案和预警不撤销，仍在疑似辍学台账上（转学待核实）'
       : '学籍变动不计入辍学，该生不再计入本校在籍人数';
-    await ctx.reply(`已登记转学 #${row.id}：${s.name}（${s.class.name}）${dayLabel(on)}转往 ${toName}。${now}。${confirm}，确认后转学才算完成；已私信告知镇里。`);
+    await ctx.reply(
+      `已登记转学 #${row.id}：${s.name}（${s.class.name}）${dayLabel(on)}转往 ${toName}。${now}。${confirm}，确认后转学才算完成；已私信告知镇里。`,
+    );
   },
 };
 
@@ -90,7 +113,8 @@ const DENY_ARGS = [
 async function awaitingApproval(ctx: Ctx, id: number, example: string) {
   const row = await transferById(ctx.tx, id);
   if (!row || row.kind !== 'transfer') refuse(`没有编号为 ${id} 的转学申请。`, example);
-  if (row.state !== 'awaiting_approval') refuse(`转学 #${id} 现在是“${TRANSFER_STATE_LABELS[row.state as keyof typeof TRANSFER_STATE_LABELS] ?? row.state}”，不在待审批状态。`, example);
+  if (row.state !== 'awaiting_approval')
+    refuse(`转学 #${id} 现在是“${TRANSFER_STATE_LABELS[row.state as keyof typeof TRANSFER_STATE_LABELS] ?? row.state}”，不在待审批状态。`, example);
   return row;
 }
 
@@ -173,9 +197,19 @@ export const receive: CommandDef = {
     const example = `接收 ${row.student.studentNo} ${classes[0]?.name ?? '初一(1)班'}`;
     if (!classWord) refuse(`请写编入的班级。贵校${STAGE_LABELS[stage]}班级：${list || '无'}。`, example);
     const parsed = parseClass(classWord, stage);
-    const cls = parsed?.grade ? classes.find((c) => c.classNo === parsed.classNo && c.grade === parsed.grade!.grade && (!parsed.grade!.stage || parsed.grade!.stage === c.stage)) : undefined;
+    const cls = parsed?.grade
+      ? classes.find((c) => c.classNo === parsed.classNo && c.grade === parsed.grade!.grade && (!parsed.grade!.stage || parsed.grade!.stage === c.stage))
+      : undefined;
     if (!cls) refuse(`贵校没有${STAGE_LABELS[stage]}班级“${classWord}”。可选：${list || '无'}。`, example);
-    const r = await completeTransfer(ctx.deps, ctx.tx, row, row.student, { how: 'received', classId: cls.id, className: cls.name, schoolName: school.name }, ctx.person, ctx.today);
+    const r = await completeTransfer(
+      ctx.deps,
+      ctx.tx,
+      row,
+      row.student,
+      { how: 'received', classId: cls.id, className: cls.name, schoolName: school.name },
+      ctx.person,
+      ctx.today,
+    );
     await ctx.reply(
       `已确认接收（${TRANSFER_KIND_LABELS[row.kind as 'transfer' | 'leaver']} #${row.id}）：${row.student.name} 编入${school.name} ${cls.name}，计入贵校在籍人数。${r.caseNote ? `${r.caseNote}。` : ''}${r.alertsClosed ? `${r.alertsClosed} 条缺勤预警已撤销。` : ''}已私信告知转出学校和镇里。`,
     );
@@ -206,7 +240,9 @@ export const receipt: CommandDef = {
     if (row.state === 'awaiting_approval') refuse(`转学 #${row.id} 还在等县教育局审批。`, RECEIPT_EXAMPLE);
     if (!note) refuse('请写回执说明：接收学校、接收日期、回执存放处。', RECEIPT_EXAMPLE);
     const r = await completeTransfer(ctx.deps, ctx.tx, row, row.student, { how: 'receipt', note }, ctx.person, ctx.today);
-    await ctx.reply(`已登记回执（${TRANSFER_KIND_LABELS[row.kind as 'transfer' | 'leaver']} #${row.id}）：${row.student.name}，${note}。转学办结。${r.caseNote ? `${r.caseNote}。` : ''}${r.alertsClosed ? `${r.alertsClosed} 条缺勤预警已撤销。` : ''}`);
+    await ctx.reply(
+      `已登记回执（${TRANSFER_KIND_LABELS[row.kind as 'transfer' | 'leaver']} #${row.id}）：${row.student.name}，${note}。转学办结。${r.caseNote ? `${r.caseNote}。` : ''}${r.alertsClosed ? `${r.alertsClosed} 条缺勤预警已撤销。` : ''}`,
+    );
   },
 };
 

@@ -17,9 +17,16 @@ export const trend: CommandDef = {
       if (actor.schoolId == null) refuse('您的账号没有关联学校，请联系管理员在人员名单中补全。');
       const t = await schoolTrend(deps, tx, actor.schoolId, today);
       const known = t.attendance.filter((v) => v !== null).length;
-      return ctx.reply(`${t.schoolName} 本学期 ${t.weeks.length} 周的趋势图（${known} 周有周统计）。`, { attachment: savePng(deps, `${t.schoolName}-趋势-${today}.png`, schoolTrendPng(t)) });
+      return ctx.reply(`${t.schoolName} 本学期 ${t.weeks.length} 周的趋势图（${known} 周有周统计）。`, {
+        attachment: savePng(deps, `${t.schoolName}-趋势-${today}.png`, schoolTrendPng(t)),
+      });
     }
-    const towns = actor.role === 'town' ? (actor.townId != null ? [actor.townId] : []) : (await tx.town.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map((t) => t.id);
+    const towns =
+      actor.role === 'town'
+        ? actor.townId != null
+          ? [actor.townId]
+          : []
+        : (await tx.town.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map((t) => t.id);
     if (towns.length === 0) refuse('您的账号没有关联乡镇，请联系管理员在人员名单中补全。');
     for (const townId of towns) {
       const c = await townComparisonPng(deps, tx, townId, today);
