@@ -3,9 +3,8 @@
  * the towns' with the county's line, each with a two-row header repeated on every page; every cell wraps (no text is
  * cut), rows grow to fit. Notes, then the signature and stamp lines.
  */
-import PDFDocument from 'pdfkit';
 import { formatRate, hasValue, RATE_LABELS, TARGET_FIELD, TARGET_KIND, type RateKey } from '../domain/rates.js';
-import { cjkFontPath } from './fonts.js';
+import { cjkPdf } from './pdf-doc.js';
 import { vetoText, type AssessmentModel, type AssessmentRow } from './assessment-model.js';
 
 interface Col {
@@ -85,12 +84,7 @@ const PAD = 3;
 const SIZE = 8;
 
 export function assessmentPdf(m: AssessmentModel): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: m.title } });
-  doc.registerFont('cjk', cjkFontPath(400));
-  doc.registerFont('cjk-bold', cjkFontPath(700));
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const { doc, done } = cjkPdf({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: m.title } });
   const x0 = doc.page.margins.left;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const textHeight = (t: string, w: number, bold = false) =>

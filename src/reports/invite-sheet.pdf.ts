@@ -5,7 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { cjkFontPath } from './fonts.js';
+import { cjkPdf } from './pdf-doc.js';
 import { bindText, type InviteEntry, type InviteSection, type InviteSheets } from './invite-sheet-model.js';
 
 const MARGIN = 36;
@@ -85,12 +85,7 @@ function sectionHeader(doc: Doc, s: InviteSheets, sec: InviteSection, continued:
 
 /** The PDF bytes. */
 export function inviteSheetPdf(s: InviteSheets): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, autoFirstPage: false, info: { Title: `账号绑定邀请码 ${s.scopeName}` } });
-  doc.registerFont('cjk', cjkFontPath(400));
-  doc.registerFont('cjk-bold', cjkFontPath(700));
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const { doc, done } = cjkPdf({ size: 'A4', margin: MARGIN, autoFirstPage: false, info: { Title: `账号绑定邀请码 ${s.scopeName}` } });
   const withQr = s.botUsername !== undefined;
   const cols = columns(withQr);
   const tableWidth = cols.reduce((a, c) => a + c.width, 0) + (withQr ? QR_SIZE + 2 * PAD : 0);

@@ -4,8 +4,7 @@
  * stage's target beside its rate; 填报单位 / 填报人 / 联系电话 / 审核人 and the stamp; then the 辍学学生花名册
  * (confirmed) and the 疑似辍学 pupils in separate tables, and the weekly counts; page numbers with the month.
  */
-import PDFDocument from 'pdfkit';
-import { cjkFontPath } from './fonts.js';
+import { cjkPdf } from './pdf-doc.js';
 import { drawTable, pageFooters, sectionTitle, type PdfColumn } from './pdf-table.js';
 import {
   confirmedCases,
@@ -43,18 +42,13 @@ function printedHeader(m: MonthlyForm) {
 export function monthlyReportPdf(m: MonthlyForm): Promise<Buffer> {
   const [year, mon] = m.month.split('-').map(Number);
   const monthLabel = `${year}年${mon}月`;
-  const doc = new PDFDocument({
+  const { doc, done } = cjkPdf({
     size: 'A4',
     layout: 'landscape',
     margins: { top: 32, bottom: 36, left: 32, right: 32 },
     bufferPages: true,
     info: { Title: `${m.title}（${monthLabel}）` },
   });
-  doc.registerFont('cjk', cjkFontPath(400));
-  doc.registerFont('cjk-bold', cjkFontPath(700));
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const x0 = doc.page.margins.left;
   const width = doc.page.width - x0 - doc.page.margins.right;
   const f = m.form;

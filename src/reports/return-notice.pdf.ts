@@ -4,8 +4,7 @@
  * Compulsory Education Law), the deadline, whom to contact, the stamp and the date; a receipt (回执) to cut off
  * and return signed. Chinese set in Noto Sans SC (fonts.ts).
  */
-import PDFDocument from 'pdfkit';
-import { cjkFontPath } from './fonts.js';
+import { cjkPdf } from './pdf-doc.js';
 
 /**
  * The articles the notice cites, word for word (《中华人民共和国义务教育法》, 2018 text): the guardian's duty (第五条第二款,
@@ -45,12 +44,7 @@ export function zhDate(d: string): string {
 }
 
 export function returnNoticePdf(n: ReturnNotice): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margins: { top: 44, bottom: 36, left: 64, right: 64 }, info: { Title: NOTICE_TITLE } });
-  doc.registerFont('cjk', cjkFontPath(400));
-  doc.registerFont('cjk-bold', cjkFontPath(700));
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const { doc, done } = cjkPdf({ size: 'A4', margins: { top: 44, bottom: 36, left: 64, right: 64 }, info: { Title: NOTICE_TITLE } });
   const x0 = doc.page.margins.left;
   const width = doc.page.width - x0 - doc.page.margins.right;
   const para = (text: string, o: { indent?: boolean; size?: number; bold?: boolean; gap?: number } = {}) => {
