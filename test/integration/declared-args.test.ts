@@ -56,3 +56,23 @@ describe('declared arguments', () => {
     expect(out).toContain('原因：外出务工，结果：同意返校');
   });
 });
+
+describe('declared arguments of the attendance commands', () => {
+  it('更正 reads a synonym as its status and 全到 refuses anything but a date, with the example, writing nothing', async () => {
+    const teacher = await app.deps.db.person.findFirstOrThrow({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } });
+    const kids = await app.deps.db.student.findMany({ where: { classId: teacher.classId!, status: 'enrolled' }, orderBy: { id: 'asc' } });
+    const kid = kids.find((x) => kids.filter((y) => y.name === x.name).length === 1)!;
+    await say(teacher.staffId, `缺勤 ${kid.name} 旷课`);
+    const fixed = await say(teacher.staffId, `更正 ${kid.name} 生病`);
+    expect(fixed).toContain('病假');
+    const marks = await app.deps.db.attendanceMark.findMany({ where: { studentId: kid.id }, orderBy: { id: 'asc' } });
+    expect(marks.at(-1)!.status).toBe('sick');
+    const before = await audits();
+    const noStatus = await say(teacher.staffId, `更正 ${kid.name}`);
+    expect(noStatus).toContain('请写改成什么');
+    expect(noStatus).toContain('正确示例：更正 张三 病假 11-20');
+    const notDate = await say(teacher.staffId, '全到 明天见');
+    expect(notDate).toContain('正确示例：今天全到 或 全到 11-20');
+    expect(await audits()).toBe(before);
+  });
+});

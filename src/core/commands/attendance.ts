@@ -8,6 +8,8 @@ import type { CommandDef } from '../registry.js';
 import { TEACHERS } from '../registry.js';
 import { dateWord, parseAbsenceList, statusWord, tokens } from '../parse-args.js';
 import { checkAttendanceDate, resolveStudent } from '../resolve.js';
+import { readArgs, type ArgSpec } from '../args.js';
+import { ATTENDANCE_SET } from '../../domain/labels.js';
 import { recordAttendance, type Recorded, type RecordMode } from '../../services/attendance.js';
 import { findClassOfSchool, placeInClass } from '../../services/placement.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../../domain/types.js';
@@ -187,6 +189,10 @@ async function withNames(ctx: Ctx, rec: Recorded[], names: Map<number, string>):
   return names;
 }
 
+const ALL_PRESENT_ARGS = [
+  { name: 'date', kind: 'date', title: '日期', optional: true, invalid: '“全到”后面只能跟日期。' },
+] as const satisfies readonly ArgSpec[];
+
 export const allPresent: CommandDef = {
   id: 'all_present',
   words: ['今天全到', '全到', '全部到校', 'all_present'],
@@ -195,11 +201,10 @@ export const allPresent: CommandDef = {
   mutates: true,
   summary: { zh: '今天全班都到校了', en: 'everyone is at school today' },
   example: '今天全到',
+  args: ALL_PRESENT_ARGS,
   async run(ctx, args) {
     const classId = ownClass(ctx);
-    const t = tokens(args);
-    const date = t.length ? dateWord(t[0]!, ctx.today) : ctx.today;
-    if (!date || t.length > 1) refuse('“全到”后面只能跟日期。', '今天全到 或 全到 11-20');
+    const { date = ctx.today } = await readArgs(ctx, ALL_PRESENT_ARGS, args, '今天全到 或 全到 11-20');
     checkAttendanceDate(ctx, date, '今天全到');
     const absentNow = [...(await classMarksOn(ctx.tx, classId, date)).values()].filter((s) => s !== 'present').length;
     if (absentNow > 0)
@@ -229,6 +234,11 @@ export const allPresent: CommandDef = {
 };
 
 const CORRECT_EXAMPLE = '更正 张三 病假 11-20';
+const CORRECT_ARGS = [
+  { name: 'date', kind: 'date', title: '日期', optional: true, at: 'any', attendance: true },
+  { name: 'status', kind: 'label', set: ATTENDANCE_SET, title: '改成什么', at: 'any', missing: '请写改成什么（病假、事假、旷课或到校）。' },
+  { name: 'student', kind: 'student', title: '学生', missing: '请写一名学生、改成什么（病假、事假、旷课或到校），可加日期。' },
+] as const satisfies readonly ArgSpec[];
 
 export const correct: CommandDef = {
   id: 'correct',
@@ -238,15 +248,12 @@ export const correct: CommandDef = {
   mutates: true,
   summary: { zh: '更正某天的考勤（原记录保留）', en: 'correct a day’s attendance (history is kept)' },
   example: CORRECT_EXAMPLE,
+  args: CORRECT_ARGS,
   async run(ctx, args) {
     const classId = ownClass(ctx);
-    const t = tokens(args);
-    const status = t.map(statusWord).find((s) => s !== undefined);
-    const date = t.map((x) => dateWord(x, ctx.today)).find((d) => d !== undefined) ?? ctx.today;
-    const rest = t.filter((x) => !statusWord(x) && !dateWord(x, ctx.today));
-    if (rest.length !== 1 || !status) refuse('请写一名学生、改成什么（病假、事假、旷课或到校），可加日期。', CORRECT_EXAMPLE);
+    const { date = ctx.today, status: label, student: s } = await readArgs(ctx, CORRECT_ARGS, args, CORRECT_EXAMPLE);
+    const status = label.value;
     checkAttendanceDate(ctx, date, CORRECT_EXAMPLE);
-    const s = await resolveStudent(ctx, rest[0]!, CORRECT_EXAMPLE);
     onRoll(s, CORRECT_EXAMPLE);
     const rec = await recordAttendance(ctx.deps, ctx.tx, {
       classId,
