@@ -15,7 +15,7 @@ import type { Duty, DueBatch, DueItem } from './types.js';
 import type { Tx } from '../store/prisma.js';
 import { dutyKey } from './types.js';
 import { at, endOf, isReturnDay, localDates } from './when.js';
-import { classesTakenOn, classesWithTeachers, responsibleForMany, studentsByIds, truantOn, type ClassRow } from '../store/duty.repository.js';
+import { classesTakenOnDays, classesWithTeachers, responsibleForMany, studentsByIds, truantOn, type ClassRow } from '../store/duty.repository.js';
 import { applyLadderMany } from '../services/absence-alerts.js';
 import { directSender } from '../services/direct-sender.js';
 import { endFollowUp, openSuspectedCase } from '../services/cases.js';
@@ -46,14 +46,13 @@ export const attendanceReminder: Duty = {
         (missing.length > 0
           ? `\n另外，${missing.map((m) => dayLabel(m)).join('、')}的考勤也还没有收到（没有考勤的日子无法判断学生是否连续缺勤）。补报请加日期，如：全到 ${missing[0]!.slice(5)} 或 缺勤 张三 旷课 ${missing[0]!.slice(5)}`
           : '');
-      // A class is reminded when its attendance was not taken: one read of the day's classes for many classes,
-      // and one per earlier school day of the week for the days still unknown.
+      // A class is reminded when its attendance was not taken: one read, for many classes, of the classes that took
+      // attendance today and on the week's earlier school days (those still unknown are named in the reminder).
       const remind = async (tx: Tx, list: readonly { key: string; c: ClassRow }[]) => {
-        const taken = await classesTakenOn(tx, d.date);
-        const todo = list.filter((x) => !taken.has(x.c.id));
-        const earlier = todo.length > 0 ? recentSchoolDays(deps.calendar, d.date) : [];
-        const takenBefore = await Promise.all(earlier.map(async (day) => ({ day, taken: await classesTakenOn(tx, day) })));
-        const missingOf = (classId: number) => takenBefore.filter((x) => !x.taken.has(classId)).map((x) => x.day);
+        const earlier = recentSchoolDays(deps.calendar, d.date);
+        const takenOn = await classesTakenOnDays(tx, [d.date, ...earlier]);
+        const todo = list.filter((x) => !takenOn.get(d.date)!.has(x.c.id));
+        const missingOf = (classId: number) => earlier.filter((day) => !takenOn.get(day)!.has(classId));
         const send = await directSender(
           tx,
           deps.clock.now(),

@@ -1,5 +1,6 @@
 /** What scheduled duties read: classes and their groups, who has answered, who is absent, open cases and alerts. */
 import type { Tx } from './prisma.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { CASE_STATES } from '../domain/dropout-case.js';
 
 export type ClassRow = Awaited<ReturnType<typeof classesWithTeachers>>[number];
@@ -39,17 +40,21 @@ export async function inChunks<T>(ids: readonly number[], read: (chunk: number[]
   return out;
 }
 
-/** Classes whose attendance was taken on a date (今天全到, or any mark for one of its students). */
-export async function classesTakenOn(db: Tx, date: string): Promise<Set<number>> {
-  const [taken, marks] = await Promise.all([
-    db.classAttendance.findMany({ where: { date }, select: { classId: true }, distinct: ['classId'] }),
-    db.attendanceMark.findMany({ where: { date }, select: { studentId: true }, distinct: ['studentId'] }),
-  ]);
-  const students = await inChunks(
-    marks.map((m) => m.studentId),
-    (ids) => db.student.findMany({ where: { id: { in: ids } }, select: { classId: true }, distinct: ['classId'] }),
-  );
-  return new Set([...taken.map((t) => t.classId), ...students.map((s) => s.classId)]);
+/**
+ * The classes that took attendance on each of some days (a roll call, or any pupil of the class marked), in one
+ * statement whatever the county's size.
+ */
+export async function classesTakenOnDays(db: Tx, dates: readonly string[]): Promise<Map<string, Set<number>>> {
+  const out = new Map<string, Set<number>>(dates.map((d) => [d, new Set<number>()]));
+  if (dates.length === 0) return out;
+  const list = Prisma.join(dates);
+  const rows = await db.$queryRaw<{ classId: number | bigint; date: string }[]>(Prisma.sql`
+    SELECT ca."classId" AS "classId", ca."date" AS "date" FROM "ClassAttendance" ca WHERE ca."date" IN (${list})
+    UNION
+    SELECT s."classId" AS "classId", m."date" AS "date" FROM "AttendanceMark" m JOIN "Student" s ON s."id" = m."studentId"
+    WHERE m."date" IN (${list})`);
+  for (const r of rows) out.get(r.date)?.add(Number(r.classId));
+  return out;
 }
 
 /** Enrolled students whose mark in force on a date is truant, by id. */
