@@ -5,8 +5,17 @@
  * removed from its end, or a row inserted with an old id). Reads only; sealAll is the one that writes.
  */
 import { entryHash, GENESIS, rowHash } from '../domain/chain-hash.js';
-import { chainState, layouts, rowsById, SEAL_CAP, sealInTransaction, SEALED_TABLES } from '../store/chain.repository.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import {
+  chainEntriesAfter,
+  chainState,
+  firstUnchainedRow,
+  layouts,
+  rowsById,
+  SEAL_CAP,
+  sealInTransaction,
+  SEALED_TABLES,
+  type TableState,
+} from '../store/chain.repository.js';
 import type { Db, Tx } from '../store/prisma.js';
 import { withWriteTransaction } from '../store/write.js';
 
@@ -26,15 +35,6 @@ export interface VerifyResult {
   problem?: Problem;
 }
 
-interface EntryRow {
-  id: number;
-  tableName: string;
-  rowId: number;
-  layoutId: number;
-  rowHash: string;
-  hash: string;
-}
-
 const PAGE = 500;
 
 export async function verifyChain(db: Tx, anchor?: string): Promise<VerifyResult> {
@@ -44,11 +44,7 @@ export async function verifyChain(db: Tx, anchor?: string): Promise<VerifyResult
   let after = 0;
   let entries = 0;
   for (;;) {
-    const page = (
-      await db.$queryRaw<
-        EntryRow[]
-      >`SELECT "id", "tableName", "rowId", "layoutId", "rowHash", "hash" FROM "ChainEntry" WHERE "id" > ${after} ORDER BY "id" LIMIT ${PAGE}`
-    ).map((e) => ({ ...e, id: Number(e.id), rowId: Number(e.rowId), layoutId: Number(e.layoutId) }));
+    const page = await chainEntriesAfter(db, after, PAGE);
     if (page.length === 0) break;
     const rows = new Map<string, Map<number, Record<string, unknown>>>();
     for (const table of new Set(page.map((e) => e.tableName))) {
@@ -75,25 +71,23 @@ export async function verifyChain(db: Tx, anchor?: string): Promise<VerifyResult
     }
     after = page[page.length - 1]!.id;
   }
-  const skipped = await firstNotInChain(db);
-  return done(db, entries, prev, skipped ?? (anchored ? undefined : { what: 'anchor_missing', anchor: anchor! }));
+  const { tables } = await chainState(db);
+  const skipped = await firstNotInChain(db, tables);
+  return done(db, entries, prev, skipped ?? (anchored ? undefined : { what: 'anchor_missing', anchor: anchor! }), tables);
 }
 
-async function done(db: Tx, entries: number, tip: string, problem?: Problem): Promise<VerifyResult> {
-  const { tables } = await chainState(db);
+async function done(db: Tx, entries: number, tip: string, problem?: Problem, known?: readonly TableState[]): Promise<VerifyResult> {
+  const tables = known ?? (await chainState(db)).tables;
   const unsealed = tables.reduce((n, t) => n + (t.top > t.sealed ? t.top - t.sealed : 0), 0);
   return { entries, tip, unsealed, ...(problem ? { problem } : {}) };
 }
 
 /** A row at or below its table's largest sealed id that has no entry: the chain lost its end, or the row came later. */
-async function firstNotInChain(db: Tx): Promise<Problem | undefined> {
-  const { tables } = await chainState(db);
+async function firstNotInChain(db: Tx, tables: readonly TableState[]): Promise<Problem | undefined> {
   for (const t of tables) {
     if (t.sealed === 0) continue;
-    const [hit] = await db.$queryRaw<{ id: unknown }[]>(
-      Prisma.sql`SELECT r."id" FROM ${Prisma.raw(`"${t.table}"`)} r WHERE r."id" <= ${t.sealed} AND NOT EXISTS (SELECT 1 FROM "ChainEntry" c WHERE c."tableName" = ${t.table} AND c."rowId" = r."id") ORDER BY r."id" LIMIT 1`,
-    );
-    if (hit) return { what: 'not_in_chain', table: t.table, rowId: Number(hit.id) };
+    const rowId = await firstUnchainedRow(db, t.table, t.sealed);
+    if (rowId !== undefined) return { what: 'not_in_chain', table: t.table, rowId };
   }
   return undefined;
 }

@@ -89,6 +89,22 @@ export async function rowsAfter(tx: Tx, table: string, after: number, limit: num
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
+/** Chain entries after an entry id, in chain order, at most `limit`. */
+export async function chainEntriesAfter(tx: Tx, after: number, limit: number) {
+  const rows = await tx.$queryRaw<{ id: unknown; tableName: string; rowId: unknown; layoutId: unknown; rowHash: string; hash: string }[]>(
+    Prisma.sql`SELECT "id", "tableName", "rowId", "layoutId", "rowHash", "hash" FROM "ChainEntry" WHERE "id" > ${after} ORDER BY "id" LIMIT ${limit}`,
+  );
+  return rows.map((e) => ({ ...e, id: Number(e.id), rowId: Number(e.rowId), layoutId: Number(e.layoutId) }));
+}
+
+/** The lowest id of a table, at or below `upTo`, that has no chain entry (undefined when every such row has one). */
+export async function firstUnchainedRow(tx: Tx, table: string, upTo: number): Promise<number | undefined> {
+  const [hit] = await tx.$queryRaw<{ id: unknown }[]>(
+    Prisma.sql`SELECT r."id" FROM ${q(table)} r WHERE r."id" <= ${upTo} AND NOT EXISTS (SELECT 1 FROM "ChainEntry" c WHERE c."tableName" = ${table} AND c."rowId" = r."id") ORDER BY r."id" LIMIT 1`,
+  );
+  return hit ? Number(hit.id) : undefined;
+}
+
 /** Rows of a table by id (any number of ids, queried 500 at a time). */
 export async function rowsById(tx: Tx, table: string, ids: readonly number[]): Promise<Map<number, Row>> {
   const out = new Map<number, Row>();
