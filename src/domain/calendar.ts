@@ -71,7 +71,15 @@ export function createSchoolCalendar(cfg: CalendarConfig): SchoolCalendar {
 
   const termOf = (d: DateStr) => cfg.terms.find((t) => t.start <= d && d <= t.end);
 
+  // The answer for a date never changes for one calendar: the ladder asks it for every day of every truant's term.
+  const known = new Map<DateStr, string | undefined>();
   const whyNotSchoolDay = (d: DateStr): string | undefined => {
+    if (known.has(d)) return known.get(d);
+    const why = decide(d);
+    known.set(d, why);
+    return why;
+  };
+  const decide = (d: DateStr): string | undefined => {
     if (!termOf(d)) return '不在学期内';
     if (extraSchoolDays.has(d)) return undefined;
     const vacation = vacations.find((v) => v.start <= d && d <= v.end);
