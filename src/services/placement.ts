@@ -7,14 +7,14 @@ import type { Deps } from './deps.js';
 import type { DateStr, Stage } from '../domain/types.js';
 import { parseClass } from '../roster/grades.js';
 import { movedToClass } from './student-status.js';
-import { classesOfSchoolInOrder } from '../store/place.repository.js';
+import { classesOfSchool } from '../store/org.repository.js';
 
 type ClassRow = { id: number; name: string; stage: string; grade: number; classNo: number };
 export type ClassLookup = { ok: true; cls: ClassRow } | { ok: false; reason: string; example: string };
 
 /** A class of the school as a teacher writes it (三(2)班, 三年级2班, 初二(3)班); the grade must be written. */
 export async function findClassOfSchool(db: Tx, schoolId: number, raw: string, stage: string): Promise<ClassLookup> {
-  const classes = await classesOfSchoolInOrder(db, schoolId);
+  const classes = await classesOfSchool(db, schoolId);
   const example = classes[0]?.name ?? '三(2)班';
   const parsed = parseClass(raw, stage as Stage);
   if (!parsed?.grade) return { ok: false, reason: `“${raw}”看不出是哪个年级哪个班，请写成“三(2)班”这样。`, example };

@@ -9,7 +9,7 @@ import type { DateStr } from '../domain/types.js';
 import { peopleWithRole, type PersonRow, type StudentFull } from '../store/org.repository.js';
 import { NOTICE_TITLE, returnNoticePdf } from '../reports/return-notice.pdf.js';
 import { MIME, saveReport } from '../reports/files.js';
-import { townById } from '../store/place.repository.js';
+import { findTownById } from '../store/place.repository.js';
 import { caseOpenedOn, latestSuspectedStreak } from '../store/alert-read.repository.js';
 
 export async function returnNoticeFile(
@@ -20,7 +20,7 @@ export async function returnNoticeFile(
   const s = n.student;
   const townId = n.issuer.townId ?? s.class.school.townId;
   const [town, teachers, principals, alert, row] = await Promise.all([
-    townById(tx, townId),
+    findTownById(tx, townId),
     peopleWithRole(tx, 'class_teacher', { classId: s.classId }),
     peopleWithRole(tx, 'principal', { schoolId: s.class.schoolId }),
     latestSuspectedStreak(tx, s.id),

@@ -18,7 +18,7 @@ import { peopleWithRole, studentById, type PersonRow, type StudentFull } from '.
 import { addStep, createTransfer, type TransferRow } from '../store/transfer.repository.js';
 import { directSender } from './direct-sender.js';
 import { dayLabel, studentLine } from './format.js';
-import { schoolById } from '../store/place.repository.js';
+import { findSchoolById } from '../store/place.repository.js';
 import { transferCompleted, transferTookEffect } from './student-status.js';
 
 export interface Effect {
@@ -31,7 +31,7 @@ async function hasOpenAlertOrCase(tx: Tx, studentId: number): Promise<boolean> {
 }
 
 async function schoolName(tx: Tx, id: number | null): Promise<string> {
-  return id ? ((await schoolById(tx, id))?.name ?? '') : '';
+  return id ? ((await findSchoolById(tx, id))?.name ?? '') : '';
 }
 
 export async function destinationName(tx: Tx, row: Pick<TransferRow, 'toSchoolId' | 'toText' | 'kind'>): Promise<string> {
@@ -43,7 +43,7 @@ export async function destinationName(tx: Tx, row: Pick<TransferRow, 'toSchoolId
 async function townOfficials(tx: Tx, s: StudentFull, row: Pick<TransferRow, 'fromSchoolId' | 'toSchoolId'>): Promise<PersonRow[]> {
   const towns = new Set<number>([s.village.townId]);
   for (const id of [row.fromSchoolId, row.toSchoolId]) {
-    const sc = id ? await schoolById(tx, id) : null;
+    const sc = id ? await findSchoolById(tx, id) : null;
     if (sc) towns.add(sc.townId);
   }
   const out: PersonRow[] = [];

@@ -6,7 +6,7 @@ export async function countyName(db: Tx): Promise<{ name: string } | null> {
   return db.county.findFirst({ select: { name: true } });
 }
 
-export async function townById(db: Tx, id: number) {
+export async function findTownById(db: Tx, id: number) {
   return db.town.findUnique({ where: { id } });
 }
 
@@ -30,7 +30,7 @@ export async function townNames(db: Tx, ids: readonly number[]): Promise<{ id: n
   return db.town.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true }, orderBy: { id: 'asc' } });
 }
 
-export async function schoolById(db: Tx, id: number) {
+export async function findSchoolById(db: Tx, id: number) {
   return db.school.findUnique({ where: { id } });
 }
 
@@ -49,11 +49,9 @@ export async function schoolByName(db: Tx, name: string) {
   return db.school.findFirst({ where: { name } });
 }
 
-/** A school's classes by stage, grade and class number; of one stage when given. */
-export async function classesOfSchoolInOrder(db: Tx, schoolId: number, stage?: string) {
-  return stage === undefined
-    ? db.schoolClass.findMany({ where: { schoolId }, orderBy: [{ stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] })
-    : db.schoolClass.findMany({ where: { schoolId, stage }, orderBy: [{ grade: 'asc' }, { classNo: 'asc' }] });
+/** A school's classes of one stage by grade and class number (all its classes: org.repository.ts classesOfSchool). */
+export async function classesOfStage(db: Tx, schoolId: number, stage: string) {
+  return db.schoolClass.findMany({ where: { schoolId, stage }, orderBy: [{ grade: 'asc' }, { classNo: 'asc' }] });
 }
 
 /** Every school, town and village with what a rates import matches by name (one statement each). */
