@@ -70,6 +70,9 @@ function tsFiles(dir: string): string[] {
     .sort();
 }
 
+/** Inside src/store, a write of Student.status: a Prisma update of student, or SQL updating "Student" that sets "status". */
+const STORE_STATUS_WRITE = /\.\s*student\s*\.\s*(update|updateMany|updateManyAndReturn|upsert)\s*\(|UPDATE\s+"?Student"?\s+SET[^;`]*?\bstatus\b/gi;
+
 describe('one door to the store', () => {
   it('reads the model and method names from the generated client', () => {
     expect(MODELS).toContain('student');
@@ -121,6 +124,16 @@ describe('one door to the store', () => {
       "import { enrolledNamesOfClass } from '../store/student.repository.js';",
     ].join('\n');
     expect(violations('src/y.ts', src)).toEqual([]);
+  });
+
+  it('inside src/store only student.repository.ts writes a student row (its status among others)', () => {
+    expect('await db.student.update({ where: { id }, data: { status } });'.match(STORE_STATUS_WRITE)).toHaveLength(1);
+    expect('UPDATE "Student" SET "status" = ${s} WHERE "id" = ${id}'.match(STORE_STATUS_WRITE)).toHaveLength(1);
+    const files = tsFiles('src/store').filter((f) => f !== 'src/store/student.repository.ts');
+    const found = files.flatMap((f) =>
+      [...withoutComments(fs.readFileSync(path.join(ROOT, f), 'utf8')).matchAll(STORE_STATUS_WRITE)].map((m) => `${f}: ${m[0]}`),
+    );
+    expect(found).toEqual([]);
   });
 
   it('no code outside src/store imports the generated client or calls Prisma', () => {
