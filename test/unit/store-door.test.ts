@@ -23,7 +23,8 @@ function delegateMethods(): string[] {
 }
 const METHODS = delegateMethods();
 
-const MODEL_CALL = new RegExp(`\\.\\s*(${MODELS.join('|')})\\s*\\.\\s*(${METHODS.join('|')})\\s*\\(`, 'g');
+/** `tx.student.findMany(`, a destructured `student.findMany(` and `tx['student'].findMany(` alike. */
+const MODEL_CALL = new RegExp(`(?:(?<![A-Za-z0-9_$])|\\[\\s*['"\`])(${MODELS.join('|')})(?:['"\`]\\s*\\])?\\s*\\.\\s*(${METHODS.join('|')})\\s*\\(`, 'g');
 const RAW = /\$(queryRawUnsafe|executeRawUnsafe|queryRaw|executeRaw|transaction)\b/g;
 const CLIENT_IMPORT = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)['"][^'"]*(generated\/prisma|@prisma\/client)[^'"]*['"]/g;
 /** The store's register writes: only the student-status service may import them. */
@@ -95,6 +96,8 @@ describe('one door to the store', () => {
       "await tx.$executeRawUnsafe('DELETE FROM x');",
       "import { writeStudentStatus } from '../store/student.repository.js';",
       "const m = await import('../generated/prisma/client.js');",
+      'const { student } = tx; await student.upsert({});',
+      "await tx['attendanceMark'].groupBy({ by: ['date'] });",
     ].join('\n');
     expect(violations('src/x.ts', src)).toEqual([
       'src/x.ts:1 imports the generated Prisma client',
@@ -103,6 +106,8 @@ describe('one door to the store', () => {
       'src/x.ts:3 calls Prisma directly: student.findMany(',
       'src/x.ts:4 calls Prisma directly: schoolClass.findUniqueOrThrow(',
       'src/x.ts:6 calls Prisma directly: outbox.count(',
+      'src/x.ts:12 calls Prisma directly: student.upsert(',
+      'src/x.ts:13 calls Prisma directly: attendanceMark.groupBy(',
       'src/x.ts:7 uses $transaction',
       'src/x.ts:8 uses $queryRaw',
       'src/x.ts:9 uses $executeRawUnsafe',
@@ -122,6 +127,8 @@ describe('one door to the store', () => {
       "const url = 'https://example.org/a'; // tx.town.findFirst(",
       'await withWriteTransaction(db, async (tx) => studentById(tx, 1));',
       "import { enrolledNamesOfClass } from '../store/student.repository.js';",
+      "const roles = ['county']; const students = rows.filter((r) => r.ok); mystudent.update(x); student_.count(y);",
+      'const n = await countStudents(tx); studentById(tx, 1);',
     ].join('\n');
     expect(violations('src/y.ts', src)).toEqual([]);
   });
