@@ -22,7 +22,7 @@ import type { Tx } from '../store/prisma.js';
 import { attentionTag } from '../domain/attention.js';
 import { guarantorsOf } from '../store/guarantor.repository.js';
 import { recordFaults } from '../services/faults.js';
-import { alertById, recipientWithAlert } from '../store/alert-read.repository.js';
+import { alertsByIds, recipientWithAlert } from '../store/alert-read.repository.js';
 
 const MIN = 60_000;
 
@@ -137,8 +137,9 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
   const hours = (min: number) => (min % 60 === 0 ? `${min / 60} 小时` : `${min} 分钟`);
   // Officials → the alerts that climbed to them now (another process may have moved some already).
   const byOfficial = new Map<number, { alertId: number; s: StudentFull; line: string }[]>();
+  const alerts = await alertsByIds(tx, alertIds);
   for (const alertId of alertIds) {
-    const a = await alertById(tx, alertId);
+    const a = alerts.get(alertId);
     if (!a || a.status !== 'open' || (await visitedSince(tx, a.studentId, a.streakSince))) continue;
     if (!(await escalateAlert(tx, alertId, level === 'town' ? 'none' : 'town', level, now))) continue;
     await recordFaults(tx, alertId, level, now);

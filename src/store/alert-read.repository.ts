@@ -1,8 +1,12 @@
 /** Reads of one alert, its recipients and the suspected-dropout streaks (beyond alert.repository.ts). */
 import type { Tx } from './prisma.js';
 
-export async function alertById(db: Tx, id: number) {
-  return db.alert.findUnique({ where: { id } });
+/** These alerts by id (one statement per 500 ids); an unknown id is absent from the map. */
+export async function alertsByIds(db: Tx, alertIds: readonly number[]) {
+  const ids = [...new Set(alertIds)];
+  const rows = [];
+  for (let i = 0; i < ids.length; i += 500) rows.push(...(await db.alert.findMany({ where: { id: { in: ids.slice(i, i + 500) } } })));
+  return new Map(rows.map((a) => [a.id, a]));
 }
 
 /** A recipient row with its alert. */
