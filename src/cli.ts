@@ -33,6 +33,7 @@ import { faultsCommand, inspectionCommand, INSPECTION_USAGE } from './inspection
 import { importRatesTable, type RatesTable } from './services/rates-import.js';
 import { TABLE_EXAMPLES } from './roster/rates-tables.js';
 import { assessmentCommand } from './assessment-cli.js';
+import { schoolByName, townByName } from './store/place.repository.js';
 
 const USAGE = `用法：npm run cli -- <命令>
   import <人员表.csv|xlsx> <学生表.csv|xlsx>   导入名册（全部成功才写入）
@@ -173,11 +174,11 @@ async function main(argv: string[]): Promise<void> {
         const schoolName = flag('--school');
         let area: Area = { kind: 'county' };
         if (townName) {
-          const t = await deps.db.town.findFirst({ where: { name: townName } });
+          const t = await townByName(deps.db, townName);
           if (!t) fail(`没有找到乡镇“${townName}”。示例：npm run cli -- roster --town 青石镇`);
           area = { kind: 'town', townId: t.id };
         } else if (schoolName) {
-          const sc = await deps.db.school.findFirst({ where: { name: schoolName } });
+          const sc = await schoolByName(deps.db, schoolName);
           if (!sc) fail(`没有找到学校“${schoolName}”。示例：npm run cli -- roster --school 青石镇中心小学`);
           area = { kind: 'school', schoolId: sc.id };
         }
@@ -199,8 +200,8 @@ async function main(argv: string[]): Promise<void> {
           fail('--format 只能是 xlsx、pdf 或 json，示例：npm run cli -- report --school 青石镇中心小学 --format pdf');
         const schoolName = flag('--school');
         const townName = flag('--town');
-        const sc = schoolName ? await deps.db.school.findFirst({ where: { name: schoolName } }) : null;
-        const tw = townName ? await deps.db.town.findFirst({ where: { name: townName } }) : null;
+        const sc = schoolName ? await schoolByName(deps.db, schoolName) : null;
+        const tw = townName ? await townByName(deps.db, townName) : null;
         const wholeCounty = rest.includes('--county');
         if (!sc && !tw && !wholeCounty)
           fail(

@@ -14,6 +14,7 @@ import type { DateStr } from '../domain/types.js';
 import type { PersonRow, StudentFull } from '../store/org.repository.js';
 import { placeOf } from '../services/rates-import.js';
 import { unitByName } from '../roster/rates-tables.js';
+import { personByStaffId as personWithStaffId } from '../store/person.repository.js';
 
 interface Common {
   /** The key of the value in the result. */
@@ -280,9 +281,7 @@ export async function readArgs<const S extends readonly ArgSpec[]>(ctx: Ctx, spe
 
 /** An active person by 工号 (case ignored); refuses otherwise. Scope is the command's to check (it knows for what). */
 async function personByStaffId(ctx: Ctx, h: string, example: string): Promise<PersonRow> {
-  const p =
-    (await ctx.tx.person.findUnique({ where: { staffId: h } })) ??
-    (h !== h.toUpperCase() ? await ctx.tx.person.findUnique({ where: { staffId: h.toUpperCase() } }) : null);
+  const p = (await personWithStaffId(ctx.tx, h)) ?? (h !== h.toUpperCase() ? await personWithStaffId(ctx.tx, h.toUpperCase()) : null);
   if (!p || !p.active) refuse(`没有工号为“${shown(h)}”的在职人员。请写花名册里的工号（可发“我是谁”查看自己的）。`, example);
   return p;
 }

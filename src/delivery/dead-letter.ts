@@ -10,6 +10,7 @@ import { groupClass } from '../store/chat.repository.js';
 import { enqueue } from '../store/outbox.repository.js';
 import { accountsOf, DELIVERY_REPORT, hasUnreportedDead, lastDigestAt, takeUnreportedDead, type DeadRow } from '../store/outbox-upkeep.repository.js';
 import { clockLabel, localParts } from '../domain/zoned-time.js';
+import { inTransaction } from '../store/transaction.js';
 
 const PLATFORM_NAMES: Record<string, string> = { telegram: 'Telegram', slack: 'Slack', wechat: '微信', console: '控制台' };
 /** Messages listed one by one in a digest; the rest are counted. */
@@ -87,7 +88,7 @@ export async function writeDigestIfDue(
   if (!(await hasUnreportedDead(db))) return null;
   const last = await lastDigestAt(db);
   if (last && now.getTime() - last.getTime() < o.digestEveryMs) return null;
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const rows = await takeUnreportedDead(tx, now);
     if (rows.length === 0) return null;
     const text = await digestText(tx, rows, o.timeZone);

@@ -22,6 +22,7 @@ import type { Tx } from '../store/prisma.js';
 import { attentionTag } from '../domain/attention.js';
 import { guarantorsOf } from '../store/guarantor.repository.js';
 import { recordFaults } from '../services/faults.js';
+import { alertsByIds, recipientWithAlert } from '../store/alert-read.repository.js';
 
 const MIN = 60_000;
 
@@ -70,7 +71,7 @@ export const alertReminder: Duty = {
           for (const p of pairs) {
             // Each (alert, person) is reminded once, even when another process batched it differently.
             if ((await keysDone(tx, [p.key])).size) continue;
-            const fresh = await tx.alertRecipient.findUnique({ where: { id: p.recipientId }, include: { alert: true } });
+            const fresh = await recipientWithAlert(tx, p.recipientId);
             if (!fresh || fresh.ackAt || fresh.alert.status !== 'open') continue;
             const s = await studentById(tx, fresh.alert.studentId);
             if (!s) continue;
@@ -136,8 +137,9 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
   const hours = (min: number) => (min % 60 === 0 ? `${min / 60} 小时` : `${min} 分钟`);
   // Officials → the alerts that climbed to them now (another process may have moved some already).
   const byOfficial = new Map<number, { alertId: number; s: StudentFull; line: string }[]>();
+  const alerts = await alertsByIds(tx, alertIds);
   for (const alertId of alertIds) {
-    const a = await tx.alert.findUnique({ where: { id: alertId } });
+    const a = alerts.get(alertId);
     if (!a || a.status !== 'open' || (await visitedSince(tx, a.studentId, a.streakSince))) continue;
     if (!(await escalateAlert(tx, alertId, level === 'town' ? 'none' : 'town', level, now))) continue;
     await recordFaults(tx, alertId, level, now);

@@ -12,6 +12,7 @@ import { sendToPerson } from '../services/messenger.js';
 import { dayLabel } from '../services/format.js';
 import { clockLabel } from '../domain/zoned-time.js';
 import { attentionTag } from '../domain/attention.js';
+import { enrolledNamesOfClass } from '../store/student.repository.js';
 
 export const returnCheck: Duty = {
   name: 'return_check',
@@ -37,11 +38,7 @@ export const returnCheck: Duty = {
           dueAt: d.dueAt,
           tooLate: window.to >= at(d.date, deps.config.DAILY_CUTOFF_AT, tz) || window.to >= endOf(d.date, tz),
           async run(tx) {
-            const students = await tx.student.findMany({
-              where: { classId: c.id, status: 'enrolled' },
-              orderBy: { studentNo: 'asc' },
-              select: { name: true, attention: true },
-            });
+            const students = await enrolledNamesOfClass(tx, c.id);
             if (students.length === 0) return 0;
             const flagged = students.filter((s) => attentionTag(s.attention));
             const text = [

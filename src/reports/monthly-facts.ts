@@ -11,6 +11,7 @@ import { ATTENTION_LABELS, type AttentionKind } from '../domain/types.js';
 import { caseEventsByGrade, registerChangesByGrade, rollByGrade, type GradeKey, type ReportScope } from '../store/report.repository.js';
 import { caretakersOf } from '../store/area-cases.repository.js';
 import { casesInArea } from '../services/roster.js';
+import { suspectedStreakStarts } from '../store/alert-read.repository.js';
 
 export const ZERO = { current: 0, transferredIn: 0, transferredOut: 0, suspended: 0, borrowing: 0, droppedMonth: 0, droppedTerm: 0, returnedTerm: 0 };
 export type Counts = typeof ZERO;
@@ -108,7 +109,7 @@ async function caseLines(tx: Tx, scope: ReportScope): Promise<Map<number, CaseLi
   const teachersOf = groupBy(teachers, (t) => t.classId);
   const cadresOf = groupBy(cadres, (v) => v.villageId);
   const out = new Map<number, CaseLine[]>();
-  const since = await streakStarts(
+  const since = await suspectedStreakStarts(
     tx,
     inScope.map(({ s }) => s.id),
   );
@@ -184,19 +185,4 @@ function nextStep(c: DropoutCase): string {
     default:
       return (CASE_STATE_LABELS as Record<string, string>)[c.state] ?? c.state;
   }
-}
-
-/** The latest suspected-dropout alert's streak start per student (chunked well under the 999 bound). */
-async function streakStarts(tx: Tx, studentIds: number[]): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  const ids = [...new Set(studentIds)];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await tx.alert.findMany({
-      where: { studentId: { in: ids.slice(i, i + 500) }, step: 'suspected_dropout' },
-      orderBy: { id: 'asc' },
-      select: { studentId: true, streakSince: true },
-    });
-    for (const r of rows) out.set(r.studentId, r.streakSince);
-  }
-  return out;
 }

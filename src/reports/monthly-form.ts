@@ -11,6 +11,7 @@ import { weeksOfMonth } from '../services/status.js';
 import { classesOfScope, weekCountsOfScope, type WeekCountRow } from '../store/weekly-month.repository.js';
 import type { MonthlyReportModel } from './monthly-model.js';
 import type { ReportScope } from '../store/report.repository.js';
+import { firstActivePerson } from '../store/person.repository.js';
 
 export interface FormWeek {
   week: string;
@@ -80,7 +81,7 @@ async function filler(tx: Tx, scope: ReportScope): Promise<{ name: string; phone
       : scope.kind === 'town'
         ? { role: 'town', townId: scope.townId }
         : { role: 'county' };
-  const p = await tx.person.findFirst({ where: { ...where, active: true }, orderBy: { id: 'asc' } });
+  const p = await firstActivePerson(tx, where);
   return { name: p?.name ?? '', phone: p?.phone ?? '' };
 }
 

@@ -28,6 +28,7 @@ import { inspectionSummary } from './inspection-results.js';
 import { faultsBySchool } from './faults.js';
 import { schoolYearLabel, schoolYearOf, schoolYearRange } from './inspections.js';
 import { conclusionOf, CONCLUSION_RULE, judge, type AssessmentModel, type AssessmentRow } from '../reports/assessment-model.js';
+import { countyName as countyNameRow } from '../store/place.repository.js';
 
 export class AssessmentYearError extends Error {}
 
@@ -88,7 +89,7 @@ export async function assessmentModel(deps: Deps, tx: Tx, year: number, today: D
   const ratesDay = asOf > `${year + 1}-07-31` ? `${year + 1}-07-31` : asOf;
   const county = { kind: 'county' } as const;
   const [countyRow, schools, classes, roll, events, rates, book, inspections, faults, escalations] = await Promise.all([
-    tx.county.findFirst({ select: { name: true } }),
+    countyNameRow(tx),
     schoolsOf(tx, county),
     classesInArea(tx, county),
     studentsByClassAndStatus(tx, county),

@@ -7,6 +7,7 @@ import * as cases from '../store/case.repository.js';
 import type { PersonRow, StudentFull } from '../store/org.repository.js';
 import { followUpsOf } from '../store/follow-up.repository.js';
 import { dayLabel } from './format.js';
+import { returnedToSchool } from './student-status.js';
 
 type StoredCase = NonNullable<Awaited<ReturnType<typeof cases.openCaseOf>>>;
 
@@ -118,7 +119,7 @@ export async function applyReturnToCase(
   const r = await applyToOpenCase(deps, tx, studentId, event, byPersonId);
   if (!r) return undefined;
   if (!r.ok) return `个案未能转入复学跟踪：${r.reason}`;
-  await tx.student.update({ where: { id: studentId }, data: { status: 'enrolled' } });
+  await returnedToSchool(tx, studentId);
   return `个案 #${r.caseId} 转为${caseLabel(r.state, followUntil)}：期间无故缺勤 1 天即请学校与村里联合家访，期满自动销号`;
 }
 

@@ -11,7 +11,9 @@ import { onSealed, type SealedRow } from '../store/chain.repository.js';
 import { peopleWithRole } from '../store/org.repository.js';
 import { absencesByClass } from '../store/status.repository.js';
 import type { Tx } from '../store/prisma.js';
-import { isUniqueViolation } from '../store/duty-run.repository.js';
+import { addReconfirmation, addReopening, confirmedInMonths, isReconfirmed, monthRows, reopeningsOfMonth } from '../store/month-reopen.repository.js';
+import { schoolAndClassOf } from '../store/student.repository.js';
+import { townIdOfSchool } from '../store/place.repository.js';
 import { dayLabel } from './format.js';
 import { sendToPerson } from './messenger.js';
 import { bySchool, classFigures, type ClassFigures } from './status.js';
@@ -56,24 +58,16 @@ export const snapshotDay = (month: string, today: string): string => (month === 
 
 /** The confirmation in force for a school's month (the latest of the first and any re-confirmations), and an open reopening. */
 export async function monthState(tx: Tx, schoolId: number, month: string) {
-  const [first, again, reopenings] = await Promise.all([
-    tx.monthlyConfirmation.findUnique({ where: { schoolId_month: { schoolId, month } } }),
-    tx.monthReconfirmation.findMany({ where: { schoolId, month }, orderBy: { id: 'desc' }, take: 1 }),
-    tx.monthReopening.findMany({ where: { schoolId, month }, orderBy: { id: 'desc' }, take: 1 }),
-  ]);
-  const inForce = again[0] ?? first ?? undefined;
-  const last = reopenings[0];
-  const open = last && !(await tx.monthReconfirmation.findUnique({ where: { reopeningId: last.id } })) ? last : undefined;
+  const { first, again, lastReopening: last } = await monthRows(tx, schoolId, month);
+  const inForce = again ?? first ?? undefined;
+  const open = last && !(await isReconfirmed(tx, last.id)) ? last : undefined;
   return { inForce, open };
 }
 
 /** Schools whose month is reopened and not yet re-confirmed. */
 export async function reopenedSchools(tx: Tx, month: string): Promise<Set<number>> {
-  const [opened, done] = await Promise.all([
-    tx.monthReopening.findMany({ where: { month }, select: { id: true, schoolId: true } }),
-    tx.monthReconfirmation.findMany({ where: { month }, select: { reopeningId: true } }),
-  ]);
-  const closed = new Set(done.map((d) => d.reopeningId));
+  const { opened, reconfirmedIds } = await reopeningsOfMonth(tx, month);
+  const closed = new Set(reconfirmedIds);
   return new Set(opened.filter((o) => !closed.has(o.id)).map((o) => o.schoolId));
 }
 
@@ -82,13 +76,7 @@ export async function reconfirm(
   tx: Tx,
   r: { reopeningId: number; schoolId: number; month: string; figures: unknown; confirmedById: number; chatRef: string; confirmedAt: Date },
 ): Promise<boolean> {
-  try {
-    await tx.monthReconfirmation.create({ data: { ...r, figures: JSON.stringify(r.figures) } });
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
-  }
+  return addReconfirmation(tx, { ...r, figures: JSON.stringify(r.figures) });
 }
 
 interface Dated {
@@ -131,18 +119,11 @@ export async function reopenOnChange(deps: Deps, tx: Tx, sealed: readonly Sealed
   const dated = datedRecords(sealed);
   if (dated.length === 0) return false;
   const months = [...new Set(dated.map((d) => d.date.slice(0, 7)))];
-  const confirmed = await tx.monthlyConfirmation.findMany({ where: { month: { in: months } }, select: { schoolId: true, month: true } });
+  const confirmed = await confirmedInMonths(tx, months);
   if (confirmed.length === 0) return false;
   const wanted = new Set(confirmed.map((c) => `${c.schoolId}|${c.month}`));
   const ids = [...new Set(dated.map((d) => d.studentId))];
-  const place = new Map<number, { schoolId: number; className: string }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await tx.student.findMany({
-      where: { id: { in: ids.slice(i, i + 500) } },
-      select: { id: true, class: { select: { schoolId: true, name: true } } },
-    });
-    for (const r of rows) place.set(r.id, { schoolId: r.class.schoolId, className: r.class.name });
-  }
+  const place = await schoolAndClassOf(tx, ids);
   const touched = new Map<string, (Dated & { className: string })[]>();
   for (const d of dated) {
     const p = place.get(d.studentId);
@@ -173,17 +154,15 @@ async function reopenIfChanged(deps: Deps, tx: Tx, schoolId: number, month: stri
   now.snapshot.monthTruantDays = absences.filter((a) => a.status === 'truant').reduce((n, a) => n + a.days, 0);
   const first = changes[0]!;
   const at = deps.clock.now();
-  await tx.monthReopening.create({
-    data: {
-      schoolId,
-      month,
-      confirmedFigures: inForce.figures,
-      currentFigures: JSON.stringify(now.snapshot),
-      causeTable: first.table,
-      causeRowId: first.id,
-      byId: first.byId,
-      reopenedAt: at,
-    },
+  await addReopening(tx, {
+    schoolId,
+    month,
+    confirmedFigures: inForce.figures,
+    currentFigures: JSON.stringify(now.snapshot),
+    causeTable: first.table,
+    causeRowId: first.id,
+    byId: first.byId,
+    reopenedAt: at,
   });
   const what = [...new Set(changes.map((c) => `${c.className} ${dayLabel(c.date)}的${c.table === 'RegisterEvent' ? '学籍变动' : '考勤'}`))].join('、');
   const confirmedOn = `${dayLabel(confirmedDay)}`;
@@ -192,8 +171,8 @@ async function reopenIfChanged(deps: Deps, tx: Tx, schoolId: number, month: stri
     `与确认时相比：${difference(before, now.snapshot)}。`,
     `该月报已标记为“待重新确认”，需校长重新确认（回复：确认月报 ${month}）。`,
   ].join('\n');
-  const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { townId: true } });
-  const [towns, principals] = await Promise.all([peopleWithRole(tx, 'town', { townId: school.townId }), peopleWithRole(tx, 'principal', { schoolId })]);
+  const townId = await townIdOfSchool(tx, schoolId);
+  const [towns, principals] = await Promise.all([peopleWithRole(tx, 'town', { townId }), peopleWithRole(tx, 'principal', { schoolId })]);
   for (const p of [...towns, ...principals]) await sendToPerson(tx, at, p.id, text);
   return true;
 }

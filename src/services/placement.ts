@@ -6,13 +6,15 @@ import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { DateStr, Stage } from '../domain/types.js';
 import { parseClass } from '../roster/grades.js';
+import { movedToClass } from './student-status.js';
+import { classesOfSchool } from '../store/org.repository.js';
 
 type ClassRow = { id: number; name: string; stage: string; grade: number; classNo: number };
 export type ClassLookup = { ok: true; cls: ClassRow } | { ok: false; reason: string; example: string };
 
 /** A class of the school as a teacher writes it (三(2)班, 三年级2班, 初二(3)班); the grade must be written. */
 export async function findClassOfSchool(db: Tx, schoolId: number, raw: string, stage: string): Promise<ClassLookup> {
-  const classes = await db.schoolClass.findMany({ where: { schoolId }, orderBy: [{ stage: 'asc' }, { grade: 'asc' }, { classNo: 'asc' }] });
+  const classes = await classesOfSchool(db, schoolId);
   const example = classes[0]?.name ?? '三(2)班';
   const parsed = parseClass(raw, stage as Stage);
   if (!parsed?.grade) return { ok: false, reason: `“${raw}”看不出是哪个年级哪个班，请写成“三(2)班”这样。`, example };
@@ -27,8 +29,5 @@ export async function findClassOfSchool(db: Tx, schoolId: number, raw: string, s
 
 /** Moves the pupil to the class and records the move as a register event. */
 export async function placeInClass(deps: Deps, tx: Tx, s: { id: number; classId: number }, toClassId: number, on: DateStr, byPersonId: number): Promise<void> {
-  await tx.student.update({ where: { id: s.id }, data: { classId: toClassId } });
-  await tx.registerEvent.create({
-    data: { studentId: s.id, change: 'reclassed', on, byId: byPersonId, recordedAt: deps.clock.now(), fromClassId: s.classId, toClassId },
-  });
+  await movedToClass(tx, { studentId: s.id, fromClassId: s.classId, toClassId, on, byId: byPersonId, at: deps.clock.now() });
 }

@@ -7,16 +7,13 @@ import type { Db, Tx } from '../store/prisma.js';
 import { withWriteTransaction } from '../store/write.js';
 import { addIntakes, addPopulations, addTargets } from '../store/rates.repository.js';
 import { readCohorts, readPopulation, readTargets, type Place, type TableResult } from '../roster/rates-tables.js';
+import { allPlaces } from '../store/place.repository.js';
 
 export type RatesTable = 'cohorts' | 'population' | 'targets';
 
 /** The county's schools, towns and villages by name (one statement each). */
 export async function placeOf(db: Db | Tx): Promise<Place> {
-  const [schools, towns, villages] = await Promise.all([
-    db.school.findMany({ select: { id: true, name: true, townId: true, kind: true } }),
-    db.town.findMany({ select: { id: true, name: true } }),
-    db.village.findMany({ select: { id: true, name: true, townId: true } }),
-  ]);
+  const [schools, towns, villages] = await allPlaces(db);
   const place: Place = { schools: new Map(schools.map((s) => [s.name, { id: s.id, townId: s.townId, kind: s.kind }])), towns: new Map() };
   const byId = new Map(towns.map((t) => [t.id, { id: t.id, villages: new Map<string, number>() }]));
   for (const t of towns) place.towns.set(t.name, byId.get(t.id)!);

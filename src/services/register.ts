@@ -11,7 +11,7 @@ import { applyToOpenCase } from './cases.js';
 import { openAlertsOf } from '../store/alert.repository.js';
 import { closeAlertAndTell } from './absence-alerts.js';
 import type { StudentFull } from '../store/org.repository.js';
-import { addRegisterEvent } from '../store/report.repository.js';
+import { registerChanged } from './student-status.js';
 
 export const REGISTER_CHANGES = {
   transferred_out: { label: '转学（转出）', withdraw: 'transferred' },
@@ -28,8 +28,7 @@ export async function changeRegister(deps: Deps, tx: Tx, s: StudentFull, change:
   if (step && !step.ok) {
     return { ok: false, reason: `${s.name}有进行中的辍学个案，不能直接登记为${label}：${step.reason} 如确已${label}，请由县教育局核实后处理。` };
   }
-  await tx.student.update({ where: { id: s.id }, data: { status: change } });
-  await addRegisterEvent(tx, { studentId: s.id, change, on, byId: byPersonId, at: deps.clock.now() });
+  await registerChanged(tx, { studentId: s.id, change, on, byId: byPersonId, at: deps.clock.now() });
   const alerts = await openAlertsOf(tx, s.id);
   for (const a of alerts) {
     await closeAlertAndTell(deps, tx, a.id, 'withdrawn', `✅ 预警 #${a.id} 已撤销：${s.name}（${s.class.name}）已登记${label}，不属于辍学，无需为此家访。`);

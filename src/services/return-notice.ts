@@ -9,6 +9,8 @@ import type { DateStr } from '../domain/types.js';
 import { peopleWithRole, type PersonRow, type StudentFull } from '../store/org.repository.js';
 import { NOTICE_TITLE, returnNoticePdf } from '../reports/return-notice.pdf.js';
 import { MIME, saveReport } from '../reports/files.js';
+import { findTownById } from '../store/place.repository.js';
+import { caseOpenedOn, latestSuspectedStreak } from '../store/alert-read.repository.js';
 
 export async function returnNoticeFile(
   deps: Deps,
@@ -18,11 +20,11 @@ export async function returnNoticeFile(
   const s = n.student;
   const townId = n.issuer.townId ?? s.class.school.townId;
   const [town, teachers, principals, alert, row] = await Promise.all([
-    tx.town.findUnique({ where: { id: townId } }),
+    findTownById(tx, townId),
     peopleWithRole(tx, 'class_teacher', { classId: s.classId }),
     peopleWithRole(tx, 'principal', { schoolId: s.class.schoolId }),
-    tx.alert.findFirst({ where: { studentId: s.id, step: 'suspected_dropout' }, orderBy: { id: 'desc' }, select: { streakSince: true } }),
-    tx.dropoutCase.findUnique({ where: { id: n.caseId }, select: { openedOn: true } }),
+    latestSuspectedStreak(tx, s.id),
+    caseOpenedOn(tx, n.caseId),
   ]);
   const townName = town?.name ?? s.village.town.name;
   const contacts = [

@@ -15,9 +15,11 @@ import { openCaseOf } from '../store/case.repository.js';
 import { openAlertsOf } from '../store/alert.repository.js';
 import { closeAlertAndTell } from './absence-alerts.js';
 import { peopleWithRole, studentById, type PersonRow, type StudentFull } from '../store/org.repository.js';
-import { addRegisterEventIn, addStep, createTransfer, type TransferRow } from '../store/transfer.repository.js';
+import { addStep, createTransfer, type TransferRow } from '../store/transfer.repository.js';
 import { directSender } from './direct-sender.js';
 import { dayLabel, studentLine } from './format.js';
+import { findSchoolById } from '../store/place.repository.js';
+import { transferCompleted, transferTookEffect } from './student-status.js';
 
 export interface Effect {
   /** The pupil has an open alert or case: nothing is withdrawn until the receiving school confirms. */
@@ -29,7 +31,7 @@ async function hasOpenAlertOrCase(tx: Tx, studentId: number): Promise<boolean> {
 }
 
 async function schoolName(tx: Tx, id: number | null): Promise<string> {
-  return id ? ((await tx.school.findUnique({ where: { id } }))?.name ?? '') : '';
+  return id ? ((await findSchoolById(tx, id))?.name ?? '') : '';
 }
 
 export async function destinationName(tx: Tx, row: Pick<TransferRow, 'toSchoolId' | 'toText' | 'kind'>): Promise<string> {
@@ -41,7 +43,7 @@ export async function destinationName(tx: Tx, row: Pick<TransferRow, 'toSchoolId
 async function townOfficials(tx: Tx, s: StudentFull, row: Pick<TransferRow, 'fromSchoolId' | 'toSchoolId'>): Promise<PersonRow[]> {
   const towns = new Set<number>([s.village.townId]);
   for (const id of [row.fromSchoolId, row.toSchoolId]) {
-    const sc = id ? await tx.school.findUnique({ where: { id } }) : null;
+    const sc = id ? await findSchoolById(tx, id) : null;
     if (sc) towns.add(sc.townId);
   }
   const out: PersonRow[] = [];
@@ -128,8 +130,7 @@ async function takeEffect(deps: Deps, tx: Tx, row: TransferRow, s: StudentFull, 
   const at = deps.clock.now();
   const held = await hasOpenAlertOrCase(tx, s.id);
   if (!held) {
-    await tx.student.update({ where: { id: s.id }, data: { status: 'transferred_out' } });
-    await addRegisterEventIn(tx, { studentId: s.id, change: 'transferred_out', on: row.on, byId, classId: s.classId, at });
+    await transferTookEffect(tx, { studentId: s.id, classId: s.classId, on: row.on, byId, at });
   }
   await addStep(
     tx,
@@ -199,15 +200,7 @@ export async function completeTransfer(
   for (const a of alerts) {
     await closeAlertAndTell(deps, tx, a.id, 'withdrawn', `✅ 预警 #${a.id} 已撤销：${s.name}（${s.class.name}）已转学到${where}，接收已确认，不属于辍学。`);
   }
-  if (row.kind === 'transfer' && s.status !== 'transferred_out') {
-    await addRegisterEventIn(tx, { studentId: s.id, change: 'transferred_out', on: today, byId: by.id, classId: s.classId, at });
-  }
-  if (done.how === 'received') {
-    await tx.student.update({ where: { id: s.id }, data: { classId: done.classId, status: 'enrolled' } });
-    if (row.kind === 'transfer') await addRegisterEventIn(tx, { studentId: s.id, change: 'transferred_in', on: today, byId: by.id, classId: done.classId, at });
-  } else {
-    await tx.student.update({ where: { id: s.id }, data: { status: row.kind === 'leaver' ? 'graduated' : 'transferred_out' } });
-  }
+  await transferCompleted(tx, s, row.kind, done.how === 'received' ? { classId: done.classId } : null, today, by.id, at);
   await addStep(
     tx,
     row.id,

@@ -17,6 +17,7 @@ import {
   type PopulationRow,
   type SchoolRow,
 } from '../store/rates.repository.js';
+import { townNames } from '../store/place.repository.js';
 
 /** A figure left out (undefined) does not apply to the unit (a primary school has no consolidation rate of its own). */
 export interface UnitRates {
@@ -145,9 +146,7 @@ export async function areaRates(tx: Tx, area: Area, today: DateStr): Promise<Are
       : area.kind === 'county'
         ? [...new Set([...schools.map((s) => s.townId), ...villages.map((v) => v.townId)])].sort((a, b) => a - b)
         : [];
-  if (townIds.length)
-    for (const t of await tx.town.findMany({ where: { id: { in: townIds } }, select: { id: true, name: true }, orderBy: { id: 'asc' } }))
-      out.townNames.set(t.id, t.name);
+  if (townIds.length) for (const t of await townNames(tx, townIds)) out.townNames.set(t.id, t.name);
   const popOf = new Map<number, Pop>();
   for (const t of townIds) {
     popOf.set(t, townPopulation(t, villages, pops, schoolYear));

@@ -17,6 +17,7 @@ import { LADDER_STEP_LABELS } from '../../domain/absence.js';
 import { classMarksOn } from '../../store/attendance.repository.js';
 import { dayLabel } from '../../services/format.js';
 import { applyReturnToCase } from '../../services/cases.js';
+import { studentNamesByIds } from '../../store/student.repository.js';
 
 const ABSENT_EXAMPLE = '缺勤 张三 病假 李四 旷课';
 const LIST_EXAMPLE = '缺勤名单 张三 病假 李四 旷课';
@@ -179,12 +180,15 @@ export const absentList: CommandDef = {
   },
 };
 
+/** The names of the recorded students not yet known, read in one statement (none when all are known). */
 async function withNames(ctx: Ctx, rec: Recorded[], names: Map<number, string>): Promise<Map<number, string>> {
-  for (const r of rec) {
-    if (!names.has(r.studentId)) {
-      const s = await ctx.tx.student.findUniqueOrThrow({ where: { id: r.studentId } });
-      names.set(s.id, s.name);
-    }
+  const missing = [...new Set(rec.map((r) => r.studentId).filter((id) => !names.has(id)))];
+  if (missing.length === 0) return names;
+  const found = await studentNamesByIds(ctx.tx, missing);
+  for (const id of missing) {
+    const name = found.get(id);
+    if (name === undefined) throw new Error(`student ${id} not found`);
+    names.set(id, name);
   }
   return names;
 }

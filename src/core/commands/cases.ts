@@ -27,6 +27,7 @@ import { dayLabel } from '../../services/format.js';
 import { ledgerLabel } from '../../domain/transfer.js';
 import { returnNoticeFile } from '../../services/return-notice.js';
 import { sendToPerson } from '../../services/messenger.js';
+import { dropoutConfirmed } from '../../services/student-status.js';
 
 const VISIT_EXAMPLE = `家访 张三 ${HOME_VISIT_EXAMPLE_WORDS} 已与父亲谈话`;
 const VISIT_OTHER_EXAMPLE = '家访 张三 其他:外出打工跟随父母 同意返校';
@@ -119,7 +120,7 @@ export const confirmDropout: CommandDef = {
     const step = await applyToOpenCase(ctx.deps, ctx.tx, s.id, { type: 'confirm', at: ctx.today, by: String(ctx.person.id) }, ctx.person.id);
     if (!step) refuse(`${s.name} 没有进行中的个案（连续无故缺勤 ${ctx.deps.policy.suspectedDropoutAfterDays} 天会自动列入疑似辍学台账）。`, CONFIRM_EXAMPLE);
     if (!step.ok) refuse(step.reason, CONFIRM_EXAMPLE);
-    await ctx.tx.student.update({ where: { id: s.id }, data: { status: 'dropped_out' } });
+    await dropoutConfirmed(ctx.tx, s.id);
     await ctx.reply(`个案 #${step.caseId}：${s.name} 已确认辍学，列入辍学学生花名册（状态：${step.label}）。请继续家访劝返；劝返无效由镇政府发返校通知书。`);
   },
 };

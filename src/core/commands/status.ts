@@ -10,6 +10,7 @@ import { dayLabel } from '../../services/format.js';
 import type { StageFigures, Stages } from '../../services/monthly-report.js';
 import { areaRates, type AreaRates, type UnitRates } from '../../services/unit-rates.js';
 import { targetBook, type TargetBook } from '../../services/targets.js';
+import { townIdOfSchool } from '../../store/place.repository.js';
 
 /**
  * On roll and this term's net dropouts per stage (a nine-year school has both; a stage with no classes is absent):
@@ -62,8 +63,7 @@ export function dropoutLine(ctx: Ctx, s: SchoolFigures, targets: Targets = ctx.d
 export async function unitTargets(ctx: Ctx, unit: { kind: 'school'; schoolId: number } | { kind: 'town'; townId: number }): Promise<Targets> {
   const book = await targetBook(ctx.tx, ctx.deps.targets);
   if (unit.kind === 'town') return book.town(unit.townId);
-  const school = await ctx.tx.school.findUniqueOrThrow({ where: { id: unit.schoolId }, select: { townId: true } });
-  return book.school(unit.schoolId, school.townId);
+  return book.school(unit.schoolId, await townIdOfSchool(ctx.tx, unit.schoolId));
 }
 
 /** "九年义务教育巩固率 86.00%，小学适龄儿童入学率 未导入（…）" for the figures that apply to the unit, checked against its targets. */

@@ -11,6 +11,7 @@ import { formatRate, RATE_KEYS, RATE_LABELS, TARGET_FIELD, TARGET_KIND, type Tar
 import { targetBook } from '../../services/targets.js';
 import { TARGET_FIGURE_NAMES } from '../../roster/rates-tables.js';
 import { addTargets } from '../../store/rates.repository.js';
+import { schoolTownById, townNameById } from '../../store/place.repository.js';
 
 const EXAMPLE = '目标 青石镇 初中辍学率 1.5%';
 
@@ -40,13 +41,13 @@ export const targets: CommandDef = {
     const words = args.trim().split(/\s+/).filter(Boolean);
     if (words.length === 0) {
       if (actor.role === 'principal' && actor.schoolId != null) {
-        const s = await tx.school.findUniqueOrThrow({ where: { id: actor.schoolId }, select: { name: true, townId: true } });
+        const s = await schoolTownById(tx, actor.schoolId);
         return ctx.reply(
           `${s.name}的目标：${describe(book.school(actor.schoolId, s.townId))}${book.hasOwn('school', actor.schoolId) ? '' : '（沿用乡镇或县目标）'}`,
         );
       }
       if (actor.role === 'town' && actor.townId != null) {
-        const t = await tx.town.findUniqueOrThrow({ where: { id: actor.townId }, select: { name: true } });
+        const t = await townNameById(tx, actor.townId);
         return ctx.reply(`${t.name}的目标：${describe(book.town(actor.townId))}${book.hasOwn('town', actor.townId) ? '' : '（沿用县目标）'}`);
       }
       return ctx.reply(`全县目标：${describe(book.county)}。\n为乡镇或学校单独设定：${EXAMPLE}`);

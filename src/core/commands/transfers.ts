@@ -15,6 +15,7 @@ import { placeOf } from '../../store/org.repository.js';
 import { openTransferOf, openTransfersByStudentNo, openTransfersInArea, schoolsOfCounty, transferById } from '../../store/transfer.repository.js';
 import { approveTransfer, completeTransfer, destinationName, refuseTransfer, requestTransfer } from '../../services/transfers.js';
 import { dayLabel } from '../../services/format.js';
+import { classesOfStage, findSchoolById } from '../../store/place.repository.js';
 
 const TRANSFER_EXAMPLE = '转学 张三 青石镇九年一贯制学校 11-20';
 const OUTSIDE_EXAMPLE = '转学 张三 县外 贵阳市南明区第一小学';
@@ -180,7 +181,7 @@ export const receive: CommandDef = {
     const { no: word, cls: classText = '' } = await readArgs(ctx, RECEIVE_ARGS, args, RECEIVE_EXAMPLE);
     const classWord = classText.replace(/\s/g, '');
     const all = await openTransfersByStudentNo(ctx.tx, word);
-    const school = ctx.actor.schoolId != null ? await ctx.tx.school.findUnique({ where: { id: ctx.actor.schoolId } }) : null;
+    const school = ctx.actor.schoolId != null ? await findSchoolById(ctx.tx, ctx.actor.schoolId) : null;
     if (!school) refuse('您的账号没有关联学校，请联系管理员。');
     const mine = all.filter((r) => (r.kind === 'transfer' ? r.toSchoolId === school.id : schoolTeaches(school.kind, 'junior')));
     if (mine.length === 0) {
@@ -192,7 +193,7 @@ export const receive: CommandDef = {
     const row = pickOne(mine, word, RECEIVE_EXAMPLE);
     if (row.state === 'awaiting_approval') refuse(`转学 #${row.id} 还在等县教育局审批，批准后才能接收。`, RECEIVE_EXAMPLE);
     const stage: Stage = row.kind === 'leaver' ? 'junior' : (row.student.class.stage as Stage);
-    const classes = await ctx.tx.schoolClass.findMany({ where: { schoolId: school.id, stage }, orderBy: [{ grade: 'asc' }, { classNo: 'asc' }] });
+    const classes = await classesOfStage(ctx.tx, school.id, stage);
     const list = classes.map((c) => c.name).join('、');
     const example = `接收 ${row.student.studentNo} ${classes[0]?.name ?? '初一(1)班'}`;
     if (!classWord) refuse(`请写编入的班级。贵校${STAGE_LABELS[stage]}班级：${list || '无'}。`, example);

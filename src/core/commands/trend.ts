@@ -2,6 +2,7 @@
 import type { CommandDef } from '../registry.js';
 import { refuse } from '../context.js';
 import { savePng, schoolTrend, schoolTrendPng, townComparisonPng } from '../../reports/trend.js';
+import { allTownIds } from '../../store/place.repository.js';
 
 export const trend: CommandDef = {
   id: 'trend',
@@ -21,12 +22,7 @@ export const trend: CommandDef = {
         attachment: savePng(deps, `${t.schoolName}-趋势-${today}.png`, schoolTrendPng(t)),
       });
     }
-    const towns =
-      actor.role === 'town'
-        ? actor.townId != null
-          ? [actor.townId]
-          : []
-        : (await tx.town.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map((t) => t.id);
+    const towns = actor.role === 'town' ? (actor.townId != null ? [actor.townId] : []) : await allTownIds(tx);
     if (towns.length === 0) refuse('您的账号没有关联乡镇，请联系管理员在人员名单中补全。');
     for (const townId of towns) {
       const c = await townComparisonPng(deps, tx, townId, today);
