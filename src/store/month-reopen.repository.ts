@@ -1,6 +1,6 @@
 /** Reopened months (MonthReopening) and their re-confirmations (MonthReconfirmation), next to the first confirmation. */
 import type { Tx } from './prisma.js';
-import { isUniqueViolation } from './duty-run.repository.js';
+import { insertUnlessDuplicate } from './unique-insert.js';
 
 /** A school's month: its first confirmation, its latest re-confirmation and its latest reopening (three statements at once). */
 export async function monthRows(db: Tx, schoolId: number, month: string) {
@@ -31,13 +31,7 @@ export async function addReconfirmation(
   db: Tx,
   r: { reopeningId: number; schoolId: number; month: string; figures: string; confirmedById: number; chatRef: string; confirmedAt: Date },
 ): Promise<boolean> {
-  try {
-    await db.monthReconfirmation.create({ data: r });
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
-  }
+  return insertUnlessDuplicate(db, () => db.monthReconfirmation.create({ data: r }));
 }
 
 /** The (school, month) pairs confirmed among these months. */

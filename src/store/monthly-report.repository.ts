@@ -1,6 +1,6 @@
 /** Monthly report confirmations: schools' (due to the town by the 23rd) and towns' (due to the county by the 25th). */
 import type { Tx } from './prisma.js';
-import { isUniqueViolation } from './duty-run.repository.js';
+import { insertUnlessDuplicate } from './unique-insert.js';
 
 export interface ReportingSchool {
   schoolId: number;
@@ -68,8 +68,8 @@ interface NewConfirmation {
 
 /** Writes the school's confirmation; false when one for the month already exists (e.g. written a moment ago by another process). */
 export async function createSchoolConfirmation(tx: Tx, c: NewConfirmation & { schoolId: number }): Promise<boolean> {
-  try {
-    await tx.monthlyConfirmation.create({
+  return insertUnlessDuplicate(tx, () =>
+    tx.monthlyConfirmation.create({
       data: {
         schoolId: c.schoolId,
         month: c.month,
@@ -78,18 +78,14 @@ export async function createSchoolConfirmation(tx: Tx, c: NewConfirmation & { sc
         chatRef: c.chatRef,
         confirmedAt: c.confirmedAt,
       },
-    });
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
-  }
+    }),
+  );
 }
 
 /** Writes the town's confirmation; false when one for the month already exists. */
 export async function createTownConfirmation(tx: Tx, c: NewConfirmation & { townId: number }): Promise<boolean> {
-  try {
-    await tx.townConfirmation.create({
+  return insertUnlessDuplicate(tx, () =>
+    tx.townConfirmation.create({
       data: {
         townId: c.townId,
         month: c.month,
@@ -98,10 +94,6 @@ export async function createTownConfirmation(tx: Tx, c: NewConfirmation & { town
         chatRef: c.chatRef,
         confirmedAt: c.confirmedAt,
       },
-    });
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
-  }
+    }),
+  );
 }
