@@ -10,7 +10,9 @@ const pgUrl = process.env.TEST_DATABASE_URL?.trim();
 const base = { environment: 'node' as const, testTimeout: 30_000, hookTimeout: 60_000 };
 
 if (!pgUrl && !process.env.VITEST_WORKER_ID) {
-  console.log('PostgreSQL: TEST_DATABASE_URL is not set, so the store, duty and delivery tests ran on SQLite only (not on PostgreSQL).');
+  console.log(
+    'PostgreSQL tests skipped: TEST_DATABASE_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/postgres), so test/store, test/duties and test/delivery run on SQLite only.',
+  );
 }
 
 export default defineConfig({
