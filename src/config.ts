@@ -175,9 +175,12 @@ for (const p of PLATFORMS) {
 export const configSchema = z.object({
   DATABASE_URL: z
     .string()
-    .startsWith('file:', '目前支持 SQLite 文件，如 file:./data/kongchuo.db')
     .refine(
-      (u) => !['file:', 'file::memory:'].includes(u.replace(/\s/g, '')),
+      (u) => u.startsWith('file:') || /^postgres(ql)?:\/\/\S+$/i.test(u),
+      '支持 SQLite 文件或 PostgreSQL 数据库，如 file:./data/kongchuo.db 或 postgresql://用户:密码@127.0.0.1:5432/kongchuo',
+    )
+    .refine(
+      (u) => !u.startsWith('file:') || !['file:', 'file::memory:'].includes(u.replace(/\s/g, '')),
       '缺少数据库文件路径（空路径或 :memory: 是临时数据库，退出时数据全部丢失），如 file:./data/kongchuo.db',
     )
     .default('file:./data/kongchuo.db'),

@@ -2,6 +2,7 @@
  * Counts the SQL statements this process runs. Prisma 6.19's client engine sends every statement through the
  * better-sqlite3 driver adapter, which prepares each one exactly once (`prepare(sql).bind(args).run()/.all()`,
  * BEGIN included), so counting `Database.prototype.prepare` counts statements without touching the application.
+ * On PostgreSQL each statement is one call of the pg driver's `Client.prototype.query` (BEGIN and the write lock included).
  * Loaded as `tsx --import ./scripts/bench/count-statements.ts …` it also writes the process's totals to
  * $BENCH_STATS_FILE at exit, so a child process (the real CLI) can report statements and peak RSS.
  */
@@ -17,6 +18,21 @@ let count = 0;
 const byKind = new Map<string, number>();
 const MARK = Symbol.for('kcbx.bench.countStatements');
 const proto = Database.prototype as Prepares['prototype'] & { [MARK]?: true };
+// On PostgreSQL (the pg driver under @prisma/adapter-pg) every statement is one Client.query call.
+const PgClient = (createRequire(import.meta.url)('pg') as { Client: Prepares & { prototype: { query(this: unknown, ...args: unknown[]): unknown } } }).Client;
+const pgProto = PgClient.prototype as { query(this: unknown, ...args: unknown[]): unknown; [MARK]?: true };
+if (!pgProto[MARK]) {
+  const query = pgProto.query;
+  pgProto.query = function (this: unknown, ...args: unknown[]) {
+    count++;
+    const first = args[0];
+    const text = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? '');
+    const kind = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '?';
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    return query.apply(this, args);
+  };
+  pgProto[MARK] = true;
+}
 if (!proto[MARK]) {
   const prepare = proto.prepare;
   proto.prepare = function (this: unknown, ...args: unknown[]) {

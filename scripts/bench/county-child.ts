@@ -1,6 +1,7 @@
 /**
  * One measurement in its own process, so peak RSS belongs to it alone:
  *   tsx scripts/bench/county-child.ts prepare <db> <reports dir>    bind groups, write a term of attendance
+ * (<db>: a SQLite file path, or a file: / postgresql:// URL)
  *   tsx scripts/bench/county-child.ts op <name> <db> <reports dir>  time one operation of county-ops.ts
  * Prints one line `BENCH_RESULT {json}`: ok, seconds, statements, peakRssMb, detail or error.
  */
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<ChildResult> {
   const [name, db, reports] = mode === 'op' ? rest : [undefined, ...rest];
   if (!db || !reports || (mode !== 'prepare' && mode !== 'op')) throw new Error('usage: county-child.ts prepare <db> <reports> | op <name> <db> <reports>');
   const clock = new ManualClock(`${TERM_START}T08:00:00+08:00`);
-  const deps = await createDeps(loadConfig({ DATABASE_URL: `file:${db}`, REPORTS_DIR: reports }), clock);
+  const deps = await createDeps(loadConfig({ DATABASE_URL: /^(file:|postgres(ql)?:\/\/)/.test(db) ? db : `file:${db}`, REPORTS_DIR: reports }), clock);
   try {
     let run: () => Promise<Detail>;
     if (mode === 'prepare') run = () => prepareTerm(deps);

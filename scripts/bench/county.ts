@@ -8,7 +8,10 @@
  * - `cli invite --all` on a copy, where the command exists.
  * An operation that fails is recorded with its error and the bench goes on. Prints the table and writes JSON to
  * bench/results/.
+ * `--database-url postgresql://…/<any db>`: the same on PostgreSQL: the county in a database of its own on that server,
+ * each operation on a copy of it (CREATE DATABASE … TEMPLATE), all dropped at the end unless --keep.
  */
+import { PrismaPg } from '@prisma/adapter-pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,10 +92,60 @@ function row(students: number, operation: string, r: ChildResult, target?: { sec
   };
 }
 
-async function benchSize(students: number, keep: boolean, log: (s: string) => void): Promise<Row[]> {
+/** The database the bench runs on: a SQLite file in the temp dir, or databases on a PostgreSQL server. */
+interface BenchDb {
+  /** The county's URL (file: or postgresql:). */
+  url: string;
+  /** A fresh copy of the county for one operation; its URL. */
+  copy(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+async function pgAdmin(server: string, sql: string): Promise<void> {
+  const adapter = await new PrismaPg({ connectionString: server, max: 1 }).connect();
+  try {
+    await adapter.executeRaw({ sql, args: [], argTypes: [] });
+  } finally {
+    await adapter.dispose();
+  }
+}
+
+async function benchDb(dir: string, students: number, pgServer: string | undefined, keep: boolean): Promise<BenchDb> {
+  if (!pgServer) {
+    const db = path.join(dir, 'county.db');
+    const copy = path.join(dir, 'op.db');
+    return {
+      url: `file:${db}`,
+      copy: async () => (fs.copyFileSync(db, copy), `file:${copy}`),
+      dispose: async () => undefined,
+    };
+  }
+  const at = (name: string) => Object.assign(new URL(pgServer), { pathname: `/${name}` }).toString();
+  const county = `kcbx_bench_${students}`;
+  const op = `kcbx_bench_${students}_op`;
+  await pgAdmin(pgServer, `DROP DATABASE IF EXISTS "${op}" WITH (FORCE)`);
+  await pgAdmin(pgServer, `DROP DATABASE IF EXISTS "${county}" WITH (FORCE)`);
+  await pgAdmin(pgServer, `CREATE DATABASE "${county}"`);
+  return {
+    url: at(county),
+    async copy() {
+      await pgAdmin(pgServer, `DROP DATABASE IF EXISTS "${op}" WITH (FORCE)`);
+      await pgAdmin(pgServer, `CREATE DATABASE "${op}" TEMPLATE "${county}"`);
+      return at(op);
+    },
+    async dispose() {
+      if (keep) return;
+      await pgAdmin(pgServer, `DROP DATABASE IF EXISTS "${op}" WITH (FORCE)`);
+      await pgAdmin(pgServer, `DROP DATABASE IF EXISTS "${county}" WITH (FORCE)`);
+    },
+  };
+}
+
+async function benchSize(students: number, keep: boolean, log: (s: string) => void, pgServer?: string): Promise<Row[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kcbx-bench-${students}-`));
-  const db = path.join(dir, 'county.db');
-  const env = { DATABASE_URL: `file:${db}`, REPORTS_DIR: path.join(dir, 'reports') };
+  const store = await benchDb(dir, students, pgServer, keep);
+  const db = store.url;
+  const env = { DATABASE_URL: db, REPORTS_DIR: path.join(dir, 'reports') };
   const rows: Row[] = [];
   const add = (r: Row) => (
     rows.push(r),
@@ -114,14 +167,12 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
     const prepared = childResult(await spawnTsx([CHILD, 'prepare', db, env.REPORTS_DIR], {}, 30 * MINUTES));
     add(row(students, 'setup: term of attendance', prepared));
     if (!prepared.ok) return (skip('the term of attendance could not be written'), rows);
-    const copy = path.join(dir, 'op.db');
     for (const o of OPERATIONS) {
-      fs.copyFileSync(db, copy);
+      const copy = await store.copy();
       const r = childResult(await spawnTsx([CHILD, 'op', o.name, copy, env.REPORTS_DIR], {}, 20 * MINUTES));
       add(row(students, o.name, r, o.targetSeconds ? { seconds: o.targetSeconds } : undefined));
     }
-    fs.copyFileSync(db, copy);
-    const invites = await cli(['invite', '--all'], { ...env, DATABASE_URL: `file:${copy}` }, dir, 20 * MINUTES);
+    const invites = await cli(['invite', '--all'], { ...env, DATABASE_URL: await store.copy() }, dir, 20 * MINUTES);
     add(
       row(
         students,
@@ -132,13 +183,18 @@ async function benchSize(students: number, keep: boolean, log: (s: string) => vo
     );
     return rows;
   } finally {
-    if (keep) log(`  files kept in ${dir}`);
+    await store.dispose();
+    if (keep) log(`  files kept in ${dir}${pgServer ? ` and databases kcbx_bench_${students}(_op) on the server` : ''}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function countyBench(max: number, opts: { keep?: boolean } = {}): Promise<Row[]> {
+export async function countyBench(max: number, opts: { keep?: boolean; databaseUrl?: string } = {}): Promise<Row[]> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  const flag = process.argv.indexOf('--database-url');
+  const pgServer = opts.databaseUrl ?? (flag >= 0 ? process.argv[flag + 1] : undefined);
+  if (pgServer !== undefined && !/^postgres(ql)?:\/\//.test(pgServer))
+    throw new Error(`--database-url takes a PostgreSQL URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres`);
   const rows: Row[] = [];
   for (const students of countySizes(max)) {
     log(
@@ -147,7 +203,7 @@ export async function countyBench(max: number, opts: { keep?: boolean } = {}): P
         .map((l) => l.toFixed(1))
         .join(' ')})`,
     );
-    rows.push(...(await benchSize(students, Boolean(opts.keep), log)));
+    rows.push(...(await benchSize(students, Boolean(opts.keep), log, pgServer)));
   }
   const at = systemClock.now().toISOString();
   const out = path.join(ROOT, 'bench', 'results', `county-${at.replace(/[:.]/g, '-')}.json`);
@@ -158,6 +214,7 @@ export async function countyBench(max: number, opts: { keep?: boolean } = {}): P
       {
         at,
         machine: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`,
+        database: pgServer ? 'postgresql' : 'sqlite',
         loadAverageAtEnd: os.loadavg(),
         sizes: countySizes(max),
         rows,

@@ -2,10 +2,16 @@
  * Claiming a message for delivery: one conditional UPDATE that checks, against what the database says every process
  * has done, everything that must hold before the platform is called. A single statement takes SQLite's write lock
  * before it reads, so two processes are serialised by it and never both fill the last place in a rate window.
- * (On PostgreSQL the same statement needs SERIALIZABLE or an advisory lock per platform for that guarantee.)
+ * On PostgreSQL a statement reads a snapshot and takes no such lock, so there the UPDATE runs in a transaction that
+ * first takes an advisory lock per platform: a second process's claim for the platform waits and then counts the
+ * first one's (each statement of READ COMMITTED sees what committed before it began).
  */
 import { Prisma } from '../../generated/prisma/client.js';
-import type { Tx } from './prisma.js';
+import { type Db, dialect, type Tx } from './prisma.js';
+import { retryWhenBusy } from './write.js';
+
+/** First key of the per-platform claim lock (the second is the platform name's hash). */
+const CLAIM_LOCK_KEY = 0x6b636c6d;
 
 /** The `lastError` of a message the platform refused with 429; also how a running pause is found again. */
 export const RATE_LIMITED = 'rate limited';
@@ -71,12 +77,24 @@ export async function claim(
       conditions.push(Prisma.sql`(SELECT COUNT(*) FROM "Outbox" w WHERE w."claimedAt" > ${w.since} AND ${scope}) < ${w.max}`);
     }
   }
+  const update = Prisma.sql`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
+  const platform = guard?.platform ?? m.chatRef.slice(0, Math.max(0, m.chatRef.indexOf(':')));
   const changed =
-    await db.$executeRaw`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
+    dialect(db) === 'postgresql'
+      ? await inPgTransaction(db, async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY}::int4, hashtext(${platform}))`;
+          return tx.$executeRaw(update);
+        })
+      : await db.$executeRaw(update);
   return changed === 1 ? { id: m.id, by, at: now } : null;
 }
 
 function quietFilter(quiet: { holdUrgent: boolean } | null | undefined): Prisma.Sql {
   if (!quiet) return Prisma.empty;
   return quiet.holdUrgent ? Prisma.sql` AND e."kind" = 'reply'` : Prisma.sql` AND (e."kind" = 'reply' OR e."urgent" = ${true})`;
+}
+
+/** Runs `fn` in a transaction of its own, or in the caller's when `db` already is one. */
+function inPgTransaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return '$transaction' in db ? retryWhenBusy(() => (db as Db).$transaction(fn, { maxWait: 60_000, timeout: 30_000 })) : fn(db);
 }

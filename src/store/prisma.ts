@@ -1,18 +1,41 @@
-/** The database handle. The store layer is the only place that imports the Prisma client. */
+/**
+ * The database handle. The store layer is the only place that imports the Prisma client, and the only place that
+ * knows which database it is: SQLite (a `file:` URL, the default) or PostgreSQL (`postgresql://` / `postgres://`).
+ * Both clients are generated from one schema (prisma/postgresql/schema.prisma is derived from prisma/schema.prisma),
+ * so the PostgreSQL client is used under the SQLite client's type; the few statements that differ ask `dialect()`.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { PrismaClient as PgPrismaClient } from '../../generated/prisma-pg/client.js';
 import { applyMigrations } from './migrate.js';
+import { serializedPg } from './pg-serialized.js';
 import { immediateSqlite } from './sqlite-immediate.js';
 import { retryWhenBusy } from './write.js';
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+export type Dialect = 'sqlite' | 'postgresql';
 
-/** Opens (creating the file and directory if needed) and migrates the database named by a `file:` URL. */
+/** True for a URL openDatabase opens with PostgreSQL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url.trim());
+}
+
+/** Which database a client (or a transaction's client) talks to. */
+export function dialect(db: Db | Tx): Dialect {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === 'postgresql' ? 'postgresql' : 'sqlite';
+}
+
+/** Opens and migrates the database: a `file:` URL (creating the file and directory if needed) or a PostgreSQL URL. */
 export async function openDatabase(url: string): Promise<Db> {
+  if (isPostgresUrl(url)) {
+    const db = new PgPrismaClient({ adapter: serializedPg(url.trim()) }) as unknown as Db;
+    await applyMigrations(db);
+    return db;
+  }
   if (!url.startsWith('file:')) {
-    throw new Error(`DATABASE_URL: only file: (SQLite) URLs are supported by this build, got "${url}"`);
+    throw new Error(`DATABASE_URL: file: (SQLite) or postgresql:// URLs are supported, got "${url}"`);
   }
   const file = url.slice('file:'.length);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

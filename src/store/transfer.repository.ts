@@ -151,7 +151,7 @@ function studentsOf(db: Tx, ids: number[]) {
  */
 export async function recordLeavers(db: Tx, schoolYear: string, on: string, at: Date): Promise<Map<number, number>> {
   await db.$executeRaw`INSERT INTO "TransferRequest" ("studentId", "kind", "fromSchoolId", "fromClassId", "toSchoolId", "toText", "needsCounty", "on", "schoolYear", "state", "requestedById", "createdAt")
-    SELECT s."id", 'leaver', c."schoolId", c."id", NULL, NULL, 0, ${on}, ${schoolYear}, 'pending_receipt', 0, ${at}
+    SELECT s."id", 'leaver', c."schoolId", c."id", NULL, NULL, FALSE, ${on}, ${schoolYear}, 'pending_receipt', 0, ${at}
     FROM "Student" s JOIN "SchoolClass" c ON c."id" = s."classId"
     WHERE c."stage" = 'primary' AND c."grade" = 6 AND s."status" = 'enrolled'
       AND NOT EXISTS (SELECT 1 FROM "TransferRequest" t WHERE t."studentId" = s."id" AND (t."kind" = 'leaver' OR t."state" IN (${Prisma.join(OPEN)})))`;

@@ -24,6 +24,9 @@ const BUSY_CODES = new Set([
   'P1008', // the adapter's SQLITE_BUSY: "Operation has timed out"
   'P2028', // "Unable to start a transaction in the given time", or it expired while waiting
   'P2034', // write conflict or deadlock (PostgreSQL)
+  '40001', // PostgreSQL serialization_failure
+  '40P01', // PostgreSQL deadlock_detected
+  '55P03', // PostgreSQL lock_not_available: the write lock not had within lock_timeout (pg-serialized.ts)
 ]);
 
 /** True for an error that means "someone else is writing": worth running the transaction again. */
@@ -31,7 +34,13 @@ export function isBusyError(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown; cause?: unknown } | null;
   if (!err || typeof err !== 'object') return false;
   if (typeof err.code === 'string' && (BUSY_CODES.has(err.code) || /^SQLITE_(BUSY|LOCKED)/.test(err.code))) return true;
-  if (typeof err.message === 'string' && /database (table )?is (locked|busy)|Operation has timed out/.test(err.message)) return true;
+  if (
+    typeof err.message === 'string' &&
+    /database (table )?is (locked|busy)|Operation has timed out|TransactionWriteConflict|could not serialize access|deadlock detected|canceling statement due to lock timeout/.test(
+      err.message,
+    )
+  )
+    return true;
   return err.cause !== undefined && err.cause !== e && isBusyError(err.cause);
 }
 

@@ -1,6 +1,7 @@
 /**
  * The migrations in prisma/migrations, applied in order as at start, give exactly the tables, columns and indexes
  * that prisma/schema.prisma describes: a schema edit without its migration (or a migration merged twice) fails here.
+ * The same for prisma/migrations-postgresql against prisma/postgresql/schema.prisma, in the vitest project "pg".
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/prisma.js';
+import { type Db, openDatabase } from '../../src/store/prisma.js';
 import { splitStatements } from '../../src/store/migrate.js';
+import { freshPgDatabase, onPostgres } from '../helpers/pg.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,8 +39,56 @@ function shape(file: string): Record<string, unknown> {
   }
 }
 
+/** Tables (columns with type, nullability, default) and indexes (with their definition) of a PostgreSQL database. */
+async function pgShape(db: Db): Promise<Record<string, unknown>> {
+  const columns = await db.$queryRaw<
+    { t: string; c: string }[]
+  >`SELECT table_name::text AS "t", (column_name || ' ' || data_type || ' ' || is_nullable || ' ' || COALESCE(column_default, ''))::text AS "c"
+    FROM information_schema.columns WHERE table_schema = 'public' AND left(table_name, 1) <> '_' ORDER BY 1, 2`;
+  const indexes = await db.$queryRaw<
+    { t: string; d: string }[]
+  >`SELECT tablename::text AS "t", indexdef::text AS "d" FROM pg_indexes WHERE schemaname = 'public' AND left(tablename, 1) <> '_' ORDER BY 1, 2`;
+  const out: Record<string, { columns: string[]; indexes: string[] }> = {};
+  for (const r of columns) (out[r.t] ??= { columns: [], indexes: [] }).columns.push(r.c);
+  for (const r of indexes) (out[r.t] ??= { columns: [], indexes: [] }).indexes.push(r.d);
+  return out;
+}
+
 describe('migrations', () => {
-  it('applied in order, they build exactly what prisma/schema.prisma says', async () => {
+  it.skipIf(!onPostgres())('PostgreSQL: prisma/migrations-postgresql applied in order build exactly what prisma/postgresql/schema.prisma says', async () => {
+    const migrated = await freshPgDatabase();
+    const fromSchema = await freshPgDatabase();
+    try {
+      const a = await openDatabase(migrated.url);
+      const sql = execFileSync(
+        path.join(root, 'node_modules/.bin/prisma'),
+        [
+          'migrate',
+          'diff',
+          '--config',
+          'prisma/postgresql/prisma.config.ts',
+          '--from-empty',
+          '--to-schema-datamodel',
+          'prisma/postgresql/schema.prisma',
+          '--script',
+        ],
+        { cwd: root, env: { ...process.env, DATABASE_URL: fromSchema.url }, encoding: 'utf8' },
+      );
+      const b = await openDatabase(fromSchema.url); // migrates too: drop what it made, then build from the schema alone
+      await b.$executeRawUnsafe('DROP SCHEMA public CASCADE');
+      for (const stmt of splitStatements(sql)) await b.$executeRawUnsafe(stmt);
+      const want = await pgShape(b);
+      expect(Object.keys(want).length).toBeGreaterThan(40);
+      expect(await pgShape(a)).toEqual(want);
+      await a.$disconnect();
+      await b.$disconnect();
+    } finally {
+      await migrated.drop();
+      await fromSchema.drop();
+    }
+  });
+
+  it.skipIf(onPostgres())('applied in order, they build exactly what prisma/schema.prisma says (SQLite; its PostgreSQL twin above)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-mig-'));
     try {
       const migrated = path.join(dir, 'migrated.db');

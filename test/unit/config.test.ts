@@ -107,6 +107,22 @@ describe('config', () => {
     expect(robots).toEqual({ '三(2)班': '693a91f6-7abc', '一(1)班': '0ec2-5aaa-key1' });
     expect(() => loadConfig({ WECOM_GROUP_ROBOT_WEBHOOKS: '三(2)班' })).toThrow(/WECOM_GROUP_ROBOT_WEBHOOKS/);
   });
+  it('takes a SQLite file or a PostgreSQL URL and refuses other databases, showing both forms', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://bot:pw@127.0.0.1:5432/kongchuo' }).DATABASE_URL).toBe('postgresql://bot:pw@127.0.0.1:5432/kongchuo');
+    expect(loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/kongchuo' }).DATABASE_URL).toBe('postgres://127.0.0.1/kongchuo');
+    expect(loadConfig({ DATABASE_URL: 'file:/srv/bot/kc.db' }).DATABASE_URL).toBe('file:/srv/bot/kc.db');
+    for (const url of ['mysql://root@127.0.0.1/kc', './data/kongchuo.db', 'postgresql://']) {
+      try {
+        loadConfig({ DATABASE_URL: url });
+        expect.unreachable(url);
+      } catch (e) {
+        const [problem] = (e as ConfigError).problems;
+        expect(problem).toMatch(/^DATABASE_URL: 支持 SQLite 文件或 PostgreSQL 数据库/);
+        expect(problem).toContain('file:./data/kongchuo.db');
+        expect(problem).toContain('postgresql://');
+      }
+    }
+  });
   it('refuses a temporary database and reads the health port', () => {
     expect(() => loadConfig({ DATABASE_URL: 'file::memory:' })).toThrow(/DATABASE_URL/);
     expect(loadConfig({}).HEALTH_PORT).toBe(9464);

@@ -1,0 +1,61 @@
+/**
+ * Writers on PostgreSQL are serialized across clients (processes): two clients opening one new database at once
+ * migrate it once between them, and read-then-write transactions from both never interleave (the advisory write lock
+ * each transaction takes, see src/store/pg-serialized.ts). SQLite's twin is test/integration/two-writers.test.ts: there
+ * the clients must be separate processes, since better-sqlite3 waits for the file's lock synchronously, stopping the
+ * event loop of the client that holds it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, dialect, openDatabase } from '../../src/store/prisma.js';
+import { withWriteTransaction } from '../../src/store/write.js';
+import { freshPgDatabase, onPostgres, type PgDatabase } from '../helpers/pg.js';
+
+let url: string;
+let pg: PgDatabase | undefined;
+let dir: string | undefined;
+const clients: Db[] = [];
+
+beforeAll(async () => {
+  if (onPostgres()) {
+    pg = await freshPgDatabase();
+    url = pg.url;
+  } else {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-ser-'));
+    url = `file:${path.join(dir, 'ser.db')}`;
+  }
+});
+afterAll(async () => {
+  for (const c of clients) await c.$disconnect();
+  await pg?.drop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!onPostgres())('writers on one PostgreSQL database (SQLite: two-writers.test.ts, in two processes)', () => {
+  it('two clients opening a new database together migrate it once', async () => {
+    clients.push(...(await Promise.all([openDatabase(url), openDatabase(url)])));
+    expect(dialect(clients[0]!)).toBe(onPostgres() ? 'postgresql' : 'sqlite');
+    const names = await clients[0]!.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_app_migrations" ORDER BY "name"');
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names.map((n) => n.name)).size).toBe(names.length);
+  });
+
+  it('read-then-write transactions from two clients never interleave', async () => {
+    const [a, b] = clients as [Db, Db];
+    const step = (db: Db) =>
+      withWriteTransaction(
+        db,
+        async (tx) => {
+          const n = await tx.county.count();
+          await new Promise((r) => setImmediate(r)); // give the other client every chance to slip in between
+          await tx.county.create({ data: { name: `c${n}` } });
+        },
+        { seal: false },
+      );
+    await Promise.all(Array.from({ length: 12 }, (_, i) => step(i % 2 === 0 ? a : b)));
+    const rows = await a.county.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.name)).toEqual(Array.from({ length: 12 }, (_, i) => `c${i}`));
+  });
+});
