@@ -102,15 +102,18 @@ if (configured === 0) {
     { log },
   );
   inbox.start();
-  for (const p of platforms) {
-    try {
-      await p.start(inbox.accept);
-      running.set(p.platform, p);
-    } catch (e) {
-      // One platform down (bad token, network) does not stop the others.
-      log(`${p.platform}: failed to start: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
+  // Side by side: each mostly waits on its network (Telegram's getMe, the WeChat puppet's login state).
+  await Promise.all(
+    platforms.map(async (p) => {
+      try {
+        await p.start(inbox.accept);
+        running.set(p.platform, p);
+      } catch (e) {
+        // One platform down (bad token, network) does not stop the others.
+        log(`${p.platform}: failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }),
+  );
   if (running.size === 0) log('no chat platform could start; messages stay in the outbox until one does');
   // Duties start after the platforms so their first (catch-up) messages can go out at once.
   const duties = startDutySchedule(createDutyRunner(deps, ALL_DUTIES, log), config.TIMEZONE, log, () => {

@@ -45,6 +45,8 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     expect(msg!.text).toContain('绑定');
     expect(output).toContain('telegram: connected as @kcbx_bot (long polling)');
     expect(output).not.toContain('打开控制台');
+    // The line scripts/bench/footprint.ts times the start by.
+    await waitFor(() => /"ready in \d+ ms: telegram"/.test(output), { what: () => `the ready line (output: ${output.slice(-2000)})` });
   });
 });
 
