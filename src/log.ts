@@ -2,8 +2,12 @@
  * Structured logs (pino): JSON lines in production, readable lines in a terminal. Every line passes through the
  * redactor first: tokens, secrets and students' and guardians' names never reach the log.
  */
+import { createRequire } from 'node:module';
 import { pino, type Logger, type DestinationStream } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { NameRedactor, scrubValue } from './ops/redact.js';
+
+const require = createRequire(import.meta.url);
 
 export type { Logger };
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -33,7 +37,10 @@ export function createLogger(o: LoggerOptions): { logger: Logger; redactor: Name
   };
   const destination =
     o.destination ??
-    (pretty ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname' } }) : pino.destination(1));
+    (pretty
+      ? // Loaded only for a terminal, and run in this thread (a transport would start a worker thread: ~15 MB more).
+        (require('pino-pretty') as typeof PinoPretty)({ translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname', destination: 1, sync: true })
+      : pino.destination(1));
   return { logger: pino(options, destination), redactor };
 }
 

@@ -3,7 +3,7 @@
  * two-row header (frozen), rates and targets as numbers in 0.00% format, counts as numbers, the notes, and the
  * signature and stamp lines.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { RATE_LABELS, TARGET_FIELD, TARGET_KIND, hasValue, type RateKey } from '../domain/rates.js';
 import { vetoText, type AssessmentModel, type AssessmentRow } from './assessment-model.js';
 import { safeCell } from './safe-cell.js';
@@ -141,7 +141,9 @@ function sheet(wb: ExcelJS.Workbook, name: string, m: AssessmentModel, cols: Col
 }
 
 export async function assessmentXlsx(m: AssessmentModel): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // ExcelJS (~25 MB) is loaded by the first workbook, not at start.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.title = m.title;
   sheet(wb, '学校', m, SCHOOL_COLUMNS, m.schools);
   sheet(wb, '乡镇', m, TOWN_COLUMNS, m.towns);

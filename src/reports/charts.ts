@@ -2,7 +2,8 @@
  * Trend charts as PNG: SVG drawn here, rendered by resvg (its binary ships inside the npm package) with the CJK
  * font from fonts.ts. No browser, no canvas, nothing downloaded.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { CJK_FONT_FAMILY, cjkFontPath } from './fonts.js';
 import { formatRate } from '../domain/rates.js';
 
@@ -11,9 +12,14 @@ export const CHART_HEIGHT = 500;
 const M = { top: 70, right: 80, bottom: 70, left: 80 };
 const COLORS = ['#1f6fb2', '#d9822b', '#2e9e5b', '#b23b3b', '#7a4eb2'];
 
+// The renderer (a native module) is loaded by the first chart, not at start.
+const require = createRequire(import.meta.url);
+let Resvg: typeof ResvgClass | undefined;
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function renderPng(svg: string): Buffer {
+  Resvg ??= (require('@resvg/resvg-js') as typeof import('@resvg/resvg-js')).Resvg;
   const r = new Resvg(svg, {
     font: { fontFiles: [cjkFontPath(400), cjkFontPath(700)], loadSystemFonts: false, defaultFontFamily: CJK_FONT_FAMILY },
     background: 'white',

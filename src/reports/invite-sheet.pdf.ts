@@ -3,8 +3,9 @@
  * (wrapped, never cut), role, one-time code, expiry and — when Telegram is configured — a QR code of the bot's deep
  * link, drawn as vector squares so it prints sharp. Chinese in Noto Sans SC embedded from the npm package.
  */
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
+import type PDFDocument from 'pdfkit';
+import type QRCodeLib from 'qrcode';
 import { cjkPdf } from './pdf-doc.js';
 import { bindText, type InviteEntry, type InviteSection, type InviteSheets } from './invite-sheet-model.js';
 
@@ -14,8 +15,13 @@ const PAD = 4;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
+// The QR encoder is loaded by the first sheet, not at start.
+const require = createRequire(import.meta.url);
+let QRCode: typeof QRCodeLib | undefined;
+
 /** Draws a QR code of `text` as filled squares (runs of dark modules merged per row). */
 function drawQr(doc: Doc, text: string, x: number, y: number, size: number): void {
+  QRCode ??= require('qrcode') as typeof QRCodeLib;
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const quiet = 2;
   const unit = size / (modules.size + 2 * quiet);

@@ -1,5 +1,5 @@
 /** Invite sheets as .xlsx: a worksheet per school (town, county) with name, staff id, role, code, expiry and link. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { bindText, type InviteSheets } from './invite-sheet-model.js';
 import { safeCell, safeRow } from './safe-cell.js';
 
@@ -13,7 +13,9 @@ function sheetName(title: string, taken: Set<string>): string {
 }
 
 export async function inviteSheetXlsx(s: InviteSheets): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // ExcelJS (~25 MB) is loaded by the first workbook, not at start.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   const taken = new Set<string>();
   for (const sec of s.sections) {
     const ws = wb.addWorksheet(sheetName(sec.title, taken), {

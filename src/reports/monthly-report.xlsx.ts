@@ -4,7 +4,7 @@
  * over the rows above them, long cells wrapped, column widths set and the header rows frozen; then the confirmed
  * dropouts (辍学学生花名册) and the suspected pupils on separate sheets, and the weekly counts.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { MonthlyForm } from './monthly-form.js';
 import {
   confirmedCases,
@@ -110,7 +110,9 @@ function listSheet(
 }
 
 export async function monthlyReportXlsx(m: MonthlyForm): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // ExcelJS (~25 MB) is loaded by the first workbook, not at start.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   // the cached results of the subtotal and total formulas are recomputed when the file is opened
   wb.calcProperties.fullCalcOnLoad = true;
   const ws = wb.addWorksheet('月报表', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 } });

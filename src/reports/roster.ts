@@ -2,7 +2,7 @@
  * The dropout roster (辍学学生花名册) as a file: an .xlsx laid out like the paper ledger, or CSV (UTF-8 with BOM,
  * so Excel opens the Chinese correctly). Rows come from the cases in the asker's area only.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { CASE_STATE_LABELS } from '../domain/dropout-case.js';
 import type { CaseInArea } from '../services/roster.js';
 import { safeRow } from './safe-cell.js';
@@ -48,7 +48,9 @@ export function rosterRows(list: CaseInArea[]): (string | number)[][] {
 }
 
 export async function rosterXlsx(title: string, subtitle: string, list: CaseInArea[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // ExcelJS (~25 MB) is loaded by the first workbook, not at start.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   const ws = wb.addWorksheet('辍学学生花名册', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.mergeCells(1, 1, 1, ROSTER_COLUMNS.length);
   ws.getCell(1, 1).value = title;

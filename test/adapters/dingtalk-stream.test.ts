@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { FakeDingtalk } from '../fakes/dingtalk-api.js';
 import { createDingtalkAdapter, dingtalkConfigSchema, type DingtalkReady } from '../../adapters/dingtalk/index.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
@@ -48,7 +49,7 @@ describe('dingtalk (Stream mode)', () => {
   it('a robot message pushed over the gateway reaches the core, is answered, and is acknowledged after handling', async () => {
     expect(fake.streamConnections).toBe(1);
     const frame = fake.push({ msgId: `s${n++}`, text: '情况', senderStaffId: 'teacher02', conversationType: '1' });
-    await fake.waitFor(() => ackFor(frame) !== undefined, 'the ACK');
+    await waitFor(() => ackFor(frame) !== undefined, { what: 'the ACK' });
     expect(ackFor(frame)).toMatchObject({ code: 200, message: 'OK', headers: { messageId: frame, contentType: 'application/json' } });
     expect(textTo('teacher02').at(-1)).toContain('还没有绑定');
   });
@@ -57,19 +58,19 @@ describe('dingtalk (Stream mode)', () => {
     const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0012' } });
     const { code } = await createInviteCode(app.deps, person.id);
     const bind = fake.push({ msgId: `s${n++}`, text: `绑定 ${code}`, senderStaffId: 'teacher02', conversationType: '1' });
-    await fake.waitFor(() => ackFor(bind) !== undefined, 'the bind ACK');
+    await waitFor(() => ackFor(bind) !== undefined, { what: 'the bind ACK' });
     expect(textTo('teacher02').at(-1)).toContain('绑定成功');
     const group = fake.push({ msgId: `s${n++}`, text: '绑定班级', senderStaffId: 'teacher02', conversationType: '2', ...GROUP });
-    await fake.waitFor(() => ackFor(group) !== undefined, 'the group ACK');
+    await waitFor(() => ackFor(group) !== undefined, { what: 'the group ACK' });
     expect(fake.sent.at(-1)).toMatchObject({ kind: 'group', to: GROUP.conversationId });
     expect(textTo(GROUP.conversationId).at(-1)).toContain('一(1)班');
   });
 
   it('after the gateway drops the connection the SDK reconnects through the configured gateway and messages flow again', async () => {
     fake.dropConnections();
-    await fake.waitFor(() => fake.streamConnections === 2, 'the reconnection');
+    await waitFor(() => fake.streamConnections === 2, { what: 'the reconnection' });
     const frame = fake.push({ msgId: `s${n++}`, text: '情况', senderStaffId: 'teacher02', conversationType: '1' });
-    await fake.waitFor(() => ackFor(frame) !== undefined, 'the ACK after reconnecting');
+    await waitFor(() => ackFor(frame) !== undefined, { what: 'the ACK after reconnecting' });
   });
 
   it('a message whose handling fails is left unacknowledged, so DingTalk delivers it again', async () => {
@@ -83,10 +84,9 @@ describe('dingtalk (Stream mode)', () => {
     try {
       const bad = other.push({ msgId: `s${n++}`, text: 'boom', senderStaffId: 'teacher02', conversationType: '1' });
       const good = other.push({ msgId: `s${n++}`, text: 'fine', senderStaffId: 'teacher02', conversationType: '1' });
-      await other.waitFor(
-        () => other.acks.some((a) => a.headers.messageId === good) && lines.some((l) => l.includes('left unacknowledged')),
-        'the good ACK and the failure line',
-      );
+      await waitFor(() => other.acks.some((a) => a.headers.messageId === good) && lines.some((l) => l.includes('left unacknowledged')), {
+        what: 'the good ACK and the failure line',
+      });
       expect(other.acks.some((a) => a.headers.messageId === bad)).toBe(false);
       expect(lines.find((l) => l.includes('left unacknowledged'))).toContain('database is locked');
     } finally {
@@ -132,9 +132,9 @@ describe('npm start with DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET', () => {
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await gw.waitFor(() => output.includes('dingtalk: connected (Stream mode)'), 'the start', 30_000);
+    await waitFor(() => output.includes('dingtalk: connected (Stream mode)'), { what: 'the start', timeoutMs: 30_000 });
     gw.push({ msgId: 'start-1', text: '你好', senderStaffId: 'u7', conversationType: '1' });
-    await gw.waitFor(() => gw!.sent.length > 0, 'the answer', 15_000);
+    await waitFor(() => gw!.sent.length > 0, { what: 'the answer', timeoutMs: 15_000 });
     expect(gw.sent[0]).toMatchObject({ kind: 'dm', to: 'u7', msgKey: 'sampleText' });
     expect(gw.sent[0]!.param.content).toContain('绑定');
     expect(output).not.toContain('打开控制台');

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { FakeSlackApi, slackHeaders } from '../fakes/slack-api.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
@@ -57,11 +58,6 @@ async function settle() {
   }
 }
 
-async function until(cond: () => boolean) {
-  for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(cond()).toBe(true);
-}
-
 describe('slack', () => {
   it('a request with a wrong signature is rejected and nothing happens', async () => {
     const r = await post(messageEvent('U1', 'D1', '情况'), 'application/json', {}, 'wrong-secret');
@@ -81,7 +77,7 @@ describe('slack', () => {
       const n = api.posted.length;
       const r = await post(messageEvent(user, `D${user}`, `绑定 ${code}`));
       expect(r.status).toBe(200);
-      await until(() => api.posted.length > n);
+      await waitFor(() => api.posted.length > n, { what: `the answer to ${user}'s binding` });
       expect(api.posted.at(-1)).toMatchObject({ channel: `D${user}` });
       expect(api.posted.at(-1)!.text).toContain('绑定成功');
     }
@@ -90,15 +86,15 @@ describe('slack', () => {
   it('the teacher binds the class channel and reports two unexcused days; alerts go by DM with a button', async () => {
     let n = api.posted.length;
     await post(messageEvent('UTEACH', 'CCLASS', '<@UBOT> 绑定班级'));
-    await until(() => api.posted.length > n);
+    await waitFor(() => api.posted.length > n, { what: 'the answer to 绑定班级' });
     expect(api.posted.at(-1)!.channel).toBe('CCLASS');
     n = api.posted.length;
     await post(messageEvent('UTEACH', 'CCLASS', '缺勤 余小龙 旷课'));
-    await until(() => api.posted.length >= n + 3);
+    await waitFor(() => api.posted.length >= n + 3, { what: () => `3 posts after the absence report (${api.posted.length - n} so far)` });
     app.clock.set('2026-11-23T08:30:00+08:00');
     n = api.posted.length;
     await post(messageEvent('UTEACH', 'CCLASS', '缺勤 余小龙 旷课'));
-    await until(() => api.posted.slice(n).some((p) => p.channel === 'DUCADRE'));
+    await waitFor(() => api.posted.slice(n).some((p) => p.channel === 'DUCADRE'), { what: 'a DM to the village cadre (DUCADRE)' });
     const alerts = api.posted.slice(n).filter((p) => p.text.includes('两天未到校预警'));
     expect(alerts.map((p) => p.channel).sort()).toEqual(['DUCADRE', 'DUPRIN', 'DUTEACH']);
     expect(alerts[0]!.blocks![1]!.elements![0]!.action_id).toMatch(/^ack:\d+$/);
@@ -122,7 +118,7 @@ describe('slack', () => {
     const n = api.posted.length;
     const r = await post(body, 'application/x-www-form-urlencoded');
     expect(r.status).toBe(200);
-    await until(() => api.posted.length > n);
+    await waitFor(() => api.posted.length > n, { what: 'the answer to the button press' });
     expect(api.posted.at(-1)).toMatchObject({ channel: 'DUPRIN' });
     expect(api.posted.at(-1)!.text).toContain(`已确认收到预警 #${alert.id}`);
   });
@@ -132,7 +128,7 @@ describe('slack', () => {
     await settle();
     const n = api.posted.length;
     await post(body);
-    await until(() => api.posted.length > n);
+    await waitFor(() => api.posted.length > n, { what: 'the answer to the event' });
     const counts = await app.deps.db.weeklyCount.count();
     const r = await post(body, 'application/json', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     expect(r.status).toBe(200);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { FakeSlackApi, slackHeaders } from '../fakes/slack-api.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-start-'));
@@ -44,6 +45,8 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     expect(msg!.text).toContain('绑定');
     expect(output).toContain('telegram: connected as @kcbx_bot (long polling)');
     expect(output).not.toContain('打开控制台');
+    // The line scripts/bench/footprint.ts times the start by.
+    await waitFor(() => /"ready in \d+ ms: telegram"/.test(output), { what: () => `the ready line (output: ${output.slice(-2000)})` });
   });
 });
 
@@ -72,7 +75,12 @@ describe('one platform failing does not stop the others', () => {
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    for (let i = 0; i < 300 && !output.includes('slack: started'); i++) await new Promise((r) => setTimeout(r, 100));
+    // Ready once every platform has started or failed (they start side by side).
+    await waitFor(() => /"ready in \d+ ms: slack"/.test(output), {
+      what: () => `the ready line with Slack running (output: ${output.slice(-2000)})`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     expect(output).toMatch(/telegram: failed to start: .*401/);
     const body = JSON.stringify({
       type: 'event_callback',
@@ -87,7 +95,7 @@ describe('one platform failing does not stop the others', () => {
       body,
     });
     expect(r.status).toBe(200);
-    for (let i = 0; i < 100 && slack.posted.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+    await waitFor(() => slack!.posted.length > 0, { what: "the bot's answer on Slack", intervalMs: 100 });
     expect(slack.posted[0]!.text).toContain('绑定');
   });
 });

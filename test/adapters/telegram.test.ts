@@ -1,6 +1,7 @@
 /** The real Telegraf client against a fake Bot API on 127.0.0.1, wired to the real core on SQLite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
@@ -21,10 +22,7 @@ const CADRE = { id: 1003 };
 const GROUP = { id: -100200, type: 'supergroup' as const, title: '一(1)班家长群' };
 const dm = (u: { id: number }) => ({ id: u.id, type: 'private' as const });
 
-async function waitHandled(n: number) {
-  for (let i = 0; i < 250 && handled < n; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(handled).toBeGreaterThanOrEqual(n);
-}
+const waitHandled = (n: number) => waitFor(() => handled >= n, { what: () => `${n} messages handled (${handled} so far)` });
 
 beforeAll(async () => {
   app = await makeApp({ now: '2026-11-20T08:30:00+08:00' });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { createTelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
 import type { ChatAdapter, Incoming } from '../../src/core/chat-port.js';
@@ -63,10 +64,6 @@ async function fire(url: string, ids: number[], concurrency = 50): Promise<{ sta
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const pending = () => app.deps.db.inboundUpdate.count({ where: { handledAt: null } });
 
-async function untilHandled(): Promise<void> {
-  while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 200));
-}
-
 /** Each message handled exactly once, with exactly one reply in its chat. */
 async function expectEachHandledOnce(ids: number[]): Promise<void> {
   expect(ids.filter((id) => handled.get(`${id}:1`) !== 1)).toEqual([]);
@@ -104,7 +101,7 @@ describe('telegram webhook through the inbox', () => {
 
     await running.shift()!.adapter.stop();
     current = await start();
-    await untilHandled();
+    await waitFor(async () => (await pending()) === 0, { what: 'every recorded update handled', timeoutMs: 100_000, intervalMs: 200 });
     await expectEachHandledOnce(ids);
   }, 120_000);
 
@@ -115,7 +112,7 @@ describe('telegram webhook through the inbox', () => {
     // Answered once recorded, not once handled (the test above shows an answer needs no handling at all). A generous
     // bound: on a busy 2-CPU machine the slowest answer took 3–6 s, handling the thousand about 20 s.
     expect(slowestMs).toBeLessThan(15_000);
-    await untilHandled();
+    await waitFor(async () => (await pending()) === 0, { what: 'every recorded update handled', timeoutMs: 100_000, intervalMs: 200 });
     await expectEachHandledOnce(ids);
     // Redelivered after handling: answered, recorded once, handled no more.
     expect((await fire(current.url, ids.slice(0, 100))).statuses.every((s) => s === 200)).toBe(true);

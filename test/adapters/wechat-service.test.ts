@@ -7,6 +7,7 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { PuppetServer, PuppetService } from 'wechaty-puppet-service';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createWechatAdapter } from '../../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
@@ -17,11 +18,6 @@ let server: PuppetServer;
 let adapter: ChatAdapter;
 let mocker: mock.Mocker;
 let botUser: mock.ContactMock;
-
-async function until(cond: () => boolean, ms = 15_000) {
-  for (let i = 0; i < ms / 50 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(cond()).toBe(true);
-}
 
 beforeAll(async () => {
   app = await makeApp({ now: '2026-11-20T08:30:00+08:00' });
@@ -53,6 +49,6 @@ describe('wechat over wechaty-puppet-service (gRPC on 127.0.0.1)', () => {
     // the service puppet needs the login to have crossed the wire before it can reply
     await new Promise((r) => setTimeout(r, 1000));
     stranger.say('你好').to(botUser);
-    await until(() => heard.some((t) => t.includes('绑定')));
+    await waitFor(() => heard.some((t) => t.includes('绑定')), { what: 'an answer about binding over the puppet service', timeoutMs: 15_000, intervalMs: 50 });
   });
 });

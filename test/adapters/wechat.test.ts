@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createWechatAdapter } from '../../adapters/wechat/wechat-adapter.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
@@ -21,11 +22,6 @@ function listen(who: mock.ContactMock | mock.RoomMock) {
   who.on('message', (m: mock.MessageMock) => {
     if (m.payload.talkerId === botUser.id && m.payload.text) heard.get(who.id)!.push(m.payload.text);
   });
-}
-
-async function until(cond: () => boolean) {
-  for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(cond()).toBe(true);
 }
 
 beforeAll(async () => {
@@ -62,7 +58,7 @@ describe('wechat', () => {
       const person = await app.deps.db.person.findUniqueOrThrow({ where: { staffId } });
       const { code } = await createInviteCode(app.deps, person.id);
       c.say(`绑定 ${code}`).to(botUser);
-      await until(() => heard.get(c.id)!.some((t) => t.includes('绑定成功')));
+      await waitFor(() => heard.get(c.id)!.some((t) => t.includes('绑定成功')), { what: `绑定成功 in the DM with ${c.id}` });
     }
   });
 
@@ -72,7 +68,7 @@ describe('wechat', () => {
     expect(room.id).toContain('@');
     listen(room);
     teacher.say('绑定班级').to(room);
-    await until(() => heard.get(room.id)!.some((t) => t.includes('一(1)班')));
+    await waitFor(() => heard.get(room.id)!.some((t) => t.includes('一(1)班')), { what: 'the room bound to 一(1)班' });
     parent.say('老师好，孩子今天有点发烧').to(room);
     await new Promise((r) => setTimeout(r, 300));
     expect(heard.get(room.id)!).toHaveLength(1);
@@ -80,10 +76,10 @@ describe('wechat', () => {
 
   it('two unexcused days: alerts reach principal and cadre by DM with the text to acknowledge; the room sees no name', async () => {
     teacher.say('缺勤 余小龙 旷课').to(room);
-    await until(() => heard.get(room.id)!.length >= 2);
+    await waitFor(() => heard.get(room.id)!.length >= 2, { what: 'the answer to the absence report in the room' });
     app.clock.set('2026-11-23T08:30:00+08:00');
     teacher.say('缺勤 余小龙 旷课').to(room);
-    await until(() => heard.get(cadre.id)!.some((t) => t.includes('两天未到校预警')));
+    await waitFor(() => heard.get(cadre.id)!.some((t) => t.includes('两天未到校预警')), { what: "the two-day alert in the cadre's DM" });
     const alert = heard.get(principal.id)!.find((t) => t.includes('两天未到校预警'))!;
     expect(alert).toMatch(/请回复「收到 \d+」/);
     expect(heard.get(room.id)!.every((t) => !t.includes('余小龙'))).toBe(true);
@@ -92,7 +88,7 @@ describe('wechat', () => {
   it('the principal acknowledges by replying the text equivalent', async () => {
     const id = /收到 (\d+)/.exec(heard.get(principal.id)!.find((t) => t.includes('两天未到校预警'))!)![1];
     principal.say(`收到 ${id}`).to(botUser);
-    await until(() => heard.get(principal.id)!.some((t) => t.includes(`已确认收到预警 #${id}`)));
+    await waitFor(() => heard.get(principal.id)!.some((t) => t.includes(`已确认收到预警 #${id}`)), { what: `the acknowledgement of alert #${id}` });
   });
 
   it('a message with a chart: the text, then the image', async () => {
@@ -103,7 +99,7 @@ describe('wechat', () => {
     const p = await app.deps.db.person.findUniqueOrThrow({ where: { staffId: 'T0009' } });
     await sendToPerson(app.deps.db, app.deps.clock.now(), p.id, '本月趋势图', { attachment: tempAttachment('png') });
     await deliver();
-    await until(() => types.length >= 2);
+    await waitFor(() => types.length >= 2, { what: () => `a text and a file (${types.length} messages so far)` });
     expect(types).toEqual([7, 6]); // Text, then Image (wechaty-puppet MessageType)
   });
 });

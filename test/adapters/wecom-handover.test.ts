@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { Incoming } from '../../src/core/chat-port.js';
 import { wecomUnderTest } from './wecom-setup.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());
@@ -30,8 +31,7 @@ describe('wecom callback hand-over', () => {
 
     let answered = false;
     const again = api.push(callbackUrl, xml).then((r) => ((answered = true), r));
-    for (let i = 0; i < 100 && !release; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(release).toBeDefined();
+    await waitFor(() => release !== undefined, { what: 'the redelivered message to reach the handler' });
     expect(answered).toBe(false);
     release!();
     expect((await again).status).toBe(200);

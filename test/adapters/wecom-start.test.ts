@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeWecomApi } from '../fakes/wecom-api.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { WECOM_APP, wecomEnv } from './wecom-setup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,12 +40,12 @@ describe('npm start with the WeCom variables', () => {
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const url = `http://127.0.0.1:${port}/wecom/callback`;
-    let check: Awaited<ReturnType<FakeWecomApi['verifyUrl']>> | undefined;
-    for (let i = 0; i < 300 && !check; i++) {
-      check = await api.verifyUrl(url).catch(() => undefined);
-      if (!check) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(check?.body).toBe(check?.expected);
+    const check = await waitFor(() => api!.verifyUrl(url).catch(() => undefined), {
+      what: () => `the callback server's URL check (output: ${output.slice(-2000)})`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    expect(check.body).toBe(check.expected);
     expect((await api.push(url, api.textXml('zhanghua', '你好'))).status).toBe(200);
     const [msg] = await api.waitForSent(1, 30_000);
     expect(msg!.body).toMatchObject({ touser: 'zhanghua', msgtype: 'text' });

@@ -1,6 +1,7 @@
 /** The WeCom adapter's callback server and message API against a fake WeCom on 127.0.0.1, wired to the real core on SQLite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { FakeWecomApi } from '../fakes/wecom-api.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { wire } from '../helpers/wire.js';
@@ -16,10 +17,7 @@ const GROUP = 'wrkSFfCgAAclass11';
 const ROBOT_KEY = '5f1c2a90-robot-class11';
 const textTo = (touser: string) => api.sent.filter((s) => s.body.touser === touser && s.body.msgtype === 'text').map((s) => s.body.text!.content);
 
-async function waitHandled(n: number) {
-  for (let i = 0; i < 250 && handled < n; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(handled).toBeGreaterThanOrEqual(n);
-}
+const waitHandled = (n: number) => waitFor(() => handled >= n, { what: () => `${n} messages handled (${handled} so far)` });
 
 /** A member's message, encrypted and signed by the fake, handled by the core and its answers delivered. */
 async function says(from: string, text: string, chatId?: string) {
@@ -111,7 +109,7 @@ describe('wecom callback', () => {
     expect((await api.push(callbackUrl, api.cardPressXml('weilijuan', card.task_id, `ack:${alert.id}`))).status).toBe(200);
     await waitHandled(n + 1);
     expect(textTo('weilijuan').at(-1)).toContain(`已确认收到预警 #${alert.id}`);
-    for (let i = 0; i < 100 && api.cardUpdates.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => api.cardUpdates.length > 0, { what: 'the card update after the press' });
     expect(api.cardUpdates).toEqual([{ userids: ['weilijuan'], response_code: expect.stringMatching(/^rc\d+$/), replace_name: '已提交' }]);
     const recipients = await app.deps.db.alertRecipient.findMany({ where: { alertId: alert.id } });
     expect(recipients.some((r) => r.ackAt !== null)).toBe(true);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait-for.js';
 import type { ChatAdapter, Incoming } from '../../src/core/chat-port.js';
 import type { PlatformRuntime } from '../../src/core/platform.js';
 import { platformNamed } from '../../adapters/registry.js';
@@ -56,14 +57,6 @@ export interface PlatformHarness {
   failNext(): void;
 }
 
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 export function platformContract(h: PlatformHarness): void {
   describe(`${h.name}: the platform contract`, () => {
     let app: TestApp;
@@ -80,7 +73,7 @@ export function platformContract(h: PlatformHarness): void {
     async function says(account: string, where: ChatKind, text: string) {
       const n = handled;
       await h.says(account, where, text);
-      await until(() => handled > n, `${h.name} to hand over “${text}”`);
+      await waitFor(() => handled > n, { what: `${h.name} to hand over “${text}”` });
     }
 
     beforeAll(async () => {
@@ -169,7 +162,7 @@ export function platformContract(h: PlatformHarness): void {
       const before = texts('dm', h.accounts.principal).length;
       const n = handled;
       await h.press(h.accounts.principal, got, button.action);
-      await until(() => handled > n, 'the press to be handled');
+      await waitFor(() => handled > n, { what: 'the press to be handled' });
       // no alert #424242: the core says so, to the one who pressed
       expect(texts('dm', h.accounts.principal).slice(before).join('\n')).toContain('424242');
     });
@@ -208,11 +201,11 @@ export function platformContract(h: PlatformHarness): void {
       failHandling = true;
       const before = logs.length;
       await h.says(h.accounts.principal, 'dm', '帮助');
-      await until(() => logs.slice(before).some((l) => l.startsWith(`${h.name}:`)), `a ${h.name} log line`);
+      await waitFor(() => logs.slice(before).some((l) => l.startsWith(`${h.name}:`)), { what: `a ${h.name} log line` });
       expect(logs.slice(before).join('\n')).toContain('contract: the core failed on this message');
       const replies = texts('dm', h.accounts.principal).length;
       await says(h.accounts.principal, 'dm', '帮助');
-      await until(() => texts('dm', h.accounts.principal).length > replies, 'the next answer');
+      await waitFor(() => texts('dm', h.accounts.principal).length > replies, { what: 'the next answer' });
     });
   });
 }

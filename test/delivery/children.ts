@@ -35,5 +35,3 @@ export async function kill(c: Child, signal: NodeJS.Signals = 'SIGKILL'): Promis
   if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill(signal);
   await c.exited;
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

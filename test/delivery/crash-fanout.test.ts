@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
-import { kill, sleep, spawnPump, type Child } from './children.js';
+import { kill, spawnPump, type Child } from './children.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = '2000:FANOUT';
 const MESSAGES = 2000;
@@ -60,14 +61,22 @@ beforeAll(async () => {
     for (const r of rows) inFlightAtKill.add(r.text);
   };
   for (let i = 0; i < points.length; i++) {
-    for (let w = 0; w < 12_000 && delivered() < points[i]!; w++) await sleep(5);
+    await waitFor(() => delivered() >= points[i]!, {
+      what: () => `${points[i]} messages delivered before kill ${i + 1} (${delivered()} so far)`,
+      timeoutMs: 60_000,
+      intervalMs: 5,
+    });
     await killOldest();
     running.push(start(next++));
   }
   while (running.length) await killOldest();
   // a fresh process finishes the work, including what the killed ones left "sending" (after the lease)
   const last = spawnPump('final', api.apiRoot, TOKEN, env);
-  for (let w = 0; w < 1200 && (await app.deps.db.outbox.count({ where: { status: { not: 'sent' } } })) > 0; w++) await sleep(50);
+  await waitFor(async () => (await app.deps.db.outbox.count({ where: { status: { not: 'sent' } } })) === 0, {
+    what: 'the last process to send everything left',
+    timeoutMs: 60_000,
+    intervalMs: 50,
+  });
   await kill(last, 'SIGTERM');
   timeouts += last.log.filter((l) => /no answer within|发送超时/.test(l)).length;
 }, 170_000);

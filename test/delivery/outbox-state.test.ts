@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createDeps } from '../../src/app.js';
 import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.js';
 import { startDispatcher } from '../../src/delivery/loop.js';
@@ -193,10 +194,7 @@ describe('dead letters', () => {
     const con = recordingAdapter('console', (m) => (m.chat.id === 'T0012' ? new Error('ETIMEDOUT 连接超时') : undefined));
     const lines: string[] = [];
     const loop = startDispatcher(db, a.clock, new Map([['console', con]]), (l) => lines.push(l), deliveryOptionsFrom(a.deps.config), 3_600_000);
-    const until = async (re: RegExp) => {
-      for (let i = 0; i < 500 && !lines.some((l) => re.test(l)); i++) await new Promise((r) => setTimeout(r, 10));
-      return lines.find((l) => re.test(l));
-    };
+    const until = (re: RegExp) => waitFor(() => lines.find((l) => re.test(l)), { what: () => `a log line matching ${re} (lines: ${lines.join(' | ')})` });
     try {
       expect(await until(/failed/)).toMatch(/message #\d+ failed: ETIMEDOUT 连接超时; it will be retried with backoff/);
       a.clock.advance(10_000);

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { onPostgres } from '../helpers/pg.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createDeps } from '../../src/app.js';
 import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.js';
 import { startDispatcher } from '../../src/delivery/loop.js';
@@ -51,8 +52,7 @@ describe('settling a message', () => {
     const slow: ChatAdapter = { ...recordingAdapter('console'), send: (_m: Outgoing) => new Promise<void>((r) => (release = r)) };
     const options = { ...deliveryOptionsFrom(a.deps.config, 'p1'), leaseMs: 60_000 };
     const first = drainOutbox(a.deps.db, a.clock, new Map([['console', slow]]), options);
-    for (let i = 0; i < 200 && (await a.deps.db.outbox.findUniqueOrThrow({ where: { id } })).status !== 'sending'; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor(async () => (await a.deps.db.outbox.findUniqueOrThrow({ where: { id } })).status === 'sending', { what: `message #${id} claimed (sending)` });
     a.clock.advance(61_000);
     const other = await createDeps(a.deps.config, a.clock);
     others.push(other);
@@ -95,7 +95,7 @@ describe('outbox retention', () => {
     });
     const lines: string[] = [];
     const loop = startDispatcher(db, app.clock, new Map(), (l) => lines.push(l), deliveryOptionsFrom(app.deps.config), 3_600_000);
-    for (let i = 0; i < 300 && !lines.some((l) => l.includes('pruned')); i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => lines.some((l) => l.includes('pruned')), { what: () => `the pruning line (lines: ${lines.join(' | ')})` });
     loop.stop();
     expect(lines).toContain('delivery: pruned 1 delivered, cancelled or dead message(s) older than 7 day(s)');
     expect((await db.outbox.findMany()).map((r) => r.text)).toEqual(['6 天前']);

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi, type ReceivedCall } from '../fakes/telegram-api.js';
-import { kill, sleep, spawnPump } from './children.js';
+import { kill, spawnPump } from './children.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = '4291:STORM';
 const CHATS = 40;
@@ -53,9 +54,17 @@ beforeAll(async () => {
   try {
     await Promise.all(pumps.map((p) => p.ready));
     // a 429 stretch once a third has gone out
-    for (let w = 0; w < 6000 && api.received.filter((c) => c.answer === 'ok').length < (CHATS * PER_CHAT) / 3; w++) await sleep(5);
+    await waitFor(() => api.received.filter((c) => c.answer === 'ok').length >= (CHATS * PER_CHAT) / 3, {
+      what: 'a third of the messages sent',
+      timeoutMs: 30_000,
+      intervalMs: 5,
+    });
     api.rateLimitNext(3, RETRY_AFTER);
-    for (let w = 0; w < 1200 && (await app.deps.db.outbox.count({ where: { status: { not: 'sent' } } })) > 0; w++) await sleep(50);
+    await waitFor(async () => (await app.deps.db.outbox.count({ where: { status: { not: 'sent' } } })) === 0, {
+      what: 'the two processes to send everything',
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    });
   } finally {
     await Promise.all(pumps.map((p) => kill(p, 'SIGTERM')));
   }

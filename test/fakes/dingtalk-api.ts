@@ -11,7 +11,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseMultipart } from './multipart.js';
 
@@ -159,14 +158,6 @@ export class FakeDingtalk {
     if (clients.length === 0) throw new Error('no Stream client is connected');
     for (const ws of clients) (ws as WebSocket).send(JSON.stringify(frame));
     return messageId;
-  }
-
-  async waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-    const deadline = performance.now() + ms;
-    while (!cond()) {
-      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseMultipart } from './multipart.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 export interface SentMessage {
   chat_id: number | string;
@@ -113,11 +114,7 @@ export class FakeTelegramApi {
 
   /** Resolves once `count` messages have been sent (or rejects after `ms`). */
   async waitForSent(count: number, ms = 5000): Promise<SentMessage[]> {
-    const deadline = performance.now() + ms;
-    while (this.sent.length < count) {
-      if (performance.now() > deadline) throw new Error(`only ${this.sent.length} of ${count} messages were sent`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => this.sent.length >= count, { what: () => `${count} messages sent (only ${this.sent.length} were)`, timeoutMs: ms });
     return this.sent;
   }
 

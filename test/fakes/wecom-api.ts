@@ -7,9 +7,9 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { parseMultipart } from './multipart.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 export interface WecomApp {
   corpId: string;
@@ -93,11 +93,7 @@ export class FakeWecomApi {
   }
 
   async waitForSent(count: number, ms = 5000): Promise<WecomSent[]> {
-    const deadline = performance.now() + ms;
-    while (this.sent.length < count) {
-      if (performance.now() > deadline) throw new Error(`only ${this.sent.length} of ${count} WeCom messages were sent`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => this.sent.length >= count, { what: () => `${count} WeCom messages sent (only ${this.sent.length} were)`, timeoutMs: ms });
     return this.sent;
   }
 
