@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 
-type Method = (this: unknown, ...args: unknown[]) => unknown;
+type Method = (this: { source?: string }, ...args: unknown[]) => unknown;
 interface StatementProto {
   run: Method;
   all: Method;
@@ -21,6 +21,7 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as new (
 };
 let executed = 0;
 let prepared = 0;
+const bySql = new Map<string, number>();
 const MARK = Symbol.for('kcbx.bench.countExecutions');
 
 function install(): void {
@@ -30,14 +31,16 @@ function install(): void {
   if (proto[MARK]) return;
   for (const name of ['run', 'all', 'get', 'iterate'] as const) {
     const original = proto[name];
-    proto[name] = function (this: unknown, ...args: unknown[]) {
+    proto[name] = function (this: { source?: string }, ...args: unknown[]) {
       executed++;
+      const sql = String(this.source).slice(0, 160);
+      bySql.set(sql, (bySql.get(sql) ?? 0) + 1);
       return original.apply(this, args);
     };
   }
   const dbProto = Database.prototype as { prepare: Method };
   const prepare = dbProto.prepare;
-  dbProto.prepare = function (this: unknown, ...args: unknown[]) {
+  dbProto.prepare = function (this: { source?: string }, ...args: unknown[]) {
     prepared++;
     return prepare.apply(this, args);
   };
@@ -49,3 +52,5 @@ install();
 export const executions = (): number => executed;
 /** Statements prepared so far (each a compile of SQL text by SQLite). */
 export const preparations = (): number => prepared;
+/** Executions so far by SQL text (its first 160 characters), most frequent first. */
+export const executedBySql = (): [string, number][] => [...bySql].sort((a, b) => b[1] - a[1]);
