@@ -14,7 +14,7 @@
  * Telegram, not this code. Run alone: `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R]`
  * (`node --cpu-prof --import tsx scripts/bench/hot-path.ts --only bot` for a profile of the bot alone).
  */
-import { executions, preparations } from './count-executions.js';
+import { executions, preparations, executedBySql } from './count-executions.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -339,5 +339,6 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     ...(only === 'echo' || only === 'bot' ? { only } : {}),
   });
   console.log(JSON.stringify(r, null, 2));
+  if (process.argv.includes('--sql')) for (const [sql, n] of executedBySql().slice(0, 60)) console.log(String(n).padStart(6), sql);
   process.exit(0);
 }
