@@ -11,7 +11,7 @@ import { ROLE_LABELS } from '../domain/types.js';
 import type { Deps } from '../services/deps.js';
 import { sendToChat, sendToPerson } from '../services/messenger.js';
 import { audit } from '../store/chat.repository.js';
-import { firstDelivery } from '../store/inbound.repository.js';
+import { firstDelivery, firstDeliveryAt } from '../store/inbound.repository.js';
 import { peopleByHandle, toActor, type PersonRow } from '../store/org.repository.js';
 import { openOrgView, type OrgView } from '../store/org-cache.js';
 import type { Tx } from '../store/prisma.js';
@@ -101,9 +101,10 @@ async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: s
   const now = deps.clock.now();
   state.org = undefined; // a run of this transaction before (busy, run again) shares nothing
   // Recorded in the same transaction: a message whose handling failed is not marked as seen.
-  if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return { handled: 'duplicate' };
+  const delivery = msg.platformMessageId ? await firstDeliveryAt(tx, msg.platform, msg.platformMessageId, now) : undefined;
+  if (delivery && !delivery.first) return { handled: 'duplicate' };
   if (longerThan(text, MAX_TEXT_CHARS)) return tooLong(tx, now, msg, text, chatRef);
-  const org = (state.org = await openOrgView(deps.db, tx));
+  const org = (state.org = await openOrgView(deps.db, tx, delivery?.first ? { version: delivery.orgVersion } : undefined));
   const person = await resolveSender(tx, org, msg);
   if (person) state.person = person;
   const match = matchCommand(COMMANDS, text);

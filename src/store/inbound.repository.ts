@@ -11,10 +11,25 @@ import { retryWhenBusy, withWriteTransaction } from './write.js';
  * PostgreSQL alike): the hot path pays for every statement, and a conflict does not abort a PostgreSQL transaction.
  */
 export async function firstDelivery(db: Tx, platform: string, messageId: string, at: Date): Promise<boolean> {
-  const inserted = await db.$executeRaw(
-    Prisma.sql`INSERT INTO "InboundMessage" ("platform", "messageId", "receivedAt") VALUES (${platform}, ${messageId}, ${at}) ON CONFLICT DO NOTHING`,
+  return (await firstDeliveryAt(db, platform, messageId, at)).first;
+}
+
+/**
+ * firstDelivery, and in the same statement the organisation's version (org-cache.ts) as this transaction sees it:
+ * the router's two reads before anything else, in one.
+ */
+export async function firstDeliveryAt(
+  db: Tx,
+  platform: string,
+  messageId: string,
+  at: Date,
+): Promise<{ first: false } | { first: true; orgVersion: number | undefined }> {
+  const rows = await db.$queryRaw<{ orgVersion: number | bigint | null }[]>(
+    Prisma.sql`INSERT INTO "InboundMessage" ("platform", "messageId", "receivedAt") VALUES (${platform}, ${messageId}, ${at}) ON CONFLICT DO NOTHING RETURNING (SELECT "version" FROM "OrgVersion" WHERE "id" = 1) AS "orgVersion"`,
   );
-  return inserted > 0;
+  if (rows.length === 0) return { first: false };
+  const v = rows[0]!.orgVersion;
+  return { first: true, orgVersion: v === null ? undefined : Number(v) };
 }
 
 export interface InboundUpdateRow {

@@ -68,11 +68,13 @@ export interface OrgView {
 
 /**
  * Opens a view for a transaction that holds the write lock (the version it reads cannot move under it but by its
- * own writes). `db` is the handle the cache belongs to (the client the transaction came from).
+ * own writes). `db` is the handle the cache belongs to (the client the transaction came from); `known`, the version
+ * this transaction read before it wrote anything.
  */
-export async function openOrgView(db: object, tx: Tx): Promise<OrgView> {
+export async function openOrgView(db: object, tx: Tx, known?: { version: number | undefined }): Promise<OrgView> {
   const shared = sharedFor(db);
-  const version = await orgVersion(tx);
+  // Read already by this transaction (with the message's dedup, inbound.repository.ts), or read now.
+  const version = known ? known.version : await orgVersion(tx);
   shared.sync(version);
   const cached = version !== undefined ? shared.entries : empty();
   const noted = empty();
