@@ -39,8 +39,9 @@ function row(at: Date, m: NewMessage) {
   };
 }
 
+/** One message; its id. The same statement as enqueueMany's (a reply is on every message's path: no query to build). */
 export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> {
-  return (await db.outbox.create({ data: row(at, m), select: { id: true } })).id;
+  return (await enqueueMany(db, at, [m]))[0]!;
 }
 
 const OUTBOX_COLUMNS = ['createdAt', 'chatRef', 'personId', 'text', 'buttons', 'attachment', 'kind', 'dutyKey', 'urgent', 'notBefore'] as const;
