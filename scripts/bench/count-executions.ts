@@ -4,6 +4,7 @@
  * counts `prepare` calls, which a statement cache makes rarer than executions; this counts the work the database does.
  */
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
 
 type Method = (this: { source?: string }, ...args: unknown[]) => unknown;
 interface StatementProto {
@@ -22,6 +23,7 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as new (
 let executed = 0;
 let prepared = 0;
 const bySql = new Map<string, number>();
+const msBySql = new Map<string, number>();
 const MARK = Symbol.for('kcbx.bench.countExecutions');
 
 function install(): void {
@@ -35,7 +37,12 @@ function install(): void {
       executed++;
       const sql = String(this.source).slice(0, 160);
       bySql.set(sql, (bySql.get(sql) ?? 0) + 1);
-      return original.apply(this, args);
+      const t0 = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        msBySql.set(sql, (msBySql.get(sql) ?? 0) + performance.now() - t0);
+      }
     };
   }
   const dbProto = Database.prototype as { prepare: Method };
@@ -54,3 +61,5 @@ export const executions = (): number => executed;
 export const preparations = (): number => prepared;
 /** Executions so far by SQL text (its first 160 characters), most frequent first. */
 export const executedBySql = (): [string, number][] => [...bySql].sort((a, b) => b[1] - a[1]);
+/** Milliseconds spent in SQLite so far by SQL text, most first. */
+export const msBySqlText = (): [string, number][] => [...msBySql].sort((a, b) => b[1] - a[1]);

@@ -14,7 +14,7 @@
  * Telegram, not this code. Run alone: `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R]`
  * (`node --cpu-prof --import tsx scripts/bench/hot-path.ts --only bot` for a profile of the bot alone).
  */
-import { executions, preparations, executedBySql } from './count-executions.js';
+import { executions, preparations, executedBySql, msBySqlText } from './count-executions.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -53,6 +53,11 @@ export interface SideResult {
   p95Ms: number;
   /** Replies beyond one per message (e.g. a refusal's direct message), not used for timing. */
   extraReplies: number;
+  /**
+   * CPU time of this process (emulator, relay and bot together) per message: steadier than messages a second on a
+   * machine shared with other work.
+   */
+  cpuMsPerMessage: number;
 }
 
 export interface HotPathResult {
@@ -63,6 +68,8 @@ export interface HotPathResult {
   bot: SideResult[];
   /** Best bot round over best echo round, messages a second. */
   ratio: number;
+  /** Best echo round's CPU per message over the best bot round's: the ratio with the machine's other load taken out. */
+  cpuRatio: number;
   statementsPerMessage: number;
   preparesPerMessage: number;
 }
@@ -137,6 +144,7 @@ async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: 
   const total = chats.reduce((n, c) => n + c.texts.length, 0);
   const before = new Map(chats.map((c) => [c.chatId, replies.get(`${token}|${c.chatId}`)?.length ?? 0]));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     chats.map(async (c) => {
       const times: number[] = [];
@@ -160,6 +168,7 @@ async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: 
     await new Promise((r) => setTimeout(r, 2));
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const latencies: number[] = [];
   let extra = 0;
   for (const c of chats) {
@@ -176,6 +185,7 @@ async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: 
     p50Ms: Math.round(pct(latencies, 50) * 10) / 10,
     p95Ms: Math.round(pct(latencies, 95) * 10) / 10,
     extraReplies: extra,
+    cpuMsPerMessage: Math.round(((cpu.user + cpu.system) / 1000 / total) * 10) / 10,
   };
 }
 
@@ -250,7 +260,7 @@ async function startProjectBot(apiRoot: string, relay: { port: number; route(p: 
       await handleIncoming(deps, m, log);
       dispatcher.kick();
     },
-    { log },
+    { log, ...(process.env.HOT_LANES ? { lanes: Number(process.env.HOT_LANES) } : {}) },
   );
   inbox.start();
   const adapter = await telegram.create(telegram.configSchema.parse(config), { log, clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1' });
@@ -293,7 +303,17 @@ export async function hotPathBench(opts: { messagesPerChat?: number; rounds?: nu
   const bot = await startProjectBot(apiRoot, relay, dir);
   const per = opts.messagesPerChat ?? 3;
   const chats = bot.chats.map((c) => ({ ...c, texts: Array.from({ length: per }, (_, k) => c.texts[k % c.texts.length]!) }));
-  const result: HotPathResult = { messages: 0, chats: chats.length, rounds, echo: [], bot: [], ratio: 0, statementsPerMessage: 0, preparesPerMessage: 0 };
+  const result: HotPathResult = {
+    messages: 0,
+    chats: chats.length,
+    rounds,
+    echo: [],
+    bot: [],
+    ratio: 0,
+    cpuRatio: 0,
+    statementsPerMessage: 0,
+    preparesPerMessage: 0,
+  };
   let statements = 0;
   let prepares = 0;
   try {
@@ -321,6 +341,8 @@ export async function hotPathBench(opts: { messagesPerChat?: number; rounds?: nu
   result.messages = chats.reduce((n, c) => n + c.texts.length, 0);
   const best = (xs: SideResult[]) => Math.max(0, ...xs.map((x) => x.perSecond));
   result.ratio = best(result.echo) > 0 ? Math.round((best(result.bot) / best(result.echo)) * 100) / 100 : 0;
+  const leastCpu = (xs: SideResult[]) => Math.min(...xs.map((x) => x.cpuMsPerMessage));
+  if (result.echo.length && result.bot.length) result.cpuRatio = Math.round((leastCpu(result.echo) / leastCpu(result.bot)) * 100) / 100;
   const botMessages = result.bot.reduce((n, x) => n + x.messages, 0);
   result.statementsPerMessage = botMessages ? Math.round((statements / botMessages) * 10) / 10 : 0;
   result.preparesPerMessage = botMessages ? Math.round((prepares / botMessages) * 10) / 10 : 0;
@@ -339,6 +361,9 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     ...(only === 'echo' || only === 'bot' ? { only } : {}),
   });
   console.log(JSON.stringify(r, null, 2));
-  if (process.argv.includes('--sql')) for (const [sql, n] of executedBySql().slice(0, 60)) console.log(String(n).padStart(6), sql);
+  if (process.argv.includes('--sql')) {
+    for (const [sql, n] of executedBySql().slice(0, 40)) console.log(String(n).padStart(6), sql);
+    for (const [sql, ms] of msBySqlText().slice(0, 15)) console.log(`${ms.toFixed(0).padStart(6)} ms`, sql);
+  }
   process.exit(0);
 }
