@@ -2,7 +2,7 @@
  * Outbound messages are written here first; delivery reads them back, claims them (outbox-claim.repository.ts) and
  * settles them here. Upkeep (dead letters, pruning) is in outbox-upkeep.repository.ts.
  */
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
 import type { Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
@@ -105,31 +105,32 @@ export async function deliverable(db: Tx, q: DeliverableQuery) {
  * Settling: only the process that still holds the claim (same claimedBy and claimedAt, still "sending") writes the
  * result. A process whose lease ran out while it was sending finds the row taken over and changes nothing: false.
  *
- * This is `update` with the conditions in its where (one `UPDATE … WHERE id = ? AND …`), not updateMany: updateMany
- * wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
+ * One `UPDATE … WHERE id = ? AND …` written as SQL (every delivered message settles: no Prisma query to build), not
+ * updateMany: that wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
  */
-async function settle(db: Tx, t: ClaimToken, data: Prisma.OutboxUpdateInput): Promise<boolean> {
-  try {
-    await db.outbox.update({ where: { id: t.id, status: 'sending', claimedBy: t.by, claimedAt: t.at }, data, select: { id: true } });
-    return true;
-  } catch (e) {
-    if ((e as { code?: unknown }).code === 'P2025') return false; // the claim is no longer ours
-    throw e;
-  }
+async function settle(db: Tx, t: ClaimToken, set: Prisma.Sql): Promise<boolean> {
+  const changed = await db.$executeRaw(
+    Prisma.sql`UPDATE "Outbox" SET ${set} WHERE "id" = ${t.id} AND "status" = 'sending' AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at}`,
+  );
+  return changed > 0; // 0: the claim is no longer ours
 }
 
 export async function markSent(db: Tx, t: ClaimToken, at: Date): Promise<boolean> {
-  return settle(db, t, { status: 'sent', sentAt: at, attempts: { increment: 1 }, lastError: null, nextAttemptAt: null });
+  return settle(db, t, Prisma.sql`"status" = 'sent', "sentAt" = ${at}, "attempts" = "attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL`);
 }
 
 /** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts (then reported in a digest). */
 export async function markFailed(db: Tx, t: ClaimToken, error: string, dead: boolean, retryAt: Date | null = null): Promise<boolean> {
-  return settle(db, t, { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 }, nextAttemptAt: dead ? null : retryAt });
+  return settle(
+    db,
+    t,
+    Prisma.sql`"status" = ${dead ? 'dead' : 'failed'}, "lastError" = ${error.slice(0, 1000)}, "attempts" = "attempts" + 1, "nextAttemptAt" = ${dead ? null : retryAt}`,
+  );
 }
 
 /** The platform said 429: not an attempt, just later; the row is also the platform's pause (see rateLimitPauses). */
 export async function markRateLimited(db: Tx, t: ClaimToken, retryAfterSeconds: number, retryAt: Date): Promise<boolean> {
-  return settle(db, t, { status: 'failed', lastError: `${RATE_LIMITED}: retry after ${retryAfterSeconds}s`, nextAttemptAt: retryAt });
+  return settle(db, t, Prisma.sql`"status" = 'failed', "lastError" = ${`${RATE_LIMITED}: retry after ${retryAfterSeconds}s`}, "nextAttemptAt" = ${retryAt}`);
 }
 
 /**
@@ -139,15 +140,22 @@ export async function markRateLimited(db: Tx, t: ClaimToken, retryAfterSeconds: 
 export async function rateLimitPauses(db: Tx, platforms: readonly string[], now: Date): Promise<Map<string, Date>> {
   const paused = new Map<string, Date>();
   if (platforms.length === 0) return paused;
-  const rows = await db.outbox.findMany({
-    where: { status: 'failed', lastError: { startsWith: RATE_LIMITED }, nextAttemptAt: { gt: now }, ...onPlatforms(platforms) },
-    select: { chatRef: true, nextAttemptAt: true },
-  });
+  // Read on every delivery pass: written as SQL (no Prisma query to build), as claim() is.
+  const rows = await db.$queryRaw<{ chatRef: string; nextAttemptAt: Date }[]>(
+    Prisma.sql`SELECT "chatRef", "nextAttemptAt" FROM "Outbox" WHERE "status" = 'failed' AND "lastError" LIKE ${`${RATE_LIMITED}%`} AND "nextAttemptAt" > ${now} AND ${refsLike(platforms.map((p) => `${p}:`))}`,
+  );
   for (const r of rows) {
     const platform = r.chatRef.slice(0, r.chatRef.indexOf(':'));
-    if (!paused.has(platform) || paused.get(platform)! < r.nextAttemptAt!) paused.set(platform, r.nextAttemptAt!);
+    const at = new Date(r.nextAttemptAt);
+    if (!paused.has(platform) || paused.get(platform)! < at) paused.set(platform, at);
   }
   return paused;
+}
+
+/** Chat refs starting with one of the prefixes (as Prisma's startsWith: LIKE, its wildcards escaped). */
+function refsLike(prefixes: readonly string[]): Prisma.Sql {
+  const like = (p: string) => Prisma.sql`"chatRef" LIKE ${`${p.replace(/[\\%_]/g, '\\$&')}%`} ESCAPE '\\'`;
+  return Prisma.sql`(${Prisma.join(prefixes.map(like), ' OR ')})`;
 }
 
 /**
@@ -161,12 +169,11 @@ export async function claimsSince(
   refPrefixes?: readonly string[],
 ): Promise<{ chatRef: string; claimedAt: Date }[]> {
   if (platforms.length === 0 || refPrefixes?.length === 0) return [];
-  const rows = await db.outbox.findMany({
-    where: { claimedAt: { gt: since }, ...(refPrefixes ? { OR: refPrefixes.map((p) => ({ chatRef: { startsWith: p } })) } : onPlatforms(platforms)) },
-    select: { chatRef: true, claimedAt: true },
-    orderBy: { claimedAt: 'asc' },
-  });
-  return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: r.claimedAt! }));
+  // Read on every delivery pass, once per rate window: written as SQL (no Prisma query to build), as claim() is.
+  const rows = await db.$queryRaw<{ chatRef: string; claimedAt: Date }[]>(
+    Prisma.sql`SELECT "chatRef", "claimedAt" FROM "Outbox" WHERE "claimedAt" > ${since} AND ${refsLike(refPrefixes ?? platforms.map((p) => `${p}:`))} ORDER BY "claimedAt" ASC`,
+  );
+  return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: new Date(r.claimedAt) }));
 }
 
 /** How many platform calls since an instant (the WeChat daily cap, over today's claims only: a bounded window). */
