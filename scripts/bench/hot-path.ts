@@ -301,7 +301,7 @@ export async function hotPathBench(opts: { messagesPerChat?: number; rounds?: nu
   const apiRoot = emu.config.apiURL;
   const echo = await startEcho(apiRoot, relay);
   const bot = await startProjectBot(apiRoot, relay, dir);
-  const per = opts.messagesPerChat ?? 3;
+  const per = opts.messagesPerChat ?? 6;
   const chats = bot.chats.map((c) => ({ ...c, texts: Array.from({ length: per }, (_, k) => c.texts[k % c.texts.length]!) }));
   const result: HotPathResult = {
     messages: 0,
