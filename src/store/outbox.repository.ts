@@ -2,7 +2,7 @@
  * Outbound messages are written here first; delivery reads them back, claims them (outbox-claim.repository.ts) and
  * settles them here. Upkeep (dead letters, pruning) is in outbox-upkeep.repository.ts.
  */
-import { Prisma } from '../../generated/prisma/client.js';
+import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
 import type { Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
@@ -68,37 +68,74 @@ export interface DeliverableQuery {
   limit?: number;
 }
 
-/** Where a message is due for a try at `now`: pending or failed and not backing off, or claimed by a dead process. */
-function dueAt(now: Date, leaseMs: number) {
+const OUTBOX_ALL = [
+  'id',
+  'createdAt',
+  'chatRef',
+  'personId',
+  'text',
+  'buttons',
+  'attachment',
+  'kind',
+  'dutyKey',
+  'urgent',
+  'notBefore',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'claimedBy',
+  'claimedAt',
+  'lastError',
+  'sentAt',
+  'deadReportedAt',
+] as const;
+
+type RawOutbox = { [K in keyof Outbox]: unknown };
+
+const when = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string | Date));
+
+/** A row read by SQL typed as Prisma reads it (SQLite gives integers, booleans and instants in its own shapes). */
+function outboxRow(r: RawOutbox): Outbox {
   return {
-    OR: [
-      { status: { in: ['pending', 'failed'] }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-      { status: 'sending', claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
-    ],
+    id: Number(r.id),
+    createdAt: when(r.createdAt)!,
+    chatRef: String(r.chatRef),
+    personId: r.personId === null ? null : Number(r.personId),
+    text: String(r.text),
+    buttons: (r.buttons as string | null) ?? null,
+    attachment: (r.attachment as string | null) ?? null,
+    kind: String(r.kind),
+    dutyKey: (r.dutyKey as string | null) ?? null,
+    urgent: r.urgent === true || r.urgent === 1 || r.urgent === 1n,
+    notBefore: when(r.notBefore),
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    nextAttemptAt: when(r.nextAttemptAt),
+    claimedBy: (r.claimedBy as string | null) ?? null,
+    claimedAt: when(r.claimedAt),
+    lastError: (r.lastError as string | null) ?? null,
+    sentAt: when(r.sentAt),
+    deadReportedAt: when(r.deadReportedAt),
   };
 }
 
-const onPlatforms = (platforms: readonly string[]) => ({ OR: platforms.map((p) => ({ chatRef: { startsWith: `${p}:` } })) });
-
 /**
  * Messages that may be delivered now, oldest first: pending or failed and due again, not held (notBefore), and
- * messages left "sending" by a process that died (its claim older than the lease).
+ * messages left "sending" by a process that died (its claim older than the lease). Read on every delivery pass:
+ * written as SQL (no Prisma query to build), with the same conditions as claim()'s.
  */
-export async function deliverable(db: Tx, q: DeliverableQuery) {
+export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]> {
   if (q.platforms.length === 0) return [];
-  return db.outbox.findMany({
-    where: {
-      id: { gt: q.afterId ?? 0 },
-      AND: [
-        onPlatforms(q.platforms),
-        dueAt(q.now, q.leaseMs),
-        { OR: [{ notBefore: null }, { notBefore: { lte: q.now } }] },
-        ...(q.quiet ? [{ OR: [{ kind: 'reply' }, ...(q.quiet.holdUrgent ? [] : [{ urgent: true }])] }] : []),
-      ],
-    },
-    orderBy: { id: 'asc' },
-    take: q.limit ?? 500,
-  });
+  const leaseCut = new Date(q.now.getTime() - q.leaseMs);
+  const quiet = q.quiet ? (q.quiet.holdUrgent ? Prisma.sql` AND "kind" = 'reply'` : Prisma.sql` AND ("kind" = 'reply' OR "urgent" = ${true})`) : Prisma.empty;
+  const rows = await db.$queryRaw<RawOutbox[]>(
+    Prisma.sql`SELECT ${Prisma.raw(OUTBOX_ALL.map((c) => `"${c}"`).join(', '))} FROM "Outbox"
+      WHERE "id" > ${q.afterId ?? 0} AND ${refsLike(q.platforms.map((p) => `${p}:`))}
+      AND (("status" IN ('pending', 'failed') AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.now})) OR ("status" = 'sending' AND "claimedAt" < ${leaseCut}))
+      AND ("notBefore" IS NULL OR "notBefore" <= ${q.now})${quiet}
+      ORDER BY "id" ASC LIMIT ${q.limit ?? 500}`,
+  );
+  return rows.map(outboxRow);
 }
 
 /**
