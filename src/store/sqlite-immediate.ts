@@ -26,16 +26,36 @@ type Query = Parameters<Adapter['queryRaw']>[0];
 
 const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
 
-/** One at a time, first come first served. */
-function queue(): () => Promise<() => void> {
-  let tail: Promise<void> = Promise.resolve();
-  return () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const turn = tail.then(() => release);
-    tail = tail.then(() => held);
-    return turn;
+/**
+ * One at a time, first come first served within each class; a single statement waiting goes before a transaction
+ * waiting. A statement is over in a moment and holds nothing; a transaction holds the connection for its whole
+ * handling. So a webhook's update is recorded (and the platform answered) after the transaction running now, not
+ * after every transaction queued behind it.
+ */
+export function queue(): (first?: boolean) => Promise<() => void> {
+  let held = false;
+  const statements: (() => void)[] = [];
+  const transactions: (() => void)[] = [];
+  const next = () => {
+    const go = statements.shift() ?? transactions.shift();
+    if (go) go();
+    else held = false;
   };
+  return (first = false) =>
+    new Promise<() => void>((resolve) => {
+      const grant = () => {
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          next();
+        });
+      };
+      if (!held) {
+        held = true;
+        grant();
+      } else (first ? statements : transactions).push(grant);
+    });
 }
 
 /** The part of a better-sqlite3 statement the adapter uses. */
@@ -113,7 +133,7 @@ function immediate(inner: Adapter): Adapter {
   const acquire = queue();
   /** Runs a statement between transactions, never inside another caller's. */
   const between = async <T>(run: () => Promise<T>): Promise<T> => {
-    const release = await acquire();
+    const release = await acquire(true);
     try {
       return await run();
     } finally {

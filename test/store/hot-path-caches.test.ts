@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachePreparedStatements } from '../../src/store/sqlite-immediate.js';
+import { cachePreparedStatements, queue } from '../../src/store/sqlite-immediate.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { bindAccount } from '../../src/store/account.repository.js';
@@ -60,6 +60,30 @@ describe('prepared statement cache', () => {
     // Unbound use of a cached statement reads objects again, whatever the last bound run left it in.
     expect(conn.prepare('SELECT id, name FROM t WHERE id = ?').all(3)).toEqual([{ id: 3, name: 'n3' }]);
     db.close();
+  });
+});
+
+describe('connection queue', () => {
+  it('one holder at a time; a waiting statement goes before a waiting transaction, each class in arrival order', async () => {
+    const acquire = queue();
+    const order: string[] = [];
+    const first = await acquire();
+    const waiting = [
+      acquire().then((r) => (order.push('tx1'), r)),
+      acquire(true).then((r) => (order.push('st1'), r)),
+      acquire().then((r) => (order.push('tx2'), r)),
+      acquire(true).then((r) => (order.push('st2'), r)),
+    ];
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    first();
+    first(); // a second release of the same turn lets nobody else in
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setImmediate(r));
+      expect(order).toHaveLength(i + 1);
+      (await waiting[['tx1', 'st1', 'tx2', 'st2'].indexOf(order[i]!)]!)();
+    }
+    expect(order).toEqual(['st1', 'st2', 'tx1', 'tx2']);
   });
 });
 
