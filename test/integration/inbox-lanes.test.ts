@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createInbox } from '../../src/core/inbox.js';
+import { handleIncoming, type HandleResult } from '../../src/core/router.js';
 import type { Incoming } from '../../src/core/chat-port.js';
 
 let app: TestApp;
@@ -73,6 +74,23 @@ describe('inbox lanes', () => {
     expect(seen.filter((s) => s.startsWith('y'))).toEqual(['y1', 'y2']);
     await inbox.drain();
     expect(seen.filter((s) => s.startsWith('x'))).toEqual(['x1', 'x2', 'x3']);
+    expect(await app.deps.db.inboundUpdate.count({ where: { handledAt: null } })).toBe(0);
+  });
+
+  it('handled but not yet marked when the process died: handled again at the next start, answered once', async () => {
+    const results: HandleResult['handled'][] = [];
+    const handle = async (m: Incoming) => void results.push((await handleIncoming(app.deps, m)).handled);
+    const first = createInbox(app.deps, handle);
+    for (const c of ['p', 'q']) await first.accept(msg(c, 1));
+    await first.drain();
+    expect(results).toEqual(['unbound', 'unbound']);
+    const replies = await app.deps.db.outbox.count();
+    // The round's marks never written (the process died after handling): both updates look unhandled again.
+    await app.deps.db.inboundUpdate.updateMany({ where: { updateId: { in: ['p:1', 'q:1'] } }, data: { handledAt: null } });
+    const next = createInbox(app.deps, handle);
+    expect(await next.drain()).toBe(2);
+    expect(results).toEqual(['unbound', 'unbound', 'duplicate', 'duplicate']);
+    expect(await app.deps.db.outbox.count()).toBe(replies);
     expect(await app.deps.db.inboundUpdate.count({ where: { handledAt: null } })).toBe(0);
   });
 });
