@@ -1,7 +1,7 @@
 /**
  * Counts the SQL statements this process runs. Prisma 6.19's client engine sends every statement through the
- * better-sqlite3 driver adapter, which prepares each one exactly once (`prepare(sql).bind(args).run()/.all()`,
- * BEGIN included), so counting `Database.prototype.prepare` counts statements without touching the application.
+ * better-sqlite3 driver adapter, which runs each one once (`prepare(sql).bind(args).run()/.all()`, BEGIN included),
+ * so counting the runs of better-sqlite3's statements counts statements without touching the application.
  * On PostgreSQL each statement is one call of the pg driver's `Client.prototype.query` (BEGIN and the write lock included).
  * Loaded as `tsx --import ./scripts/bench/count-statements.ts …` it also writes the process's totals to
  * $BENCH_STATS_FILE at exit, so a child process (the real CLI) can report statements and peak RSS.
@@ -9,18 +9,26 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
-interface Prepares {
-  prototype: { prepare(this: unknown, ...args: unknown[]): unknown };
+interface StatementProto {
+  run: Method;
+  all: Method;
+  get: Method;
+  iterate: Method;
 }
+type Method = (this: { source?: string }, ...args: unknown[]) => unknown;
 
-const Database = createRequire(import.meta.url)('better-sqlite3') as Prepares;
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => { prepare(sql: string): object; close(): void };
 let count = 0;
 const byKind = new Map<string, number>();
 const MARK = Symbol.for('kcbx.bench.countStatements');
-const proto = Database.prototype as Prepares['prototype'] & { [MARK]?: true };
+// Counted where statements run, not where they are prepared: the store keeps prepared statements (sqlite-immediate.ts).
+const probe = new Database(':memory:');
+const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as StatementProto & { [MARK]?: true };
+probe.close();
 // On PostgreSQL (the pg driver under @prisma/adapter-pg) every statement is one Client.query call.
-const PgClient = (createRequire(import.meta.url)('pg') as { Client: Prepares & { prototype: { query(this: unknown, ...args: unknown[]): unknown } } }).Client;
-const pgProto = PgClient.prototype as { query(this: unknown, ...args: unknown[]): unknown; [MARK]?: true };
+type Queries = { prototype: { query(this: unknown, ...args: unknown[]): unknown } };
+const PgClient = (createRequire(import.meta.url)('pg') as { Client: Queries }).Client;
+const pgProto = PgClient.prototype as Queries['prototype'] & { [MARK]?: true };
 if (!pgProto[MARK]) {
   const query = pgProto.query;
   pgProto.query = function (this: unknown, ...args: unknown[]) {
@@ -34,13 +42,15 @@ if (!pgProto[MARK]) {
   pgProto[MARK] = true;
 }
 if (!proto[MARK]) {
-  const prepare = proto.prepare;
-  proto.prepare = function (this: unknown, ...args: unknown[]) {
-    count++;
-    const kind = /^\s*(\w+)/.exec(String(args[0]))?.[1]?.toUpperCase() ?? '?';
-    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    return prepare.apply(this, args);
-  };
+  for (const name of ['run', 'all', 'get', 'iterate'] as const) {
+    const original = proto[name];
+    proto[name] = function (this: { source?: string }, ...args: unknown[]) {
+      count++;
+      const kind = /^\s*(\w+)/.exec(String(this.source))?.[1]?.toUpperCase() ?? '?';
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      return original.apply(this, args);
+    };
+  }
   proto[MARK] = true;
 }
 

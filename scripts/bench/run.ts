@@ -7,6 +7,8 @@
  *   tick p50/p95/max and the whole month's wall time;
  * - the dispatcher draining 2,000 queued messages (claim, send to a no-op adapter, mark sent), messages per second.
  * With `--county N [--keep]`: the county-scale benchmark instead (county.ts).
+ * With `--hot`: the inbound hot path instead (hot-path.ts): the Telegram webhook bot against a bare Telegraf echo on
+ * the telegram-test-api emulator, messages a second, p50/p95, CPU per message and their ratios.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -150,6 +152,13 @@ if (countyFlag >= 0) {
   if (!Number.isInteger(max) || max < MIN_STUDENTS || max > MAX_STUDENTS)
     throw new Error(`--county needs a number of students from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --county 60000`);
   await countyBench(max, { keep: process.argv.includes('--keep') });
+  process.exit(0);
+}
+
+if (process.argv.includes('--hot')) {
+  // Loaded only here: its statement counter patches better-sqlite3 for the whole process.
+  const { hotPathBench } = await import('./hot-path.js');
+  console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, hotPath: await hotPathBench() }, null, 2));
   process.exit(0);
 }
 

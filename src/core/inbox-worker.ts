@@ -3,16 +3,20 @@
  * time. Woken by each accepted update, at start, and every `pollMs` (updates another process recorded, tries that
  * failed). An update whose handling throws is tried again at the next round, later updates of its chat waiting
  * behind it, and set aside after `maxAttempts` tries with its error logged and kept.
+ *
+ * Handled updates are marked so in one statement at the end of each round, not one transaction each. Handled but
+ * not yet marked when the process dies: handled again at the next start, where the router's dedup (firstDelivery,
+ * written in the handling's own transaction) makes it a no-op.
  */
 import type { Incoming } from './chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
-import { markUpdateFailed, markUpdateHandled, pruneHandledUpdates, unhandledUpdates, type InboundUpdateRow } from '../store/inbound.repository.js';
+import { markUpdateFailed, markUpdatesHandled, pruneHandledUpdates, unhandledUpdates, type InboundUpdateRow } from '../store/inbound.repository.js';
 
 export interface InboxWorkerOptions {
   /**
-   * Chats handled at the same time (default 1: a handling holds the database's write lock throughout, so more lanes
-   * add no throughput, and each one slows the answers to the platform, which share the process).
+   * Chats handled at the same time, each chat's updates still one after another in order (default 4: a handling
+   * holds the database's write lock while it writes, so more lanes mostly overlap one chat's waiting with another's work).
    */
   lanes: number;
   /** Updates read per round (default 200). */
@@ -25,7 +29,7 @@ export interface InboxWorkerOptions {
   keepDays: number;
 }
 
-const DEFAULTS: InboxWorkerOptions = { lanes: 1, batch: 200, maxAttempts: 5, pollMs: 30_000, keepDays: 7 };
+const DEFAULTS: InboxWorkerOptions = { lanes: 4, batch: 200, maxAttempts: 5, pollMs: 30_000, keepDays: 7 };
 
 export function createInboxWorker(
   deps: { db: Db; clock: Clock },
@@ -41,10 +45,10 @@ export function createInboxWorker(
   let stopped = false;
 
   /** One update; false when it failed (its chat's later updates wait for the next round). */
-  async function handleOne(row: InboundUpdateRow): Promise<boolean> {
+  async function handleOne(row: InboundUpdateRow, done: number[]): Promise<boolean> {
     try {
       await handle(JSON.parse(row.payload) as Incoming);
-      await markUpdateHandled(deps.db, row.id, deps.clock.now());
+      done.push(row.id);
       return true;
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -69,10 +73,11 @@ export function createInboxWorker(
     const chats = [...byChat.values()];
     let next = 0;
     let handled = 0;
+    const done: number[] = [];
     const lane = async () => {
       while (next < chats.length && !stopped) {
         for (const row of chats[next++]!) {
-          if (stopped || !(await handleOne(row))) break;
+          if (stopped || !(await handleOne(row, done))) break;
           handled++;
           // Handling runs on the database driver's synchronous calls and can go on without ever leaving the
           // microtask queue: let waiting requests (a webhook's next updates) in between two updates.
@@ -80,7 +85,11 @@ export function createInboxWorker(
         }
       }
     };
-    await Promise.all(Array.from({ length: o.lanes }, lane));
+    try {
+      await Promise.all(Array.from({ length: o.lanes }, lane));
+    } finally {
+      if (done.length > 0) await markUpdatesHandled(deps.db, done, deps.clock.now());
+    }
     return { read: rows.length, handled };
   }
 

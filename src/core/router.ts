@@ -10,9 +10,10 @@ import type { Role } from '../domain/types.js';
 import { ROLE_LABELS } from '../domain/types.js';
 import type { Deps } from '../services/deps.js';
 import { sendToChat, sendToPerson } from '../services/messenger.js';
-import { audit, groupClass } from '../store/chat.repository.js';
-import { firstDelivery } from '../store/inbound.repository.js';
-import { peopleByHandle, personByAccount, toActor, type PersonRow } from '../store/org.repository.js';
+import { audit } from '../store/chat.repository.js';
+import { firstDelivery, firstDeliveryAt } from '../store/inbound.repository.js';
+import { peopleByHandle, toActor, type PersonRow } from '../store/org.repository.js';
+import { openOrgView, type OrgView } from '../store/org-cache.js';
 import type { Tx } from '../store/prisma.js';
 import { withWriteTransaction } from '../store/write.js';
 import { Refusal, refuse, type Ctx } from './context.js';
@@ -35,6 +36,8 @@ export const FAILED_REPLY = '没有记录成功，请再发一次。如果再次
 interface Handling {
   person?: PersonRow;
   seen: Seen;
+  /** The organisation as the committed transaction read it: shared with the next messages once it committed. */
+  org?: OrgView;
 }
 
 const defaultLog = (deps: Deps) => (line: string) => console.error(`${deps.clock.now().toISOString()} ${line}`);
@@ -59,7 +62,9 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
     const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text)
       .replace(/\u3000/g, ' ')
       .trim();
-    return await withWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
+    const result = await withWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
+    state.org?.publish();
+    return result;
   } catch (e) {
     let failure: unknown = e;
     if (e instanceof Refusal) {
@@ -94,10 +99,13 @@ async function answerRefusal(deps: Deps, msg: Incoming, chatRef: string, state: 
 
 async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: string, state: Handling): Promise<HandleResult> {
   const now = deps.clock.now();
+  state.org = undefined; // a run of this transaction before (busy, run again) shares nothing
   // Recorded in the same transaction: a message whose handling failed is not marked as seen.
-  if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return { handled: 'duplicate' };
+  const delivery = msg.platformMessageId ? await firstDeliveryAt(tx, msg.platform, msg.platformMessageId, now) : undefined;
+  if (delivery && !delivery.first) return { handled: 'duplicate' };
   if (longerThan(text, MAX_TEXT_CHARS)) return tooLong(tx, now, msg, text, chatRef);
-  const person = await resolveSender(tx, msg);
+  const org = (state.org = await openOrgView(deps.db, tx, delivery?.first ? { version: delivery.orgVersion } : undefined));
+  const person = await resolveSender(tx, org, msg);
   if (person) state.person = person;
   const match = matchCommand(COMMANDS, text);
   if (!person) {
@@ -111,7 +119,7 @@ async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: s
     await sendToChat(tx, now, chatRef, unboundReply(deps.config.LOCALE));
     return { handled: 'unbound' };
   }
-  const ctx = makeCtx(deps, tx, now, person, msg, chatRef, await groupClass(tx, chatRef), state.seen);
+  const ctx = makeCtx(deps, tx, now, person, msg, chatRef, await org.groupClass(chatRef), state.seen);
   if (match) await noteNamedStudents(tx, msg.chat, match.args, state.seen);
   const result = match ? await runCommand(ctx, match.def, match.args) : ({ handled: (await handlePlainText(ctx, text)) ? 'text' : 'ignored' } as const);
   await adviseOnce(tx, now, chatRef, state.seen);
@@ -125,12 +133,12 @@ async function tooLong(tx: Tx, now: Date, msg: Incoming, text: string, chatRef: 
   return { handled: 'too_long' };
 }
 
-async function resolveSender(tx: Tx, msg: Incoming): Promise<PersonRow | null> {
+async function resolveSender(tx: Tx, org: OrgView, msg: Incoming): Promise<PersonRow | null> {
   if (msg.platform === 'console') {
     const found = await peopleByHandle(tx, msg.accountId);
     return found.length === 1 ? found[0]! : null;
   }
-  return personByAccount(tx, msg.platform, msg.accountId);
+  return org.personByAccount(msg.platform, msg.accountId);
 }
 
 function makeCtx(deps: Deps, tx: Tx, now: Date, person: PersonRow, msg: Incoming, chatRef: string, groupClassId: number | undefined, seen: Seen): Ctx {

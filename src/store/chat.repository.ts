@@ -1,6 +1,7 @@
 /** Direct-message routing, class-group bindings and the audit log. */
 import type { Tx } from './prisma.js';
 import { currentAccountOf } from './account.repository.js';
+import { insertRows } from './bulk-insert.js';
 
 /** The chat a direct message to this person goes to: their current account (latest, not revoked), else the console. */
 export async function dmRefFor(db: Tx, personId: number): Promise<string> {
@@ -19,6 +20,7 @@ export async function bindGroup(db: Tx, chatRef: string, classId: number, person
   await db.groupBinding.create({ data: { chatRef, classId, boundById: personId, boundAt: at } });
 }
 
+/** One audit row, written as a plain INSERT (every command that changes something writes one: no query to build). */
 export async function audit(db: Tx, at: Date, action: string, detail: unknown, actorId?: number, chatRef?: string): Promise<void> {
-  await db.auditLog.create({ data: { at, action, detail: JSON.stringify(detail), actorId: actorId ?? null, chatRef: chatRef ?? null } });
+  await insertRows(db, 'AuditLog', ['at', 'action', 'detail', 'actorId', 'chatRef'], [[at, action, JSON.stringify(detail), actorId ?? null, chatRef ?? null]]);
 }

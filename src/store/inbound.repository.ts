@@ -2,15 +2,34 @@
  * Inbound messages already handled, so a redelivered message is handled once; and the inbox of updates recorded
  * before the platform is answered and handled after (InboundUpdate).
  */
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Db, Tx } from './prisma.js';
-import { withWriteTransaction } from './write.js';
+import { retryWhenBusy, withWriteTransaction } from './write.js';
 
-/** Records the message; false when it was seen before. */
+/**
+ * Records the message; false when it was seen before. One statement (`INSERT … ON CONFLICT DO NOTHING`, SQLite and
+ * PostgreSQL alike): the hot path pays for every statement, and a conflict does not abort a PostgreSQL transaction.
+ */
 export async function firstDelivery(db: Tx, platform: string, messageId: string, at: Date): Promise<boolean> {
-  const key = { platform_messageId: { platform, messageId } };
-  if (await db.inboundMessage.findUnique({ where: key })) return false;
-  await db.inboundMessage.create({ data: { platform, messageId, receivedAt: at } });
-  return true;
+  return (await firstDeliveryAt(db, platform, messageId, at)).first;
+}
+
+/**
+ * firstDelivery, and in the same statement the organisation's version (org-cache.ts) as this transaction sees it:
+ * the router's two reads before anything else, in one.
+ */
+export async function firstDeliveryAt(
+  db: Tx,
+  platform: string,
+  messageId: string,
+  at: Date,
+): Promise<{ first: false } | { first: true; orgVersion: number | undefined }> {
+  const rows = await db.$queryRaw<{ orgVersion: number | bigint | null }[]>(
+    Prisma.sql`INSERT INTO "InboundMessage" ("platform", "messageId", "receivedAt") VALUES (${platform}, ${messageId}, ${at}) ON CONFLICT DO NOTHING RETURNING (SELECT "version" FROM "OrgVersion" WHERE "id" = 1) AS "orgVersion"`,
+  );
+  if (rows.length === 0) return { first: false };
+  const v = rows[0]!.orgVersion;
+  return { first: true, orgVersion: v === null ? undefined : Number(v) };
 }
 
 export interface InboundUpdateRow {
@@ -22,15 +41,16 @@ export interface InboundUpdateRow {
 
 /**
  * Records an update unless one with its platform and id is there already (a redelivery); true when recorded.
- * In a write transaction of its own, so it is committed when this returns, whatever else the process is doing.
+ * One statement on its own (`INSERT … ON CONFLICT DO NOTHING`, atomic without a transaction around it; it waits its
+ * turn between this process's transactions), so it is committed when this returns, whatever else the process is doing.
  */
-export function recordUpdate(db: Db, u: { platform: string; updateId: string; chatRef: string; payload: string; at: Date }): Promise<boolean> {
-  return withWriteTransaction(db, async (tx) => {
-    const key = { platform_updateId: { platform: u.platform, updateId: u.updateId } };
-    if (await tx.inboundUpdate.findUnique({ where: key, select: { id: true } })) return false;
-    await tx.inboundUpdate.create({ data: { platform: u.platform, updateId: u.updateId, chatRef: u.chatRef, payload: u.payload, receivedAt: u.at } });
-    return true;
-  });
+export async function recordUpdate(db: Db, u: { platform: string; updateId: string; chatRef: string; payload: string; at: Date }): Promise<boolean> {
+  const inserted = await retryWhenBusy(() =>
+    db.$executeRaw(
+      Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES (${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0) ON CONFLICT DO NOTHING`,
+    ),
+  );
+  return inserted > 0;
 }
 
 /** The oldest updates not yet handled, in the order they arrived. */
@@ -43,8 +63,12 @@ export function unhandledUpdates(db: Tx, limit: number): Promise<InboundUpdateRo
   });
 }
 
-export async function markUpdateHandled(db: Db, id: number, at: Date): Promise<void> {
-  await withWriteTransaction(db, (tx) => tx.inboundUpdate.update({ where: { id }, data: { handledAt: at } }));
+/** Marks updates handled, in one statement per 500 (the inbox worker marks a round's updates together). */
+export async function markUpdatesHandled(db: Db, ids: readonly number[], at: Date): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await retryWhenBusy(() => db.$executeRaw(Prisma.sql`UPDATE "InboundUpdate" SET "handledAt" = ${at} WHERE "id" IN (${Prisma.join(chunk)})`));
+  }
 }
 
 /** A failed try: counted with its error; after the last allowed try the update is set aside as handled. */

@@ -2,7 +2,7 @@
  * Outbound messages are written here first; delivery reads them back, claims them (outbox-claim.repository.ts) and
  * settles them here. Upkeep (dead letters, pruning) is in outbox-upkeep.repository.ts.
  */
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
 import type { Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
@@ -39,8 +39,9 @@ function row(at: Date, m: NewMessage) {
   };
 }
 
+/** One message; its id. The same statement as enqueueMany's (a reply is on every message's path: no query to build). */
 export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> {
-  return (await db.outbox.create({ data: row(at, m), select: { id: true } })).id;
+  return (await enqueueMany(db, at, [m]))[0]!;
 }
 
 const OUTBOX_COLUMNS = ['createdAt', 'chatRef', 'personId', 'text', 'buttons', 'attachment', 'kind', 'dutyKey', 'urgent', 'notBefore'] as const;
@@ -67,68 +68,106 @@ export interface DeliverableQuery {
   limit?: number;
 }
 
-/** Where a message is due for a try at `now`: pending or failed and not backing off, or claimed by a dead process. */
-function dueAt(now: Date, leaseMs: number) {
+const OUTBOX_ALL = [
+  'id',
+  'createdAt',
+  'chatRef',
+  'personId',
+  'text',
+  'buttons',
+  'attachment',
+  'kind',
+  'dutyKey',
+  'urgent',
+  'notBefore',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'claimedBy',
+  'claimedAt',
+  'lastError',
+  'sentAt',
+  'deadReportedAt',
+] as const;
+
+type RawOutbox = { [K in keyof Outbox]: unknown };
+
+const when = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string | Date));
+
+/** A row read by SQL typed as Prisma reads it (SQLite gives integers, booleans and instants in its own shapes). */
+function outboxRow(r: RawOutbox): Outbox {
   return {
-    OR: [
-      { status: { in: ['pending', 'failed'] }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-      { status: 'sending', claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
-    ],
+    id: Number(r.id),
+    createdAt: when(r.createdAt)!,
+    chatRef: String(r.chatRef),
+    personId: r.personId === null ? null : Number(r.personId),
+    text: String(r.text),
+    buttons: (r.buttons as string | null) ?? null,
+    attachment: (r.attachment as string | null) ?? null,
+    kind: String(r.kind),
+    dutyKey: (r.dutyKey as string | null) ?? null,
+    urgent: r.urgent === true || r.urgent === 1 || r.urgent === 1n,
+    notBefore: when(r.notBefore),
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    nextAttemptAt: when(r.nextAttemptAt),
+    claimedBy: (r.claimedBy as string | null) ?? null,
+    claimedAt: when(r.claimedAt),
+    lastError: (r.lastError as string | null) ?? null,
+    sentAt: when(r.sentAt),
+    deadReportedAt: when(r.deadReportedAt),
   };
 }
 
-const onPlatforms = (platforms: readonly string[]) => ({ OR: platforms.map((p) => ({ chatRef: { startsWith: `${p}:` } })) });
-
 /**
  * Messages that may be delivered now, oldest first: pending or failed and due again, not held (notBefore), and
- * messages left "sending" by a process that died (its claim older than the lease).
+ * messages left "sending" by a process that died (its claim older than the lease). Read on every delivery pass:
+ * written as SQL (no Prisma query to build), with the same conditions as claim()'s.
  */
-export async function deliverable(db: Tx, q: DeliverableQuery) {
+export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]> {
   if (q.platforms.length === 0) return [];
-  return db.outbox.findMany({
-    where: {
-      id: { gt: q.afterId ?? 0 },
-      AND: [
-        onPlatforms(q.platforms),
-        dueAt(q.now, q.leaseMs),
-        { OR: [{ notBefore: null }, { notBefore: { lte: q.now } }] },
-        ...(q.quiet ? [{ OR: [{ kind: 'reply' }, ...(q.quiet.holdUrgent ? [] : [{ urgent: true }])] }] : []),
-      ],
-    },
-    orderBy: { id: 'asc' },
-    take: q.limit ?? 500,
-  });
+  const leaseCut = new Date(q.now.getTime() - q.leaseMs);
+  const quiet = q.quiet ? (q.quiet.holdUrgent ? Prisma.sql` AND "kind" = 'reply'` : Prisma.sql` AND ("kind" = 'reply' OR "urgent" = ${true})`) : Prisma.empty;
+  const rows = await db.$queryRaw<RawOutbox[]>(
+    Prisma.sql`SELECT ${Prisma.raw(OUTBOX_ALL.map((c) => `"${c}"`).join(', '))} FROM "Outbox"
+      WHERE "id" > ${q.afterId ?? 0} AND ${refsLike(q.platforms.map((p) => `${p}:`))}
+      AND (("status" IN ('pending', 'failed') AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.now})) OR ("status" = 'sending' AND "claimedAt" < ${leaseCut}))
+      AND ("notBefore" IS NULL OR "notBefore" <= ${q.now})${quiet}
+      ORDER BY "id" ASC LIMIT ${q.limit ?? 500}`,
+  );
+  return rows.map(outboxRow);
 }
 
 /**
  * Settling: only the process that still holds the claim (same claimedBy and claimedAt, still "sending") writes the
  * result. A process whose lease ran out while it was sending finds the row taken over and changes nothing: false.
  *
- * This is `update` with the conditions in its where (one `UPDATE … WHERE id = ? AND …`), not updateMany: updateMany
- * wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
+ * One `UPDATE … WHERE id = ? AND …` written as SQL (every delivered message settles: no Prisma query to build), not
+ * updateMany: that wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
  */
-async function settle(db: Tx, t: ClaimToken, data: Prisma.OutboxUpdateInput): Promise<boolean> {
-  try {
-    await db.outbox.update({ where: { id: t.id, status: 'sending', claimedBy: t.by, claimedAt: t.at }, data, select: { id: true } });
-    return true;
-  } catch (e) {
-    if ((e as { code?: unknown }).code === 'P2025') return false; // the claim is no longer ours
-    throw e;
-  }
+async function settle(db: Tx, t: ClaimToken, set: Prisma.Sql): Promise<boolean> {
+  const changed = await db.$executeRaw(
+    Prisma.sql`UPDATE "Outbox" SET ${set} WHERE "id" = ${t.id} AND "status" = 'sending' AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at}`,
+  );
+  return changed > 0; // 0: the claim is no longer ours
 }
 
 export async function markSent(db: Tx, t: ClaimToken, at: Date): Promise<boolean> {
-  return settle(db, t, { status: 'sent', sentAt: at, attempts: { increment: 1 }, lastError: null, nextAttemptAt: null });
+  return settle(db, t, Prisma.sql`"status" = 'sent', "sentAt" = ${at}, "attempts" = "attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL`);
 }
 
 /** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts (then reported in a digest). */
 export async function markFailed(db: Tx, t: ClaimToken, error: string, dead: boolean, retryAt: Date | null = null): Promise<boolean> {
-  return settle(db, t, { status: dead ? 'dead' : 'failed', lastError: error.slice(0, 1000), attempts: { increment: 1 }, nextAttemptAt: dead ? null : retryAt });
+  return settle(
+    db,
+    t,
+    Prisma.sql`"status" = ${dead ? 'dead' : 'failed'}, "lastError" = ${error.slice(0, 1000)}, "attempts" = "attempts" + 1, "nextAttemptAt" = ${dead ? null : retryAt}`,
+  );
 }
 
 /** The platform said 429: not an attempt, just later; the row is also the platform's pause (see rateLimitPauses). */
 export async function markRateLimited(db: Tx, t: ClaimToken, retryAfterSeconds: number, retryAt: Date): Promise<boolean> {
-  return settle(db, t, { status: 'failed', lastError: `${RATE_LIMITED}: retry after ${retryAfterSeconds}s`, nextAttemptAt: retryAt });
+  return settle(db, t, Prisma.sql`"status" = 'failed', "lastError" = ${`${RATE_LIMITED}: retry after ${retryAfterSeconds}s`}, "nextAttemptAt" = ${retryAt}`);
 }
 
 /**
@@ -138,15 +177,22 @@ export async function markRateLimited(db: Tx, t: ClaimToken, retryAfterSeconds: 
 export async function rateLimitPauses(db: Tx, platforms: readonly string[], now: Date): Promise<Map<string, Date>> {
   const paused = new Map<string, Date>();
   if (platforms.length === 0) return paused;
-  const rows = await db.outbox.findMany({
-    where: { status: 'failed', lastError: { startsWith: RATE_LIMITED }, nextAttemptAt: { gt: now }, ...onPlatforms(platforms) },
-    select: { chatRef: true, nextAttemptAt: true },
-  });
+  // Read on every delivery pass: written as SQL (no Prisma query to build), as claim() is.
+  const rows = await db.$queryRaw<{ chatRef: string; nextAttemptAt: Date }[]>(
+    Prisma.sql`SELECT "chatRef", "nextAttemptAt" FROM "Outbox" WHERE "status" = 'failed' AND "lastError" LIKE ${`${RATE_LIMITED}%`} AND "nextAttemptAt" > ${now} AND ${refsLike(platforms.map((p) => `${p}:`))}`,
+  );
   for (const r of rows) {
     const platform = r.chatRef.slice(0, r.chatRef.indexOf(':'));
-    if (!paused.has(platform) || paused.get(platform)! < r.nextAttemptAt!) paused.set(platform, r.nextAttemptAt!);
+    const at = new Date(r.nextAttemptAt);
+    if (!paused.has(platform) || paused.get(platform)! < at) paused.set(platform, at);
   }
   return paused;
+}
+
+/** Chat refs starting with one of the prefixes (as Prisma's startsWith: LIKE, its wildcards escaped). */
+function refsLike(prefixes: readonly string[]): Prisma.Sql {
+  const like = (p: string) => Prisma.sql`"chatRef" LIKE ${`${p.replace(/[\\%_]/g, '\\$&')}%`} ESCAPE '\\'`;
+  return Prisma.sql`(${Prisma.join(prefixes.map(like), ' OR ')})`;
 }
 
 /**
@@ -160,12 +206,11 @@ export async function claimsSince(
   refPrefixes?: readonly string[],
 ): Promise<{ chatRef: string; claimedAt: Date }[]> {
   if (platforms.length === 0 || refPrefixes?.length === 0) return [];
-  const rows = await db.outbox.findMany({
-    where: { claimedAt: { gt: since }, ...(refPrefixes ? { OR: refPrefixes.map((p) => ({ chatRef: { startsWith: p } })) } : onPlatforms(platforms)) },
-    select: { chatRef: true, claimedAt: true },
-    orderBy: { claimedAt: 'asc' },
-  });
-  return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: r.claimedAt! }));
+  // Read on every delivery pass, once per rate window: written as SQL (no Prisma query to build), as claim() is.
+  const rows = await db.$queryRaw<{ chatRef: string; claimedAt: Date }[]>(
+    Prisma.sql`SELECT "chatRef", "claimedAt" FROM "Outbox" WHERE "claimedAt" > ${since} AND ${refsLike(refPrefixes ?? platforms.map((p) => `${p}:`))} ORDER BY "claimedAt" ASC`,
+  );
+  return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: new Date(r.claimedAt) }));
 }
 
 /** How many platform calls since an instant (the WeChat daily cap, over today's claims only: a bounded window). */

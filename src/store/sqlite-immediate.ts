@@ -12,6 +12,10 @@
  * whichever transaction happens to be open — and vanish if that one rolls back (a refusal rolls back): a delivery's
  * "sent" or an autocommit write lost without an error. So code inside a `$transaction` callback must use its `tx`,
  * never the client itself: that waits for the transaction it is part of, until Prisma's timeout ends it.
+ *
+ * The adapter prepares every statement again (`prepare(sql).bind(args)`), SQLite compiling the same SQL text each
+ * time: `cachePreparedStatements` keeps the compiled statements of a connection by SQL text, the most recently used
+ * few hundred, and binds each call's values to the cached one at its run instead.
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 
@@ -22,23 +26,114 @@ type Query = Parameters<Adapter['queryRaw']>[0];
 
 const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
 
-/** One at a time, first come first served. */
-function queue(): () => Promise<() => void> {
-  let tail: Promise<void> = Promise.resolve();
-  return () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const turn = tail.then(() => release);
-    tail = tail.then(() => held);
-    return turn;
+/**
+ * One at a time, first come first served within each class; a single statement waiting goes before a transaction
+ * waiting. A statement is over in a moment and holds nothing; a transaction holds the connection for its whole
+ * handling. So a webhook's update is recorded (and the platform answered) after the transaction running now, not
+ * after every transaction queued behind it.
+ */
+export function queue(): (first?: boolean) => Promise<() => void> {
+  let held = false;
+  const statements: (() => void)[] = [];
+  const transactions: (() => void)[] = [];
+  const next = () => {
+    const go = statements.shift() ?? transactions.shift();
+    if (go) go();
+    else held = false;
   };
+  return (first = false) =>
+    new Promise<() => void>((resolve) => {
+      const grant = () => {
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          next();
+        });
+      };
+      if (!held) {
+        held = true;
+        grant();
+      } else (first ? statements : transactions).push(grant);
+    });
+}
+
+/** The part of a better-sqlite3 statement the adapter uses. */
+interface Statement {
+  readonly reader: boolean;
+  columns(): unknown[];
+  raw(on?: boolean): Statement;
+  run(...args: unknown[]): unknown;
+  all(...args: unknown[]): unknown[];
+  bind(...args: unknown[]): Statement;
+}
+interface Connection {
+  prepare(sql: string): Statement;
+}
+
+/** Prepared statements kept per connection (by SQL text), least recently used dropped first. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Makes `connection.prepare` answer from a bounded LRU of compiled statements. The adapter binds each statement once
+ * (`prepare(sql).bind(args)`, which better-sqlite3 allows only once per statement) and then runs it: the cached
+ * statement stays unbound and gets the values at the run instead, through a small object that looks bound.
+ * Statements prepared by `exec` scripts and DDL are not affected; SQLite prepares a cached statement again by itself
+ * when the schema changed under it.
+ */
+export function cachePreparedStatements(connection: Connection, size = STATEMENT_CACHE_SIZE): { size(): number } {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, Statement>();
+  const cached = (sql: string): Statement => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      // Most recently used last: a Map keeps insertion order.
+      cache.delete(sql);
+      cache.set(sql, stmt);
+      return stmt;
+    }
+    stmt = prepare(sql);
+    cache.set(sql, stmt);
+    if (cache.size > size) cache.delete(cache.keys().next().value!);
+    return stmt;
+  };
+  connection.prepare = (sql: string) => {
+    const stmt = cached(sql);
+    return {
+      get reader() {
+        return stmt.reader;
+      },
+      columns: () => stmt.columns(),
+      bind(...values: unknown[]) {
+        const bound: Statement = {
+          reader: stmt.reader,
+          columns: () => stmt.columns(),
+          raw: () => bound,
+          run: () => stmt.run(...values),
+          // The adapter reads rows as arrays (raw); set on each run, as the statement is shared.
+          all: () => (stmt.reader ? stmt.raw(true).all(...values) : stmt.all(...values)),
+          bind: () => {
+            throw new TypeError('The bind() method can only be invoked once per statement object');
+          },
+        };
+        return bound;
+      },
+      raw: (on?: boolean) => stmt.raw(on),
+      run: (...values: unknown[]) => stmt.run(...values),
+      all: (...values: unknown[]) => (stmt.reader ? stmt.raw(false).all(...values) : stmt.all(...values)),
+    };
+  };
+  return { size: () => cache.size };
 }
 
 function immediate(inner: Adapter): Adapter {
+  // The adapter's connection (better-sqlite3's Database), used by it and by each of its transactions.
+  const connection = (inner as unknown as { client?: Connection }).client;
+  if (connection && typeof connection.prepare === 'function') cachePreparedStatements(connection);
   const acquire = queue();
   /** Runs a statement between transactions, never inside another caller's. */
   const between = async <T>(run: () => Promise<T>): Promise<T> => {
-    const release = await acquire();
+    const release = await acquire(true);
     try {
       return await run();
     } finally {

@@ -1,0 +1,369 @@
+/**
+ * The inbound hot path against the outside Bot API emulator (telegram-test-api), in one process and one run:
+ * (a) a bare Telegraf echo bot and (b) the project's bot as `npm start` runs it (Telegram webhook → inbox → router →
+ * outbox → dispatcher → sendMessage), demo county seeded, class teachers bound to their accounts and class groups.
+ * Both are fed the same messages from many chats (teachers' weekly counts, `全到`, `帮助` in class groups;
+ * `缺勤 …` and `帮助` by direct message), each chat's messages one after another (the emulator gives concurrent
+ * messages of one chat the same message_id), the chats all at once; rounds alternate echo and bot.
+ * Measured: inbound messages a second (first message sent → every reply at the emulator), p50/p95 from a message
+ * sent to its reply reaching the emulator (a chat's k-th reply answers its k-th message), SQL statements executed
+ * and prepared per message (count-executions.ts).
+ *
+ * The emulator sends no secret-token header: a relay in front of both bots adds the project's, so both take the same
+ * path. Telegram's own send limits (30 a second, 1 a second per chat) are raised for the bench: they measure
+ * Telegram, not this code. Run alone: `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R]`
+ * (`node --cpu-prof --import tsx scripts/bench/hot-path.ts --only bot` for a profile of the bot alone).
+ */
+import { executions, preparations, executedBySql, msBySqlText } from './count-executions.js';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { Telegraf } from 'telegraf';
+import type { Clock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeps } from '../../src/app.js';
+import { seedDemo } from '../../src/seed.js';
+import { bindAccount } from '../../src/store/account.repository.js';
+import { bindGroup } from '../../src/store/chat.repository.js';
+import { FAILED_REPLY, handleIncoming } from '../../src/core/router.js';
+import { createInbox } from '../../src/core/inbox.js';
+import { startDispatcher } from '../../src/delivery/loop.js';
+import { deliveryOptionsFrom } from '../../src/delivery/dispatcher.js';
+import { telegram } from '../../adapters/telegram/platform.js';
+import type { ChatAdapter } from '../../src/core/chat-port.js';
+
+interface EmulatorServer {
+  config: { apiURL: string };
+  start(): Promise<void>;
+  stop(): Promise<boolean>;
+  addUserMessage(m: Record<string, unknown>): Promise<void>;
+  addBotMessage(raw: Record<string, unknown>, token: string): unknown;
+}
+const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as new (c: { port: number; host: string; storeTimeout?: number }) => EmulatorServer;
+
+export interface SideResult {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** Replies beyond one per message (e.g. a refusal's direct message), not used for timing. */
+  extraReplies: number;
+  /**
+   * CPU time of this process (emulator, relay and bot together) per message: steadier than messages a second on a
+   * machine shared with other work.
+   */
+  cpuMsPerMessage: number;
+}
+
+export interface HotPathResult {
+  messages: number;
+  chats: number;
+  rounds: number;
+  echo: SideResult[];
+  bot: SideResult[];
+  /** Best bot round over best echo round, messages a second. */
+  ratio: number;
+  /** Best echo round's CPU per message over the best bot round's: the ratio with the machine's other load taken out. */
+  cpuRatio: number;
+  statementsPerMessage: number;
+  preparesPerMessage: number;
+}
+
+const SECRET = 'hot-path-bench-secret-0123';
+const ECHO_TOKEN = '111111:ECHO';
+const BOT_TOKEN = '222222:BOT';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : 0;
+}
+
+/** Forwards the emulator's webhook posts to a bot, adding the secret-token header the emulator does not send. */
+async function startRelay(): Promise<{ port: number; route(path: string, port: number): void; close(): Promise<void> }> {
+  const routes = new Map<string, number>();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const server = http.createServer((req, res) => {
+    const target = routes.get(req.url ?? '');
+    if (!target) return void res.writeHead(404).end();
+    const out = http.request(
+      {
+        host: '127.0.0.1',
+        port: target,
+        path: req.url,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502);
+        r.pipe(res);
+      },
+    );
+    out.on('error', () => res.writeHead(502).end());
+    req.pipe(out);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    port,
+    route: (p, target) => routes.set(p, target),
+    close: async () => {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+interface Chat {
+  chatId: number;
+  userId: number;
+  type: 'private' | 'group';
+  texts: string[];
+}
+
+/** Feeds every chat's texts (chats at once, each chat in order) and waits for a reply to each; timings per message. */
+async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: Map<string, number[]>, timeoutMs = 300_000): Promise<SideResult> {
+  const sent = new Map<number, number[]>();
+  const total = chats.reduce((n, c) => n + c.texts.length, 0);
+  const before = new Map(chats.map((c) => [c.chatId, replies.get(`${token}|${c.chatId}`)?.length ?? 0]));
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await Promise.all(
+    chats.map(async (c) => {
+      const times: number[] = [];
+      sent.set(c.chatId, times);
+      for (const text of c.texts) {
+        times.push(performance.now());
+        await emu.addUserMessage({
+          botToken: token,
+          from: { id: c.userId, first_name: 'T', is_bot: false },
+          chat: { id: c.chatId, type: c.type, ...(c.type === 'group' ? { title: `班级群 ${c.chatId}` } : { first_name: 'T' }) },
+          date: 1,
+          text,
+        });
+      }
+    }),
+  );
+  const answered = () => chats.every((c) => (replies.get(`${token}|${c.chatId}`)?.length ?? 0) - before.get(c.chatId)! >= c.texts.length);
+  const deadline = performance.now() + timeoutMs;
+  while (!answered()) {
+    if (performance.now() > deadline) throw new Error(`hot-path: not every message was answered within ${timeoutMs} ms (${token})`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const latencies: number[] = [];
+  let extra = 0;
+  for (const c of chats) {
+    const got = (replies.get(`${token}|${c.chatId}`) ?? []).slice(before.get(c.chatId)!);
+    const times = sent.get(c.chatId)!;
+    times.forEach((t, k) => latencies.push(got[k]! - t));
+    extra += Math.max(0, got.length - times.length);
+  }
+  // Replies that came to other chats (a refusal in a group goes to the sender by DM) are counted, not timed.
+  return {
+    messages: total,
+    seconds: Math.round(seconds * 1000) / 1000,
+    perSecond: Math.round(total / seconds),
+    p50Ms: Math.round(pct(latencies, 50) * 10) / 10,
+    p95Ms: Math.round(pct(latencies, 95) * 10) / 10,
+    extraReplies: extra,
+    cpuMsPerMessage: Math.round(((cpu.user + cpu.system) / 1000 / total) * 10) / 10,
+  };
+}
+
+/** The bare echo: Telegraf's own webhook callback, answering each text with itself. */
+async function startEcho(apiRoot: string, relay: { port: number; route(p: string, port: number): void }) {
+  const bot = new Telegraf(ECHO_TOKEN, { telegram: { apiRoot } });
+  bot.on('message', async (ctx) => {
+    if ('text' in ctx.message) await ctx.reply(ctx.message.text);
+  });
+  bot.botInfo = await bot.telegram.getMe();
+  const port = await freePort();
+  const server = http.createServer(bot.webhookCallback('/echo', { secretToken: SECRET }));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  relay.route('/echo', port);
+  await bot.telegram.setWebhook(`http://127.0.0.1:${relay.port}/echo`);
+  return {
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Real time, started on a school-day morning (weekly counts and attendance are accepted then). */
+function schoolMorningClock(start: string): Clock {
+  const base = new Date(start).getTime();
+  const t0 = performance.now();
+  return { now: () => new Date(base + Math.floor(performance.now() - t0)) };
+}
+
+async function startProjectBot(apiRoot: string, relay: { port: number; route(p: string, port: number): void }, dir: string) {
+  const port = await freePort();
+  const config = loadConfig({
+    DATABASE_URL: `file:${path.join(dir, 'hot.db')}`,
+    REPORTS_DIR: path.join(dir, 'reports'),
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_API_ROOT: apiRoot,
+    TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${relay.port}/bot`,
+    TELEGRAM_WEBHOOK_PORT: String(port),
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_MAX_PER_SECOND: '100000',
+    TELEGRAM_MAX_PER_CHAT_PER_SECOND: '100000',
+    TELEGRAM_MAX_PER_GROUP_PER_MINUTE: '100000',
+  });
+  const clock = schoolMorningClock('2026-11-18T08:30:00+08:00');
+  const deps = await createDeps(config, clock);
+  await seedDemo(deps.db, clock.now());
+  const teachers = await deps.db.person.findMany({ where: { role: 'class_teacher', active: true }, orderBy: { id: 'asc' } });
+  const students = await deps.db.student.findMany({ select: { classId: true, name: true }, orderBy: { id: 'asc' } });
+  const byClass = new Map<number, string[]>();
+  for (const s of students) byClass.set(s.classId, [...(byClass.get(s.classId) ?? []), s.name]);
+  const chats: Chat[] = [];
+  for (const [i, t] of teachers.entries()) {
+    const userId = 10_000 + t.id;
+    await bindAccount(deps.db, t.id, 'telegram', String(userId), clock.now());
+    const names = (byClass.get(t.classId!) ?? []).filter((n, k, all) => all.indexOf(n) === k && all.lastIndexOf(n) === k);
+    if (i % 2 === 0) {
+      await bindGroup(deps.db, `telegram:group:${-userId}`, t.classId!, t.id, clock.now());
+      chats.push({ chatId: -userId, userId, type: 'group', texts: ['应到45人，实到45人，病假0人，事假0人，辍学0人', '全到', '帮助'] });
+    } else {
+      chats.push({ chatId: userId, userId, type: 'private', texts: [`缺勤 ${names[0]} 病假`, '帮助', `缺勤 ${names[1]} 事假`] });
+    }
+  }
+  const running = new Map<string, ChatAdapter>();
+  const log = (line: string) => {
+    if (!/^delivery: pruned/.test(line)) console.error(line);
+  };
+  const dispatcher = startDispatcher(deps.db, clock, running, log, deliveryOptionsFrom(config));
+  const inbox = createInbox(
+    deps,
+    async (m) => {
+      await handleIncoming(deps, m, log);
+      dispatcher.kick();
+    },
+    { log, ...(process.env.HOT_LANES ? { lanes: Number(process.env.HOT_LANES) } : {}) },
+  );
+  inbox.start();
+  const adapter = await telegram.create(telegram.configSchema.parse(config), { log, clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1' });
+  relay.route('/bot', port);
+  await adapter.start(inbox.accept);
+  running.set('telegram', adapter);
+  return {
+    chats,
+    close: async () => {
+      await inbox.stop();
+      dispatcher.stop();
+      await dispatcher.idle();
+      await adapter.stop();
+      await deps.db.$disconnect();
+    },
+  };
+}
+
+export async function hotPathBench(opts: { messagesPerChat?: number; rounds?: number; only?: 'echo' | 'bot' } = {}): Promise<HotPathResult> {
+  const rounds = opts.rounds ?? 2;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-hot-'));
+  const emuPort = await freePort();
+  const emu = new TelegramServer({ port: emuPort, host: '127.0.0.1', storeTimeout: 3600 });
+  await emu.start();
+  // Every reply the emulator receives, by bot and chat, with the instant it arrived.
+  const replies = new Map<string, number[]>();
+  const addBotMessage = emu.addBotMessage.bind(emu);
+  let failed = 0;
+  emu.addBotMessage = (raw, token) => {
+    if (String(raw.text).startsWith(FAILED_REPLY)) failed++;
+    const key = `${token}|${String(raw.chat_id)}`;
+    const list = replies.get(key);
+    if (list) list.push(performance.now());
+    else replies.set(key, [performance.now()]);
+    return addBotMessage(raw, token);
+  };
+  const relay = await startRelay();
+  const apiRoot = emu.config.apiURL;
+  const echo = await startEcho(apiRoot, relay);
+  const bot = await startProjectBot(apiRoot, relay, dir);
+  const per = opts.messagesPerChat ?? 6;
+  const chats = bot.chats.map((c) => ({ ...c, texts: Array.from({ length: per }, (_, k) => c.texts[k % c.texts.length]!) }));
+  const result: HotPathResult = {
+    messages: 0,
+    chats: chats.length,
+    rounds,
+    echo: [],
+    bot: [],
+    ratio: 0,
+    cpuRatio: 0,
+    statementsPerMessage: 0,
+    preparesPerMessage: 0,
+  };
+  let statements = 0;
+  let prepares = 0;
+  try {
+    // A warm-up of each (JIT, first statements), not measured.
+    const warm = chats.slice(0, 4).map((c) => ({ ...c, texts: c.texts.slice(0, 1) }));
+    if (opts.only !== 'bot') await feed(emu, ECHO_TOKEN, warm, replies);
+    if (opts.only !== 'echo') await feed(emu, BOT_TOKEN, warm, replies);
+    for (let r = 0; r < rounds; r++) {
+      if (opts.only !== 'bot') result.echo.push(await feed(emu, ECHO_TOKEN, chats, replies));
+      if (opts.only !== 'echo') {
+        const [e0, p0] = [executions(), preparations()];
+        result.bot.push(await feed(emu, BOT_TOKEN, chats, replies));
+        statements += executions() - e0;
+        prepares += preparations() - p0;
+      }
+    }
+  } finally {
+    await bot.close();
+    await echo.close();
+    await relay.close();
+    await emu.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (failed > 0) throw new Error(`hot-path: the bot answered ${failed} message(s) with its failure reply (see the log above)`);
+  result.messages = chats.reduce((n, c) => n + c.texts.length, 0);
+  const best = (xs: SideResult[]) => Math.max(0, ...xs.map((x) => x.perSecond));
+  result.ratio = best(result.echo) > 0 ? Math.round((best(result.bot) / best(result.echo)) * 100) / 100 : 0;
+  const leastCpu = (xs: SideResult[]) => Math.min(...xs.map((x) => x.cpuMsPerMessage));
+  if (result.echo.length && result.bot.length) result.cpuRatio = Math.round((leastCpu(result.echo) / leastCpu(result.bot)) * 100) / 100;
+  const botMessages = result.bot.reduce((n, x) => n + x.messages, 0);
+  result.statementsPerMessage = botMessages ? Math.round((statements / botMessages) * 10) / 10 : 0;
+  result.preparesPerMessage = botMessages ? Math.round((prepares / botMessages) * 10) / 10 : 0;
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('hot-path.ts')) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const only = arg('--only');
+  const r = await hotPathBench({
+    ...(arg('--messages') ? { messagesPerChat: Number(arg('--messages')) } : {}),
+    ...(arg('--rounds') ? { rounds: Number(arg('--rounds')) } : {}),
+    ...(only === 'echo' || only === 'bot' ? { only } : {}),
+  });
+  console.log(JSON.stringify(r, null, 2));
+  if (process.argv.includes('--sql')) {
+    for (const [sql, n] of executedBySql().slice(0, 40)) console.log(String(n).padStart(6), sql);
+    for (const [sql, ms] of msBySqlText().slice(0, 15)) console.log(`${ms.toFixed(0).padStart(6)} ms`, sql);
+  }
+  process.exit(0);
+}
