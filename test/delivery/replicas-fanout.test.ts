@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi, type ReceivedCall } from '../fakes/telegram-api.js';
-import { kill, sleep, spawnPump } from './children.js';
+import { kill, spawnPump } from './children.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = '4292:FANOUT';
 const PEOPLE = 380;
@@ -45,7 +46,12 @@ beforeAll(async () => {
   const pumps = ['replica-a', 'replica-b', 'replica-c'].map((id) => spawnPump(id, api.apiRoot, TOKEN, env));
   try {
     await Promise.all(pumps.map((p) => p.ready));
-    for (let w = 0; w < 3600 && (await app.deps.db.outbox.count({ where: { status: { not: 'sent' } } })) > 0; w++) await sleep(100);
+    let left = TOTAL;
+    await waitFor(async () => (left = await app.deps.db.outbox.count({ where: { status: { not: 'sent' } } })) === 0, {
+      what: () => `every message sent (${left} left)`,
+      timeoutMs: 360_000,
+      intervalMs: 100,
+    });
   } finally {
     await Promise.all(pumps.map((p) => kill(p, 'SIGTERM')));
   }
