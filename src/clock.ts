@@ -24,7 +24,15 @@ export class ManualClock implements Clock {
   }
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Local calendar date (YYYY-MM-DD) of an instant in a timezone. */
 export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    // building a formatter costs far more than using one: one per timezone
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, f);
+  }
+  return f.format(at);
 }
