@@ -150,7 +150,7 @@ describe('organisation cache', () => {
     await new Promise<void>((resolve, reject) =>
       execFile(
         process.execPath,
-        ['--import', 'tsx', '--input-type=module', '-e', script, `file:${path.join(app.dir, 'test.db')}`, String(other.id)],
+        ['--import', 'tsx', '--input-type=module', '-e', script, app.deps.config.DATABASE_URL, String(other.id)],
         { cwd: root },
         (e, _out, err) => (e ? reject(new Error(`${e.message}\n${err}`)) : resolve()),
       ),
