@@ -9,6 +9,8 @@
  * With `--county N [--keep]`: the county-scale benchmark instead (county.ts).
  * With `--hot`: the inbound hot path instead (hot-path.ts): the Telegram webhook bot against a bare Telegraf echo on
  * the telegram-test-api emulator, messages a second, p50/p95, CPU per message and their ratios.
+ * With `--footprint`: the compiled start instead (footprint.ts): time to ready and idle RSS, console only and with
+ * Telegram, Slack and WeChat configured against fakes.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -159,6 +161,12 @@ if (process.argv.includes('--hot')) {
   // Loaded only here: its statement counter patches better-sqlite3 for the whole process.
   const { hotPathBench } = await import('./hot-path.js');
   console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, hotPath: await hotPathBench() }, null, 2));
+  process.exit(0);
+}
+
+if (process.argv.includes('--footprint')) {
+  const { footprintBench } = await import('./footprint.js');
+  console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, footprint: await footprintBench() }, null, 2));
   process.exit(0);
 }
 
