@@ -7,6 +7,7 @@
  * Rows are written in bulk (≤ 100 rows per statement) and then sealed into the record chain; the ladder is not run for past days, so the measured check
  * raises every streak's alerts itself — the catch-up case, the heaviest the duty meets.
  */
+import { refreshPlannerStatistics } from '../../src/store/statistics.js';
 import type { Deps } from '../../src/services/deps.js';
 import { bindGroup } from '../../src/store/chat.repository.js';
 import { prng } from '../../src/demo/random-names.js';
@@ -80,5 +81,8 @@ export async function prepareTerm(deps: Deps, seed = 1): Promise<{ days: number;
   // The bot seals every record in the transaction that writes it; rows written here in bulk are sealed now, so the
   // measured operations pay only their own sealing, not the term's backlog.
   await sealAll(db);
+  // A term's marks accumulate over months, during which PostgreSQL's autovacuum keeps the planner's statistics current;
+  // written here at once, they are refreshed as it would have.
+  await refreshPlannerStatistics(db);
   return { days: days.length, marks, classDays, streaks: streakDays.size, groups: teachers.length };
 }

@@ -3,6 +3,7 @@
  * a changed file updates in place. Rows absent from the file are left untouched (and counted). Every query is
  * bounded: places are read per county, students and people in batches of KEY_BATCH keys.
  */
+import { refreshPlannerStatistics } from './statistics.js';
 import type { Db, Tx } from './prisma.js';
 import type { ImportProgress, Roster } from '../roster/types.js';
 import { writePlaces } from './roster-places.js';
@@ -35,7 +36,7 @@ export interface ImportOptions {
 const timeoutFor = (roster: Roster) => 60_000 + 2 * (roster.students.length + roster.people.length);
 
 export async function importRoster(db: Db, roster: Roster, opts: ImportOptions): Promise<ImportSummary> {
-  return db.$transaction(
+  const summary = await db.$transaction(
     async (tx) => {
       let county = await tx.county.findFirst({ orderBy: { id: 'asc' } });
       if (county && county.demo !== Boolean(opts.demo)) {
@@ -76,6 +77,9 @@ export async function importRoster(db: Db, roster: Roster, opts: ImportOptions):
     },
     { timeout: timeoutFor(roster), maxWait: 10_000 },
   );
+  // A county's roster arrives in one piece: the planner must know the new sizes before the first 情况.
+  await refreshPlannerStatistics(db);
+  return summary;
 }
 
 /** Schools without an active principal, villages without an active village cadre: whole tables of one county, small. */
