@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi, type ReceivedCall } from '../fakes/telegram-api.js';
 import { kill, spawnPump } from './children.js';
+import { busiest } from './windows.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = '4292:FANOUT';
@@ -82,16 +83,6 @@ afterAll(async () => {
   await api?.stop();
   await app?.close();
 });
-
-/** The most calls inside any window of `ms` (arrival times, sorted). */
-function busiest(times: number[], ms: number): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('three delivery processes, a fan-out of 2,000 messages', () => {
   it('deliver every message exactly once, each chat in order, all three taking part', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi, type ReceivedCall } from '../fakes/telegram-api.js';
 import { kill, spawnPump } from './children.js';
+import { busiest } from './windows.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = '4291:STORM';
@@ -83,16 +84,6 @@ afterAll(async () => {
   await api?.stop();
   await app?.close();
 });
-
-/** The most calls inside any window of `ms` (arrival times, sorted). */
-function busiest(times: number[], ms: number): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('two processes, a hung call and a 429 stretch', () => {
   it('deliver every message exactly once, both taking part', async () => {
