@@ -20,6 +20,7 @@ import type { ChatAdapter } from './core/chat-port.js';
 import { REGISTRY } from '../adapters/registry.js';
 import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';
+import { databaseForDisplay } from './store/prisma.js';
 
 const config = configFromEnvironment();
 const { logger, redactor } = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -64,7 +65,7 @@ for (const p of REGISTRY) {
 }
 
 if (configured === 0) {
-  console.log(`数据库：${config.DATABASE_URL}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
+  console.log(`数据库：${databaseForDisplay(config.DATABASE_URL)}，时区：${config.TIMEZONE}。没有配置聊天平台，打开控制台。`);
   const sample = await Promise.all(
     (['class_teacher', 'principal', 'village', 'town', 'county'] as const).map(async (r) => (await peopleWithRole(deps.db, r))[0]),
   );

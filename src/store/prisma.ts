@@ -7,9 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../../generated/prisma/client.js';
-import { PrismaClient as PgPrismaClient } from '../../generated/prisma-pg/client.js';
 import { applyMigrations } from './migrate.js';
-import { serializedPg } from './pg-serialized.js';
 import { immediateSqlite } from './sqlite-immediate.js';
 import { retryWhenBusy } from './write.js';
 
@@ -22,6 +20,18 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url.trim());
 }
 
+/** The database URL as people may see it (console banner, logs): a PostgreSQL password becomes ***. */
+export function databaseForDisplay(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const u = new URL(url.trim());
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
 /** Which database a client (or a transaction's client) talks to. */
 export function dialect(db: Db | Tx): Dialect {
   return (db as unknown as { _activeProvider?: string })._activeProvider === 'postgresql' ? 'postgresql' : 'sqlite';
@@ -30,6 +40,11 @@ export function dialect(db: Db | Tx): Dialect {
 /** Opens and migrates the database: a `file:` URL (creating the file and directory if needed) or a PostgreSQL URL. */
 export async function openDatabase(url: string): Promise<Db> {
   if (isPostgresUrl(url)) {
+    // Loaded only for PostgreSQL: a SQLite deployment never pays for the second client, the pg driver or its adapter.
+    const [{ PrismaClient: PgPrismaClient }, { serializedPg }] = await Promise.all([
+      import('../../generated/prisma-pg/client.js'),
+      import('./pg-serialized.js'),
+    ]);
     const db = new PgPrismaClient({ adapter: serializedPg(url.trim()) }) as unknown as Db;
     await applyMigrations(db);
     return db;
