@@ -22,6 +22,36 @@ export interface HistoryRow {
 
 const statusOf = (rows: { id: number; status: string }[], id: number | null) => (id == null ? undefined : rows.find((r) => r.id === id)?.status);
 
+interface MarkRecord {
+  id: number;
+  studentId: number;
+  date: string;
+  status: string;
+  supersedesId: number | null;
+  recordedAt: Date;
+  reportedById: number;
+  chatRef: string | null;
+}
+
+/** A mark as a history row; `marks` are those read with it, for the status a correction superseded. */
+function markRow(m: MarkRecord, marks: MarkRecord[], studentName?: string): HistoryRow {
+  return {
+    at: m.recordedAt,
+    byId: m.reportedById,
+    chatRef: m.chatRef,
+    key: `a${m.id}`,
+    what: {
+      kind: 'mark',
+      id: m.id,
+      studentId: m.studentId,
+      date: m.date,
+      status: m.status,
+      supersedes: statusOf(marks, m.supersedesId),
+      ...(studentName !== undefined ? { studentName } : {}),
+    },
+  };
+}
+
 export async function studentHistory(tx: Tx, studentId: number): Promise<HistoryRow[]> {
   const [marks, register, visits, events] = await Promise.all([
     tx.attendanceMark.findMany({ where: { studentId }, orderBy: { id: 'asc' } }),
@@ -30,13 +60,7 @@ export async function studentHistory(tx: Tx, studentId: number): Promise<History
     tx.caseEvent.findMany({ where: { case: { studentId } }, orderBy: { id: 'asc' } }),
   ]);
   const rows: HistoryRow[] = [
-    ...marks.map((m) => ({
-      at: m.recordedAt,
-      byId: m.reportedById,
-      chatRef: m.chatRef,
-      key: `a${m.id}`,
-      what: { kind: 'mark' as const, id: m.id, studentId, date: m.date, status: m.status, supersedes: statusOf(marks, m.supersedesId) },
-    })),
+    ...marks.map((m) => markRow(m, marks)),
     ...register.map((r) => ({
       at: r.recordedAt,
       byId: r.byId,
@@ -59,36 +83,15 @@ export async function studentHistory(tx: Tx, studentId: number): Promise<History
 }
 
 export async function classDayHistory(tx: Tx, classId: number, date: string, week: string): Promise<HistoryRow[]> {
+  // The class's pupils once: their ids select the marks, their names label them.
+  const names = new Map((await tx.student.findMany({ where: { classId }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
   const [marks, calls, counts] = await Promise.all([
-    tx.attendanceMark.findMany({
-      where: { date, studentId: { in: (await tx.student.findMany({ where: { classId }, select: { id: true } })).map((s) => s.id) } },
-      orderBy: { id: 'asc' },
-    }),
+    tx.attendanceMark.findMany({ where: { date, studentId: { in: [...names.keys()] } }, orderBy: { id: 'asc' } }),
     tx.classAttendance.findMany({ where: { classId, date }, orderBy: { id: 'asc' } }),
     tx.weeklyCount.findMany({ where: { classId, week }, orderBy: { id: 'asc' } }),
   ]);
-  const names = new Map(
-    (await tx.student.findMany({ where: { id: { in: [...new Set(marks.map((m) => m.studentId))] } }, select: { id: true, name: true } })).map((s) => [
-      s.id,
-      s.name,
-    ]),
-  );
   const rows: HistoryRow[] = [
-    ...marks.map((m) => ({
-      at: m.recordedAt,
-      byId: m.reportedById,
-      chatRef: m.chatRef,
-      key: `a${m.id}`,
-      what: {
-        kind: 'mark' as const,
-        id: m.id,
-        studentId: m.studentId,
-        date: m.date,
-        status: m.status,
-        supersedes: statusOf(marks, m.supersedesId),
-        studentName: names.get(m.studentId) ?? '',
-      },
-    })),
+    ...marks.map((m) => markRow(m, marks, names.get(m.studentId) ?? '')),
     ...calls.map((c) => ({ at: c.recordedAt, byId: c.reportedById, chatRef: c.chatRef, key: `b${c.id}`, what: { kind: 'roll_call' as const, date: c.date } })),
     ...counts.map((w) => ({
       at: w.recordedAt,
