@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { confirmDropoutThroughBot } from '../helpers/dropout.js';
 import { assessmentModel, assessmentYear } from '../../src/services/assessment.js';
 import { assessmentXlsx } from '../../src/reports/assessment.xlsx.js';
 import { assessmentPdf } from '../../src/reports/assessment.pdf.js';
@@ -29,22 +30,7 @@ let model: AssessmentModel;
 const school = (id: number) => model.schools.find((s) => s.id === id)!;
 const town = (name: string) => model.towns.find((t) => t.name === name)!;
 
-/** Three days truant, a home visit, then 确认辍学 by the principal: the way a dropout reaches the roster. */
-async function confirmDropout(studentId: number) {
-  const s = await db().student.findUniqueOrThrow({ where: { id: studentId }, include: { class: true } });
-  const teacher = await db().person.findFirstOrThrow({ where: { role: 'class_teacher', classId: s.classId } });
-  const principal = await db().person.findFirstOrThrow({ where: { role: 'principal', schoolId: s.class.schoolId } });
-  const cadre = await db().person.findFirstOrThrow({ where: { role: 'village', villageId: s.villageId } });
-  const now = app.clock.now();
-  for (const day of ['2026-11-16', '2026-11-17', '2026-11-18']) {
-    app.clock.set(`${day}T09:00:00+08:00`);
-    await say(teacher.staffId, 'dm', `缺勤 ${s.studentNo} 旷课`);
-  }
-  await say(cadre.staffId, 'dm', `家访 ${s.studentNo} 外出务工 拒绝返校`);
-  const out = (await say(principal.staffId, 'dm', `确认辍学 ${s.studentNo}`)).map((d) => d.text).join();
-  expect(out).not.toContain('不能');
-  app.clock.set(now);
-}
+const confirmDropout = (studentId: number) => confirmDropoutThroughBot(app, studentId);
 
 async function alertFor(studentId: number, escalation: 'town' | 'county', escalatedAt: string) {
   return db().alert.create({

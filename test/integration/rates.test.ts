@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { confirmDropoutThroughBot } from '../helpers/dropout.js';
 import { importRatesTable } from '../../src/services/rates-import.js';
 import { formatRate } from '../../src/domain/rates.js';
 import { monthlyReportModel, monthlyTownModel } from '../../src/reports/monthly-model.js';
@@ -30,21 +31,7 @@ let countyStaff = '';
 let principalStaff = '';
 let nineId = 0;
 
-/** Three days truant, a home visit, then 确认辍学 by the principal: the way a dropout reaches the roster. */
-async function confirmDropout(studentId: number) {
-  const s = await db().student.findUniqueOrThrow({ where: { id: studentId }, include: { class: true } });
-  const teacher = await db().person.findFirstOrThrow({ where: { role: 'class_teacher', classId: s.classId } });
-  const principal = await db().person.findFirstOrThrow({ where: { role: 'principal', schoolId: s.class.schoolId } });
-  const cadre = await db().person.findFirstOrThrow({ where: { role: 'village', villageId: s.villageId } });
-  const now = app.clock.now();
-  for (const day of ['2026-11-16', '2026-11-17', '2026-11-18']) {
-    app.clock.set(`${day}T09:00:00+08:00`);
-    await say(teacher.staffId, `缺勤 ${s.studentNo} 旷课`);
-  }
-  await say(cadre.staffId, `家访 ${s.studentNo} 外出务工 拒绝返校`);
-  expect(await say(principal.staffId, `确认辍学 ${s.studentNo}`)).not.toContain('不能');
-  app.clock.set(now);
-}
+const confirmDropout = (studentId: number) => confirmDropoutThroughBot(app, studentId);
 
 beforeAll(async () => {
   app = await makeApp({ now: '2026-11-20T08:30:00+08:00' });
