@@ -4,7 +4,10 @@
  * appended as the text to reply (e.g. 回复「收到 12」). The login QR code is printed to the terminal.
  */
 import fs from 'node:fs/promises';
-import { WechatyBuilder, type Wechaty } from 'wechaty';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Wechaty, WechatyBuilder } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
 import qrcodeTerminal from 'qrcode-terminal';
 import { FileBox } from 'file-box';
@@ -20,6 +23,19 @@ export interface WechatOptions {
   printQr?: (qrcode: string) => void;
   /** A send (text and file) that takes longer fails, so one hung puppet call cannot hold the outbox (default 20 s). */
   sendTimeoutMs?: number;
+}
+
+/**
+ * Wechaty's builder, from its own module: the package's index also exports IoClient, which loads the puppet service's
+ * gRPC client and protobufs (about 18 MB resident) whatever the puppet. wechaty-puppet-service still loads when it is
+ * the configured puppet (Wechaty imports the puppet by name). The file is the ESM twin of the index's `../` (the
+ * exports map hides it), so it is the same module the index would load; this depends on Wechaty's layout, pinned at
+ * 1.20.x, and a test starts WeChat through it.
+ */
+async function loadWechatyBuilder(): Promise<typeof WechatyBuilder> {
+  const cjsIndex = createRequire(import.meta.url).resolve('wechaty');
+  const builder = path.join(path.dirname(cjsIndex), '..', '..', '..', 'esm', 'src', 'wechaty-builder.js');
+  return ((await import(pathToFileURL(builder).href)) as typeof import('wechaty')).WechatyBuilder;
 }
 
 /** Rejects after `ms` when the puppet has not answered (the call itself cannot be cancelled). */
@@ -43,7 +59,7 @@ export function createWechatAdapter(o: WechatOptions): ChatAdapter {
   return {
     platform: 'wechat',
     async start(onIncoming: (m: Incoming) => Promise<void>) {
-      const b = WechatyBuilder.build({
+      const b = (await loadWechatyBuilder()).build({
         name: o.name ?? 'kongchuo-bot',
         puppet: o.puppet as never,
         ...(o.puppetOptions ? { puppetOptions: o.puppetOptions } : {}),
