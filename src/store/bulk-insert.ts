@@ -5,6 +5,7 @@
  * (PostgreSQL's limit is 65,535 bound values a statement; chunks there stay well under it).
  */
 import { Prisma } from '../../generated/prisma/client.js';
+import { executeStatement, queryRows } from './direct.js';
 import { dialect, type Tx } from './prisma.js';
 
 type Value = string | number | boolean | Date | null;
@@ -27,7 +28,7 @@ function chunks<T>(db: Tx, rows: readonly T[], columns: number): T[][] {
 
 /** Inserts every row (values in the order of `columns`). */
 export async function insertRows(db: Tx, table: string, columns: readonly string[], rows: readonly Value[][]): Promise<void> {
-  for (const chunk of chunks(db, rows, columns.length)) await db.$executeRaw(statement(table, columns, chunk));
+  for (const chunk of chunks(db, rows, columns.length)) await executeStatement(db, statement(table, columns, chunk));
 }
 
 /**
@@ -43,7 +44,7 @@ export async function insertRowsReturning<R extends { id: number }>(
 ): Promise<R[]> {
   const out: R[] = [];
   for (const chunk of chunks(db, rows, columns.length)) {
-    const made = await db.$queryRaw<R[]>(statement(table, columns, chunk, ['id', ...returning.filter((c) => c !== 'id')]));
+    const made = await queryRows<R>(db, statement(table, columns, chunk, ['id', ...returning.filter((c) => c !== 'id')]));
     out.push(...made.map((m) => ({ ...m, id: Number(m.id) })).sort((a, b) => a.id - b.id));
   }
   return out;

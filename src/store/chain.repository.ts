@@ -17,6 +17,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import { entryHash, GENESIS, rowHash } from '../domain/chain-hash.js';
 import { insertRows, insertRowsReturning } from './bulk-insert.js';
+import { queryRows } from './direct.js';
 import type { Db, Tx } from './prisma.js';
 
 const cols = (e: Record<string, string>): readonly string[] => Object.values(e);
@@ -66,7 +67,8 @@ export async function chainState(tx: Tx): Promise<{ tables: TableState[]; tip: s
       Prisma.sql`SELECT ${table} AS "t", (SELECT max("id") FROM ${q(table)}) AS "top", (SELECT max("rowId") FROM "ChainEntry" WHERE "tableName" = ${table}) AS "sealed", (SELECT "id" || ':' || "columns" FROM "ChainLayout" WHERE "tableName" = ${table} ORDER BY "id" DESC LIMIT 1) AS "layout", NULL AS "tip"`,
   );
   parts.push(Prisma.sql`SELECT '' AS "t", 0, 0, NULL, (SELECT "hash" FROM "ChainEntry" ORDER BY "id" DESC LIMIT 1)`);
-  const rows = await tx.$queryRaw<{ t: string; top: unknown; sealed: unknown; layout: string | null; tip: string | null }[]>(
+  const rows = await queryRows<{ t: string; top: unknown; sealed: unknown; layout: string | null; tip: string | null }>(
+    tx,
     Prisma.sql`${Prisma.join(parts, ' UNION ALL ')}`,
   );
   const tip = rows.find((r) => r.t === '')?.tip ?? GENESIS;

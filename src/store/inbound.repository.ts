@@ -3,6 +3,7 @@
  * before the platform is answered and handled after (InboundUpdate).
  */
 import { Prisma } from '../../generated/prisma/client.js';
+import { executeStatement, queryRows } from './direct.js';
 import type { Db, Tx } from './prisma.js';
 import { retryWhenBusy, withWriteTransaction } from './write.js';
 
@@ -24,7 +25,8 @@ export async function firstDeliveryAt(
   messageId: string,
   at: Date,
 ): Promise<{ first: false } | { first: true; orgVersion: number | undefined }> {
-  const rows = await db.$queryRaw<{ orgVersion: number | bigint | null }[]>(
+  const rows = await queryRows<{ orgVersion: number | bigint | null }>(
+    db,
     Prisma.sql`INSERT INTO "InboundMessage" ("platform", "messageId", "receivedAt") VALUES (${platform}, ${messageId}, ${at}) ON CONFLICT DO NOTHING RETURNING (SELECT "version" FROM "OrgVersion" WHERE "id" = 1) AS "orgVersion"`,
   );
   if (rows.length === 0) return { first: false };
@@ -46,7 +48,8 @@ export interface InboundUpdateRow {
  */
 export async function recordUpdate(db: Db, u: { platform: string; updateId: string; chatRef: string; payload: string; at: Date }): Promise<boolean> {
   const inserted = await retryWhenBusy(() =>
-    db.$executeRaw(
+    executeStatement(
+      db,
       Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES (${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0) ON CONFLICT DO NOTHING`,
     ),
   );
@@ -67,7 +70,7 @@ export function unhandledUpdates(db: Tx, limit: number): Promise<InboundUpdateRo
 export async function markUpdatesHandled(db: Db, ids: readonly number[], at: Date): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    await retryWhenBusy(() => db.$executeRaw(Prisma.sql`UPDATE "InboundUpdate" SET "handledAt" = ${at} WHERE "id" IN (${Prisma.join(chunk)})`));
+    await retryWhenBusy(() => executeStatement(db, Prisma.sql`UPDATE "InboundUpdate" SET "handledAt" = ${at} WHERE "id" IN (${Prisma.join(chunk)})`));
   }
 }
 

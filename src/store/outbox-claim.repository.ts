@@ -8,6 +8,7 @@
  */
 import { Prisma } from '../../generated/prisma/client.js';
 import { type Db, dialect, type Tx } from './prisma.js';
+import { executeStatement } from './direct.js';
 import { retryWhenBusy } from './write.js';
 
 /** First key of the per-platform claim lock (the second is the platform name's hash). */
@@ -85,7 +86,7 @@ export async function claim(
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY}::int4, hashtext(${platform}))`;
           return tx.$executeRaw(update);
         })
-      : await db.$executeRaw(update);
+      : await executeStatement(db, update);
   return changed === 1 ? { id: m.id, by, at: now } : null;
 }
 

@@ -4,6 +4,7 @@
  */
 import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
+import { executeStatement, queryRows } from './direct.js';
 import type { Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
@@ -128,7 +129,8 @@ export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]
   if (q.platforms.length === 0) return [];
   const leaseCut = new Date(q.now.getTime() - q.leaseMs);
   const quiet = q.quiet ? (q.quiet.holdUrgent ? Prisma.sql` AND "kind" = 'reply'` : Prisma.sql` AND ("kind" = 'reply' OR "urgent" = ${true})`) : Prisma.empty;
-  const rows = await db.$queryRaw<RawOutbox[]>(
+  const rows = await queryRows<RawOutbox>(
+    db,
     Prisma.sql`SELECT ${Prisma.raw(OUTBOX_ALL.map((c) => `"${c}"`).join(', '))} FROM "Outbox"
       WHERE "id" > ${q.afterId ?? 0} AND ${refsLike(q.platforms.map((p) => `${p}:`))}
       AND (("status" IN ('pending', 'failed') AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.now})) OR ("status" = 'sending' AND "claimedAt" < ${leaseCut}))
@@ -146,7 +148,8 @@ export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]
  * updateMany: that wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
  */
 async function settle(db: Tx, t: ClaimToken, set: Prisma.Sql): Promise<boolean> {
-  const changed = await db.$executeRaw(
+  const changed = await executeStatement(
+    db,
     Prisma.sql`UPDATE "Outbox" SET ${set} WHERE "id" = ${t.id} AND "status" = 'sending' AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at}`,
   );
   return changed > 0; // 0: the claim is no longer ours
@@ -178,7 +181,8 @@ export async function rateLimitPauses(db: Tx, platforms: readonly string[], now:
   const paused = new Map<string, Date>();
   if (platforms.length === 0) return paused;
   // Read on every delivery pass: written as SQL (no Prisma query to build), as claim() is.
-  const rows = await db.$queryRaw<{ chatRef: string; nextAttemptAt: Date }[]>(
+  const rows = await queryRows<{ chatRef: string; nextAttemptAt: Date | string }>(
+    db,
     Prisma.sql`SELECT "chatRef", "nextAttemptAt" FROM "Outbox" WHERE "status" = 'failed' AND "lastError" LIKE ${`${RATE_LIMITED}%`} AND "nextAttemptAt" > ${now} AND ${refsLike(platforms.map((p) => `${p}:`))}`,
   );
   for (const r of rows) {
@@ -207,7 +211,8 @@ export async function claimsSince(
 ): Promise<{ chatRef: string; claimedAt: Date }[]> {
   if (platforms.length === 0 || refPrefixes?.length === 0) return [];
   // Read on every delivery pass, once per rate window: written as SQL (no Prisma query to build), as claim() is.
-  const rows = await db.$queryRaw<{ chatRef: string; claimedAt: Date }[]>(
+  const rows = await queryRows<{ chatRef: string; claimedAt: Date | string }>(
+    db,
     Prisma.sql`SELECT "chatRef", "claimedAt" FROM "Outbox" WHERE "claimedAt" > ${since} AND ${refsLike(refPrefixes ?? platforms.map((p) => `${p}:`))} ORDER BY "claimedAt" ASC`,
   );
   return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: new Date(r.claimedAt) }));
@@ -215,7 +220,11 @@ export async function claimsSince(
 
 /** How many platform calls since an instant (the WeChat daily cap, over today's claims only: a bounded window). */
 export async function claimCountSince(db: Tx, platform: string, since: Date): Promise<number> {
-  return db.outbox.count({ where: { claimedAt: { gte: since }, chatRef: { startsWith: `${platform}:` } } });
+  const rows = await queryRows<{ n: number | bigint }>(
+    db,
+    Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" WHERE "claimedAt" >= ${since} AND ${refsLike([`${platform}:`])}`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**

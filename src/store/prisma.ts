@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { serveDirectly } from './direct.js';
 import { applyMigrations } from './migrate.js';
 import { immediateSqlite } from './sqlite-immediate.js';
 import { retryWhenBusy } from './write.js';
@@ -57,6 +58,7 @@ export async function openDatabase(url: string): Promise<Db> {
   // `timeout` is SQLite's busy timeout: how long a statement waits for another process's write lock.
   const adapter = immediateSqlite({ url: file, timeout: 10_000 });
   const db = new PrismaClient({ adapter });
+  serveDirectly(db, adapter.direct);
   // Switching to WAL needs the file to itself for a moment: a second process starting at once may hold it.
   await retryWhenBusy(() => db.$queryRawUnsafe('PRAGMA journal_mode = WAL'));
   await db.$queryRawUnsafe('PRAGMA busy_timeout = 10000');

@@ -18,6 +18,7 @@
  * few hundred, and binds each call's values to the cached one at its run instead.
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { type DirectConnection, MARKER_SQL, markTransaction } from './direct.js';
 
 type Factory = PrismaBetterSQLite3;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -126,7 +127,7 @@ export function cachePreparedStatements(connection: Connection, size = STATEMENT
   return { size: () => cache.size };
 }
 
-function immediate(inner: Adapter): Adapter {
+function immediate(inner: Adapter, serve: (direct: DirectConnection | undefined) => void): Adapter {
   // The adapter's connection (better-sqlite3's Database), used by it and by each of its transactions.
   const connection = (inner as unknown as { client?: Connection }).client;
   if (connection && typeof connection.prepare === 'function') cachePreparedStatements(connection);
@@ -140,13 +141,19 @@ function immediate(inner: Adapter): Adapter {
       release();
     }
   };
+  const direct = connection && typeof connection.prepare === 'function' ? directOn(connection) : undefined;
+  // direct.ts: single statements without Prisma's client, in the same turn-taking as the adapter's own.
+  if (direct) serve({ all: (sql, values) => between(() => direct.all(sql, values)), run: (sql, values) => between(() => direct.run(sql, values)) });
   const adapter: Adapter = {
     provider: inner.provider,
     adapterName: inner.adapterName,
     queryRaw: (q) => between(() => inner.queryRaw(q)),
     executeRaw: (q) => between(() => inner.executeRaw(q)),
     executeScript: (s) => between(() => inner.executeScript(s)),
-    dispose: () => inner.dispose(),
+    dispose: () => {
+      serve(undefined); // a closed connection: Prisma connects again at its next query, and serves anew
+      return inner.dispose();
+    },
     ...(inner.getConnectionInfo ? { getConnectionInfo: () => inner.getConnectionInfo!() } : {}),
     async startTransaction(isolationLevel) {
       // The adapter refuses any level but SERIALIZABLE before it starts anything: let it say so.
@@ -158,24 +165,34 @@ function immediate(inner: Adapter): Adapter {
         release();
         throw e;
       }
-      return transaction(inner, release);
+      return transaction(inner, release, direct);
     },
   };
   return adapter;
 }
 
-function transaction(inner: Adapter, release: () => void): Transaction {
+function transaction(inner: Adapter, release: () => void, direct: DirectConnection | undefined): Transaction {
   let open = true;
   const end = async () => {
     if (open) release();
     open = false;
+  };
+  // direct.ts: this transaction's statements on the connection it holds, while it is open.
+  const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
+    open ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
+  const mine: DirectConnection | undefined = direct && {
+    all: (sql, values) => whileOpen(() => direct.all(sql, values)),
+    run: (sql, values) => whileOpen(() => direct.run(sql, values)),
   };
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
     // Prisma sends COMMIT and ROLLBACK as statements, then calls commit() or rollback().
     options: { usePhantomQuery: false },
-    queryRaw: (q) => inner.queryRaw(q),
+    queryRaw: (q) => {
+      if (mine && q.sql === MARKER_SQL) markTransaction(String(q.args[0]), mine);
+      return inner.queryRaw(q);
+    },
     async executeRaw(q) {
       try {
         return await inner.executeRaw(q);
@@ -193,8 +210,54 @@ function transaction(inner: Adapter, release: () => void): Transaction {
   };
 }
 
+/** How Prisma's raw queries type a result column, by its declared type: what direct.ts gives back too. */
+type Convert = (v: unknown) => unknown;
+const asNumber: Convert = (v) => (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v);
+const asDate: Convert = (v) => (typeof v === 'string' ? new Date(v) : typeof v === 'number' || typeof v === 'bigint' ? new Date(Number(v)) : v);
+const asBoolean: Convert = (v) => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) !== 0 : v);
+function converter(declared: string | null): Convert {
+  const t = (declared ?? '').toUpperCase();
+  if (t === 'DATETIME') return asDate;
+  if (t === 'BOOLEAN') return asBoolean;
+  return asNumber;
+}
+
+/** Statements run on the connection itself (the caller takes the turn), rows typed as Prisma's raw queries type them. */
+function directOn(connection: Connection): DirectConnection {
+  const columnsOf = new Map<string, [string, Convert][]>();
+  const typed = (sql: string, stmt: Statement): [string, Convert][] => {
+    let cols = columnsOf.get(sql);
+    if (!cols) {
+      cols = (stmt.columns() as { name: string; type: string | null }[]).map((c) => [c.name, converter(c.type)]);
+      if (columnsOf.size >= STATEMENT_CACHE_SIZE) columnsOf.clear();
+      columnsOf.set(sql, cols);
+    }
+    return cols;
+  };
+  return {
+    async all(sql, values) {
+      const stmt = connection.prepare(sql);
+      const cols = typed(sql, stmt);
+      const rows = stmt.all(...values) as Record<string, unknown>[];
+      for (const row of rows) for (const [name, convert] of cols) row[name] = convert(row[name]);
+      return rows;
+    },
+    async run(sql, values) {
+      return Number((connection.prepare(sql).run(...values) as { changes: number | bigint }).changes);
+    },
+  };
+}
+
 /** The driver adapter factory for a SQLite file, its write transactions beginning with `BEGIN IMMEDIATE`. */
-export function immediateSqlite(config: ConstructorParameters<typeof PrismaBetterSQLite3>[0]): Pick<Factory, 'provider' | 'adapterName' | 'connect'> {
+export function immediateSqlite(
+  config: ConstructorParameters<typeof PrismaBetterSQLite3>[0],
+): Pick<Factory, 'provider' | 'adapterName' | 'connect'> & { direct(): DirectConnection | undefined } {
   const factory = new PrismaBetterSQLite3(config);
-  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => immediate(await factory.connect()) };
+  let direct: DirectConnection | undefined;
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => immediate(await factory.connect(), (d) => (direct = d)),
+    direct: () => direct,
+  };
 }

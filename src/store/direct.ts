@@ -1,0 +1,85 @@
+/**
+ * Statements that bypass Prisma's client where the database allows it. A `$queryRaw` through Prisma costs about
+ * 0.27 ms of CPU on this machine before SQLite does anything (its request pipeline and result decoding); SQLite itself
+ * answers the hot path's statements in a few tens of microseconds, and a message runs a dozen of them.
+ *
+ * On SQLite they go straight to the driver's one connection (sqlite-immediate.ts):
+ * - from the root client, between transactions, taking their turn as the adapter's own single statements do;
+ * - from a transaction's client, inside that transaction, which holds the connection until it ends. The transaction
+ *   is found once per transaction by a marker statement sent through that client (Prisma hands it to the adapter's
+ *   transaction, which recognises it); a statement for a transaction that has ended fails, as Prisma's would.
+ * A PostgreSQL client, or a SQLite client whose connection is not open yet, goes through Prisma (`$queryRaw`,
+ * `$executeRaw`) with the same SQL, so callers write one statement for both databases.
+ *
+ * Rows come back as Prisma's raw queries give them, nearly: a column declared DATETIME as a Date, one declared BOOLEAN
+ * as a boolean (on SQLite, by the declared type of each result column; an expression's value is left as SQLite gives
+ * it, e.g. ISO text for an instant), integers as numbers where Prisma gives a number or a bigint (e.g. COUNT): callers
+ * map integers with Number(), as they do for Prisma's raw rows.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { dialect, type Tx } from './prisma.js';
+
+export interface DirectConnection {
+  /** The rows of one statement. */
+  all(sql: string, values: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Runs one statement; how many rows it changed. */
+  run(sql: string, values: readonly unknown[]): Promise<number>;
+}
+
+/** The statement a transaction's client sends once so the adapter's transaction can say which one it is. */
+export const MARKER_SQL = 'SELECT ? AS "kcbxDirectMarker"';
+
+const roots = new WeakMap<object, () => DirectConnection | undefined>();
+const transactions = new WeakMap<object, DirectConnection | null>();
+const marked = new Map<string, DirectConnection>();
+
+/** Called by openDatabase for a SQLite client: `get` answers once the adapter has connected. */
+export function serveDirectly(db: object, get: () => DirectConnection | undefined): void {
+  roots.set(db, get);
+}
+
+/** Called by the adapter's transaction when it sees the marker: the token names it. */
+export function markTransaction(token: string, direct: DirectConnection): void {
+  marked.set(token, direct);
+}
+
+/**
+ * A value as Prisma's SQLite adapter binds it (its mapArg), so rows written and compared here match those written
+ * through Prisma: instants as ISO 8601 text with "+00:00", booleans as 1/0.
+ */
+export function sqliteValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString().replace('Z', '+00:00');
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v === undefined ? null : v;
+}
+
+async function connectionFor(db: Tx): Promise<DirectConnection | undefined> {
+  const root = roots.get(db);
+  if (root) return root();
+  if (!('$transaction' in db) && !transactions.has(db)) {
+    // A transaction's client (it has no $transaction): find its transaction once, if it is a direct one.
+    if (dialect(db) !== 'sqlite') transactions.set(db, null);
+    else {
+      const token = randomUUID();
+      await db.$queryRawUnsafe(MARKER_SQL, token);
+      transactions.set(db, marked.get(token) ?? null);
+      marked.delete(token);
+    }
+  }
+  return transactions.get(db) ?? undefined;
+}
+
+/** The rows of a query: directly on SQLite, through Prisma otherwise. */
+export async function queryRows<T>(db: Tx, q: Prisma.Sql): Promise<T[]> {
+  const direct = await connectionFor(db);
+  if (!direct) return db.$queryRaw<T[]>(q);
+  return (await direct.all(q.sql, q.values.map(sqliteValue))) as T[];
+}
+
+/** Runs a statement: directly on SQLite, through Prisma otherwise; how many rows it changed. */
+export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
+  const direct = await connectionFor(db);
+  if (!direct) return db.$executeRaw(q);
+  return direct.run(q.sql, q.values.map(sqliteValue));
+}
