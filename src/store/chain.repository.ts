@@ -87,7 +87,7 @@ export async function chainState(tx: Tx): Promise<{ tables: TableState[]; tip: s
 
 /** Rows of a table with ids after `after`, in id order, at most `limit`. */
 export async function rowsAfter(tx: Tx, table: string, after: number, limit: number): Promise<Row[]> {
-  const rows = await tx.$queryRaw<Row[]>(Prisma.sql`SELECT * FROM ${q(table)} WHERE "id" > ${after} ORDER BY "id" LIMIT ${limit}`);
+  const rows = await queryRows<Row>(tx, Prisma.sql`SELECT * FROM ${q(table)} WHERE "id" > ${after} ORDER BY "id" LIMIT ${limit}`);
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
@@ -111,7 +111,7 @@ export async function firstUnchainedRow(tx: Tx, table: string, upTo: number): Pr
 export async function rowsById(tx: Tx, table: string, ids: readonly number[]): Promise<Map<number, Row>> {
   const out = new Map<number, Row>();
   for (let i = 0; i < ids.length; i += PAGE) {
-    const rows = await tx.$queryRaw<Row[]>(Prisma.sql`SELECT * FROM ${q(table)} WHERE "id" IN (${Prisma.join(ids.slice(i, i + PAGE))})`);
+    const rows = await queryRows<Row>(tx, Prisma.sql`SELECT * FROM ${q(table)} WHERE "id" IN (${Prisma.join(ids.slice(i, i + PAGE))})`);
     for (const r of rows) out.set(Number(r.id), { ...r, id: Number(r.id) });
   }
   return out;

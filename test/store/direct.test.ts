@@ -9,6 +9,8 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { executeStatement, queryRows } from '../../src/store/direct.js';
 import { dialect, type Tx } from '../../src/store/prisma.js';
 import { withWriteTransaction } from '../../src/store/write.js';
+import { SEALED_TABLES } from '../../src/store/chain.repository.js';
+import { canonicalJson } from '../../src/domain/chain-hash.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -39,6 +41,22 @@ describe('direct statements', () => {
     expect(typeof person!.id).toBe('number');
     expect(typeof person!.active).toBe('boolean');
     expect(person!.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("hash the same: every sealed table's rows (and the roster's) read directly give the chain's canonical JSON Prisma's do", async () => {
+    const db = app.deps.db;
+    await db.attendanceMark.create({ data: { studentId: 1, date: '2026-11-18', status: 'sick', reportedById: 1, chatRef: 'console:dm:T1', recordedAt: at } });
+    await db.classAttendance.create({ data: { classId: 1, date: '2026-11-18', reportedById: 1, chatRef: 'console:dm:T1', recordedAt: at } });
+    let compared = 0;
+    for (const table of [...SEALED_TABLES.map((t) => t.table), 'Student', 'Person', 'Outbox']) {
+      const q = Prisma.sql`SELECT * FROM ${Prisma.raw(`"${table}"`)} ORDER BY "id" LIMIT 200`;
+      const prisma = await db.$queryRaw<Record<string, unknown>[]>(q);
+      const direct = await queryRows<Record<string, unknown>>(db, q);
+      expect(direct.length).toBe(prisma.length);
+      prisma.forEach((row, i) => expect(canonicalJson(direct[i]!, Object.keys(row))).toBe(canonicalJson(row, Object.keys(row))));
+      compared += prisma.length;
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('write values as Prisma does: an instant written directly reads back equal through the Prisma client', async () => {
