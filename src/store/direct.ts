@@ -25,6 +25,8 @@ export interface DirectConnection {
   all(sql: string, values: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** Runs one statement; how many rows it changed. */
   run(sql: string, values: readonly unknown[]): Promise<number>;
+  /** The root's only: the transaction open on the connection now, if any. */
+  openTransaction?(): DirectConnection | undefined;
 }
 
 /** The statement a transaction's client sends once so the adapter's transaction can say which one it is. */
@@ -37,6 +39,16 @@ const marked = new Map<string, DirectConnection>();
 /** Called by openDatabase for a SQLite client: `get` answers once the adapter has connected. */
 export function serveDirectly(db: object, get: () => DirectConnection | undefined): void {
   roots.set(db, get);
+}
+
+/**
+ * Called by the transaction helpers (write.ts, transaction.ts) first thing in their callback: on SQLite the transaction
+ * open on the connection is this one (transactions take the connection one at a time, from their start to their end,
+ * and this one has only just started), so its client needs no marker.
+ */
+export function bindTransaction(db: object, tx: Tx): void {
+  const current = roots.get(db)?.()?.openTransaction?.();
+  if (current) transactions.set(tx, current);
 }
 
 /** Called by the adapter's transaction when it sees the marker: the token names it. */

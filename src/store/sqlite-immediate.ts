@@ -143,7 +143,14 @@ function immediate(inner: Adapter, serve: (direct: DirectConnection | undefined)
   };
   const direct = connection && typeof connection.prepare === 'function' ? directOn(connection) : undefined;
   // direct.ts: single statements without Prisma's client, in the same turn-taking as the adapter's own.
-  if (direct) serve({ all: (sql, values) => between(() => direct.all(sql, values)), run: (sql, values) => between(() => direct.run(sql, values)) });
+  const open: { now?: DirectConnection } = {};
+  if (direct) {
+    serve({
+      all: (sql, values) => between(() => direct.all(sql, values)),
+      run: (sql, values) => between(() => direct.run(sql, values)),
+      openTransaction: () => open.now,
+    });
+  }
   const adapter: Adapter = {
     provider: inner.provider,
     adapterName: inner.adapterName,
@@ -165,16 +172,19 @@ function immediate(inner: Adapter, serve: (direct: DirectConnection | undefined)
         release();
         throw e;
       }
-      return transaction(inner, release, direct);
+      return transaction(inner, release, direct, open);
     },
   };
   return adapter;
 }
 
-function transaction(inner: Adapter, release: () => void, direct: DirectConnection | undefined): Transaction {
+function transaction(inner: Adapter, release: () => void, direct: DirectConnection | undefined, current: { now?: DirectConnection }): Transaction {
   let open = true;
   const end = async () => {
-    if (open) release();
+    if (open) {
+      if (current.now === mine) current.now = undefined;
+      release();
+    }
     open = false;
   };
   // direct.ts: this transaction's statements on the connection it holds, while it is open.
@@ -184,6 +194,7 @@ function transaction(inner: Adapter, release: () => void, direct: DirectConnecti
     all: (sql, values) => whileOpen(() => direct.all(sql, values)),
     run: (sql, values) => whileOpen(() => direct.run(sql, values)),
   };
+  current.now = mine;
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,

@@ -4,6 +4,7 @@
  * Prisma gives up waiting, the whole transaction runs again after a short random pause, a bounded number of times.
  * The function given must be safe to run again: everything it wrote was rolled back.
  */
+import { bindTransaction } from './direct.js';
 import type { Db, Tx } from './prisma.js';
 import { sealInTransaction } from './chain.repository.js';
 
@@ -64,13 +65,11 @@ export async function retryWhenBusy<T>(fn: () => Promise<T>, opts: Pick<WriteOpt
 /** One write transaction: the write lock from its first statement, run again (whole) while the database is busy. */
 export function withWriteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
   const timing = { timeout: opts.timeout ?? 30_000, maxWait: opts.maxWait ?? 60_000 };
-  const run =
-    opts.seal === false
-      ? fn
-      : async (tx: Tx) => {
-          const result = await fn(tx);
-          await sealInTransaction(db, tx);
-          return result;
-        };
+  const run = async (tx: Tx) => {
+    bindTransaction(db, tx);
+    const result = await fn(tx);
+    if (opts.seal !== false) await sealInTransaction(db, tx);
+    return result;
+  };
   return retryWhenBusy(() => db.$transaction(run, timing), opts);
 }

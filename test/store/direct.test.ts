@@ -83,6 +83,18 @@ describe('direct statements', () => {
     expect(await audits(db, 'direct:committed')).toHaveLength(1);
   });
 
+  it('a transaction opened without the helpers (db.$transaction) is found by the marker and runs in it too', async () => {
+    const db = app.deps.db;
+    await expect(
+      db.$transaction(async (tx) => {
+        await executeStatement(tx, audit('direct:plain'));
+        expect(await queryRows(tx, Prisma.sql`SELECT "action" FROM "AuditLog" WHERE "action" = ${'direct:plain'}`)).toEqual([{ action: 'direct:plain' }]);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(await audits(db, 'direct:plain')).toEqual([]);
+  });
+
   it("a transaction's client used after the transaction ended fails and writes nothing", async () => {
     const db = app.deps.db;
     let stale: Tx | undefined;
