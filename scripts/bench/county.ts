@@ -11,7 +11,6 @@
  * `--database-url postgresql://…/<any db>`: the same on PostgreSQL: the county in a database of its own on that server,
  * each operation on a copy of it (CREATE DATABASE … TEMPLATE), all dropped at the end unless --keep.
  */
-import { PrismaPg } from '@prisma/adapter-pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { OPERATIONS } from './county-ops.js';
 import { condense, RESULT_PREFIX, type ChildResult } from './child-result.js';
 import { ROOT, spawnTsx, type Spawned } from './spawn-measured.js';
 import { formatTable, type Row } from './county-table.js';
+import { isPgServerUrl, pgAdmin, pgDatabaseUrl } from './pg-admin.js';
 
 export const COUNTY_STEPS = [6_000, 20_000, 60_000];
 const TARGET_AT = 60_000;
@@ -101,15 +101,6 @@ interface BenchDb {
   dispose(): Promise<void>;
 }
 
-async function pgAdmin(server: string, sql: string): Promise<void> {
-  const adapter = await new PrismaPg({ connectionString: server, max: 1 }).connect();
-  try {
-    await adapter.executeRaw({ sql, args: [], argTypes: [] });
-  } finally {
-    await adapter.dispose();
-  }
-}
-
 async function benchDb(dir: string, students: number, pgServer: string | undefined, keep: boolean): Promise<BenchDb> {
   if (!pgServer) {
     const db = path.join(dir, 'county.db');
@@ -120,7 +111,7 @@ async function benchDb(dir: string, students: number, pgServer: string | undefin
       dispose: async () => undefined,
     };
   }
-  const at = (name: string) => Object.assign(new URL(pgServer), { pathname: `/${name}` }).toString();
+  const at = (name: string) => pgDatabaseUrl(pgServer, name);
   const county = `kcbx_bench_${students}`;
   const op = `kcbx_bench_${students}_op`;
   await pgAdmin(pgServer, `DROP DATABASE IF EXISTS "${op}" WITH (FORCE)`);
@@ -193,7 +184,7 @@ export async function countyBench(max: number, opts: { keep?: boolean; databaseU
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const flag = process.argv.indexOf('--database-url');
   const pgServer = opts.databaseUrl ?? (flag >= 0 ? process.argv[flag + 1] : undefined);
-  if (pgServer !== undefined && !/^postgres(ql)?:\/\//.test(pgServer))
+  if (pgServer !== undefined && !isPgServerUrl(pgServer))
     throw new Error(`--database-url takes a PostgreSQL URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres`);
   const rows: Row[] = [];
   for (const students of countySizes(max)) {

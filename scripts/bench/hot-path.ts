@@ -8,13 +8,19 @@
  * Measured: inbound messages a second (first message sent → every reply at the emulator), p50/p95 from a message
  * sent to its reply reaching the emulator (a chat's k-th reply answers its k-th message), SQL statements executed
  * and prepared per message (count-executions.ts).
+ * On SQLite (the default) the bot's database is a file in a temp dir. With a PostgreSQL server URL
+ * (`--database-url postgresql://…/<any db>`) it is a fresh database `kcbx_bench_hot_<random>` on that server, dropped
+ * at the end (also when the bench fails or is interrupted); statements are counted at node-postgres's `Client#query`
+ * (count-pg-queries.ts), prepares are not counted there (null).
  *
  * The emulator sends no secret-token header: a relay in front of both bots adds the project's, so both take the same
  * path. Telegram's own send limits (30 a second, 1 a second per chat) are raised for the bench: they measure
- * Telegram, not this code. Run alone: `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R]`
+ * Telegram, not this code. Run alone:
+ * `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R] [--database-url postgresql://…] [--sql]`
  * (`node --cpu-prof --import tsx scripts/bench/hot-path.ts --only bot` for a profile of the bot alone).
  */
-import { executions, preparations, executedBySql, msBySqlText } from './count-executions.js';
+import * as sqliteCounter from './count-executions.js';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -35,6 +41,8 @@ import { startDispatcher } from '../../src/delivery/loop.js';
 import { deliveryOptionsFrom } from '../../src/delivery/dispatcher.js';
 import { telegram } from '../../adapters/telegram/platform.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
+import { databaseForDisplay } from '../../src/store/prisma.js';
+import { isPgServerUrl, pgAdmin, pgDatabaseUrl } from './pg-admin.js';
 
 interface EmulatorServer {
   config: { apiURL: string };
@@ -61,6 +69,8 @@ export interface SideResult {
 }
 
 export interface HotPathResult {
+  /** Where the bot's database was: `sqlite (temp file)` or the PostgreSQL database's URL (password hidden). */
+  database: string;
   messages: number;
   chats: number;
   rounds: number;
@@ -71,7 +81,8 @@ export interface HotPathResult {
   /** Best echo round's CPU per message over the best bot round's: the ratio with the machine's other load taken out. */
   cpuRatio: number;
   statementsPerMessage: number;
-  preparesPerMessage: number;
+  /** SQLite compiles per message; null on PostgreSQL (not counted, see count-pg-queries.ts). */
+  preparesPerMessage: number | null;
 }
 
 const SECRET = 'hot-path-bench-secret-0123';
@@ -216,10 +227,16 @@ function schoolMorningClock(start: string): Clock {
   return { now: () => new Date(base + Math.floor(performance.now() - t0)) };
 }
 
-async function startProjectBot(apiRoot: string, relay: { port: number; route(p: string, port: number): void }, dir: string) {
+async function startProjectBot(
+  apiRoot: string,
+  relay: { port: number; route(p: string, port: number): void },
+  dir: string,
+  databaseUrl: string,
+  onClose: (close: () => Promise<void>) => void,
+) {
   const port = await freePort();
   const config = loadConfig({
-    DATABASE_URL: `file:${path.join(dir, 'hot.db')}`,
+    DATABASE_URL: databaseUrl,
     REPORTS_DIR: path.join(dir, 'reports'),
     TELEGRAM_BOT_TOKEN: BOT_TOKEN,
     TELEGRAM_API_ROOT: apiRoot,
@@ -231,7 +248,16 @@ async function startProjectBot(apiRoot: string, relay: { port: number; route(p: 
     TELEGRAM_MAX_PER_GROUP_PER_MINUTE: '100000',
   });
   const clock = schoolMorningClock('2026-11-18T08:30:00+08:00');
+  // What has been started, closed in this order whether the bench got through or failed on the way.
+  const started: { inbox?: { stop(): Promise<void> }; dispatcher?: { stop(): void; idle(): Promise<void> }; adapter?: ChatAdapter } = {};
   const deps = await createDeps(config, clock);
+  onClose(async () => {
+    await started.inbox?.stop();
+    started.dispatcher?.stop();
+    await started.dispatcher?.idle();
+    await started.adapter?.stop();
+    await deps.db.$disconnect();
+  });
   await seedDemo(deps.db, clock.now());
   const teachers = await deps.db.person.findMany({ where: { role: 'class_teacher', active: true }, orderBy: { id: 'asc' } });
   const students = await deps.db.student.findMany({ select: { classId: true, name: true }, orderBy: { id: 'asc' } });
@@ -253,7 +279,7 @@ async function startProjectBot(apiRoot: string, relay: { port: number; route(p: 
   const log = (line: string) => {
     if (!/^delivery: pruned/.test(line)) console.error(line);
   };
-  const dispatcher = startDispatcher(deps.db, clock, running, log, deliveryOptionsFrom(config));
+  const dispatcher = (started.dispatcher = startDispatcher(deps.db, clock, running, log, deliveryOptionsFrom(config)));
   const inbox = createInbox(
     deps,
     async (m) => {
@@ -263,60 +289,85 @@ async function startProjectBot(apiRoot: string, relay: { port: number; route(p: 
     { log, ...(process.env.HOT_LANES ? { lanes: Number(process.env.HOT_LANES) } : {}) },
   );
   inbox.start();
+  started.inbox = inbox;
   const adapter = await telegram.create(telegram.configSchema.parse(config), { log, clock, sendTimeoutMs: 30_000, listenHost: '127.0.0.1' });
   relay.route('/bot', port);
   await adapter.start(inbox.accept);
+  started.adapter = adapter;
   running.set('telegram', adapter);
-  return {
-    chats,
-    close: async () => {
-      await inbox.stop();
-      dispatcher.stop();
-      await dispatcher.idle();
-      await adapter.stop();
-      await deps.db.$disconnect();
-    },
-  };
+  return { chats };
 }
 
-export async function hotPathBench(opts: { messagesPerChat?: number; rounds?: number; only?: 'echo' | 'bot' } = {}): Promise<HotPathResult> {
+/** The bot's database: a SQLite file in `dir`, or a fresh database on a PostgreSQL server, dropped by `dispose`. */
+async function benchDatabase(dir: string, server: string | undefined): Promise<{ url: string; name: string; dispose(): Promise<void> }> {
+  if (server === undefined) return { url: `file:${path.join(dir, 'hot.db')}`, name: 'sqlite (temp file)', dispose: async () => undefined };
+  if (!isPgServerUrl(server)) throw new Error('--database-url takes a PostgreSQL URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres');
+  const db = `kcbx_bench_hot_${randomBytes(4).toString('hex')}`;
+  await pgAdmin(server, `CREATE DATABASE "${db}"`);
+  const url = pgDatabaseUrl(server, db);
+  return { url, name: databaseForDisplay(url), dispose: () => pgAdmin(server, `DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`) };
+}
+
+export async function hotPathBench(
+  opts: { messagesPerChat?: number; rounds?: number; only?: 'echo' | 'bot'; databaseUrl?: string } = {},
+): Promise<HotPathResult> {
   const rounds = opts.rounds ?? 2;
+  const pg = opts.databaseUrl !== undefined;
+  // On PostgreSQL the statements go through node-postgres, not better-sqlite3: count them there.
+  const counter = pg ? await import('./count-pg-queries.js') : sqliteCounter;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcbx-hot-'));
-  const emuPort = await freePort();
-  const emu = new TelegramServer({ port: emuPort, host: '127.0.0.1', storeTimeout: 3600 });
-  await emu.start();
-  // Every reply the emulator receives, by bot and chat, with the instant it arrived.
-  const replies = new Map<string, number[]>();
-  const addBotMessage = emu.addBotMessage.bind(emu);
-  let failed = 0;
-  emu.addBotMessage = (raw, token) => {
-    if (String(raw.text).startsWith(FAILED_REPLY)) failed++;
-    const key = `${token}|${String(raw.chat_id)}`;
-    const list = replies.get(key);
-    if (list) list.push(performance.now());
-    else replies.set(key, [performance.now()]);
-    return addBotMessage(raw, token);
+  // Everything started, closed in reverse order at the end, also when the bench fails part way.
+  const closers: (() => Promise<unknown>)[] = [async () => fs.rmSync(dir, { recursive: true, force: true })];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
   };
-  const relay = await startRelay();
-  const apiRoot = emu.config.apiURL;
-  const echo = await startEcho(apiRoot, relay);
-  const bot = await startProjectBot(apiRoot, relay, dir);
-  const per = opts.messagesPerChat ?? 6;
-  const chats = bot.chats.map((c) => ({ ...c, texts: Array.from({ length: per }, (_, k) => c.texts[k % c.texts.length]!) }));
-  const result: HotPathResult = {
-    messages: 0,
-    chats: chats.length,
-    rounds,
-    echo: [],
-    bot: [],
-    ratio: 0,
-    cpuRatio: 0,
-    statementsPerMessage: 0,
-    preparesPerMessage: 0,
+  // Ctrl-C or a kill: close (dropping a PostgreSQL database) before going.
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`hot-path: ${signal}, cleaning up`);
+    void closeAll().finally(() => process.exit(130));
   };
-  let statements = 0;
-  let prepares = 0;
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
+    const database = await benchDatabase(dir, opts.databaseUrl);
+    closers.push(() => database.dispose());
+    const emuPort = await freePort();
+    const emu = new TelegramServer({ port: emuPort, host: '127.0.0.1', storeTimeout: 3600 });
+    await emu.start();
+    closers.push(() => emu.stop());
+    // Every reply the emulator receives, by bot and chat, with the instant it arrived.
+    const replies = new Map<string, number[]>();
+    const addBotMessage = emu.addBotMessage.bind(emu);
+    let failed = 0;
+    emu.addBotMessage = (raw, token) => {
+      if (String(raw.text).startsWith(FAILED_REPLY)) failed++;
+      const key = `${token}|${String(raw.chat_id)}`;
+      const list = replies.get(key);
+      if (list) list.push(performance.now());
+      else replies.set(key, [performance.now()]);
+      return addBotMessage(raw, token);
+    };
+    const relay = await startRelay();
+    closers.push(() => relay.close());
+    const apiRoot = emu.config.apiURL;
+    const echo = await startEcho(apiRoot, relay);
+    closers.push(() => echo.close());
+    const bot = await startProjectBot(apiRoot, relay, dir, database.url, (close) => closers.push(close));
+    const per = opts.messagesPerChat ?? 6;
+    const chats = bot.chats.map((c) => ({ ...c, texts: Array.from({ length: per }, (_, k) => c.texts[k % c.texts.length]!) }));
+    const result: HotPathResult = {
+      database: database.name,
+      messages: 0,
+      chats: chats.length,
+      rounds,
+      echo: [],
+      bot: [],
+      ratio: 0,
+      cpuRatio: 0,
+      statementsPerMessage: 0,
+      preparesPerMessage: pg ? null : 0,
+    };
+    let statements = 0;
+    let prepares = 0;
     // A warm-up of each (JIT, first statements), not measured.
     const warm = chats.slice(0, 4).map((c) => ({ ...c, texts: c.texts.slice(0, 1) }));
     if (opts.only !== 'bot') await feed(emu, ECHO_TOKEN, warm, replies);
@@ -324,29 +375,27 @@ export async function hotPathBench(opts: { messagesPerChat?: number; rounds?: nu
     for (let r = 0; r < rounds; r++) {
       if (opts.only !== 'bot') result.echo.push(await feed(emu, ECHO_TOKEN, chats, replies));
       if (opts.only !== 'echo') {
-        const [e0, p0] = [executions(), preparations()];
+        const [e0, p0] = [counter.executions(), sqliteCounter.preparations()];
         result.bot.push(await feed(emu, BOT_TOKEN, chats, replies));
-        statements += executions() - e0;
-        prepares += preparations() - p0;
+        statements += counter.executions() - e0;
+        prepares += sqliteCounter.preparations() - p0;
       }
     }
+    await closeAll();
+    if (failed > 0) throw new Error(`hot-path: the bot answered ${failed} message(s) with its failure reply (see the log above)`);
+    result.messages = chats.reduce((n, c) => n + c.texts.length, 0);
+    const best = (xs: SideResult[]) => Math.max(0, ...xs.map((x) => x.perSecond));
+    result.ratio = best(result.echo) > 0 ? Math.round((best(result.bot) / best(result.echo)) * 100) / 100 : 0;
+    const leastCpu = (xs: SideResult[]) => Math.min(...xs.map((x) => x.cpuMsPerMessage));
+    if (result.echo.length && result.bot.length) result.cpuRatio = Math.round((leastCpu(result.echo) / leastCpu(result.bot)) * 100) / 100;
+    const botMessages = result.bot.reduce((n, x) => n + x.messages, 0);
+    result.statementsPerMessage = botMessages ? Math.round((statements / botMessages) * 10) / 10 : 0;
+    if (!pg) result.preparesPerMessage = botMessages ? Math.round((prepares / botMessages) * 10) / 10 : 0;
+    return result;
   } finally {
-    await bot.close();
-    await echo.close();
-    await relay.close();
-    await emu.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await closeAll();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
-  if (failed > 0) throw new Error(`hot-path: the bot answered ${failed} message(s) with its failure reply (see the log above)`);
-  result.messages = chats.reduce((n, c) => n + c.texts.length, 0);
-  const best = (xs: SideResult[]) => Math.max(0, ...xs.map((x) => x.perSecond));
-  result.ratio = best(result.echo) > 0 ? Math.round((best(result.bot) / best(result.echo)) * 100) / 100 : 0;
-  const leastCpu = (xs: SideResult[]) => Math.min(...xs.map((x) => x.cpuMsPerMessage));
-  if (result.echo.length && result.bot.length) result.cpuRatio = Math.round((leastCpu(result.echo) / leastCpu(result.bot)) * 100) / 100;
-  const botMessages = result.bot.reduce((n, x) => n + x.messages, 0);
-  result.statementsPerMessage = botMessages ? Math.round((statements / botMessages) * 10) / 10 : 0;
-  result.preparesPerMessage = botMessages ? Math.round((prepares / botMessages) * 10) / 10 : 0;
-  return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('hot-path.ts')) {
@@ -355,13 +404,19 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
   const only = arg('--only');
+  const databaseUrl = arg('--database-url');
+  if (process.argv.includes('--database-url') && databaseUrl === undefined)
+    throw new Error('--database-url needs a URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres');
   const r = await hotPathBench({
     ...(arg('--messages') ? { messagesPerChat: Number(arg('--messages')) } : {}),
     ...(arg('--rounds') ? { rounds: Number(arg('--rounds')) } : {}),
     ...(only === 'echo' || only === 'bot' ? { only } : {}),
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
   });
   console.log(JSON.stringify(r, null, 2));
   if (process.argv.includes('--sql')) {
+    // The counter hotPathBench used (the same module instance: it is loaded once).
+    const { executedBySql, msBySqlText } = databaseUrl !== undefined ? await import('./count-pg-queries.js') : sqliteCounter;
     for (const [sql, n] of executedBySql().slice(0, 40)) console.log(String(n).padStart(6), sql);
     for (const [sql, ms] of msBySqlText().slice(0, 15)) console.log(`${ms.toFixed(0).padStart(6)} ms`, sql);
   }

@@ -7,8 +7,9 @@
  *   tick p50/p95/max and the whole month's wall time;
  * - the dispatcher draining 2,000 queued messages (claim, send to a no-op adapter, mark sent), messages per second.
  * With `--county N [--keep]`: the county-scale benchmark instead (county.ts).
- * With `--hot`: the inbound hot path instead (hot-path.ts): the Telegram webhook bot against a bare Telegraf echo on
- * the telegram-test-api emulator, messages a second, p50/p95, CPU per message and their ratios.
+ * With `--hot [--database-url postgresql://…]`: the inbound hot path instead (hot-path.ts): the Telegram webhook bot
+ * against a bare Telegraf echo on the telegram-test-api emulator, messages a second, p50/p95, CPU per message and their
+ * ratios; on SQLite, or on a fresh database of that PostgreSQL server (dropped at the end).
  * With `--footprint`: the compiled start instead (footprint.ts): time to ready and idle RSS, console only and with
  * Telegram, Slack and WeChat configured against fakes.
  */
@@ -160,7 +161,11 @@ if (countyFlag >= 0) {
 if (process.argv.includes('--hot')) {
   // Loaded only here: its statement counter patches better-sqlite3 for the whole process.
   const { hotPathBench } = await import('./hot-path.js');
-  console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, hotPath: await hotPathBench() }, null, 2));
+  const flag = process.argv.indexOf('--database-url');
+  const databaseUrl = flag >= 0 ? process.argv[flag + 1] : undefined;
+  if (flag >= 0 && databaseUrl === undefined) throw new Error('--database-url needs a URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres');
+  const hotPath = await hotPathBench(databaseUrl !== undefined ? { databaseUrl } : {});
+  console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, hotPath }, null, 2));
   process.exit(0);
 }
 
