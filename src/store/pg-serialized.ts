@@ -28,9 +28,13 @@ function serialized(inner: Adapter, lockTimeoutMs: number): Adapter {
         return async (isolationLevel?: Parameters<Adapter['startTransaction']>[0]) => {
           const tx = await target.startTransaction(isolationLevel);
           try {
-            await tx.executeRaw(statement(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`));
-            await tx.executeRaw(statement(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`));
-            await tx.executeRaw(statement('SET LOCAL lock_timeout = 0'));
+            // One round trip (a statement without parameters goes as a simple query, which may hold several): the
+            // lock is held from here to COMMIT, and every round trip while holding it holds up every other writer.
+            await tx.executeRaw(
+              statement(
+                `SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}); SET LOCAL lock_timeout = 0`,
+              ),
+            );
           } catch (e) {
             await tx.executeRaw(statement('ROLLBACK')).catch(() => undefined);
             await tx.rollback().catch(() => undefined);
