@@ -22,6 +22,8 @@ import { findStudents, studentById } from '../../src/store/org.repository.js';
 import { studentsByIds } from '../../src/store/duty.repository.js';
 import { enrolledInClass, markedAbsentBetween } from '../../src/store/weekly-count.repository.js';
 import { hasUnreportedDead, DELIVERY_REPORT } from '../../src/store/outbox-upkeep.repository.js';
+import { followUpsOf } from '../../src/store/follow-up.repository.js';
+import { confirmedInMonths } from '../../src/store/month-reopen.repository.js';
 import { recordUpdate, unhandledUpdates, markUpdatesHandled } from '../../src/store/inbound.repository.js';
 
 /** Equal values and types, and the same keys in the same order (what JSON or a spread would show). */
@@ -277,5 +279,44 @@ describe('hot path SQL reads match the model API', () => {
         }),
       );
     }
+  });
+
+  it('follow-ups after a return, and the months confirmed', async () => {
+    const [p1, p2, p3, p4] = pupilsA;
+    const kase = async (studentId: number, state: string, returns: string[], other = false) => {
+      const c = await db.dropoutCase.create({ data: { studentId, state, openedOn: '2026-10-01', createdAt: at } });
+      for (const followUntil of returns)
+        await db.caseEvent.create({ data: { caseId: c.id, type: 'return', payload: JSON.stringify({ followUntil }), byId: reporter, recordedAt: at } });
+      if (other) await db.caseEvent.create({ data: { caseId: c.id, type: 'visit', payload: '{}', byId: reporter, recordedAt: at } });
+      return c.id;
+    };
+    await kase(p1!.id, 'following', ['2026-12-01', '2026-12-15'], true);
+    await kase(p2!.id, 'following', []);
+    await kase(p3!.id, 'returned', ['2026-12-01']);
+    await kase(p4!.id, 'following', ['2026-12-20']);
+    const reference = async (ids: number[]) => {
+      const out = new Map<number, { caseId: number; studentId: number; until: string }>();
+      const rows = await db.dropoutCase.findMany({
+        where: { state: 'following', studentId: { in: ids } },
+        include: { events: { where: { type: 'return' }, orderBy: { id: 'desc' }, take: 1, select: { payload: true } } },
+      });
+      for (const r of rows) {
+        const until = r.events[0] && (JSON.parse(r.events[0].payload) as { followUntil?: string }).followUntil;
+        if (until) out.set(r.studentId, { caseId: r.id, studentId: r.studentId, until });
+      }
+      return out;
+    };
+    for (const ids of [[p1!.id, p2!.id, p3!.id, p4!.id, 999_999], [p2!.id], [p4!.id, p1!.id]]) same(await followUpsOf(db, ids), await reference(ids));
+    expect((await followUpsOf(db, [p1!.id])).get(p1!.id)?.until).toBe('2026-12-15');
+
+    const school = (await db.schoolClass.findUnique({ where: { id: classA } }))!.schoolId;
+    for (const month of ['2026-09', '2026-10'])
+      await db.monthlyConfirmation.create({ data: { schoolId: school, month, figures: '{}', confirmedById: reporter, chatRef: 'tg:1', confirmedAt: at } });
+    const sorted = (rows: { schoolId: number; month: string }[]) => [...rows].sort((a, b) => a.month.localeCompare(b.month) || a.schoolId - b.schoolId);
+    for (const months of [[], ['2026-11'], ['2026-10', '2026-11'], ['2026-09', '2026-10']])
+      same(
+        sorted(await confirmedInMonths(db, months)),
+        sorted(await db.monthlyConfirmation.findMany({ where: { month: { in: months } }, select: { schoolId: true, month: true } })),
+      );
   });
 });
