@@ -1,35 +1,39 @@
 /** Absence alerts and who was told. */
+import { Prisma, type Alert } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import { insertRows, insertRowsReturning } from './bulk-insert.js';
+import { ALERT_COLUMNS, alertRow, columns, int, type Raw } from './raw-rows.js';
 
-export async function openAlertsOf(db: Tx, studentId: number) {
-  return db.alert.findMany({ where: { studentId, status: 'open' }, orderBy: { id: 'asc' } });
+// The reads a recorded absence or roll call makes are SQL (raw-rows.ts): they are on the hot path.
+const ALERT = columns(ALERT_COLUMNS);
+
+export async function openAlertsOf(db: Tx, studentId: number): Promise<Alert[]> {
+  const rows = await db.$queryRaw<Raw<Alert>[]>(
+    Prisma.sql`SELECT ${ALERT} FROM "Alert" WHERE "studentId" = ${studentId} AND "status" = 'open' ORDER BY "id" ASC`,
+  );
+  return rows.map(alertRow);
 }
 
-export type AlertRow = Awaited<ReturnType<typeof openAlertsOf>>[number];
+export type AlertRow = Alert;
 
 /** Open alerts of many students (chunks of 500), by student. */
 export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): Promise<Map<number, AlertRow[]>> {
   const out = new Map<number, AlertRow[]>(studentIds.map((id) => [id, []]));
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.alert.findMany({ where: { studentId: { in: studentIds.slice(i, i + 500) }, status: 'open' }, orderBy: { id: 'asc' } });
-    for (const r of rows) out.get(r.studentId)!.push(r);
+    const rows = await db.$queryRaw<Raw<Alert>[]>(
+      Prisma.sql`SELECT ${ALERT} FROM "Alert" WHERE "studentId" IN (${Prisma.join(studentIds.slice(i, i + 500))}) AND "status" = 'open' ORDER BY "id" ASC`,
+    );
+    for (const r of rows.map(alertRow)) out.get(r.studentId)!.push(r);
   }
   return out;
 }
 
 /** Enrolled students of a class with at least one open alert. */
 export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
-  const rows = await db.alert.findMany({
-    where: {
-      status: 'open',
-      studentId: { in: (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id) },
-    },
-    select: { studentId: true },
-    distinct: ['studentId'],
-    orderBy: { studentId: 'asc' },
-  });
-  return rows.map((r) => r.studentId);
+  const rows = await db.$queryRaw<{ studentId: unknown }[]>(
+    Prisma.sql`SELECT DISTINCT "studentId" FROM "Alert" WHERE "status" = 'open' AND "studentId" IN (SELECT "id" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled') ORDER BY "studentId" ASC`,
+  );
+  return rows.map((r) => int(r.studentId));
 }
 
 export interface NewAlert {

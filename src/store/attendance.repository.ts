@@ -3,8 +3,10 @@
  * (ClassAttendance) says the class's attendance was taken that day: an unmarked pupil of that class was present.
  * A school day with neither is unknown for the pupil (domain/absence.ts).
  */
+import { Prisma, type AttendanceMark } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
+import { columns, int, MARK_COLUMNS, markRow, text, type Raw } from './raw-rows.js';
 
 export interface MarkInput {
   studentId: number;
@@ -16,33 +18,33 @@ export interface MarkInput {
   at: Date;
 }
 
-export async function currentMark(db: Tx, studentId: number, date: DateStr) {
-  return db.attendanceMark.findFirst({ where: { studentId, date }, orderBy: { id: 'desc' } });
+// The hot path's reads and writes here are SQL (raw-rows.ts): each message that records attendance runs several.
+const MARK = columns(MARK_COLUMNS);
+
+export async function currentMark(db: Tx, studentId: number, date: DateStr): Promise<AttendanceMark | null> {
+  const rows = await db.$queryRaw<Raw<AttendanceMark>[]>(
+    Prisma.sql`SELECT ${MARK} FROM "AttendanceMark" WHERE "studentId" = ${studentId} AND "date" = ${date} ORDER BY "id" DESC LIMIT 1`,
+  );
+  return rows[0] ? markRow(rows[0]) : null;
 }
 
 /** Appends a mark; returns it and the mark it supersedes (if any). */
-export async function addMark(db: Tx, m: MarkInput) {
+export async function addMark(db: Tx, m: MarkInput): Promise<{ row: AttendanceMark; previous: AttendanceMark | null }> {
   const previous = await currentMark(db, m.studentId, m.date);
-  const row = await db.attendanceMark.create({
-    data: {
-      studentId: m.studentId,
-      date: m.date,
-      status: m.status,
-      note: m.note ?? null,
-      reportedById: m.reportedById,
-      chatRef: m.chatRef,
-      recordedAt: m.at,
-      supersedesId: previous?.id ?? null,
-    },
-  });
-  return { row, previous };
+  const values = [m.studentId, m.date, m.status, m.note ?? null, m.reportedById, m.chatRef, m.at, previous?.id ?? null];
+  const rows = await db.$queryRaw<Raw<AttendanceMark>[]>(
+    Prisma.sql`INSERT INTO "AttendanceMark" (${columns(MARK_COLUMNS.slice(1))}) VALUES (${Prisma.join(values)}) RETURNING ${MARK}`,
+  );
+  return { row: markRow(rows[0]!), previous };
 }
 
 /** Effective marks of a student from a date on (latest per date). */
 export async function historyOf(db: Tx, studentId: number, from: DateStr): Promise<Map<DateStr, AttendanceStatus>> {
-  const rows = await db.attendanceMark.findMany({ where: { studentId, date: { gte: from } }, orderBy: { id: 'asc' } });
+  const rows = await db.$queryRaw<{ date: unknown; status: unknown }[]>(
+    Prisma.sql`SELECT "date", "status" FROM "AttendanceMark" WHERE "studentId" = ${studentId} AND "date" >= ${from} ORDER BY "id" ASC`,
+  );
   const map = new Map<DateStr, AttendanceStatus>();
-  for (const r of rows) map.set(r.date, r.status as AttendanceStatus);
+  for (const r of rows) map.set(text(r.date), text(r.status) as AttendanceStatus);
   return map;
 }
 
@@ -50,32 +52,36 @@ export async function historyOf(db: Tx, studentId: number, from: DateStr): Promi
 export async function historiesOf(db: Tx, studentIds: readonly number[], from: DateStr): Promise<Map<number, Map<DateStr, AttendanceStatus>>> {
   const out = new Map<number, Map<DateStr, AttendanceStatus>>(studentIds.map((id) => [id, new Map()]));
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.attendanceMark.findMany({
-      where: { studentId: { in: studentIds.slice(i, i + 500) }, date: { gte: from } },
-      orderBy: { id: 'asc' },
-      select: { studentId: true, date: true, status: true },
-    });
-    for (const r of rows) out.get(r.studentId)!.set(r.date, r.status as AttendanceStatus);
+    const rows = await db.$queryRaw<{ studentId: unknown; date: unknown; status: unknown }[]>(
+      Prisma.sql`SELECT "studentId", "date", "status" FROM "AttendanceMark" WHERE "studentId" IN (${Prisma.join(studentIds.slice(i, i + 500))}) AND "date" >= ${from} ORDER BY "id" ASC`,
+    );
+    for (const r of rows) out.get(int(r.studentId))!.set(text(r.date), text(r.status) as AttendanceStatus);
   }
   return out;
 }
 
 /** Effective marks of a class on one date: studentId → status. */
 export async function classMarksOn(db: Tx, classId: number, date: DateStr): Promise<Map<number, AttendanceStatus>> {
-  const rows = await db.attendanceMark.findMany({ where: { date, studentId: { in: await studentIdsOf(db, classId) } }, orderBy: { id: 'asc' } });
+  const rows = await db.$queryRaw<{ studentId: unknown; status: unknown }[]>(
+    Prisma.sql`SELECT "studentId", "status" FROM "AttendanceMark" WHERE "date" = ${date} AND "studentId" IN (${pupilsOf(classId)}) ORDER BY "id" ASC`,
+  );
   const map = new Map<number, AttendanceStatus>();
-  for (const r of rows) map.set(r.studentId, r.status as AttendanceStatus);
+  for (const r of rows) map.set(int(r.studentId), text(r.status) as AttendanceStatus);
   return map;
 }
 
-async function studentIdsOf(db: Tx, classId: number): Promise<number[]> {
-  return (await db.student.findMany({ where: { classId }, select: { id: true } })).map((s) => s.id);
+/** The ids of a class's pupils (whatever their status), as a subquery. */
+function pupilsOf(classId: number): Prisma.Sql {
+  return Prisma.sql`SELECT "id" FROM "Student" WHERE "classId" = ${classId}`;
 }
 
 /** Records that the class's attendance was taken that day (once: a second report the same day adds no row). */
 export async function markClassTaken(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Promise<void> {
-  if (await db.classAttendance.findFirst({ where: { classId, date }, select: { id: true } })) return;
-  await db.classAttendance.create({ data: { classId, date, reportedById: personId, chatRef, recordedAt: at } });
+  const taken = await db.$queryRaw<unknown[]>(Prisma.sql`SELECT "id" FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date} LIMIT 1`);
+  if (taken.length > 0) return;
+  await db.$executeRaw(
+    Prisma.sql`INSERT INTO "ClassAttendance" ("classId", "date", "reportedById", "chatRef", "recordedAt") VALUES (${classId}, ${date}, ${personId}, ${chatRef}, ${at})`,
+  );
 }
 
 /**
@@ -87,10 +93,12 @@ export function isStatement(m: { status: string; note: string | null }): boolean
 }
 
 /** Marks in force of a class on one date with their notes: studentId → mark row. */
-export async function classMarkRowsOn(db: Tx, classId: number, date: DateStr) {
-  const rows = await db.attendanceMark.findMany({ where: { date, studentId: { in: await studentIdsOf(db, classId) } }, orderBy: { id: 'asc' } });
-  const map = new Map<number, (typeof rows)[number]>();
-  for (const r of rows) map.set(r.studentId, r);
+export async function classMarkRowsOn(db: Tx, classId: number, date: DateStr): Promise<Map<number, AttendanceMark>> {
+  const rows = await db.$queryRaw<Raw<AttendanceMark>[]>(
+    Prisma.sql`SELECT ${MARK} FROM "AttendanceMark" WHERE "date" = ${date} AND "studentId" IN (${pupilsOf(classId)}) ORDER BY "id" ASC`,
+  );
+  const map = new Map<number, AttendanceMark>();
+  for (const r of rows.map(markRow)) map.set(r.studentId, r);
   return map;
 }
 
@@ -99,11 +107,10 @@ export async function takenDaysOf(db: Tx, classIds: readonly number[], from: Dat
   const ids = [...new Set(classIds)];
   const out = new Map<number, Set<DateStr>>(ids.map((id) => [id, new Set()]));
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.classAttendance.findMany({
-      where: { classId: { in: ids.slice(i, i + 500) }, date: { gte: from } },
-      select: { classId: true, date: true },
-    });
-    for (const r of rows) out.get(r.classId)!.add(r.date);
+    const rows = await db.$queryRaw<{ classId: unknown; date: unknown }[]>(
+      Prisma.sql`SELECT "classId", "date" FROM "ClassAttendance" WHERE "classId" IN (${Prisma.join(ids.slice(i, i + 500))}) AND "date" >= ${from}`,
+    );
+    for (const r of rows) out.get(int(r.classId))!.add(text(r.date));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import type { Tx } from './prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { CASE_STATES } from '../domain/dropout-case.js';
+import { studentsFull, type StudentFull } from './student-full.js';
 
 export type ClassRow = Awaited<ReturnType<typeof classesWithTeachers>>[number];
 
@@ -67,11 +68,9 @@ export async function truantOn(db: Tx, date: string): Promise<number[]> {
   return enrolled.map((s) => s.id).sort((a, b) => a - b);
 }
 
-const studentInclude = { class: { include: { school: true } }, village: { include: { town: true } } } as const;
-
-/** Students with their class, school, village and town (as org.repository's studentById), by id. */
-export async function studentsByIds(db: Tx, ids: readonly number[]) {
-  const rows = await inChunks(ids, (chunk) => db.student.findMany({ where: { id: { in: chunk } }, include: studentInclude }));
+/** Students with their class, school, village and town (as org.repository's studentById), by id (ascending in each chunk). */
+export async function studentsByIds(db: Tx, ids: readonly number[]): Promise<Map<number, StudentFull>> {
+  const rows = await inChunks(ids, (chunk) => studentsFull(db, Prisma.sql`"s"."id" IN (${Prisma.join(chunk)})`));
   return new Map(rows.map((s) => [s.id, s]));
 }
 

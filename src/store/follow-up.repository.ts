@@ -1,5 +1,7 @@
 /** Cases in their follow-up after 复学 (state `following`): when each period ends, read set-based. */
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
+import { int, text } from './raw-rows.js';
 
 export interface FollowUp {
   caseId: number;
@@ -21,12 +23,21 @@ const latestReturn = { where: { type: 'return' }, orderBy: { id: 'desc' as const
 export async function followUpsOf(db: Tx, studentIds: readonly number[]): Promise<Map<number, FollowUp>> {
   const out = new Map<number, FollowUp>();
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.dropoutCase.findMany({
-      where: { state: 'following', studentId: { in: studentIds.slice(i, i + 500) } },
-      include: { events: latestReturn },
-    });
+    // SQL (raw-rows.ts): every recorded absence asks. The cases as the model API read them (same filter, its
+    // order), then their latest return event each (newest first, the first per case kept).
+    const rows = (
+      await db.$queryRaw<{ id: unknown; studentId: unknown }[]>(
+        Prisma.sql`SELECT "id", "studentId" FROM "DropoutCase" WHERE "state" = ${'following'} AND "studentId" IN (${Prisma.join(studentIds.slice(i, i + 500))})`,
+      )
+    ).map((r) => ({ id: int(r.id), studentId: int(r.studentId) }));
+    if (rows.length === 0) continue;
+    const latest = new Map<number, { payload: string }[]>();
+    for (const e of await db.$queryRaw<{ caseId: unknown; payload: unknown }[]>(
+      Prisma.sql`SELECT "caseId", "payload" FROM "CaseEvent" WHERE "type" = 'return' AND "caseId" IN (${Prisma.join(rows.map((r) => r.id))}) ORDER BY "id" DESC`,
+    ))
+      if (!latest.has(int(e.caseId))) latest.set(int(e.caseId), [{ payload: text(e.payload) }]);
     for (const r of rows) {
-      const until = untilOf(r.events);
+      const until = untilOf(latest.get(r.id) ?? []);
       if (until) out.set(r.studentId, { caseId: r.id, studentId: r.studentId, until });
     }
   }

@@ -57,13 +57,11 @@ export async function recordUpdate(db: Db, u: { platform: string; updateId: stri
 }
 
 /** The oldest updates not yet handled, in the order they arrived. */
-export function unhandledUpdates(db: Tx, limit: number): Promise<InboundUpdateRow[]> {
-  return db.inboundUpdate.findMany({
-    where: { handledAt: null },
-    orderBy: { id: 'asc' },
-    take: limit,
-    select: { id: true, chatRef: true, payload: true, attempts: true },
-  });
+export async function unhandledUpdates(db: Tx, limit: number): Promise<InboundUpdateRow[]> {
+  const rows = await db.$queryRaw<{ id: unknown; chatRef: unknown; payload: unknown; attempts: unknown }[]>(
+    Prisma.sql`SELECT "id", "chatRef", "payload", "attempts" FROM "InboundUpdate" WHERE "handledAt" IS NULL ORDER BY "id" ASC LIMIT ${limit}`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), chatRef: String(r.chatRef), payload: String(r.payload), attempts: Number(r.attempts) }));
 }
 
 /** Marks updates handled, in one statement per 500 (the inbox worker marks a round's updates together). */

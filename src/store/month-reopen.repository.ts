@@ -1,5 +1,7 @@
 /** Reopened months (MonthReopening) and their re-confirmations (MonthReconfirmation), next to the first confirmation. */
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
+import { int, text } from './raw-rows.js';
 import { insertUnlessDuplicate } from './unique-insert.js';
 
 /** A school's month: its first confirmation, its latest re-confirmation and its latest reopening (three statements at once). */
@@ -36,7 +38,12 @@ export async function addReconfirmation(
 
 /** The (school, month) pairs confirmed among these months. */
 export async function confirmedInMonths(db: Tx, months: readonly string[]): Promise<{ schoolId: number; month: string }[]> {
-  return db.monthlyConfirmation.findMany({ where: { month: { in: [...months] } }, select: { schoolId: true, month: true } });
+  // SQL (raw-rows.ts): every recorded mark asks (a confirmed month reopens). Callers use it as a set.
+  if (months.length === 0) return [];
+  const rows = await db.$queryRaw<{ schoolId: unknown; month: unknown }[]>(
+    Prisma.sql`SELECT "schoolId", "month" FROM "MonthlyConfirmation" WHERE "month" IN (${Prisma.join([...months])})`,
+  );
+  return rows.map((r) => ({ schoolId: int(r.schoolId), month: text(r.month) }));
 }
 
 export async function addReopening(

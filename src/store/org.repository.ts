@@ -1,5 +1,7 @@
 /** Organisation lookups: people, students and where they sit on both responsibility lines. */
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
+import { studentsFull, type StudentFull } from './student-full.js';
 import type { Actor, StudentPlace } from '../domain/org.js';
 import type { Role } from '../domain/types.js';
 import { activePersonIdOf } from './account.repository.js';
@@ -45,12 +47,11 @@ export async function personByAccount(db: Tx, platform: string, accountId: strin
   return personId !== undefined ? db.person.findUnique({ where: { id: personId } }) : null;
 }
 
-const studentInclude = { class: { include: { school: true } }, village: { include: { town: true } } } as const;
+export type { StudentFull } from './student-full.js';
 
-export type StudentFull = NonNullable<Awaited<ReturnType<typeof studentById>>>;
-
-export async function studentById(db: Tx, id: number) {
-  return db.student.findUnique({ where: { id }, include: studentInclude });
+/** The student with class, school, village and town (one SQL statement: student-full.ts). */
+export async function studentById(db: Tx, id: number): Promise<StudentFull | null> {
+  return (await studentsFull(db, Prisma.sql`"s"."id" = ${id}`))[0] ?? null;
 }
 
 export function placeOf(s: StudentFull): StudentPlace {
@@ -64,16 +65,17 @@ export function placeOf(s: StudentFull): StudentPlace {
 }
 
 /** Students matching a name or 学籍号 (or its last digits), enrolled, within the given classes or school. */
-export async function findStudents(db: Tx, where: { classId?: number; schoolId?: number; villageId?: number }, token: string) {
-  const scope = {
-    ...(where.classId !== undefined ? { classId: where.classId } : {}),
-    ...(where.schoolId !== undefined ? { class: { schoolId: where.schoolId } } : {}),
-    ...(where.villageId !== undefined ? { villageId: where.villageId } : {}),
-  };
-  const byName = await db.student.findMany({ where: { ...scope, name: token }, include: studentInclude, orderBy: { id: 'asc' } });
+export async function findStudents(db: Tx, where: { classId?: number; schoolId?: number; villageId?: number }, token: string): Promise<StudentFull[]> {
+  const scope = [
+    ...(where.classId !== undefined ? [Prisma.sql`"s"."classId" = ${where.classId}`] : []),
+    ...(where.schoolId !== undefined ? [Prisma.sql`"c"."schoolId" = ${where.schoolId}`] : []),
+    ...(where.villageId !== undefined ? [Prisma.sql`"s"."villageId" = ${where.villageId}`] : []),
+  ];
+  const byName = await studentsFull(db, Prisma.join([...scope, Prisma.sql`"s"."name" = ${token}`], ' AND '));
   if (byName.length > 0) return byName;
   if (/^[A-Za-z]?\d{4,}$/.test(token)) {
-    return db.student.findMany({ where: { ...scope, studentNo: { endsWith: token } }, include: studentInclude, orderBy: { id: 'asc' } });
+    // As the model API's endsWith: LIKE '%token' (the token has no LIKE wildcards: letters and digits only).
+    return studentsFull(db, Prisma.join([...scope, Prisma.sql`"s"."studentNo" LIKE ${`%${token}`}`], ' AND '));
   }
   return [];
 }

@@ -8,7 +8,9 @@
  * null when the teacher did not state it. `rawText` is the teacher's words, `note` the teacher's reason when the bot
  * asked about the count (it differed from the roll or from the week's daily marks) and the teacher confirmed it.
  */
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
+import { int, text } from './raw-rows.js';
 import type { AttendanceStatus, CountFigures, DateStr } from '../domain/types.js';
 import type { MarkedPupil } from '../domain/weekly-count-checks.js';
 
@@ -54,7 +56,9 @@ export async function countsInForce(db: Tx, classIds: number[], weeks: string[])
 }
 
 export async function enrolledInClass(db: Tx, classId: number): Promise<number> {
-  return db.student.count({ where: { classId, status: 'enrolled' } });
+  // SQL (raw-rows.ts): a weekly count message reads it. COUNT is a bigint on PostgreSQL.
+  const rows = await db.$queryRaw<{ n: unknown }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled'`);
+  return int(rows[0]!.n);
 }
 
 export async function addPending(db: Tx, p: { personId: number; chatRef: string; kind: string; payload: unknown; at: Date; expiresAt: Date }): Promise<void> {
@@ -77,15 +81,16 @@ export async function resolvePending(db: Tx, id: number, at: Date, resolution: s
 
 /** Pupils of the class with an absence in force on some day from `from` to `to` (latest mark per pupil and day). */
 export async function markedAbsentBetween(db: Tx, classId: number, from: DateStr, to: DateStr): Promise<MarkedPupil[]> {
-  const pupils = await db.student.findMany({ where: { classId }, select: { id: true, name: true }, orderBy: { id: 'asc' } });
+  // SQL (raw-rows.ts): a weekly count message reads it.
+  const pupils = (
+    await db.$queryRaw<{ id: unknown; name: unknown }[]>(Prisma.sql`SELECT "id", "name" FROM "Student" WHERE "classId" = ${classId} ORDER BY "id" ASC`)
+  ).map((p) => ({ id: int(p.id), name: text(p.name) }));
   const byDay = new Map<string, AttendanceStatus>();
   for (let i = 0; i < pupils.length; i += 500) {
-    const rows = await db.attendanceMark.findMany({
-      where: { studentId: { in: pupils.slice(i, i + 500).map((p) => p.id) }, date: { gte: from, lte: to } },
-      orderBy: { id: 'asc' },
-      select: { studentId: true, date: true, status: true },
-    });
-    for (const r of rows) byDay.set(`${r.studentId}|${r.date}`, r.status as AttendanceStatus);
+    const rows = await db.$queryRaw<{ studentId: unknown; date: unknown; status: unknown }[]>(
+      Prisma.sql`SELECT "studentId", "date", "status" FROM "AttendanceMark" WHERE "studentId" IN (${Prisma.join(pupils.slice(i, i + 500).map((p) => p.id))}) AND "date" >= ${from} AND "date" <= ${to} ORDER BY "id" ASC`,
+    );
+    for (const r of rows) byDay.set(`${int(r.studentId)}|${text(r.date)}`, text(r.status) as AttendanceStatus);
   }
   const statuses = new Map<number, AttendanceStatus[]>();
   for (const [key, status] of byDay) {
