@@ -3,12 +3,14 @@ import { Prisma, type Alert } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import { insertRows, insertRowsReturning } from './bulk-insert.js';
 import { ALERT_COLUMNS, alertRow, columns, int, type Raw } from './raw-rows.js';
+import { queryRows } from './direct.js';
 
 // The reads a recorded absence or roll call makes are SQL (raw-rows.ts): they are on the hot path.
 const ALERT = columns(ALERT_COLUMNS);
 
 export async function openAlertsOf(db: Tx, studentId: number): Promise<Alert[]> {
-  const rows = await db.$queryRaw<Raw<Alert>[]>(
+  const rows = await queryRows<Raw<Alert>>(
+    db,
     Prisma.sql`SELECT ${ALERT} FROM "Alert" WHERE "studentId" = ${studentId} AND "status" = 'open' ORDER BY "id" ASC`,
   );
   return rows.map(alertRow);
@@ -20,7 +22,8 @@ export type AlertRow = Alert;
 export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): Promise<Map<number, AlertRow[]>> {
   const out = new Map<number, AlertRow[]>(studentIds.map((id) => [id, []]));
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.$queryRaw<Raw<Alert>[]>(
+    const rows = await queryRows<Raw<Alert>>(
+      db,
       Prisma.sql`SELECT ${ALERT} FROM "Alert" WHERE "studentId" IN (${Prisma.join(studentIds.slice(i, i + 500))}) AND "status" = 'open' ORDER BY "id" ASC`,
     );
     for (const r of rows.map(alertRow)) out.get(r.studentId)!.push(r);
@@ -30,7 +33,8 @@ export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): P
 
 /** Enrolled students of a class with at least one open alert. */
 export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
-  const rows = await db.$queryRaw<{ studentId: unknown }[]>(
+  const rows = await queryRows<{ studentId: unknown }>(
+    db,
     Prisma.sql`SELECT DISTINCT "studentId" FROM "Alert" WHERE "status" = 'open' AND "studentId" IN (SELECT "id" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled') ORDER BY "studentId" ASC`,
   );
   return rows.map((r) => int(r.studentId));

@@ -7,6 +7,7 @@ import { Prisma, type AttendanceMark } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { columns, int, MARK_COLUMNS, markRow, text, type Raw } from './raw-rows.js';
+import { executeStatement, queryRows } from './direct.js';
 
 export interface MarkInput {
   studentId: number;
@@ -22,7 +23,8 @@ export interface MarkInput {
 const MARK = columns(MARK_COLUMNS);
 
 export async function currentMark(db: Tx, studentId: number, date: DateStr): Promise<AttendanceMark | null> {
-  const rows = await db.$queryRaw<Raw<AttendanceMark>[]>(
+  const rows = await queryRows<Raw<AttendanceMark>>(
+    db,
     Prisma.sql`SELECT ${MARK} FROM "AttendanceMark" WHERE "studentId" = ${studentId} AND "date" = ${date} ORDER BY "id" DESC LIMIT 1`,
   );
   return rows[0] ? markRow(rows[0]) : null;
@@ -32,7 +34,8 @@ export async function currentMark(db: Tx, studentId: number, date: DateStr): Pro
 export async function addMark(db: Tx, m: MarkInput): Promise<{ row: AttendanceMark; previous: AttendanceMark | null }> {
   const previous = await currentMark(db, m.studentId, m.date);
   const values = [m.studentId, m.date, m.status, m.note ?? null, m.reportedById, m.chatRef, m.at, previous?.id ?? null];
-  const rows = await db.$queryRaw<Raw<AttendanceMark>[]>(
+  const rows = await queryRows<Raw<AttendanceMark>>(
+    db,
     Prisma.sql`INSERT INTO "AttendanceMark" (${columns(MARK_COLUMNS.slice(1))}) VALUES (${Prisma.join(values)}) RETURNING ${MARK}`,
   );
   return { row: markRow(rows[0]!), previous };
@@ -40,7 +43,8 @@ export async function addMark(db: Tx, m: MarkInput): Promise<{ row: AttendanceMa
 
 /** Effective marks of a student from a date on (latest per date). */
 export async function historyOf(db: Tx, studentId: number, from: DateStr): Promise<Map<DateStr, AttendanceStatus>> {
-  const rows = await db.$queryRaw<{ date: unknown; status: unknown }[]>(
+  const rows = await queryRows<{ date: unknown; status: unknown }>(
+    db,
     Prisma.sql`SELECT "date", "status" FROM "AttendanceMark" WHERE "studentId" = ${studentId} AND "date" >= ${from} ORDER BY "id" ASC`,
   );
   const map = new Map<DateStr, AttendanceStatus>();
@@ -52,7 +56,8 @@ export async function historyOf(db: Tx, studentId: number, from: DateStr): Promi
 export async function historiesOf(db: Tx, studentIds: readonly number[], from: DateStr): Promise<Map<number, Map<DateStr, AttendanceStatus>>> {
   const out = new Map<number, Map<DateStr, AttendanceStatus>>(studentIds.map((id) => [id, new Map()]));
   for (let i = 0; i < studentIds.length; i += 500) {
-    const rows = await db.$queryRaw<{ studentId: unknown; date: unknown; status: unknown }[]>(
+    const rows = await queryRows<{ studentId: unknown; date: unknown; status: unknown }>(
+      db,
       Prisma.sql`SELECT "studentId", "date", "status" FROM "AttendanceMark" WHERE "studentId" IN (${Prisma.join(studentIds.slice(i, i + 500))}) AND "date" >= ${from} ORDER BY "id" ASC`,
     );
     for (const r of rows) out.get(int(r.studentId))!.set(text(r.date), text(r.status) as AttendanceStatus);
@@ -62,7 +67,8 @@ export async function historiesOf(db: Tx, studentIds: readonly number[], from: D
 
 /** Effective marks of a class on one date: studentId → status. */
 export async function classMarksOn(db: Tx, classId: number, date: DateStr): Promise<Map<number, AttendanceStatus>> {
-  const rows = await db.$queryRaw<{ studentId: unknown; status: unknown }[]>(
+  const rows = await queryRows<{ studentId: unknown; status: unknown }>(
+    db,
     Prisma.sql`SELECT "studentId", "status" FROM "AttendanceMark" WHERE "date" = ${date} AND "studentId" IN (${pupilsOf(classId)}) ORDER BY "id" ASC`,
   );
   const map = new Map<number, AttendanceStatus>();
@@ -77,9 +83,10 @@ function pupilsOf(classId: number): Prisma.Sql {
 
 /** Records that the class's attendance was taken that day (once: a second report the same day adds no row). */
 export async function markClassTaken(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Promise<void> {
-  const taken = await db.$queryRaw<unknown[]>(Prisma.sql`SELECT "id" FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date} LIMIT 1`);
+  const taken = await queryRows<unknown>(db, Prisma.sql`SELECT "id" FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date} LIMIT 1`);
   if (taken.length > 0) return;
-  await db.$executeRaw(
+  await executeStatement(
+    db,
     Prisma.sql`INSERT INTO "ClassAttendance" ("classId", "date", "reportedById", "chatRef", "recordedAt") VALUES (${classId}, ${date}, ${personId}, ${chatRef}, ${at})`,
   );
 }
@@ -94,7 +101,8 @@ export function isStatement(m: { status: string; note: string | null }): boolean
 
 /** Marks in force of a class on one date with their notes: studentId → mark row. */
 export async function classMarkRowsOn(db: Tx, classId: number, date: DateStr): Promise<Map<number, AttendanceMark>> {
-  const rows = await db.$queryRaw<Raw<AttendanceMark>[]>(
+  const rows = await queryRows<Raw<AttendanceMark>>(
+    db,
     Prisma.sql`SELECT ${MARK} FROM "AttendanceMark" WHERE "date" = ${date} AND "studentId" IN (${pupilsOf(classId)}) ORDER BY "id" ASC`,
   );
   const map = new Map<number, AttendanceMark>();
@@ -107,7 +115,8 @@ export async function takenDaysOf(db: Tx, classIds: readonly number[], from: Dat
   const ids = [...new Set(classIds)];
   const out = new Map<number, Set<DateStr>>(ids.map((id) => [id, new Set()]));
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.$queryRaw<{ classId: unknown; date: unknown }[]>(
+    const rows = await queryRows<{ classId: unknown; date: unknown }>(
+      db,
       Prisma.sql`SELECT "classId", "date" FROM "ClassAttendance" WHERE "classId" IN (${Prisma.join(ids.slice(i, i + 500))}) AND "date" >= ${from}`,
     );
     for (const r of rows) out.get(int(r.classId))!.add(text(r.date));

@@ -3,6 +3,7 @@ import type { Tx } from './prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { CASE_STATES } from '../domain/dropout-case.js';
 import { studentsFull, type StudentFull } from './student-full.js';
+import { queryRows } from './direct.js';
 
 export type ClassRow = Awaited<ReturnType<typeof classesWithTeachers>>[number];
 
@@ -49,11 +50,14 @@ export async function classesTakenOnDays(db: Tx, dates: readonly string[]): Prom
   const out = new Map<string, Set<number>>(dates.map((d) => [d, new Set<number>()]));
   if (dates.length === 0) return out;
   const list = Prisma.join(dates);
-  const rows = await db.$queryRaw<{ classId: number | bigint; date: string }[]>(Prisma.sql`
+  const rows = await queryRows<{ classId: number | bigint; date: string }>(
+    db,
+    Prisma.sql`
     SELECT ca."classId" AS "classId", ca."date" AS "date" FROM "ClassAttendance" ca WHERE ca."date" IN (${list})
     UNION
     SELECT s."classId" AS "classId", m."date" AS "date" FROM "AttendanceMark" m JOIN "Student" s ON s."id" = m."studentId"
-    WHERE m."date" IN (${list})`);
+    WHERE m."date" IN (${list})`,
+  );
   for (const r of rows) out.get(r.date)?.add(Number(r.classId));
   return out;
 }

@@ -2,6 +2,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import { int, text } from './raw-rows.js';
+import { queryRows } from './direct.js';
 
 export interface FollowUp {
   caseId: number;
@@ -26,13 +27,15 @@ export async function followUpsOf(db: Tx, studentIds: readonly number[]): Promis
     // SQL (raw-rows.ts): every recorded absence asks. The cases as the model API read them (same filter, its
     // order), then their latest return event each (newest first, the first per case kept).
     const rows = (
-      await db.$queryRaw<{ id: unknown; studentId: unknown }[]>(
+      await queryRows<{ id: unknown; studentId: unknown }>(
+        db,
         Prisma.sql`SELECT "id", "studentId" FROM "DropoutCase" WHERE "state" = ${'following'} AND "studentId" IN (${Prisma.join(studentIds.slice(i, i + 500))})`,
       )
     ).map((r) => ({ id: int(r.id), studentId: int(r.studentId) }));
     if (rows.length === 0) continue;
     const latest = new Map<number, { payload: string }[]>();
-    for (const e of await db.$queryRaw<{ caseId: unknown; payload: unknown }[]>(
+    for (const e of await queryRows<{ caseId: unknown; payload: unknown }>(
+      db,
       Prisma.sql`SELECT "caseId", "payload" FROM "CaseEvent" WHERE "type" = 'return' AND "caseId" IN (${Prisma.join(rows.map((r) => r.id))}) ORDER BY "id" DESC`,
     ))
       if (!latest.has(int(e.caseId))) latest.set(int(e.caseId), [{ payload: text(e.payload) }]);

@@ -58,7 +58,8 @@ export async function recordUpdate(db: Db, u: { platform: string; updateId: stri
 
 /** The oldest updates not yet handled, in the order they arrived. */
 export async function unhandledUpdates(db: Tx, limit: number): Promise<InboundUpdateRow[]> {
-  const rows = await db.$queryRaw<{ id: unknown; chatRef: unknown; payload: unknown; attempts: unknown }[]>(
+  const rows = await queryRows<{ id: unknown; chatRef: unknown; payload: unknown; attempts: unknown }>(
+    db,
     Prisma.sql`SELECT "id", "chatRef", "payload", "attempts" FROM "InboundUpdate" WHERE "handledAt" IS NULL ORDER BY "id" ASC LIMIT ${limit}`,
   );
   return rows.map((r) => ({ id: Number(r.id), chatRef: String(r.chatRef), payload: String(r.payload), attempts: Number(r.attempts) }));

@@ -3,6 +3,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import { int, text } from './raw-rows.js';
 import { insertUnlessDuplicate } from './unique-insert.js';
+import { queryRows } from './direct.js';
 
 /** A school's month: its first confirmation, its latest re-confirmation and its latest reopening (three statements at once). */
 export async function monthRows(db: Tx, schoolId: number, month: string) {
@@ -40,7 +41,8 @@ export async function addReconfirmation(
 export async function confirmedInMonths(db: Tx, months: readonly string[]): Promise<{ schoolId: number; month: string }[]> {
   // SQL (raw-rows.ts): every recorded mark asks (a confirmed month reopens). Callers use it as a set.
   if (months.length === 0) return [];
-  const rows = await db.$queryRaw<{ schoolId: unknown; month: unknown }[]>(
+  const rows = await queryRows<{ schoolId: unknown; month: unknown }>(
+    db,
     Prisma.sql`SELECT "schoolId", "month" FROM "MonthlyConfirmation" WHERE "month" IN (${Prisma.join([...months])})`,
   );
   return rows.map((r) => ({ schoolId: int(r.schoolId), month: text(r.month) }));

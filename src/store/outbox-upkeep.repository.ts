@@ -1,6 +1,7 @@
 /** The outbox's upkeep: dead letters for the county admin's digest and the CLI, and pruning old rows. */
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx, Db } from './prisma.js';
+import { queryRows } from './direct.js';
 
 export const DELIVERY_REPORT = 'delivery_report';
 
@@ -34,7 +35,8 @@ const DEAD_COLUMNS = {
 /** Dead messages not yet in a digest (a dead digest itself is never reported: no loop). */
 export async function hasUnreportedDead(db: Tx): Promise<boolean> {
   // SQL: the dispatcher asks after every delivery round (the model API's query costs several times the statement).
-  const rows = await db.$queryRaw<unknown[]>(
+  const rows = await queryRows<unknown>(
+    db,
     Prisma.sql`SELECT "id" FROM "Outbox" WHERE "status" = 'dead' AND "deadReportedAt" IS NULL AND "kind" <> ${DELIVERY_REPORT} LIMIT 1`,
   );
   return rows.length > 0;

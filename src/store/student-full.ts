@@ -7,6 +7,7 @@
 import { Prisma, type School, type SchoolClass, type Student, type Town, type Village } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
 import { columns, int, text, textOrNull, when } from './raw-rows.js';
+import { queryRows } from './direct.js';
 
 export type StudentFull = Student & { class: SchoolClass & { school: School }; village: Village & { town: Town } };
 
@@ -69,6 +70,6 @@ function full(r: Record<string, unknown>): StudentFull {
 
 /** Students matching `where` (a condition on "s", the student, and "c", the class), by id. */
 export async function studentsFull(db: Tx, where: Prisma.Sql): Promise<StudentFull[]> {
-  const rows = await db.$queryRaw<Record<string, unknown>[]>(Prisma.sql`${SELECT} WHERE ${where} ORDER BY "s"."id" ASC`);
+  const rows = await queryRows<Record<string, unknown>>(db, Prisma.sql`${SELECT} WHERE ${where} ORDER BY "s"."id" ASC`);
   return rows.map(full);
 }

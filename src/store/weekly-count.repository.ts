@@ -13,6 +13,7 @@ import type { Tx } from './prisma.js';
 import { int, text } from './raw-rows.js';
 import type { AttendanceStatus, CountFigures, DateStr } from '../domain/types.js';
 import type { MarkedPupil } from '../domain/weekly-count-checks.js';
+import { queryRows } from './direct.js';
 
 export async function latestCount(db: Tx, classId: number, week: string) {
   return db.weeklyCount.findFirst({ where: { classId, week }, orderBy: { id: 'desc' } });
@@ -57,7 +58,7 @@ export async function countsInForce(db: Tx, classIds: number[], weeks: string[])
 
 export async function enrolledInClass(db: Tx, classId: number): Promise<number> {
   // SQL (raw-rows.ts): a weekly count message reads it. COUNT is a bigint on PostgreSQL.
-  const rows = await db.$queryRaw<{ n: unknown }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled'`);
+  const rows = await queryRows<{ n: unknown }>(db, Prisma.sql`SELECT COUNT(*) AS "n" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled'`);
   return int(rows[0]!.n);
 }
 
@@ -83,11 +84,12 @@ export async function resolvePending(db: Tx, id: number, at: Date, resolution: s
 export async function markedAbsentBetween(db: Tx, classId: number, from: DateStr, to: DateStr): Promise<MarkedPupil[]> {
   // SQL (raw-rows.ts): a weekly count message reads it.
   const pupils = (
-    await db.$queryRaw<{ id: unknown; name: unknown }[]>(Prisma.sql`SELECT "id", "name" FROM "Student" WHERE "classId" = ${classId} ORDER BY "id" ASC`)
+    await queryRows<{ id: unknown; name: unknown }>(db, Prisma.sql`SELECT "id", "name" FROM "Student" WHERE "classId" = ${classId} ORDER BY "id" ASC`)
   ).map((p) => ({ id: int(p.id), name: text(p.name) }));
   const byDay = new Map<string, AttendanceStatus>();
   for (let i = 0; i < pupils.length; i += 500) {
-    const rows = await db.$queryRaw<{ studentId: unknown; date: unknown; status: unknown }[]>(
+    const rows = await queryRows<{ studentId: unknown; date: unknown; status: unknown }>(
+      db,
       Prisma.sql`SELECT "studentId", "date", "status" FROM "AttendanceMark" WHERE "studentId" IN (${Prisma.join(pupils.slice(i, i + 500).map((p) => p.id))}) AND "date" >= ${from} AND "date" <= ${to} ORDER BY "id" ASC`,
     );
     for (const r of rows) byDay.set(`${int(r.studentId)}|${text(r.date)}`, text(r.status) as AttendanceStatus);
