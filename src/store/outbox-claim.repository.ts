@@ -97,5 +97,17 @@ function quietFilter(quiet: { holdUrgent: boolean } | null | undefined): Prisma.
 
 /** Runs `fn` in a transaction of its own, or in the caller's when `db` already is one. */
 function inPgTransaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return '$transaction' in db ? retryWhenBusy(() => (db as Db).$transaction(fn, { maxWait: 60_000, timeout: 30_000 })) : fn(db);
+  // READ COMMITTED by name: the claim's own per-platform lock, not the database-wide write lock (pg-serialized.ts).
+  return '$transaction' in db
+    ? retryWhenBusy(() =>
+        (db as Db).$transaction(
+          fn,
+          {
+            maxWait: 60_000,
+            timeout: 30_000,
+            isolationLevel: 'ReadCommitted' as never,
+          } /* the PostgreSQL client's level; the SQLite type knows only Serializable */,
+        ),
+      )
+    : fn(db);
 }

@@ -20,6 +20,15 @@ export const WRITE_LOCK_KEY = 0x6b636278;
 
 const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
 
+/**
+ * A transaction that asks for READ COMMITTED (PostgreSQL's default level) by name takes only the locks it takes
+ * itself, not the write lock: the outbox claim (outbox-claim.repository.ts), one conditional UPDATE under its own
+ * per-platform lock, like the sends' results, which are written outside any transaction. It runs beside the write
+ * transactions instead of queueing behind them: each message's claim used to hold every other writer up for four
+ * round trips.
+ */
+export const OWN_LOCKS_ONLY = 'READ COMMITTED';
+
 function serialized(inner: Adapter, lockTimeoutMs: number): Adapter {
   // The adapter is a class instance: keep its methods bound to it, override only startTransaction.
   return new Proxy(inner, {
@@ -27,6 +36,7 @@ function serialized(inner: Adapter, lockTimeoutMs: number): Adapter {
       if (prop === 'startTransaction') {
         return async (isolationLevel?: Parameters<Adapter['startTransaction']>[0]) => {
           const tx = await target.startTransaction(isolationLevel);
+          if (isolationLevel === OWN_LOCKS_ONLY) return tx;
           try {
             // One round trip (a statement without parameters goes as a simple query, which may hold several): the
             // lock is held from here to COMMIT, and every round trip while holding it holds up every other writer.

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, dialect, openDatabase } from '../../src/store/prisma.js';
 import { withWriteTransaction } from '../../src/store/write.js';
+import { claim, enqueue } from '../../src/store/outbox.repository.js';
 import { freshPgDatabase, onPostgres, type PgDatabase } from '../helpers/pg.js';
 
 let url: string;
@@ -57,5 +58,31 @@ describe.skipIf(!onPostgres())('writers on one PostgreSQL database (SQLite: two-
     await Promise.all(Array.from({ length: 12 }, (_, i) => step(i % 2 === 0 ? a : b)));
     const rows = await a.county.findMany({ orderBy: { id: 'asc' } });
     expect(rows.map((r) => r.name)).toEqual(Array.from({ length: 12 }, (_, i) => `c${i}`));
+  });
+
+  it('an outbox claim does not wait for the write lock (it has its own per-platform lock): it goes through while a write transaction holds it', async () => {
+    const [a, b] = clients as [Db, Db];
+    const at = new Date('2026-11-18T01:00:00Z');
+    const id = await enqueue(a, at, { chatRef: 'telegram:dm:42', text: '测试', kind: 'reply' });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const writer = withWriteTransaction(
+      a,
+      async () => {
+        locked();
+        await held;
+      },
+      { seal: false },
+    );
+    await lockTaken;
+    const token = await Promise.race([
+      claim(b, { id, attempts: 0, chatRef: 'telegram:dm:42' }, 'proc-b', at, 60_000, { platform: 'telegram', quiet: null, windows: [] }),
+      new Promise<'waited'>((r) => setTimeout(() => r('waited'), 3000)),
+    ]);
+    release();
+    await writer;
+    expect(token).toEqual({ id, by: 'proc-b', at });
   });
 });
