@@ -8,8 +8,9 @@
  * - from a transaction's client, inside that transaction, which holds the connection until it ends. The transaction
  *   is found once per transaction by a marker statement sent through that client (Prisma hands it to the adapter's
  *   transaction, which recognises it); a statement for a transaction that has ended fails, as Prisma's would.
- * A PostgreSQL client, or a SQLite client whose connection is not open yet, goes through Prisma (`$queryRaw`,
- * `$executeRaw`) with the same SQL, so callers write one statement for both databases.
+ * On PostgreSQL they go to the driver adapter itself (its pool, or the transaction's connection), which binds values and
+ * parses results as it does for Prisma (pg-serialized.ts). A client whose connection is not open yet goes through
+ * Prisma (`$queryRaw`, `$executeRaw`) with the same SQL, so callers write one statement for both databases.
  *
  * Rows come back as Prisma's raw queries give them, nearly: a column declared DATETIME as a Date, one declared BOOLEAN
  * as a boolean (on SQLite, by the declared type of each result column; an expression's value is left as SQLite gives
@@ -22,15 +23,16 @@ import { dialect, type Tx } from './prisma.js';
 
 export interface DirectConnection {
   /** The rows of one statement. */
-  all(sql: string, values: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  all(q: Prisma.Sql): Promise<Record<string, unknown>[]>;
   /** Runs one statement; how many rows it changed. */
-  run(sql: string, values: readonly unknown[]): Promise<number>;
+  run(q: Prisma.Sql): Promise<number>;
   /** The root's only: the transaction open on the connection now, if any. */
   openTransaction?(): DirectConnection | undefined;
 }
 
-/** The statement a transaction's client sends once so the adapter's transaction can say which one it is. */
+/** The statement a transaction's client sends once so the adapter's transaction can say which one it is ($1 on PostgreSQL). */
 export const MARKER_SQL = 'SELECT ? AS "kcbxDirectMarker"';
+export const isMarker = (sql: string): boolean => sql === MARKER_SQL || sql === MARKER_SQL.replace('?', '$1');
 
 const roots = new WeakMap<object, () => DirectConnection | undefined>();
 const transactions = new WeakMap<object, DirectConnection | null>();
@@ -71,13 +73,10 @@ async function connectionFor(db: Tx): Promise<DirectConnection | undefined> {
   if (root) return root();
   if (!('$transaction' in db) && !transactions.has(db)) {
     // A transaction's client (it has no $transaction): find its transaction once, if it is a direct one.
-    if (dialect(db) !== 'sqlite') transactions.set(db, null);
-    else {
-      const token = randomUUID();
-      await db.$queryRawUnsafe(MARKER_SQL, token);
-      transactions.set(db, marked.get(token) ?? null);
-      marked.delete(token);
-    }
+    const token = randomUUID();
+    await db.$queryRawUnsafe(dialect(db) === 'postgresql' ? MARKER_SQL.replace('?', '$1') : MARKER_SQL, token);
+    transactions.set(db, marked.get(token) ?? null);
+    marked.delete(token);
   }
   return transactions.get(db) ?? undefined;
 }
@@ -86,12 +85,12 @@ async function connectionFor(db: Tx): Promise<DirectConnection | undefined> {
 export async function queryRows<T>(db: Tx, q: Prisma.Sql): Promise<T[]> {
   const direct = await connectionFor(db);
   if (!direct) return db.$queryRaw<T[]>(q);
-  return (await direct.all(q.sql, q.values.map(sqliteValue))) as T[];
+  return (await direct.all(q)) as T[];
 }
 
 /** Runs a statement: directly on SQLite, through Prisma otherwise; how many rows it changed. */
 export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
   const direct = await connectionFor(db);
   if (!direct) return db.$executeRaw(q);
-  return direct.run(q.sql, q.values.map(sqliteValue));
+  return direct.run(q);
 }

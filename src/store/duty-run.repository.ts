@@ -62,7 +62,8 @@ export async function runsOf(db: Tx, duty?: string) {
 export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code;
   const msg = e instanceof Error ? e.message : '';
-  return code === 'P2002' || /Unique constraint failed|UNIQUE constraint failed/i.test(msg);
+  // P2002 through Prisma's client; the driver's own words through direct.ts (SQLite's message, the PostgreSQL adapter's kind)
+  return code === 'P2002' || /Unique constraint failed|UNIQUE constraint failed|UniqueConstraintViolation/i.test(msg);
 }
 
 /** When duties first ran on this database (a marker row), or undefined on a database that never ran them. */

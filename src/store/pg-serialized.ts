@@ -10,10 +10,15 @@
  * 55P03) is a busy error and write.ts runs the whole transaction again.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { type DirectConnection, isMarker, markTransaction } from './direct.js';
 
 type Factory = PrismaPg;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
+type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
 type Query = Parameters<Adapter['queryRaw']>[0];
+type ArgType = Query['argTypes'][number];
+type ResultSet = Awaited<ReturnType<Adapter['queryRaw']>>;
 
 /** The one advisory lock key every write transaction takes (any fixed bigint; "kcbx" in ASCII). */
 export const WRITE_LOCK_KEY = 0x6b636278;
@@ -29,13 +34,118 @@ const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
  */
 export const OWN_LOCKS_ONLY = 'READ COMMITTED';
 
-function serialized(inner: Adapter, lockTimeoutMs: number): Adapter {
+/** What Prisma's client tells the adapter about a raw query's values (the adapter formats a Date by it). */
+function argType(v: unknown): ArgType {
+  const scalarType =
+    v instanceof Date
+      ? 'datetime'
+      : typeof v === 'string'
+        ? 'string'
+        : typeof v === 'boolean'
+          ? 'boolean'
+          : typeof v === 'bigint'
+            ? 'bigint'
+            : typeof v === 'number'
+              ? Number.isInteger(v)
+                ? 'int'
+                : 'float'
+              : 'unknown';
+  return { scalarType, arity: 'scalar' };
+}
+
+// The adapter's column types (driver-adapter-utils' ColumnTypeEnum) that Prisma's client turns into other JS values.
+const INT64 = 1;
+const DATE_TIME = 10;
+
+/** A result set as rows of named values, typed as direct.ts promises (integers as numbers, instants as Dates). */
+function rowsOf(r: ResultSet): Record<string, unknown>[] {
+  return r.rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    r.columnNames.forEach((name, i) => {
+      const v = row[i];
+      const t = r.columnTypes[i];
+      out[name] =
+        v === null || v === undefined
+          ? null
+          : t === DATE_TIME
+            ? new Date(v as string)
+            : t === INT64 && Number.isSafeInteger(Number(v))
+              ? Number(v)
+              : t === INT64
+                ? BigInt(v as string)
+                : v;
+    });
+    return out;
+  });
+}
+
+/** direct.ts on the adapter itself (its pool) or on one of its transactions (its connection): Prisma's client skipped. */
+function directOn(q: Pick<Adapter, 'queryRaw' | 'executeRaw'>): DirectConnection {
+  const query = (sql: Prisma.Sql): Query => ({ sql: sql.text, args: sql.values as Query['args'], argTypes: sql.values.map(argType) });
+  return {
+    all: async (sql) => rowsOf(await q.queryRaw(query(sql))),
+    run: (sql) => q.executeRaw(query(sql)),
+  };
+}
+
+/**
+ * A transaction that finds itself for direct.ts (the marker, answered here without a round trip) and says when it has
+ * ended, so a direct statement for it afterwards fails instead of running elsewhere.
+ */
+function directTransaction(tx: Transaction, ended: () => void): Transaction {
+  let open = true;
+  const direct = directOn(tx);
+  const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
+    open ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
+  const mine: DirectConnection = { all: (q) => whileOpen(() => direct.all(q)), run: (q) => whileOpen(() => direct.run(q)) };
+  const end = () => {
+    if (open) ended();
+    open = false;
+  };
+  return new Proxy(tx, {
+    get(target, prop, receiver) {
+      if (prop === 'queryRaw') {
+        return async (q: Query) => {
+          if (!isMarker(q.sql)) return target.queryRaw(q);
+          markTransaction(String(q.args[0]), mine);
+          return { columnNames: ['kcbxDirectMarker'], columnTypes: [7], rows: [[q.args[0]]] } as ResultSet;
+        };
+      }
+      if (prop === 'commit' || prop === 'rollback') {
+        return async () => {
+          end();
+          return target[prop]();
+        };
+      }
+      if (prop === 'direct') return mine;
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: DirectConnection | undefined) => void): Adapter {
+  // The write transaction holding the lock now (this process, this client): at most one.
+  let holder: DirectConnection | undefined;
+  const root = directOn(inner);
+  serve({ all: root.all, run: root.run, openTransaction: () => holder });
   // The adapter is a class instance: keep its methods bound to it, override only startTransaction.
   return new Proxy(inner, {
     get(target, prop, receiver) {
+      if (prop === 'dispose') {
+        return async () => {
+          serve(undefined);
+          return target.dispose();
+        };
+      }
       if (prop === 'startTransaction') {
         return async (isolationLevel?: Parameters<Adapter['startTransaction']>[0]) => {
-          const tx = await target.startTransaction(isolationLevel);
+          const raw = await target.startTransaction(isolationLevel);
+          let mine: DirectConnection | undefined;
+          const tx = directTransaction(raw, () => {
+            if (holder === mine) holder = undefined;
+          });
+          mine = (tx as unknown as { direct: DirectConnection }).direct;
           if (isolationLevel === OWN_LOCKS_ONLY) return tx;
           try {
             // One round trip (a statement without parameters goes as a simple query, which may hold several): the
@@ -50,6 +160,7 @@ function serialized(inner: Adapter, lockTimeoutMs: number): Adapter {
             await tx.rollback().catch(() => undefined);
             throw e;
           }
+          holder = mine;
           return tx;
         };
       }
@@ -63,8 +174,14 @@ function serialized(inner: Adapter, lockTimeoutMs: number): Adapter {
 export function serializedPg(
   connectionString: string,
   opts: { lockTimeoutMs?: number; max?: number } = {},
-): Pick<Factory, 'provider' | 'adapterName' | 'connect'> {
+): Pick<Factory, 'provider' | 'adapterName' | 'connect'> & { direct(): DirectConnection | undefined } {
   const factory = new PrismaPg({ connectionString, ...(opts.max ? { max: opts.max } : {}) });
   const lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
-  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => serialized(await factory.connect(), lockTimeoutMs) };
+  let direct: DirectConnection | undefined;
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => serialized(await factory.connect(), lockTimeoutMs, (d) => (direct = d)),
+    direct: () => direct,
+  };
 }

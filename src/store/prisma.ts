@@ -46,7 +46,9 @@ export async function openDatabase(url: string): Promise<Db> {
       import('../../generated/prisma-pg/client.js'),
       import('./pg-serialized.js'),
     ]);
-    const db = new PgPrismaClient({ adapter: serializedPg(url.trim()) }) as unknown as Db;
+    const adapter = serializedPg(url.trim());
+    const db = new PgPrismaClient({ adapter }) as unknown as Db;
+    serveDirectly(db, adapter.direct);
     await applyMigrations(db);
     return db;
   }

@@ -18,7 +18,8 @@
  * few hundred, and binds each call's values to the cached one at its run instead.
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { type DirectConnection, MARKER_SQL, markTransaction } from './direct.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { type DirectConnection, isMarker, markTransaction, sqliteValue } from './direct.js';
 
 type Factory = PrismaBetterSQLite3;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -146,8 +147,8 @@ function immediate(inner: Adapter, serve: (direct: DirectConnection | undefined)
   const open: { now?: DirectConnection } = {};
   if (direct) {
     serve({
-      all: (sql, values) => between(() => direct.all(sql, values)),
-      run: (sql, values) => between(() => direct.run(sql, values)),
+      all: (q) => between(() => direct.all(q)),
+      run: (q) => between(() => direct.run(q)),
       openTransaction: () => open.now,
     });
   }
@@ -191,8 +192,8 @@ function transaction(inner: Adapter, release: () => void, direct: DirectConnecti
   const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
     open ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
   const mine: DirectConnection | undefined = direct && {
-    all: (sql, values) => whileOpen(() => direct.all(sql, values)),
-    run: (sql, values) => whileOpen(() => direct.run(sql, values)),
+    all: (q) => whileOpen(() => direct.all(q)),
+    run: (q) => whileOpen(() => direct.run(q)),
   };
   current.now = mine;
   return {
@@ -201,7 +202,7 @@ function transaction(inner: Adapter, release: () => void, direct: DirectConnecti
     // Prisma sends COMMIT and ROLLBACK as statements, then calls commit() or rollback().
     options: { usePhantomQuery: false },
     queryRaw: (q) => {
-      if (mine && q.sql === MARKER_SQL) markTransaction(String(q.args[0]), mine);
+      if (mine && isMarker(q.sql)) markTransaction(String(q.args[0]), mine);
       return inner.queryRaw(q);
     },
     async executeRaw(q) {
@@ -245,16 +246,17 @@ function directOn(connection: Connection): DirectConnection {
     }
     return cols;
   };
+  const values = (q: Prisma.Sql) => q.values.map(sqliteValue);
   return {
-    async all(sql, values) {
-      const stmt = connection.prepare(sql);
-      const cols = typed(sql, stmt);
-      const rows = stmt.all(...values) as Record<string, unknown>[];
+    async all(q) {
+      const stmt = connection.prepare(q.sql);
+      const cols = typed(q.sql, stmt);
+      const rows = stmt.all(...values(q)) as Record<string, unknown>[];
       for (const row of rows) for (const [name, convert] of cols) row[name] = convert(row[name]);
       return rows;
     },
-    async run(sql, values) {
-      return Number((connection.prepare(sql).run(...values) as { changes: number | bigint }).changes);
+    async run(q) {
+      return Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes);
     },
   };
 }
