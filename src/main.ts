@@ -2,7 +2,10 @@
  * `npm start`: database migrated, demo county seeded if empty, then the chat platforms that are configured —
  * or the console when none is.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { systemClock } from './clock.js';
+import { mapStacksUnder } from './ops/stack-map.js';
 import { createDeps } from './app.js';
 import { configFromEnvironment } from './env.js';
 import { seedDemoIfEmpty } from './seed.js';
@@ -22,6 +25,9 @@ import { createLogger, lineLogger } from './log.js';
 import { sensitiveNames } from './store/ops.repository.js';
 import { databaseForDisplay } from './store/prisma.js';
 
+// Compiled (npm start): this project's stack frames name the TypeScript source.
+const compiled = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+if (path.basename(compiled) === 'dist') mapStacksUnder(compiled);
 const config = configFromEnvironment();
 const { logger, redactor } = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const log = lineLogger(logger);
