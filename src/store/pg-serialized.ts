@@ -94,7 +94,17 @@ function directOn(q: Pick<Adapter, 'queryRaw' | 'executeRaw'>): DirectConnection
  */
 function directTransaction(tx: Transaction, ended: () => void): Transaction {
   let open = true;
-  const direct = directOn(tx);
+  // One statement at a time on the transaction's connection, Prisma's and direct.ts's together, in the order asked:
+  // a pg client given a second query while one runs queues it itself, which pg 8 deprecates.
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = last.then(run, run);
+    last = next.catch(() => undefined);
+    return next;
+  };
+  const queryRaw = (q: Query) => inTurn(() => tx.queryRaw(q));
+  const executeRaw = (q: Query) => inTurn(() => tx.executeRaw(q));
+  const direct = directOn({ queryRaw, executeRaw });
   const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
     open ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
   const mine: DirectConnection = { all: (q) => whileOpen(() => direct.all(q)), run: (q) => whileOpen(() => direct.run(q)) };
@@ -104,9 +114,10 @@ function directTransaction(tx: Transaction, ended: () => void): Transaction {
   };
   return new Proxy(tx, {
     get(target, prop, receiver) {
+      if (prop === 'executeRaw') return executeRaw;
       if (prop === 'queryRaw') {
         return async (q: Query) => {
-          if (!isMarker(q.sql)) return target.queryRaw(q);
+          if (!isMarker(q.sql)) return queryRaw(q);
           markTransaction(String(q.args[0]), mine);
           return { columnNames: ['kcbxDirectMarker'], columnTypes: [7], rows: [[q.args[0]]] } as ResultSet;
         };
