@@ -38,15 +38,15 @@ const roots = new WeakMap<object, () => DirectConnection | undefined>();
 const transactions = new WeakMap<object, DirectConnection | null>();
 const marked = new Map<string, DirectConnection>();
 
-/** Called by openDatabase for a SQLite client: `get` answers once the adapter has connected. */
+/** Called by openDatabase for each client: `get` answers once the adapter has connected. */
 export function serveDirectly(db: object, get: () => DirectConnection | undefined): void {
   roots.set(db, get);
 }
 
 /**
- * Called by the transaction helpers (write.ts, transaction.ts) first thing in their callback: on SQLite the transaction
- * open on the connection is this one (transactions take the connection one at a time, from their start to their end,
- * and this one has only just started), so its client needs no marker.
+ * Called by the transaction helpers (write.ts, transaction.ts) first thing in their callback: the adapter's open
+ * transaction is this one (on SQLite transactions take the connection one at a time; on PostgreSQL the write lock is
+ * held by one transaction of the client at a time; and this one has only just started), so its client needs no marker.
  */
 export function bindTransaction(db: object, tx: Tx): void {
   const current = roots.get(db)?.()?.openTransaction?.();
@@ -56,6 +56,22 @@ export function bindTransaction(db: object, tx: Tx): void {
 /** Called by the adapter's transaction when it sees the marker: the token names it. */
 export function markTransaction(token: string, direct: DirectConnection): void {
   marked.set(token, direct);
+}
+
+/**
+ * A transaction's direct statements, which fail once `isOpen` says it has ended (committed, rolled back, or ended by
+ * Prisma's timeout) instead of running outside it, on the connection or in whatever transaction holds it next.
+ */
+export function untilEnded(direct: DirectConnection, isOpen: () => boolean): DirectConnection {
+  const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
+    isOpen() ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
+  return { all: (q) => whileOpen(() => direct.all(q)), run: (q) => whileOpen(() => direct.run(q)) };
+}
+
+/** An integer from the driver (a bigint from SQLite, a string from PostgreSQL's int8) as a number when it is safe. */
+export function integer(v: bigint | string | number): number | bigint {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : BigInt(v);
 }
 
 /**
@@ -81,14 +97,14 @@ async function connectionFor(db: Tx): Promise<DirectConnection | undefined> {
   return transactions.get(db) ?? undefined;
 }
 
-/** The rows of a query: directly on SQLite, through Prisma otherwise. */
+/** The rows of a query: on the driver when the client is served directly, through Prisma otherwise. */
 export async function queryRows<T>(db: Tx, q: Prisma.Sql): Promise<T[]> {
   const direct = await connectionFor(db);
   if (!direct) return db.$queryRaw<T[]>(q);
   return (await direct.all(q)) as T[];
 }
 
-/** Runs a statement: directly on SQLite, through Prisma otherwise; how many rows it changed. */
+/** Runs a statement: on the driver when the client is served directly, through Prisma otherwise; rows changed. */
 export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
   const direct = await connectionFor(db);
   if (!direct) return db.$executeRaw(q);

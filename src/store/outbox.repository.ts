@@ -5,6 +5,7 @@
 import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
 import { executeStatement, queryRows } from './direct.js';
+import { when, whenOrNull } from './raw-rows.js';
 import type { Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
@@ -93,13 +94,11 @@ const OUTBOX_ALL = [
 
 type RawOutbox = { [K in keyof Outbox]: unknown };
 
-const when = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string | Date));
-
 /** A row read by SQL typed as Prisma reads it (SQLite gives integers, booleans and instants in its own shapes). */
 function outboxRow(r: RawOutbox): Outbox {
   return {
     id: Number(r.id),
-    createdAt: when(r.createdAt)!,
+    createdAt: when(r.createdAt),
     chatRef: String(r.chatRef),
     personId: r.personId === null ? null : Number(r.personId),
     text: String(r.text),
@@ -108,15 +107,15 @@ function outboxRow(r: RawOutbox): Outbox {
     kind: String(r.kind),
     dutyKey: (r.dutyKey as string | null) ?? null,
     urgent: r.urgent === true || r.urgent === 1 || r.urgent === 1n,
-    notBefore: when(r.notBefore),
+    notBefore: whenOrNull(r.notBefore),
     status: String(r.status),
     attempts: Number(r.attempts),
-    nextAttemptAt: when(r.nextAttemptAt),
+    nextAttemptAt: whenOrNull(r.nextAttemptAt),
     claimedBy: (r.claimedBy as string | null) ?? null,
-    claimedAt: when(r.claimedAt),
+    claimedAt: whenOrNull(r.claimedAt),
     lastError: (r.lastError as string | null) ?? null,
-    sentAt: when(r.sentAt),
-    deadReportedAt: when(r.deadReportedAt),
+    sentAt: whenOrNull(r.sentAt),
+    deadReportedAt: whenOrNull(r.deadReportedAt),
   };
 }
 

@@ -11,7 +11,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { type DirectConnection, isMarker, markTransaction } from './direct.js';
+import { type DirectConnection, integer, isMarker, markTransaction, untilEnded } from './direct.js';
 
 type Factory = PrismaPg;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -64,16 +64,7 @@ function rowsOf(r: ResultSet): Record<string, unknown>[] {
     r.columnNames.forEach((name, i) => {
       const v = row[i];
       const t = r.columnTypes[i];
-      out[name] =
-        v === null || v === undefined
-          ? null
-          : t === DATE_TIME
-            ? new Date(v as string)
-            : t === INT64 && Number.isSafeInteger(Number(v))
-              ? Number(v)
-              : t === INT64
-                ? BigInt(v as string)
-                : v;
+      out[name] = v === null || v === undefined ? null : t === DATE_TIME ? new Date(v as string) : t === INT64 ? integer(v as string) : v;
     });
     return out;
   });
@@ -90,9 +81,9 @@ function directOn(q: Pick<Adapter, 'queryRaw' | 'executeRaw'>): DirectConnection
 
 /**
  * A transaction that finds itself for direct.ts (the marker, answered here without a round trip) and says when it has
- * ended, so a direct statement for it afterwards fails instead of running elsewhere.
+ * ended, so a direct statement for it afterwards fails instead of running elsewhere; with its direct statements.
  */
-function directTransaction(tx: Transaction, ended: () => void): Transaction {
+function directTransaction(tx: Transaction, ended: () => void): { tx: Transaction; direct: DirectConnection } {
   let open = true;
   // One statement at a time on the transaction's connection, Prisma's and direct.ts's together, in the order asked:
   // a pg client given a second query while one runs queues it itself, which pg 8 deprecates.
@@ -104,15 +95,12 @@ function directTransaction(tx: Transaction, ended: () => void): Transaction {
   };
   const queryRaw = (q: Query) => inTurn(() => tx.queryRaw(q));
   const executeRaw = (q: Query) => inTurn(() => tx.executeRaw(q));
-  const direct = directOn({ queryRaw, executeRaw });
-  const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
-    open ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
-  const mine: DirectConnection = { all: (q) => whileOpen(() => direct.all(q)), run: (q) => whileOpen(() => direct.run(q)) };
+  const mine = untilEnded(directOn({ queryRaw, executeRaw }), () => open);
   const end = () => {
     if (open) ended();
     open = false;
   };
-  return new Proxy(tx, {
+  const proxy = new Proxy(tx, {
     get(target, prop, receiver) {
       if (prop === 'executeRaw') return executeRaw;
       if (prop === 'queryRaw') {
@@ -128,11 +116,11 @@ function directTransaction(tx: Transaction, ended: () => void): Transaction {
           return target[prop]();
         };
       }
-      if (prop === 'direct') return mine;
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+  return { tx: proxy, direct: mine };
 }
 
 function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: DirectConnection | undefined) => void): Adapter {
@@ -151,12 +139,9 @@ function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: Direc
       }
       if (prop === 'startTransaction') {
         return async (isolationLevel?: Parameters<Adapter['startTransaction']>[0]) => {
-          const raw = await target.startTransaction(isolationLevel);
-          let mine: DirectConnection | undefined;
-          const tx = directTransaction(raw, () => {
+          const { tx, direct: mine } = directTransaction(await target.startTransaction(isolationLevel), () => {
             if (holder === mine) holder = undefined;
           });
-          mine = (tx as unknown as { direct: DirectConnection }).direct;
           if (isolationLevel === OWN_LOCKS_ONLY) return tx;
           try {
             // One round trip (a statement without parameters goes as a simple query, which may hold several): the

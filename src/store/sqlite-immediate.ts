@@ -19,7 +19,7 @@
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { type DirectConnection, isMarker, markTransaction, sqliteValue } from './direct.js';
+import { type DirectConnection, integer, isMarker, markTransaction, sqliteValue, untilEnded } from './direct.js';
 
 type Factory = PrismaBetterSQLite3;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -189,12 +189,7 @@ function transaction(inner: Adapter, release: () => void, direct: DirectConnecti
     open = false;
   };
   // direct.ts: this transaction's statements on the connection it holds, while it is open.
-  const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
-    open ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
-  const mine: DirectConnection | undefined = direct && {
-    all: (q) => whileOpen(() => direct.all(q)),
-    run: (q) => whileOpen(() => direct.run(q)),
-  };
+  const mine = direct && untilEnded(direct, () => open);
   current.now = mine;
   return {
     provider: inner.provider,
@@ -224,7 +219,7 @@ function transaction(inner: Adapter, release: () => void, direct: DirectConnecti
 
 /** How Prisma's raw queries type a result column, by its declared type: what direct.ts gives back too. */
 type Convert = (v: unknown) => unknown;
-const asNumber: Convert = (v) => (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v);
+const asNumber: Convert = (v) => (typeof v === 'bigint' ? integer(v) : v);
 const asDate: Convert = (v) => (typeof v === 'string' ? new Date(v) : typeof v === 'number' || typeof v === 'bigint' ? new Date(Number(v)) : v);
 const asBoolean: Convert = (v) => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) !== 0 : v);
 function converter(declared: string | null): Convert {
