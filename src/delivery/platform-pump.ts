@@ -11,18 +11,8 @@ import { parseChatRef, RateLimitedError, type Attachment, type Button, type Chat
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';
-import {
-  claim,
-  claimCountSince,
-  claimsSince,
-  deliverable,
-  markFailed,
-  markRateLimited,
-  markSent,
-  rateLimitPauses,
-  type ClaimToken,
-} from '../store/outbox.repository.js';
-import { RateLimiter } from './rate-limits.js';
+import { claim, claimCountSince, deliverable, markFailed, markRateLimited, markSent, rateLimitPauses, type ClaimToken } from '../store/outbox.repository.js';
+import { ClaimHistory } from './claim-history.js';
 import type { DeliveryOptions } from './options.js';
 
 export type DeliveryEvent =
@@ -65,6 +55,8 @@ export class PlatformPump {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Set the moment a 429 arrives, before it is written down: no claim of this process goes out after it. */
   private pausedUntil = 0;
+  /** Recent platform calls, every process's, when the platform has limits: kept from pass to pass. */
+  private readonly history: ClaimHistory | undefined;
 
   constructor(
     private readonly db: Db,
@@ -73,7 +65,10 @@ export class PlatformPump {
     private readonly o: DeliveryOptions,
     private readonly emit: (e: DeliveryEvent) => void,
     private readonly onSettled: () => void = () => undefined,
-  ) {}
+  ) {
+    const history = o.limits ? new ClaimHistory(o.limits, adapter.platform, o.processId) : undefined;
+    this.history = history?.limited ? history : undefined;
+  }
 
   get platform(): string {
     return this.adapter.platform;
@@ -96,17 +91,10 @@ export class PlatformPump {
     }
     const concurrency = Math.max(1, o.concurrency[platform] ?? 1);
     const quiet = o.quietHours !== null && inWindow(localParts(start, o.timeZone).minutes, o.quietHours) ? { holdUrgent: o.holdUrgent } : null;
-    const limiter = o.limits ? new RateLimiter(o.limits) : undefined;
-    const limited = limiter?.hasLimits(platform) ? limiter : undefined;
+    const history = this.history;
+    if (history) await history.catchUp(db, start.getTime(), o.rateMarginMs);
+    const limited = history?.limiter;
     const midnight = instantAt(localParts(start, o.timeZone).date, 0, o.timeZone);
-    const known = new Set<string>(); // the two histories overlap in the last second
-    for (const h of limited?.history(platform, start.getTime(), o.rateMarginMs) ?? []) {
-      for (const c of await claimsSince(db, [platform], h.since, h.refPrefixes)) {
-        const key = `${c.chatRef}@${c.claimedAt.getTime()}`;
-        if (!known.has(key)) record(limited!, c.chatRef, c.claimedAt.getTime());
-        known.add(key);
-      }
-    }
     const cap = limited?.dailyCap(platform);
     let used = cap === undefined ? 0 : await claimCountSince(db, platform, midnight);
     /** Chats whose next message waits this pass (held, refused, failed): their later messages wait behind it. */
@@ -152,7 +140,7 @@ export class PlatformPump {
         }
         claimed++;
         used++;
-        if (limited && chat) limited.record(chat, now.getTime());
+        if (history && chat) history.record(chat, now.getTime());
         let sent = false;
         const task = this.deliver(m, chat, token)
           .then((ok) => void (sent = ok))
@@ -225,13 +213,5 @@ export class PlatformPump {
       this.emit({ type: 'error', id: m.id, error: message(e) });
     }
     return failure === undefined;
-  }
-}
-
-function record(limiter: RateLimiter, chatRef: string, at: number): void {
-  try {
-    limiter.record(parseChatRef(chatRef), at);
-  } catch {
-    // a malformed ref was never sent anywhere
   }
 }

@@ -3,10 +3,12 @@
  * in adapters/<platform>/platform.ts: windows per chat or per platform, and a daily cap); this file only keeps them.
  * Pure: times are the injected clock's, in ms, passed in.
  *
- * A limiter is a sliding window over the platform calls it is told about (`record`). The dispatcher builds one per
- * pass from the claims in the database (every claim is one platform call) plus its own calls in that pass, to skip
- * messages that cannot go yet; the database has the last word: the claim itself checks the same windows
- * (`claimWindows`) against every process's claims, and the daily cap (claims since local midnight).
+ * A limiter is a sliding window over the platform calls it is told about (`record`). Each platform's pump keeps one
+ * for as long as it runs: its own claims are recorded as it makes them, other processes' claims as each pass reads
+ * the ones it has not seen yet (every claim is one platform call); it skips messages that cannot go yet. The database
+ * has the last word: the claim itself checks the same windows (`claimWindows`) against every process's claims, and the
+ * daily cap (claims since local midnight), so a limiter that has not yet seen another process's latest claim only
+ * makes a claim try and fail.
  */
 import type { ChatRef } from '../core/chat-port.js';
 import type { DeliveryLimits, RateWindow } from '../core/platform.js';
@@ -42,12 +44,34 @@ export class RateLimiter {
     let wait = 0;
     for (const w of this.windows(chat)) {
       const ms = w.ms + marginMs;
-      const recent = (this.calls.get(w.key) ?? []).filter((t) => t > now - ms);
-      this.calls.set(w.key, recent);
+      const recent = this.calls.get(w.key);
+      if (!recent) continue;
+      // calls are ascending: what left the window is at the front (a window's own length bounds what is kept)
+      let gone = 0;
+      while (gone < recent.length && recent[gone]! <= now - ms) gone++;
+      if (gone > 0) recent.splice(0, gone);
       // the oldest call that must leave the window before one more fits
       if (recent.length >= w.max) wait = Math.max(wait, recent[recent.length - w.max]! + ms - now);
     }
     return wait;
+  }
+
+  /**
+   * Forgets every call at or before `before` (older than the longest window): a limiter that lives as long as its
+   * pump keeps only what can still count, and no key for a chat that has been quiet since.
+   */
+  forget(before: number): void {
+    for (const [key, list] of this.calls) {
+      let gone = 0;
+      while (gone < list.length && list[gone]! <= before) gone++;
+      if (gone === list.length) this.calls.delete(key);
+      else if (gone > 0) list.splice(0, gone);
+    }
+  }
+
+  /** How many window keys are kept (tests: a long-lived limiter does not grow with every chat it ever saw). */
+  get keys(): number {
+    return this.calls.size;
   }
 
   /** A call to this chat at this instant (sent, or refused by the platform: either way it counted there). */
