@@ -82,6 +82,11 @@ export class ClaimHistory {
     this.limiter.record(chat, at);
   }
 
+  /** Takes back a claim recorded by `record` that did not go through. */
+  unrecord(chat: ChatRef, at: number): void {
+    this.limiter.unrecord(chat, at);
+  }
+
   /** Claims read from the database and still remembered (tests). */
   get remembered(): number {
     return this.read.size;

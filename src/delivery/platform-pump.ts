@@ -11,7 +11,17 @@ import { parseChatRef, RateLimitedError, type Attachment, type Button, type Chat
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';
-import { claim, claimCountSince, deliverable, markFailed, markRateLimited, markSent, rateLimitPauses, type ClaimToken } from '../store/outbox.repository.js';
+import {
+  claimMany,
+  claimCountSince,
+  deliverable,
+  markFailed,
+  markRateLimited,
+  markSent,
+  rateLimitPauses,
+  type ClaimGuard,
+  type ClaimToken,
+} from '../store/outbox.repository.js';
 import { ClaimHistory } from './claim-history.js';
 import type { DeliveryOptions } from './options.js';
 
@@ -105,53 +115,78 @@ export class PlatformPump {
       const page = await deliverable(db, { platforms: [platform], now: clock.now(), leaseMs: o.leaseMs, quiet, afterId, limit: PAGE });
       if (page.length === 0) break;
       afterId = page.at(-1)!.id;
-      for (const m of page) {
-        if (blocked.has(m.chatRef) || this.inFlight.has(m.chatRef)) {
-          blocked.add(m.chatRef);
-          this.emit({ type: 'held' });
-          continue;
-        }
+      let next = 0;
+      while (next < page.length) {
         // full: wait for a place rather than read the page again; a long pass ends so the next one reads afresh
         while (this.inFlight.size >= concurrency) await Promise.race(this.inFlight.values());
         if (clock.now().getTime() - start.getTime() > PASS_MS) return claimed;
         const now = clock.now();
         if (this.pausedUntil > now.getTime()) return claimed;
-        let chat: ChatRef | undefined;
-        try {
-          chat = parseChatRef(m.chatRef);
-        } catch {
-          chat = undefined; // a malformed ref fails like a refused send: backoff, dead, reported
+        // A wave: as many messages as there are places, each of another chat, claimed in one transaction.
+        const wave: { m: Row; chat: ChatRef | undefined; guard: ClaimGuard }[] = [];
+        const inWave = new Set<string>();
+        let capped = false;
+        for (; next < page.length && wave.length < concurrency - this.inFlight.size; next++) {
+          const m = page[next]!;
+          if (blocked.has(m.chatRef) || this.inFlight.has(m.chatRef) || inWave.has(m.chatRef)) {
+            blocked.add(m.chatRef);
+            this.emit({ type: 'held' });
+            continue;
+          }
+          let chat: ChatRef | undefined;
+          try {
+            chat = parseChatRef(m.chatRef);
+          } catch {
+            chat = undefined; // a malformed ref fails like a refused send: backoff, dead, reported
+          }
+          if (cap !== undefined && used + wave.length >= cap) {
+            capped = true;
+            break;
+          }
+          if (limited && chat && limited.waitMs(chat, now.getTime(), o.rateMarginMs) > 0) {
+            blocked.add(m.chatRef);
+            this.emit({ type: 'held' });
+            continue;
+          }
+          const guard = { platform, quiet, windows: limited && chat ? limited.claimWindows(chat, now.getTime(), o.rateMarginMs, midnight) : [] };
+          wave.push({ m, chat, guard });
+          inWave.add(m.chatRef);
+          // counted at once, so the wave's later messages leave room for it; taken back if its claim fails
+          if (history && chat) history.record(chat, now.getTime());
         }
-        if (cap !== undefined && used >= cap) {
+        const tokens = await claimMany(
+          db,
+          wave.map((w) => ({ m: w.m, guard: w.guard })),
+          o.processId,
+          now,
+          o.leaseMs,
+        );
+        for (const [k, { m, chat }] of wave.entries()) {
+          const token = tokens[k];
+          if (!token) {
+            // another process has it, an older message of the chat goes first, or a window filled meanwhile
+            blocked.add(m.chatRef);
+            if (history && chat) history.unrecord(chat, now.getTime());
+            continue;
+          }
+          claimed++;
+          used++;
+          let sent = false;
+          const task = this.deliver(m, chat, token)
+            .then((ok) => void (sent = ok))
+            .finally(() => {
+              this.inFlight.delete(m.chatRef);
+              this.onSettled();
+            });
+          this.inFlight.set(m.chatRef, task);
+          if (concurrency === 1) {
+            await task;
+            if (!sent) blocked.add(m.chatRef);
+          }
+        }
+        if (capped) {
           this.emit({ type: 'capped', platform });
           return claimed;
-        }
-        if (limited && chat && limited.waitMs(chat, now.getTime(), o.rateMarginMs) > 0) {
-          blocked.add(m.chatRef);
-          this.emit({ type: 'held' });
-          continue;
-        }
-        const guard = { platform, quiet, windows: limited && chat ? limited.claimWindows(chat, now.getTime(), o.rateMarginMs, midnight) : [] };
-        const token = await claim(db, m, o.processId, now, o.leaseMs, guard);
-        if (!token) {
-          // another process has it, an older message of the chat goes first, or a window filled meanwhile
-          blocked.add(m.chatRef);
-          continue;
-        }
-        claimed++;
-        used++;
-        if (history && chat) history.record(chat, now.getTime());
-        let sent = false;
-        const task = this.deliver(m, chat, token)
-          .then((ok) => void (sent = ok))
-          .finally(() => {
-            this.inFlight.delete(m.chatRef);
-            this.onSettled();
-          });
-        this.inFlight.set(m.chatRef, task);
-        if (concurrency === 1) {
-          await task;
-          if (!sent) blocked.add(m.chatRef);
         }
       }
       if (page.length < PAGE) break;

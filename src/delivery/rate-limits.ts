@@ -56,6 +56,15 @@ export class RateLimiter {
     return wait;
   }
 
+  /** Takes back a call recorded at this instant (a claim that was counted before it was tried, and failed). */
+  unrecord(chat: ChatRef, at: number): void {
+    for (const w of this.windows(chat)) {
+      const list = this.calls.get(w.key);
+      const i = list?.lastIndexOf(at) ?? -1;
+      if (i >= 0) list!.splice(i, 1);
+    }
+  }
+
   /**
    * Forgets every call at or before `before` (older than the longest window): a limiter that lives as long as its
    * pump keeps only what can still count, and no key for a chat that has been quiet since.

@@ -19,7 +19,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { dialect, type Tx } from './prisma.js';
+import { type Db, dialect, type Tx } from './prisma.js';
+import { isBusyError, retryWhenBusy } from './busy.js';
 
 export interface DirectConnection {
   /** The rows of one statement. */
@@ -28,6 +29,8 @@ export interface DirectConnection {
   run(q: Prisma.Sql): Promise<number>;
   /** The root's only: the transaction open on the connection now, if any. */
   openTransaction?(): DirectConnection | undefined;
+  /** The root's only, on SQLite: statements in one write transaction of their own, run at once; rows each changed. */
+  batch?(qs: readonly Prisma.Sql[]): Promise<number[]>;
 }
 
 /** The statement a transaction's client sends once so the adapter's transaction can say which one it is ($1 on PostgreSQL). */
@@ -109,4 +112,74 @@ export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
   const direct = await connectionFor(db);
   if (!direct) return db.$executeRaw(q);
   return direct.run(q);
+}
+
+/**
+ * Statements in one write transaction of their own, in order; the rows each changed (one statement: on its own, as
+ * executeStatement). One commit for many small writes: on SQLite each commit writes every page it touched to the log
+ * again (the same index pages, claim after claim) and takes and gives back its locks. On SQLite the transaction begins
+ * IMMEDIATE and runs at once on the connection; on PostgreSQL it is READ COMMITTED, which does not take the
+ * database-wide write lock (pg-serialized.ts): each statement sees what committed before it and what those before it
+ * in the batch wrote. Busy (another process writing): the caller runs it again (retryWhenBusy).
+ */
+export async function executeBatch(db: Db, statements: readonly Prisma.Sql[]): Promise<number[]> {
+  if (statements.length === 0) return [];
+  if (statements.length === 1) return [await executeStatement(db, statements[0]!)];
+  const direct = await connectionFor(db);
+  if (direct?.batch) return direct.batch(statements);
+  // READ COMMITTED by name: the PostgreSQL client's level (the SQLite client's type knows only Serializable).
+  const level = dialect(db) === 'postgresql' ? { isolationLevel: 'ReadCommitted' as never } : {};
+  return db.$transaction(
+    async (tx) => {
+      const changed: number[] = [];
+      for (const q of statements) changed.push(await executeStatement(tx, q));
+      return changed;
+    },
+    { maxWait: 60_000, timeout: 30_000, ...level },
+  );
+}
+
+/**
+ * Runs a statement in a batch with the others asked for in the same turn of the event loop (executeBatch), so that
+ * writes arriving together (webhook updates, the results of sends) share one commit; the rows it changed. Resolves
+ * once the batch committed. When a batch fails for anything but a busy database, each of its statements is tried on
+ * its own, so one bad statement fails only its own caller.
+ */
+export function executeCoalesced(db: Db, q: Prisma.Sql): Promise<number> {
+  let pending = coalescing.get(db);
+  if (!pending) {
+    const queue: Waiting[] = [];
+    pending = queue;
+    coalescing.set(db, queue);
+    setImmediate(() => {
+      coalescing.delete(db);
+      void flush(db, queue);
+    });
+  }
+  return new Promise<number>((resolve, reject) => pending.push({ q, resolve, reject }));
+}
+
+interface Waiting {
+  q: Prisma.Sql;
+  resolve(changed: number): void;
+  reject(e: unknown): void;
+}
+const coalescing = new WeakMap<object, Waiting[]>();
+
+async function flush(db: Db, queue: Waiting[]): Promise<void> {
+  try {
+    const changed = await retryWhenBusy(() =>
+      executeBatch(
+        db,
+        queue.map((w) => w.q),
+      ),
+    );
+    queue.forEach((w, i) => w.resolve(changed[i]!));
+  } catch (e) {
+    if (queue.length === 1 || isBusyError(e)) {
+      for (const w of queue) w.reject(e);
+      return;
+    }
+    for (const w of queue) await retryWhenBusy(() => executeStatement(db, w.q)).then(w.resolve, w.reject);
+  }
 }

@@ -3,7 +3,7 @@
  * before the platform is answered and handled after (InboundUpdate).
  */
 import { Prisma } from '../../generated/prisma/client.js';
-import { executeStatement, queryRows } from './direct.js';
+import { executeCoalesced, executeStatement, queryRows } from './direct.js';
 import type { Db, Tx } from './prisma.js';
 import { retryWhenBusy, withWriteTransaction } from './write.js';
 
@@ -47,11 +47,10 @@ export interface InboundUpdateRow {
  * turn between this process's transactions), so it is committed when this returns, whatever else the process is doing.
  */
 export async function recordUpdate(db: Db, u: { platform: string; updateId: string; chatRef: string; payload: string; at: Date }): Promise<boolean> {
-  const inserted = await retryWhenBusy(() =>
-    executeStatement(
-      db,
-      Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES (${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0) ON CONFLICT DO NOTHING`,
-    ),
+  // Updates that arrive together (a burst of webhook calls) share one commit; each is answered once it is durable.
+  const inserted = await executeCoalesced(
+    db,
+    Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES (${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0) ON CONFLICT DO NOTHING`,
   );
   return inserted > 0;
 }

@@ -2,14 +2,15 @@
  * Claiming a message for delivery: one conditional UPDATE that checks, against what the database says every process
  * has done, everything that must hold before the platform is called. A single statement takes SQLite's write lock
  * before it reads, so two processes are serialised by it and never both fill the last place in a rate window.
- * On PostgreSQL a statement reads a snapshot and takes no such lock, so there the UPDATE runs in a transaction that
+ * On PostgreSQL a statement reads a snapshot and takes no such lock, so there the UPDATEs run in a transaction that
  * first takes an advisory lock per platform: a second process's claim for the platform waits and then counts the
- * first one's (each statement of READ COMMITTED sees what committed before it began).
+ * first one's (each statement of READ COMMITTED sees what committed before it began). A pass's claims go in one
+ * transaction (claimMany): one commit for all of them.
  */
 import { Prisma } from '../../generated/prisma/client.js';
-import { type Db, dialect, type Tx } from './prisma.js';
-import { executeStatement } from './direct.js';
-import { retryWhenBusy } from './write.js';
+import { type Db, dialect } from './prisma.js';
+import { executeBatch } from './direct.js';
+import { retryWhenBusy } from './busy.js';
 
 /** First key of the per-platform claim lock (the second is the platform name's hash). */
 const CLAIM_LOCK_KEY = 0x6b636c6d;
@@ -46,19 +47,44 @@ function due(o: string, now: Date, leaseCut: Date): Prisma.Sql {
     OR (${c('status')} = 'sending' AND ${c('claimedAt')} < ${leaseCut}))`;
 }
 
+/** A message to claim, as it was read, with what its claim must check. */
+export interface ClaimRequest {
+  m: { id: number; attempts: number; chatRef: string };
+  guard?: ClaimGuard;
+}
+
 /**
  * Takes a message for delivery by this process, or returns null and changes nothing. It must still be as it was
  * read (same attempts) and due; no other message of its chat may be in flight or due before it (each chat in
  * order); its platform must not be paused by a 429; and every rate window of the guard must have room.
  */
 export async function claim(
-  db: Tx,
+  db: Db,
   m: { id: number; attempts: number; chatRef: string },
   by: string,
   now: Date,
   leaseMs: number,
   guard?: ClaimGuard,
 ): Promise<ClaimToken | null> {
+  return (await claimMany(db, [guard ? { m, guard } : { m }], by, now, leaseMs))[0]!;
+}
+
+/**
+ * Claims several messages (of different chats) in one transaction, each as claim() would, in order: a later claim
+ * counts the earlier ones in its rate windows. One commit for a pass's claims instead of one each. The token of
+ * each, or null for one that could not be taken.
+ */
+export async function claimMany(db: Db, wanted: readonly ClaimRequest[], by: string, now: Date, leaseMs: number): Promise<(ClaimToken | null)[]> {
+  if (wanted.length === 0) return [];
+  const updates = wanted.map((w) => claimStatement(w, by, now, leaseMs));
+  // PostgreSQL: the per-platform claim locks first, in one order (two processes' batches cannot wait on each other).
+  const platforms = [...new Set(wanted.map((w) => w.guard?.platform ?? w.m.chatRef.slice(0, Math.max(0, w.m.chatRef.indexOf(':')))))].sort();
+  const locks = dialect(db) === 'postgresql' ? platforms.map((p) => Prisma.sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY}::int4, hashtext(${p}))`) : [];
+  const changed = await retryWhenBusy(() => executeBatch(db, [...locks, ...updates]));
+  return wanted.map((w, i) => (changed[locks.length + i] === 1 ? { id: w.m.id, by, at: now } : null));
+}
+
+function claimStatement({ m, guard }: ClaimRequest, by: string, now: Date, leaseMs: number): Prisma.Sql {
   const leaseCut = new Date(now.getTime() - leaseMs);
   const conditions: Prisma.Sql[] = [
     Prisma.sql`"id" = ${m.id}`,
@@ -78,36 +104,10 @@ export async function claim(
       conditions.push(Prisma.sql`(SELECT COUNT(*) FROM "Outbox" w WHERE w."claimedAt" > ${w.since} AND ${scope}) < ${w.max}`);
     }
   }
-  const update = Prisma.sql`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
-  const platform = guard?.platform ?? m.chatRef.slice(0, Math.max(0, m.chatRef.indexOf(':')));
-  const changed =
-    dialect(db) === 'postgresql'
-      ? await inPgTransaction(db, async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY}::int4, hashtext(${platform}))`;
-          return tx.$executeRaw(update);
-        })
-      : await executeStatement(db, update);
-  return changed === 1 ? { id: m.id, by, at: now } : null;
+  return Prisma.sql`UPDATE "Outbox" SET "status" = 'sending', "claimedBy" = ${by}, "claimedAt" = ${now} WHERE ${Prisma.join(conditions, ' AND ')}`;
 }
 
 function quietFilter(quiet: { holdUrgent: boolean } | null | undefined): Prisma.Sql {
   if (!quiet) return Prisma.empty;
   return quiet.holdUrgent ? Prisma.sql` AND e."kind" = 'reply'` : Prisma.sql` AND (e."kind" = 'reply' OR e."urgent" = ${true})`;
-}
-
-/** Runs `fn` in a transaction of its own, or in the caller's when `db` already is one. */
-function inPgTransaction<T>(db: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // READ COMMITTED by name: the claim's own per-platform lock, not the database-wide write lock (pg-serialized.ts).
-  return '$transaction' in db
-    ? retryWhenBusy(() =>
-        (db as Db).$transaction(
-          fn,
-          {
-            maxWait: 60_000,
-            timeout: 30_000,
-            isolationLevel: 'ReadCommitted' as never,
-          } /* the PostgreSQL client's level; the SQLite type knows only Serializable */,
-        ),
-      )
-    : fn(db);
 }

@@ -4,12 +4,12 @@
  */
 import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
-import { executeStatement, queryRows } from './direct.js';
+import { executeCoalesced, queryRows } from './direct.js';
 import { when, whenOrNull } from './raw-rows.js';
-import type { Tx } from './prisma.js';
+import type { Db, Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
-export { claim, RATE_LIMITED, type ClaimGuard, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
+export { claim, claimMany, RATE_LIMITED, type ClaimGuard, type ClaimRequest, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
 
 export interface NewMessage {
   chatRef: string;
@@ -145,21 +145,22 @@ export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]
  *
  * One `UPDATE … WHERE id = ? AND …` written as SQL (every delivered message settles: no Prisma query to build), not
  * updateMany: that wraps it in a transaction, and on SQLite two clients in one process then wait on each other's lock.
+ * The results of sends that finish together share one commit (executeCoalesced).
  */
-async function settle(db: Tx, t: ClaimToken, set: Prisma.Sql): Promise<boolean> {
-  const changed = await executeStatement(
+async function settle(db: Db, t: ClaimToken, set: Prisma.Sql): Promise<boolean> {
+  const changed = await executeCoalesced(
     db,
     Prisma.sql`UPDATE "Outbox" SET ${set} WHERE "id" = ${t.id} AND "status" = 'sending' AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at}`,
   );
   return changed > 0; // 0: the claim is no longer ours
 }
 
-export async function markSent(db: Tx, t: ClaimToken, at: Date): Promise<boolean> {
+export async function markSent(db: Db, t: ClaimToken, at: Date): Promise<boolean> {
   return settle(db, t, Prisma.sql`"status" = 'sent', "sentAt" = ${at}, "attempts" = "attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL`);
 }
 
 /** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts (then reported in a digest). */
-export async function markFailed(db: Tx, t: ClaimToken, error: string, dead: boolean, retryAt: Date | null = null): Promise<boolean> {
+export async function markFailed(db: Db, t: ClaimToken, error: string, dead: boolean, retryAt: Date | null = null): Promise<boolean> {
   return settle(
     db,
     t,
@@ -168,7 +169,7 @@ export async function markFailed(db: Tx, t: ClaimToken, error: string, dead: boo
 }
 
 /** The platform said 429: not an attempt, just later; the row is also the platform's pause (see rateLimitPauses). */
-export async function markRateLimited(db: Tx, t: ClaimToken, retryAfterSeconds: number, retryAt: Date): Promise<boolean> {
+export async function markRateLimited(db: Db, t: ClaimToken, retryAfterSeconds: number, retryAt: Date): Promise<boolean> {
   return settle(db, t, Prisma.sql`"status" = 'failed', "lastError" = ${`${RATE_LIMITED}: retry after ${retryAfterSeconds}s`}, "nextAttemptAt" = ${retryAt}`);
 }
 

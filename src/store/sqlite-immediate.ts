@@ -71,6 +71,8 @@ interface Statement {
 }
 interface Connection {
   prepare(sql: string): Statement;
+  /** better-sqlite3: whether a transaction is open on the connection. */
+  readonly inTransaction: boolean;
 }
 
 /** Prepared statements kept per connection (by SQL text), least recently used dropped first. */
@@ -150,6 +152,7 @@ function immediate(inner: Adapter, serve: (direct: DirectConnection | undefined)
       all: (q) => between(() => direct.all(q)),
       run: (q) => between(() => direct.run(q)),
       openTransaction: () => open.now,
+      batch: (qs) => between(() => direct.batch!(qs)),
     });
   }
   const adapter: Adapter = {
@@ -252,6 +255,18 @@ function directOn(connection: Connection): DirectConnection {
     },
     async run(q) {
       return Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes);
+    },
+    // The caller takes the turn: nothing else runs on the connection until COMMIT (all of it synchronous).
+    async batch(qs) {
+      connection.prepare('BEGIN IMMEDIATE').run();
+      try {
+        const changed = qs.map((q) => Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes));
+        connection.prepare('COMMIT').run();
+        return changed;
+      } catch (e) {
+        if (connection.inTransaction) connection.prepare('ROLLBACK').run();
+        throw e;
+      }
     },
   };
 }

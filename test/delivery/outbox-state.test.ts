@@ -44,22 +44,25 @@ describe('a 429 pause', () => {
     const adapters = new Map([['telegram', tg]]);
     const r = await drainOutbox(a.deps.db, a.clock, adapters);
     expect(r.rateLimited).toEqual([{ platform: 'telegram', seconds: 3 }]);
-    expect(tg.sent).toHaveLength(0);
+    // the two chats' messages were claimed together and sent at once: the second was on its way when the 429 came
+    expect(tg.sent.map((m) => m.text)).toEqual(['second']);
     const first = await a.deps.db.outbox.findFirstOrThrow({ where: { text: 'first' } });
     expect(first).toMatchObject({ status: 'failed', attempts: 0, lastError: 'rate limited: retry after 3s' });
     expect(first.nextAttemptAt!.getTime()).toBe(a.clock.now().getTime() + 3000);
 
+    // nothing else goes until retry_after, from this process or another
+    await enqueue(a.deps.db, a.clock.now(), { chatRef: 'telegram:dm:3', text: 'third' });
     const other = await secondProcess(a);
     for (let s = 1; s < 3; s++) {
       a.clock.advance(1000);
       await drainOutbox(a.deps.db, a.clock, adapters);
       await drainOutbox(other.db, a.clock, adapters, deliveryOptionsFrom(a.deps.config, 'p2'));
-      expect(tg.sent).toHaveLength(0);
+      expect(tg.sent).toHaveLength(1);
     }
     a.clock.advance(1000);
     await drainOutbox(a.deps.db, a.clock, adapters);
-    expect(tg.sent.map((m) => m.text)).toEqual(['first', 'second']);
-    expect(await a.deps.db.outbox.count({ where: { status: 'sent', attempts: 1 } })).toBe(2);
+    expect(tg.sent.map((m) => m.text)).toEqual(['second', 'first', 'third']);
+    expect(await a.deps.db.outbox.count({ where: { status: 'sent', attempts: 1 } })).toBe(3);
   });
 });
 
