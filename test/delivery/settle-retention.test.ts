@@ -11,6 +11,8 @@ import { deliveryOptionsFrom, drainOutbox } from '../../src/delivery/dispatcher.
 import { startDispatcher } from '../../src/delivery/loop.js';
 import { claim, enqueue, markFailed, markSent } from '../../src/store/outbox.repository.js';
 import { pruneOutbox } from '../../src/store/outbox-upkeep.repository.js';
+import { claimStatement } from '../../src/store/outbox-claim.repository.js';
+import { sqliteValue } from '../../src/store/direct.js';
 import type { ChatAdapter, Outgoing } from '../../src/core/chat-port.js';
 import type { Deps } from '../../src/services/deps.js';
 import { recordingAdapter } from './recording-adapter.js';
@@ -122,5 +124,20 @@ describe('outbox retention', () => {
       expect(p, q).toMatch(/USING (COVERING )?INDEX/);
       expect(p, q).not.toMatch(/SCAN "?Outbox"?(?! USING)/);
     }
+    // The claim itself, as the pump sends it: a chat's unfinished messages by (chatRef, status), not its whole history.
+    const now = new Date('2026-11-20T02:00:00Z');
+    const guard = {
+      platform: 'telegram',
+      quiet: null,
+      windows: [
+        { scope: 'platform' as const, since: new Date(now.getTime() - 1500), max: 30 },
+        { scope: 'chat' as const, since: new Date(now.getTime() - 60_000), max: 20 },
+      ],
+    };
+    const q = claimStatement({ m: { id: 7, attempts: 0, chatRef: 'telegram:group:-1' }, guard }, 'p1', now, 300_000);
+    const steps = ((await a.deps.db.$queryRawUnsafe(`EXPLAIN QUERY PLAN ${q.sql}`, ...q.values.map(sqliteValue))) as { detail: string }[]).map((r) => r.detail);
+    expect(steps[0]).toMatch(/USING INTEGER PRIMARY KEY/);
+    expect(steps.filter((s) => /SEARCH e /.test(s))).toEqual([expect.stringMatching(/Outbox_chatRef_status_idx \(chatRef=\? AND status=\?/)]);
+    for (const s of steps) expect(s).not.toMatch(/^SCAN/);
   });
 });
