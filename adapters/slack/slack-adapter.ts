@@ -3,13 +3,44 @@
  * actions, acknowledged before anything else (Slack's 3-second limit). No domain rules.
  */
 import type http from 'node:http';
-import { createRequire } from 'node:module';
+import { Module, createRequire } from 'node:module';
 import { RateLimitedError, type ChatAdapter, type Incoming, type Outgoing } from '../../src/core/chat-port.js';
 
 // Bolt's App and its HTTP receiver, not the package's index: the index also loads the Express and AWS Lambda
 // receivers and the OAuth installer, none of which the bot uses (about 8 MB and 0.1 s at start). Bolt is pinned to an
 // exact version in package.json; its adapter tests fail at import if an upgrade moves these files.
 const require = createRequire(import.meta.url);
+
+/**
+ * Bolt's App requires its Socket Mode receiver when it loads, and with it @slack/socket-mode and undici (about 65 ms
+ * of CPU at start), even when the bot runs over HTTP. Before App loads, require's cache gets a stand-in for that one
+ * file: a constructor that loads the real receiver the first time App (in Socket Mode) builds one, and returns that
+ * real receiver; `instanceof` asks the real class. Nothing changes when the receiver is already loaded. A test builds
+ * a Socket Mode App through the stand-in.
+ */
+export const SOCKET_MODE_RECEIVER = require.resolve('@slack/bolt/dist/receivers/SocketModeReceiver.js');
+function deferSocketModeReceiver(): void {
+  if (require.cache[SOCKET_MODE_RECEIVER]) return;
+  type Receiver = new (...args: unknown[]) => object;
+  let real: Receiver | undefined;
+  const load = (): Receiver => {
+    if (!real) {
+      if (require.cache[SOCKET_MODE_RECEIVER] === standIn) delete require.cache[SOCKET_MODE_RECEIVER];
+      real = (require(SOCKET_MODE_RECEIVER) as { default: Receiver }).default;
+    }
+    return real;
+  };
+  function SocketModeReceiver(...args: unknown[]): object {
+    return new (load())(...args);
+  }
+  Object.defineProperty(SocketModeReceiver, Symbol.hasInstance, { value: (x: unknown) => x instanceof load() });
+  const standIn = new Module(SOCKET_MODE_RECEIVER);
+  standIn.filename = SOCKET_MODE_RECEIVER;
+  standIn.loaded = true;
+  standIn.exports = { __esModule: true, default: SocketModeReceiver };
+  require.cache[SOCKET_MODE_RECEIVER] = standIn;
+}
+deferSocketModeReceiver();
 const { default: App, LogLevel } = require('@slack/bolt/dist/App.js') as typeof import('@slack/bolt/dist/App.js');
 const { default: HTTPReceiver } = require('@slack/bolt/dist/receivers/HTTPReceiver.js') as typeof import('@slack/bolt/dist/receivers/HTTPReceiver.js');
 

@@ -6,11 +6,10 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Wechaty, WechatyBuilder } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
+import type { FileBox as FileBoxClass } from 'file-box';
 import qrcodeTerminal from 'qrcode-terminal';
-import { FileBox } from 'file-box';
 import type { ChatAdapter, Incoming, Outgoing } from '../../src/core/chat-port.js';
 
 export interface WechatOptions {
@@ -25,18 +24,25 @@ export interface WechatOptions {
   sendTimeoutMs?: number;
 }
 
+const require = createRequire(import.meta.url);
+
 /**
- * Wechaty's builder, from its own module: the package's index also exports IoClient, which loads the puppet service's
- * gRPC client and protobufs (about 18 MB resident) whatever the puppet. wechaty-puppet-service still loads when it is
- * the configured puppet (Wechaty imports the puppet by name). The file is the ESM twin of the index's `../` (the
- * exports map hides it), so it is the same module the index would load; this depends on Wechaty's layout, pinned at
- * 1.20.x, and a test starts WeChat through it.
+ * Wechaty's builder, from its own module of Wechaty's CommonJS build: the package's index also exports IoClient, which
+ * loads the puppet service's gRPC client and protobufs (about 18 MB resident) whatever the puppet. wechaty-puppet-service
+ * still loads when it is the configured puppet (Wechaty requires the puppet by name). CommonJS, not the ESM twin: the
+ * same code (Wechaty ships both builds), and its few hundred modules (wechaty-puppet, rxjs, file-box, the puppet) load
+ * about a fifth faster through require than through the ESM loader, a start's largest single cost. The file sits
+ * beside the index (the exports map hides it); this depends on Wechaty's layout, pinned at 1.20.x, and a test starts
+ * WeChat through it.
  */
-async function loadWechatyBuilder(): Promise<typeof WechatyBuilder> {
-  const cjsIndex = createRequire(import.meta.url).resolve('wechaty');
-  const builder = path.join(path.dirname(cjsIndex), '..', '..', '..', 'esm', 'src', 'wechaty-builder.js');
-  return ((await import(pathToFileURL(builder).href)) as typeof import('wechaty')).WechatyBuilder;
+function loadWechatyBuilder(): typeof WechatyBuilder {
+  const cjsIndex = require.resolve('wechaty');
+  const builder = path.join(path.dirname(cjsIndex), '..', 'wechaty-builder.js');
+  return (require(builder) as typeof import('wechaty')).WechatyBuilder;
 }
+
+/** FileBox from the same (CommonJS) copy of file-box that Wechaty uses, not a second copy through the ESM loader. */
+const fileBox = () => (require('file-box') as { FileBox: typeof FileBoxClass }).FileBox;
 
 /** Rejects after `ms` when the puppet has not answered (the call itself cannot be cancelled). */
 function timed<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -59,7 +65,7 @@ export function createWechatAdapter(o: WechatOptions): ChatAdapter {
   return {
     platform: 'wechat',
     async start(onIncoming: (m: Incoming) => Promise<void>) {
-      const b = (await loadWechatyBuilder()).build({
+      const b = loadWechatyBuilder().build({
         name: o.name ?? 'kongchuo-bot',
         puppet: o.puppet as never,
         ...(o.puppetOptions ? { puppetOptions: o.puppetOptions } : {}),
@@ -104,7 +110,7 @@ export function createWechatAdapter(o: WechatOptions): ChatAdapter {
           if (m.attachment) {
             // base64, not a file path: it must cross a puppet service's network boundary intact
             const data = await fs.readFile(m.attachment.path);
-            await to.say(FileBox.fromBase64(data.toString('base64'), m.attachment.filename));
+            await to.say(fileBox().fromBase64(data.toString('base64'), m.attachment.filename));
           }
         })(),
         o.sendTimeoutMs ?? 20_000,

@@ -39,6 +39,8 @@ export interface StartMeasure {
   loggedReadyMs: number;
   /** What the ready line says is running. */
   running: string;
+  /** CPU time (user + system, all its threads) the process had used when the parent saw its ready line. */
+  cpuMs: number;
   rssMb: number;
   peakRssMb: number;
 }
@@ -48,6 +50,8 @@ export interface Footprint {
   firstStart: StartMeasure;
   runs: StartMeasure[];
   medianReadyMs: number;
+  /** CPU time at ready: on a shared machine the ready time moves with the others' load, this much less. */
+  medianCpuMs: number;
   medianRssMb: number;
 }
 
@@ -55,6 +59,18 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** Clock ticks a second, the unit of /proc/<pid>/stat's CPU times. */
+let clockTicks: number | undefined;
+
+/** User + system CPU time of a process so far (/proc/<pid>/stat fields 14 and 15), in ms. */
+function cpuMsOf(pid: number): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Math.round(((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks);
+}
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -75,14 +91,14 @@ async function measureStart(flags: string[], cwd: string, env: Record<string, st
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
-    const ready = await new Promise<{ at: number; logged: number; running: string }>((resolve, reject) => {
+    const ready = await new Promise<{ at: number; logged: number; running: string; cpuMs: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs} ms; output:\n${output.slice(-3000)}`)), timeoutMs);
       const onData = (d: Buffer) => {
         output += d.toString();
         const m = READY.exec(output);
         if (m) {
           clearTimeout(timer);
-          resolve({ at: performance.now(), logged: Number(m[1]), running: m[2]! });
+          resolve({ at: performance.now(), logged: Number(m[1]), running: m[2]!, cpuMs: cpuMsOf(child.pid!) });
         }
       };
       child.stdout!.on('data', onData);
@@ -97,6 +113,7 @@ async function measureStart(flags: string[], cwd: string, env: Record<string, st
       readyMs: Math.round(ready.at - t0),
       loggedReadyMs: ready.logged,
       running: ready.running,
+      cpuMs: ready.cpuMs,
       rssMb: Math.round(statusKb(child.pid!, 'VmRSS') / 102.4) / 10,
       peakRssMb: Math.round(statusKb(child.pid!, 'VmHWM') / 102.4) / 10,
     };
@@ -127,6 +144,7 @@ async function scenario(
       firstStart,
       runs: measured,
       medianReadyMs: median(measured.map((r) => r.readyMs)),
+      medianCpuMs: median(measured.map((r) => r.cpuMs)),
       medianRssMb: median(measured.map((r) => r.rssMb)),
     };
   } finally {
