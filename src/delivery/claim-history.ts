@@ -43,24 +43,26 @@ export class ClaimHistory {
   }
 
   /**
-   * Reads the claims not yet known, for every window of the platform, widened by `marginMs`. The first read takes
-   * every claim in the windows, this process's own too (a claim of the same id made before this pump started).
+   * Reads the claims not yet known, for every window of the platform, widened by `marginMs`, in one statement. The
+   * first read takes every claim in the windows, this process's own too (a claim of the same id made before this pump
+   * started).
    */
   async catchUp(db: Tx, now: number, marginMs: number): Promise<void> {
     if (now < this.readThrough) this.forgetAll(); // the clock went back: what is known may lie in its future
     const first = this.readThrough === Number.NEGATIVE_INFINITY;
-    let horizon = now;
-    for (const h of this.limiter.history(this.platform, now, marginMs)) {
-      horizon = Math.min(horizon, h.since.getTime());
-      const since = new Date(Math.max(h.since.getTime(), this.readThrough - LAG_MS));
-      for (const c of await claimsSince(db, [this.platform], since, h.refPrefixes, first ? undefined : this.processId)) {
-        const at = c.claimedAt.getTime();
-        const key = `${c.claimedBy ?? ''}|${c.chatRef}@${at}`;
-        if (this.read.has(key)) continue;
-        this.read.set(key, at);
-        const chat = chatOf(c.chatRef);
-        if (chat) this.limiter.record(chat, at);
-      }
+    const windows = this.limiter.history(this.platform, now, marginMs);
+    if (windows.length === 0) return;
+    // One read for every window: from the oldest instant any of them needs. A claim outside a chat's own windows is
+    // recorded too and simply never counts (each window only counts calls inside it).
+    const horizon = Math.min(...windows.map((h) => h.since.getTime()));
+    const since = new Date(Math.max(horizon, this.readThrough - LAG_MS));
+    for (const c of await claimsSince(db, [this.platform], since, first ? undefined : this.processId)) {
+      const at = c.claimedAt.getTime();
+      const key = `${c.claimedBy ?? ''}|${c.chatRef}@${at}`;
+      if (this.read.has(key)) continue;
+      this.read.set(key, at);
+      const chat = chatOf(c.chatRef);
+      if (chat) this.limiter.record(chat, at);
     }
     this.readThrough = now;
     if (now - this.forgotAt >= FORGET_EVERY_MS) {

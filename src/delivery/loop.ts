@@ -52,7 +52,11 @@ export function startDispatcher(
   const pumps = new Map<string, { pump: PlatformPump; kick: () => void }>();
   const capped = new Set<string>();
   let stopped = false;
-  const event = (e: DeliveryEvent) => describe(e, log, capped);
+  // A message that just died may complete a digest; other processes' dead messages are found by the timer's ticks.
+  const event = (e: DeliveryEvent) => {
+    describe(e, log, capped);
+    if (e.type === 'dead') digest();
+  };
   const pumpOf = (a: ChatAdapter) => {
     let p = pumps.get(a.platform);
     if (!p) {
@@ -87,22 +91,27 @@ export function startDispatcher(
     log,
     'outbox pruning',
   );
-  const tick = () => {
+  const pass = () => {
     if (stopped) return;
     for (const a of adapters.values()) pumpOf(a).kick();
+  };
+  const tick = () => {
+    if (stopped) return;
+    pass();
     digest();
     prune();
   };
   const timer = setInterval(tick, intervalMs);
   tick();
-  // A kick (a message handled, a duty ticked) starts a round a moment later: the kicks of a burst of messages share one
-  // pass, which claims everything they queued, instead of a pass (and its reads) per message.
+  // A kick (a message handled, a duty ticked) starts a pass a moment later: the kicks of a burst of messages share one
+  // pass, which claims everything they queued, instead of a pass (and its reads) per message. The digest and pruning
+  // wait for the timer (the digest also for a message that dies), not for every burst.
   let kicked: NodeJS.Timeout | undefined;
   const kick = () => {
     if (stopped || kicked) return;
     kicked = setTimeout(() => {
       kicked = undefined;
-      tick();
+      pass();
     }, KICK_COALESCE_MS);
   };
   return {

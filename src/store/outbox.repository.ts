@@ -201,22 +201,20 @@ function refsLike(prefixes: readonly string[]): Prisma.Sql {
 
 /**
  * Platform calls since an instant on these platforms, oldest first: every claim is one (its latest is kept). With
- * `refPrefixes`, only chats whose ref starts with one of them (e.g. groups, for a per-minute window); with `notBy`,
- * only other processes' claims (a pump records its own as it makes them).
+ * `notBy`, only other processes' claims (a pump records its own as it makes them).
  */
 export async function claimsSince(
   db: Tx,
   platforms: readonly string[],
   since: Date,
-  refPrefixes?: readonly string[],
   notBy?: string,
 ): Promise<{ chatRef: string; claimedAt: Date; claimedBy: string | null }[]> {
-  if (platforms.length === 0 || refPrefixes?.length === 0) return [];
+  if (platforms.length === 0) return [];
   const others = notBy === undefined ? Prisma.empty : Prisma.sql` AND ("claimedBy" IS NULL OR "claimedBy" <> ${notBy})`;
-  // Read on every delivery pass, once per rate window: written as SQL (no Prisma query to build), as claim() is.
+  // Read on every delivery pass: written as SQL (no Prisma query to build), as claim() is.
   const rows = await queryRows<{ chatRef: string; claimedAt: Date | string; claimedBy: string | null }>(
     db,
-    Prisma.sql`SELECT "chatRef", "claimedAt", "claimedBy" FROM "Outbox" WHERE "claimedAt" > ${since}${others} AND ${refsLike(refPrefixes ?? platforms.map((p) => `${p}:`))} ORDER BY "claimedAt" ASC`,
+    Prisma.sql`SELECT "chatRef", "claimedAt", "claimedBy" FROM "Outbox" WHERE "claimedAt" > ${since}${others} AND ${refsLike(platforms.map((p) => `${p}:`))} ORDER BY "claimedAt" ASC`,
   );
   return rows.map((r) => ({ chatRef: r.chatRef, claimedAt: new Date(r.claimedAt), claimedBy: r.claimedBy }));
 }
