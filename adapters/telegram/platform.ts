@@ -52,8 +52,7 @@ export const telegram = definePlatform({
         ...(isTelegramGroup(chat) ? [{ key: `${id}/min`, ms: 60_000, max: c.TELEGRAM_MAX_PER_GROUP_PER_MINUTE }] : []),
       ];
     },
-    // the minute window only for groups: not a minute of every chat's claims
-    history: [{ ms: 1000 }, { ms: 60_000, refPrefixes: ['telegram:group:', 'telegram:dm:-'] }],
+    history: [{ ms: 1000 }, { ms: 60_000 }],
   }),
   async create(c, rt) {
     const token = c.TELEGRAM_BOT_TOKEN;

@@ -22,11 +22,8 @@ export interface RateWindow {
 export interface DeliveryLimits {
   /** The windows a send to this chat counts in; none: no limit. */
   windows(chat: ChatRef): RateWindow[];
-  /**
-   * Which earlier claims rebuild those windows: the claims of the last `ms` (every window must be covered), or only
-   * those whose chat ref starts with one of `refPrefixes` (e.g. a per-minute window that only groups have).
-   */
-  history: { ms: number; refPrefixes?: string[] }[];
+  /** How far back earlier claims count in those windows: the claims of the last `ms` (every window must be covered). */
+  history: { ms: number }[];
   /** Messages a day on this platform (local midnight to midnight), when it has a daily cap. */
   perDay?: number;
 }

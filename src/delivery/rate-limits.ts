@@ -24,9 +24,9 @@ export class RateLimiter {
   constructor(private readonly limits: PlatformLimits) {}
 
   /** The claims a limiter needs to know about on a platform, each window widened by `marginMs`. */
-  history(platform: string, now: number, marginMs: number): { since: Date; refPrefixes?: string[] }[] {
+  history(platform: string, now: number, marginMs: number): { since: Date }[] {
     if (!this.hasLimits(platform)) return [];
-    return this.limits[platform]!.history.map((h) => ({ since: new Date(now - h.ms - marginMs), ...(h.refPrefixes ? { refPrefixes: h.refPrefixes } : {}) }));
+    return this.limits[platform]!.history.map((h) => ({ since: new Date(now - h.ms - marginMs) }));
   }
 
   /** Whether this platform has any limit (a platform without one needs no history). */
