@@ -12,9 +12,15 @@ export function formatChatRef(r: ChatRef): string {
 }
 
 export function parseChatRef(s: string): ChatRef {
+  const r = chatRefOrUndefined(s);
+  if (!r) throw new Error(`not a chat ref: ${s}`);
+  return r;
+}
+
+/** The chat a ref names, or undefined for a malformed one (stored text that was never a chat). */
+export function chatRefOrUndefined(s: string): ChatRef | undefined {
   const m = /^([a-z]+):(dm|group):(.+)$/.exec(s);
-  if (!m) throw new Error(`not a chat ref: ${s}`);
-  return { platform: m[1]!, kind: m[2] as 'dm' | 'group', id: m[3]! };
+  return m ? { platform: m[1]!, kind: m[2] as 'dm' | 'group', id: m[3]! } : undefined;
 }
 
 /** One inbound message as the core sees it. */

@@ -1,13 +1,13 @@
 /**
  * What a platform's pump knows of recent platform calls, kept for as long as the pump runs. Its own claims are
- * recorded as it makes them; other processes' claims are read at each pass, only those it has not read yet (from a
- * little before the last read: a claim stamped just before it may have committed just after). A pass used to read
- * every claim of the longest window again (a minute of group claims, each pass).
+ * recorded in `limiter` as it makes them; other processes' claims are read at each pass, only those it has not read
+ * yet (from a little before the last read: a claim stamped just before it may have committed just after). A pass used
+ * to read every claim of the longest window again (a minute of group claims, each pass).
  *
  * Only a filter: the claim itself checks every window against every process's claims in the database, so a claim
  * this history has not seen yet makes a claim try and fail, never go out over a limit.
  */
-import { parseChatRef, type ChatRef } from '../core/chat-port.js';
+import { chatRefOrUndefined } from '../core/chat-port.js';
 import type { Tx } from '../store/prisma.js';
 import { claimsSince } from '../store/outbox.repository.js';
 import { RateLimiter, type PlatformLimits } from './rate-limits.js';
@@ -18,7 +18,8 @@ const LAG_MS = 250;
 const FORGET_EVERY_MS = 1000;
 
 export class ClaimHistory {
-  private current: RateLimiter;
+  /** Every process's recent calls on the platform; the pump records its own claims in it as it makes them. */
+  readonly limiter: RateLimiter;
   /** Other processes' claims stamped before this instant (less LAG_MS) have been read; -Infinity: nothing read yet. */
   private readThrough = Number.NEGATIVE_INFINITY;
   /** Claims read from the database, by process, chat and instant: the overlap of two reads is recorded once. */
@@ -26,15 +27,11 @@ export class ClaimHistory {
   private forgotAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly limits: PlatformLimits,
+    limits: PlatformLimits,
     private readonly platform: string,
     private readonly processId: string,
   ) {
-    this.current = new RateLimiter(limits);
-  }
-
-  get limiter(): RateLimiter {
-    return this.current;
+    this.limiter = new RateLimiter(limits);
   }
 
   /** Whether the platform has a limit to keep (without one there is nothing to read or record). */
@@ -61,44 +58,27 @@ export class ClaimHistory {
       const key = `${c.claimedBy ?? ''}|${c.chatRef}@${at}`;
       if (this.read.has(key)) continue;
       this.read.set(key, at);
-      const chat = chatOf(c.chatRef);
+      const chat = chatRefOrUndefined(c.chatRef); // a malformed ref was never sent anywhere
       if (chat) this.limiter.record(chat, at);
     }
     this.readThrough = now;
     if (now - this.forgotAt >= FORGET_EVERY_MS) {
       this.forgotAt = now;
       this.limiter.forget(horizon);
-      for (const [key, at] of this.read) if (at <= horizon - LAG_MS) this.read.delete(key);
+      // no later read reaches back past the horizon
+      for (const [key, at] of this.read) if (at <= horizon) this.read.delete(key);
     }
   }
 
   private forgetAll(): void {
-    this.current = new RateLimiter(this.limits);
+    this.limiter.forget(Number.POSITIVE_INFINITY);
     this.read.clear();
     this.readThrough = Number.NEGATIVE_INFINITY;
     this.forgotAt = Number.NEGATIVE_INFINITY;
   }
 
-  /** A claim this process just made (the same instant the database has for it). */
-  record(chat: ChatRef, at: number): void {
-    this.limiter.record(chat, at);
-  }
-
-  /** Takes back a claim recorded by `record` that did not go through. */
-  unrecord(chat: ChatRef, at: number): void {
-    this.limiter.unrecord(chat, at);
-  }
-
   /** Claims read from the database and still remembered (tests). */
   get remembered(): number {
     return this.read.size;
-  }
-}
-
-function chatOf(chatRef: string): ChatRef | undefined {
-  try {
-    return parseChatRef(chatRef);
-  } catch {
-    return undefined; // a malformed ref was never sent anywhere
   }
 }

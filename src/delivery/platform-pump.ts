@@ -7,7 +7,7 @@
  * Each send is bounded by the send timeout (well under the lease), and its result is written only while this process
  * still holds the claim: a process whose claim was taken over logs that and leaves the other's result alone.
  */
-import { parseChatRef, RateLimitedError, type Attachment, type Button, type ChatAdapter, type ChatRef } from '../core/chat-port.js';
+import { chatRefOrUndefined, RateLimitedError, type Attachment, type Button, type ChatAdapter, type ChatRef } from '../core/chat-port.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/prisma.js';
 import { inWindow, instantAt, localParts } from '../domain/zoned-time.js';
@@ -133,12 +133,8 @@ export class PlatformPump {
             this.emit({ type: 'held' });
             continue;
           }
-          let chat: ChatRef | undefined;
-          try {
-            chat = parseChatRef(m.chatRef);
-          } catch {
-            chat = undefined; // a malformed ref fails like a refused send: backoff, dead, reported
-          }
+          // a malformed ref fails like a refused send: backoff, dead, reported
+          const chat = chatRefOrUndefined(m.chatRef);
           if (cap !== undefined && used + wave.length >= cap) {
             capped = true;
             break;
@@ -152,7 +148,7 @@ export class PlatformPump {
           wave.push({ m, chat, guard });
           inWave.add(m.chatRef);
           // counted at once, so the wave's later messages leave room for it; taken back if its claim fails
-          if (history && chat) history.record(chat, now.getTime());
+          if (limited && chat) limited.record(chat, now.getTime());
         }
         const tokens = await claimMany(
           db,
@@ -166,7 +162,7 @@ export class PlatformPump {
           if (!token) {
             // another process has it, an older message of the chat goes first, or a window filled meanwhile
             blocked.add(m.chatRef);
-            if (history && chat) history.unrecord(chat, now.getTime());
+            if (limited && chat) limited.unrecord(chat, now.getTime());
             continue;
           }
           claimed++;

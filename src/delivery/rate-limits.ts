@@ -46,10 +46,7 @@ export class RateLimiter {
       const ms = w.ms + marginMs;
       const recent = this.calls.get(w.key);
       if (!recent) continue;
-      // calls are ascending: what left the window is at the front (a window's own length bounds what is kept)
-      let gone = 0;
-      while (gone < recent.length && recent[gone]! <= now - ms) gone++;
-      if (gone > 0) recent.splice(0, gone);
+      dropThrough(recent, now - ms); // a window's own length bounds what is kept
       // the oldest call that must leave the window before one more fits
       if (recent.length >= w.max) wait = Math.max(wait, recent[recent.length - w.max]! + ms - now);
     }
@@ -70,12 +67,7 @@ export class RateLimiter {
    * pump keeps only what can still count, and no key for a chat that has been quiet since.
    */
   forget(before: number): void {
-    for (const [key, list] of this.calls) {
-      let gone = 0;
-      while (gone < list.length && list[gone]! <= before) gone++;
-      if (gone === list.length) this.calls.delete(key);
-      else if (gone > 0) list.splice(0, gone);
-    }
+    for (const [key, list] of this.calls) if (dropThrough(list, before) === 0) this.calls.delete(key);
   }
 
   /** How many window keys are kept (tests: a long-lived limiter does not grow with every chat it ever saw). */
@@ -114,4 +106,12 @@ export class RateLimiter {
   dailyCap(platform: string): number | undefined {
     return this.limits[platform]?.perDay;
   }
+}
+
+/** Drops the calls at or before `t` from an ascending list (they are at its front); how many are left. */
+function dropThrough(list: number[], t: number): number {
+  let gone = 0;
+  while (gone < list.length && list[gone]! <= t) gone++;
+  if (gone > 0) list.splice(0, gone);
+  return list.length;
 }

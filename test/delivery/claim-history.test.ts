@@ -42,7 +42,7 @@ describe('claim history', () => {
     expect(h.limiter.waitMs(group, T0 + 20_100)).toBe(0);
     // this process's own claim, recorded as it is made and found in the database too: counted once
     await claimedBy(app, 'me', T0 + 20_200);
-    h.record(group, T0 + 20_200);
+    h.limiter.record(group, T0 + 20_200);
     await h.catchUp(app.deps.db, T0 + 20_300, 0);
     // 20 in the minute: the 21st waits for the first to leave it
     expect(h.limiter.waitMs(group, T0 + 20_300)).toBe(60_000 - 20_300);
@@ -63,7 +63,7 @@ describe('claim history', () => {
     for (let i = 0; i < 5; i++) await claimedBy(app, 'other', T0 + i);
     const h = new ClaimHistory(limits, 'telegram', 'me');
     await h.catchUp(app.deps.db, T0 + 1000, 0);
-    h.record({ platform: 'telegram', kind: 'dm', id: '42' }, T0 + 1000);
+    h.limiter.record({ platform: 'telegram', kind: 'dm', id: '42' }, T0 + 1000);
     expect(h.limiter.keys).toBeGreaterThan(0);
     expect(h.remembered).toBe(5);
     await h.catchUp(app.deps.db, T0 + 200_000, 0);
