@@ -15,8 +15,9 @@ import { markUpdateFailed, markUpdatesHandled, pruneHandledUpdates, unhandledUpd
 
 export interface InboxWorkerOptions {
   /**
-   * Chats handled at the same time, each chat's updates still one after another in order (default 4: a handling
-   * holds the database's write lock while it writes, so more lanes mostly overlap one chat's waiting with another's work).
+   * Chats handled at the same time, each chat's updates still one after another in order (default 16: the handlings
+   * waiting while one batch of them writes share the next write transaction, write-group.ts, so more lanes make
+   * fewer, larger transactions).
    */
   lanes: number;
   /** Updates read per round (default 200). */
@@ -29,7 +30,7 @@ export interface InboxWorkerOptions {
   keepDays: number;
 }
 
-const DEFAULTS: InboxWorkerOptions = { lanes: 4, batch: 200, maxAttempts: 5, pollMs: 30_000, keepDays: 7 };
+const DEFAULTS: InboxWorkerOptions = { lanes: 16, batch: 200, maxAttempts: 5, pollMs: 30_000, keepDays: 7 };
 
 export function createInboxWorker(
   deps: { db: Db; clock: Clock },

@@ -15,7 +15,7 @@ import { firstDelivery, firstDeliveryAt } from '../store/inbound.repository.js';
 import { peopleByHandle, toActor, type PersonRow } from '../store/org.repository.js';
 import { openOrgView, type OrgView } from '../store/org-cache.js';
 import type { Tx } from '../store/prisma.js';
-import { withWriteTransaction } from '../store/write.js';
+import { withSharedWriteTransaction } from '../store/write-group.js';
 import { Refusal, refuse, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
@@ -62,7 +62,7 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
     const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text)
       .replace(/\u3000/g, ' ')
       .trim();
-    const result = await withWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
+    const result = await withSharedWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
     state.org?.publish();
     return result;
   } catch (e) {
@@ -76,7 +76,7 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
     }
     log(`inbound ${msg.platform} ${msg.chat.kind} ${chatRef} from ${msg.accountId} failed: ${errorText(failure)}`);
     try {
-      await withWriteTransaction(deps.db, (tx) => sendToChat(tx, deps.clock.now(), chatRef, FAILED_REPLY));
+      await withSharedWriteTransaction(deps.db, (tx) => sendToChat(tx, deps.clock.now(), chatRef, FAILED_REPLY));
     } catch (again) {
       log(`inbound ${msg.platform} ${chatRef}: the failure could not be answered either: ${errorText(again)}`);
     }
@@ -88,7 +88,7 @@ const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) :
 
 /** The transaction rolled back: a refusal changes nothing but the answer (and the once-per-group privacy hint). */
 async function answerRefusal(deps: Deps, msg: Incoming, chatRef: string, state: Handling, e: Refusal): Promise<HandleResult> {
-  await withWriteTransaction(deps.db, async (tx) => {
+  await withSharedWriteTransaction(deps.db, async (tx) => {
     const now = deps.clock.now();
     if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
     await sendRefusal(tx, now, msg.chat, chatRef, state.person, state.seen, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);

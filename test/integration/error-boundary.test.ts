@@ -48,6 +48,31 @@ describe('the error boundary in handleIncoming', () => {
     expect((await app.session.flush()).map((d) => d.text)).toEqual([FAILED_REPLY]);
   });
 
+  it('messages handled at the same time share a transaction: a failure and a refusal are each answered alone, the others kept', async () => {
+    const teacher = await app.deps.db.person.findFirstOrThrow({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } });
+    const pupil = await app.deps.db.student.findFirstOrThrow({ where: { classId: teacher.classId!, status: 'enrolled' }, orderBy: { id: 'asc' } });
+    const logs: string[] = [];
+    const before = await app.deps.db.auditLog.count();
+    // Asked for in one turn of the event loop: one shared write transaction (write-group.ts), each under a savepoint.
+    const results = await Promise.all([
+      handleIncoming(app.deps, dm(teacher.staffId, `缺勤 ${pupil.name} 病假`, 'g-1'), (l) => logs.push(l)),
+      handleIncoming(app.deps, dm(principal, '月报表 2026-11', 'g-2'), (l) => logs.push(l)), // ENOTDIR: fails
+      handleIncoming(app.deps, dm(teacher.staffId, '月报表 2026-11', 'g-3'), (l) => logs.push(l)), // not a teacher's: refused
+      handleIncoming(app.deps, dm(teacher.staffId, '帮助', 'g-4'), (l) => logs.push(l)),
+    ]);
+    expect(results.map((r) => r.handled)).toEqual(['command', 'failed', 'refused', 'command']);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/ENOTDIR/);
+    const out = await app.session.flush();
+    expect(out.filter((d) => d.to === principal).map((d) => d.text)).toEqual([FAILED_REPLY]);
+    const toTeacher = out.filter((d) => d.to === teacher.staffId).map((d) => d.text);
+    expect(toTeacher).toHaveLength(3);
+    expect(toTeacher.filter((t) => t.includes('只有'))).toHaveLength(1); // the refusal, with why
+    // The absence is recorded (and audited) although the messages beside it failed or were refused.
+    expect(await app.deps.db.attendanceMark.count({ where: { studentId: pupil.id, chatRef: { contains: teacher.staffId } } })).toBe(1);
+    expect(await app.deps.db.auditLog.count()).toBe(before + 1);
+  });
+
   it('a message longer than the cap is not parsed: a polite note in a DM, silence for a long notice in a group', async () => {
     const teacher = (await app.deps.db.person.findFirstOrThrow({ where: { role: 'class_teacher' }, orderBy: { id: 'asc' } })).staffId;
     const long = `缺勤 ${'张'.repeat(MAX_TEXT_CHARS)}`;
