@@ -29,9 +29,23 @@ export interface DirectConnection {
   run(q: Prisma.Sql): Promise<number>;
   /** The root's only: the transaction open on the connection now, if any. */
   openTransaction?(): DirectConnection | undefined;
-  /** The root's only, on SQLite: statements in one write transaction of their own, run at once; rows each changed. */
-  batch?(qs: readonly Prisma.Sql[]): Promise<number[]>;
+  /**
+   * The root's only, on SQLite: statements in one write transaction of their own, run at once; rows each changed.
+   * Durable: its commit waits until it is on the disk (see WriteDurability).
+   */
+  batch?(qs: readonly Prisma.Sql[], durability?: WriteDurability): Promise<number[]>;
 }
+
+/**
+ * How far a commit must get before it counts as done. `logged` (every other write): in SQLite's log, which survives the
+ * process being killed but not always a power loss or an OS crash (the app's connection runs WAL with `synchronous`
+ * NORMAL: the log is synced at checkpoints, and the last commits before a power loss can roll back, the database
+ * staying consistent). `durable`: synced to the disk before the caller hears back (`synchronous` FULL for that commit;
+ * one sync covers everything logged before it). For what the app acknowledges to someone outside and could not get
+ * back otherwise: a platform's update, once answered, is not sent again. Everything else is rebuilt from those
+ * (handled again, sent again). PostgreSQL syncs each commit already (`synchronous_commit` on, its default).
+ */
+export type WriteDurability = 'logged' | 'durable';
 
 /** The statement a transaction's client sends once so the adapter's transaction can say which one it is ($1 on PostgreSQL). */
 export const MARKER_SQL = 'SELECT ? AS "kcbxDirectMarker"';
@@ -122,11 +136,11 @@ export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
  * database-wide write lock (pg-serialized.ts): each statement sees what committed before it and what those before it
  * in the batch wrote. Busy (another process writing): the caller runs it again (retryWhenBusy).
  */
-export async function executeBatch(db: Db, statements: readonly Prisma.Sql[]): Promise<number[]> {
+export async function executeBatch(db: Db, statements: readonly Prisma.Sql[], durability: WriteDurability = 'logged'): Promise<number[]> {
   if (statements.length === 0) return [];
-  if (statements.length === 1) return [await executeStatement(db, statements[0]!)];
   const direct = await connectionFor(db);
-  if (direct?.batch) return direct.batch(statements);
+  if (direct?.batch && (statements.length > 1 || durability === 'durable')) return direct.batch(statements, durability);
+  if (statements.length === 1) return [await executeStatement(db, statements[0]!)];
   // READ COMMITTED by name: the PostgreSQL client's level (the SQLite client's type knows only Serializable).
   const level = dialect(db) === 'postgresql' ? { isolationLevel: 'ReadCommitted' as never } : {};
   return db.$transaction(
@@ -145,15 +159,18 @@ export async function executeBatch(db: Db, statements: readonly Prisma.Sql[]): P
  * once the batch committed. When a batch fails for anything but a busy database, each of its statements is tried on
  * its own, so one bad statement fails only its own caller.
  */
-export function executeCoalesced(db: Db, q: Prisma.Sql): Promise<number> {
-  let pending = coalescing.get(db);
+export function executeCoalesced(db: Db, q: Prisma.Sql, durability: WriteDurability = 'logged'): Promise<number> {
+  let queues = coalescing.get(db);
+  if (!queues) coalescing.set(db, (queues = new Map()));
+  const forming = queues;
+  let pending = forming.get(durability);
   if (!pending) {
     const queue: Waiting[] = [];
     pending = queue;
-    coalescing.set(db, queue);
+    forming.set(durability, queue);
     setImmediate(() => {
-      coalescing.delete(db);
-      void flush(db, queue);
+      forming.delete(durability);
+      void flush(db, queue, durability);
     });
   }
   return new Promise<number>((resolve, reject) => pending.push({ q, resolve, reject }));
@@ -164,14 +181,16 @@ interface Waiting {
   resolve(changed: number): void;
   reject(e: unknown): void;
 }
-const coalescing = new WeakMap<object, Waiting[]>();
+/** The batches forming now, per client and durability. */
+const coalescing = new WeakMap<object, Map<WriteDurability, Waiting[]>>();
 
-async function flush(db: Db, queue: Waiting[]): Promise<void> {
+async function flush(db: Db, queue: Waiting[], durability: WriteDurability): Promise<void> {
   try {
     const changed = await retryWhenBusy(() =>
       executeBatch(
         db,
         queue.map((w) => w.q),
+        durability,
       ),
     );
     queue.forEach((w, i) => w.resolve(changed[i]!));
@@ -180,6 +199,6 @@ async function flush(db: Db, queue: Waiting[]): Promise<void> {
       for (const w of queue) w.reject(e);
       return;
     }
-    for (const w of queue) await retryWhenBusy(() => executeStatement(db, w.q)).then(w.resolve, w.reject);
+    for (const w of queue) await retryWhenBusy(() => executeBatch(db, [w.q], durability)).then(([n]) => w.resolve(n!), w.reject);
   }
 }

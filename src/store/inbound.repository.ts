@@ -47,10 +47,12 @@ export interface InboundUpdateRow {
  * turn between this process's transactions), so it is committed when this returns, whatever else the process is doing.
  */
 export async function recordUpdate(db: Db, u: { platform: string; updateId: string; chatRef: string; payload: string; at: Date }): Promise<boolean> {
-  // Updates that arrive together (a burst of webhook calls) share one commit; each is answered once it is durable.
+  // Updates that arrive together (a burst of webhook calls) share one commit; each is answered once it is on the disk:
+  // the platform will not send it again (durable, direct.ts).
   const inserted = await executeCoalesced(
     db,
     Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES (${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0) ON CONFLICT DO NOTHING`,
+    'durable',
   );
   return inserted > 0;
 }

@@ -152,7 +152,7 @@ function immediate(inner: Adapter, serve: (direct: DirectConnection | undefined)
       all: (q) => between(() => direct.all(q)),
       run: (q) => between(() => direct.run(q)),
       openTransaction: () => open.now,
-      batch: (qs) => between(() => direct.batch!(qs)),
+      batch: (qs, durability) => between(() => direct.batch!(qs, durability)),
     });
   }
   const adapter: Adapter = {
@@ -245,6 +245,8 @@ function directOn(connection: Connection): DirectConnection {
     return cols;
   };
   const values = (q: Prisma.Sql) => q.values.map(sqliteValue);
+  /** The connection's own `synchronous` (read once): what a durable batch puts back. */
+  let setting: number | undefined;
   return {
     async all(q) {
       const stmt = connection.prepare(q.sql);
@@ -257,15 +259,25 @@ function directOn(connection: Connection): DirectConnection {
       return Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes);
     },
     // The caller takes the turn: nothing else runs on the connection until COMMIT (all of it synchronous).
-    async batch(qs) {
-      connection.prepare('BEGIN IMMEDIATE').run();
+    async batch(qs, durability = 'logged') {
+      // A durable batch's COMMIT syncs the log (direct.ts, WriteDurability); the connection's own setting after it.
+      const usual =
+        durability === 'durable'
+          ? (setting ??= Number((connection.prepare('PRAGMA synchronous').all()[0] as { synchronous: unknown }).synchronous))
+          : undefined;
+      if (usual !== undefined) connection.prepare('PRAGMA synchronous = FULL').run();
       try {
-        const changed = qs.map((q) => Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes));
-        connection.prepare('COMMIT').run();
-        return changed;
-      } catch (e) {
-        if (connection.inTransaction) connection.prepare('ROLLBACK').run();
-        throw e;
+        connection.prepare('BEGIN IMMEDIATE').run();
+        try {
+          const changed = qs.map((q) => Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes));
+          connection.prepare('COMMIT').run();
+          return changed;
+        } catch (e) {
+          if (connection.inTransaction) connection.prepare('ROLLBACK').run();
+          throw e;
+        }
+      } finally {
+        if (usual !== undefined) connection.prepare(`PRAGMA synchronous = ${Number(usual)}`).run();
       }
     },
   };

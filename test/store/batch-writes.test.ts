@@ -1,7 +1,8 @@
 /**
  * Writes that share one commit (direct.ts): a batch is all or nothing and says what each statement changed; writes
  * asked for in the same turn of the event loop are batched, each caller answered with its own count, and a statement
- * that fails fails only its own caller. A pass's claims go in one batch, each counting the ones before it.
+ * that fails fails only its own caller; a durable one is synced to the disk before its caller hears back. A pass's claims
+ * go in one batch, each counting the ones before it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -48,6 +49,28 @@ describe('batched writes', () => {
     expect(await executeCoalesced(db, audit('later'))).toBe(1);
     expect(await executeCoalesced(db, audit('later'))).toBe(1);
     expect(await count('later')).toBe(2);
+  });
+
+  it('a durable write is synced before its caller hears back: on SQLite its commit runs with synchronous FULL, the others as set', async () => {
+    if (process.env.KCBX_TEST_PG === '1') return; // PostgreSQL syncs every commit (synchronous_commit on, its default)
+    const db = app.deps.db;
+    // Each row keeps the connection's `synchronous` while it was written (2 FULL, 1 NORMAL).
+    const probe = (action: string) =>
+      Prisma.sql`INSERT INTO "AuditLog" ("at", "action", "detail", "actorId", "chatRef") SELECT ${at}, ${action}, CAST("synchronous" AS TEXT), NULL, ${'test:dm:1'} FROM pragma_synchronous`;
+    await Promise.all([
+      executeCoalesced(db, probe('sync-durable'), 'durable'),
+      executeCoalesced(db, probe('sync-durable'), 'durable'),
+      executeCoalesced(db, probe('sync-logged'), 'logged'),
+      executeCoalesced(db, probe('sync-logged')),
+    ]);
+    expect(await executeCoalesced(db, probe('sync-durable-alone'), 'durable')).toBe(1);
+    expect(await executeCoalesced(db, probe('sync-after'))).toBe(1);
+    const rows = await db.auditLog.findMany({ where: { action: { startsWith: 'sync-' } }, orderBy: { id: 'asc' }, select: { action: true, detail: true } });
+    const byAction = (a: string) => rows.filter((r) => r.action === a).map((r) => r.detail);
+    expect(byAction('sync-durable')).toEqual(['2', '2']);
+    expect(byAction('sync-logged')).toEqual(['1', '1']);
+    expect(byAction('sync-durable-alone')).toEqual(['2']);
+    expect(byAction('sync-after')).toEqual(['1']);
   });
 
   it('claims in one batch: each counts the ones before it in a platform window, and a stale one fails alone', async () => {
