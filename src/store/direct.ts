@@ -30,8 +30,9 @@ export interface DirectConnection {
   /** The root's only: the transaction open on the connection now, if any. */
   openTransaction?(): DirectConnection | undefined;
   /**
-   * The root's only, on SQLite: statements in one write transaction of their own, run at once; rows each changed.
-   * Durable: its commit waits until it is on the disk (see WriteDurability).
+   * The root's only: statements in one write transaction of their own; rows each changed. On SQLite run at once (the
+   * connection held from BEGIN IMMEDIATE to COMMIT); on PostgreSQL READ COMMITTED on a pool connection. Durable: its
+   * commit waits until it is on the disk (see WriteDurability).
    */
   batch?(qs: readonly Prisma.Sql[], durability?: WriteDurability): Promise<number[]>;
 }

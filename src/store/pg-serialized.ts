@@ -127,7 +127,28 @@ function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: Direc
   // The write transaction holding the lock now (this process, this client): at most one.
   let holder: DirectConnection | undefined;
   const root = directOn(inner);
-  serve({ all: root.all, run: root.run, openTransaction: () => holder });
+  /**
+   * Statements in one transaction of their own on a pool connection (direct.ts's executeBatch): READ COMMITTED, the
+   * server's default level, taking only the locks its statements take (OWN_LOCKS_ONLY), without the round trip that
+   * names the level or Prisma's interactive transaction around it. PostgreSQL syncs each commit already.
+   */
+  const batch = async (qs: readonly Prisma.Sql[]): Promise<number[]> => {
+    if (qs.length === 1) return [await root.run(qs[0]!)]; // durable or not: a commit of its own is synced
+    const tx = await inner.startTransaction(); // BEGIN
+    try {
+      const on = directOn(tx);
+      const changed: number[] = [];
+      for (const q of qs) changed.push(await on.run(q));
+      await tx.executeRaw(statement('COMMIT'));
+      await tx.commit();
+      return changed;
+    } catch (e) {
+      await tx.executeRaw(statement('ROLLBACK')).catch(() => undefined);
+      await tx.rollback().catch(() => undefined);
+      throw e;
+    }
+  };
+  serve({ all: root.all, run: root.run, openTransaction: () => holder, batch });
   // The adapter is a class instance: keep its methods bound to it, override only startTransaction.
   return new Proxy(inner, {
     get(target, prop, receiver) {
