@@ -15,6 +15,7 @@
  * must be safe to run again, as for withWriteTransaction. A database that stays busy fails every caller of the batch
  * with the busy error, as it would have failed each of them alone.
  */
+import { performance } from 'node:perf_hooks';
 import { Prisma } from '../../generated/prisma/client.js';
 import { executeStatement } from './direct.js';
 import type { Db, Tx } from './prisma.js';
@@ -25,6 +26,12 @@ import { isBusyError, withWriteTransaction } from './write.js';
  * on PostgreSQL, which keeps up to 64 of them per transaction cheaply.
  */
 export const MAX_BATCH = 24;
+
+/**
+ * A batch takes no further function once it has run this long; the rest wait for the next one. One slow handling (a
+ * county report drawn inside its transaction) should not take a batch of them past Prisma's 30 s transaction timeout.
+ */
+export const BATCH_BUDGET_MS = 1000;
 
 interface Job {
   fn: (tx: Tx) => Promise<unknown>;
@@ -57,7 +64,12 @@ export function withSharedWriteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>
 
 async function drain(db: Db, g: Group): Promise<void> {
   try {
-    while (g.waiting.length > 0) await runBatch(db, g.waiting.splice(0, MAX_BATCH));
+    while (g.waiting.length > 0) {
+      const jobs = g.waiting.splice(0, MAX_BATCH);
+      const ran = await runBatch(db, jobs);
+      // Those the batch had no time for go first in the next one.
+      if (ran < jobs.length) g.waiting.unshift(...jobs.slice(ran));
+    }
   } finally {
     g.running = false;
   }
@@ -65,17 +77,20 @@ async function drain(db: Db, g: Group): Promise<void> {
 
 const sql = (text: string) => Prisma.raw(text);
 
-async function runBatch(db: Db, jobs: Job[]): Promise<void> {
+/** Runs the first of `jobs` in one transaction, as many as the budget allows; how many it ran (and settled). */
+async function runBatch(db: Db, jobs: Job[]): Promise<number> {
   if (jobs.length === 1) {
     const [job] = jobs;
     await withWriteTransaction(db, job!.fn).then(job!.resolve, job!.reject);
-    return;
+    return 1;
   }
   let outcomes: Outcome[];
   try {
     outcomes = await withWriteTransaction(db, async (tx) => {
       const done: Outcome[] = [];
+      const started = performance.now();
       for (const [i, job] of jobs.entries()) {
+        if (i > 0 && performance.now() - started > BATCH_BUDGET_MS) break;
         // Not released: the commit releases them all, and each release would be a round trip on PostgreSQL.
         const name = `kcbx_shared_${i}`;
         await executeStatement(tx, sql(`SAVEPOINT ${name}`));
@@ -92,10 +107,11 @@ async function runBatch(db: Db, jobs: Job[]): Promise<void> {
   } catch (e) {
     if (isBusyError(e)) {
       for (const job of jobs) job.reject(e);
-      return;
+      return jobs.length;
     }
     for (const job of jobs) await withWriteTransaction(db, job.fn).then(job.resolve, job.reject);
-    return;
+    return jobs.length;
   }
   outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
+  return outcomes.length;
 }

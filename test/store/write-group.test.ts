@@ -2,14 +2,15 @@
  * Write transactions asked for together share one (write-group.ts): one transaction for the lot, each caller gets its
  * own result after the commit; one that fails has its writes undone and its error, the others keep theirs, also when
  * its failure breaks the statement (on PostgreSQL an error aborts the transaction until rolled back to a savepoint);
- * a batch that cannot commit runs each alone. On both databases.
+ * a batch that cannot commit runs each alone; a batch that has run its time leaves the rest to the next. On both
+ * databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../generated/prisma/client.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { executeStatement } from '../../src/store/direct.js';
 import type { Tx } from '../../src/store/prisma.js';
-import { withSharedWriteTransaction } from '../../src/store/write-group.js';
+import { BATCH_BUDGET_MS, withSharedWriteTransaction } from '../../src/store/write-group.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -41,6 +42,22 @@ describe('shared write transactions', () => {
     expect(results).toEqual([0, 10, 20, 30, 40, 50]);
     expect(new Set(seen).size).toBe(1);
     expect(await count('shared')).toBe(6);
+  });
+
+  it('a batch that has run its time takes no more: the rest share the next one, each still answered', async () => {
+    const db = app.deps.db;
+    const seen: Tx[] = [];
+    const slow = (i: number) =>
+      withSharedWriteTransaction(db, async (tx) => {
+        seen.push(tx);
+        await audit(tx, 'slow');
+        await new Promise((r) => setTimeout(r, BATCH_BUDGET_MS * 0.6));
+        return i;
+      });
+    expect(await Promise.all([slow(0), slow(1), slow(2), slow(3)])).toEqual([0, 1, 2, 3]);
+    // 0 and 1 start within the budget, 2 does not: two transactions of two.
+    expect(seen.map((tx) => seen.indexOf(tx))).toEqual([0, 0, 2, 2]);
+    expect(await count('slow')).toBe(4);
   });
 
   it('one that fails (a thrown error, a statement the database rejects) is undone alone and gets its own error', async () => {
