@@ -1,6 +1,7 @@
 /**
  * The core's entry point for every inbound message: resolve the sender, find the command, authorize,
- * run it inside one transaction, and queue the answers in the outbox. Plain text in a bound class group
+ * run it inside one transaction (shared with the messages of other chats handled at the same moment, each under a
+ * savepoint of its own: write-group.ts), and queue the answers in the outbox. Plain text in a bound class group
  * goes to the weekly-count reader; a yes/no goes to a pending question.
  */
 import type { Incoming } from './chat-port.js';
