@@ -10,10 +10,11 @@
  * process waits for it), Prisma's interactive transaction, and the record chain's check and seal (write.ts), once
  * for the batch.
  *
- * When the batch itself fails (its commit, its seal, a savepoint that cannot be rolled back to, Prisma's timeout), each
- * function runs again alone, in a transaction of its own, and its caller gets that run's outcome; the functions given
- * must be safe to run again, as for withWriteTransaction. A database that stays busy fails every caller of the batch
- * with the busy error, as it would have failed each of them alone.
+ * When the batch itself fails (its commit, its seal, a savepoint that cannot be rolled back to), each function runs
+ * again alone, in a transaction of its own, and its caller gets that run's outcome; the functions given must be safe to
+ * run again, as for withWriteTransaction. A database that stays busy fails every caller of the batch with the busy
+ * error, as it would have failed each of them alone; so does a batch that Prisma ended at its timeout (30 s), which
+ * counts as busy (write.ts runs it again first): BATCH_BUDGET_MS keeps batches far from it.
  */
 import { performance } from 'node:perf_hooks';
 import { Prisma } from '../../generated/prisma/client.js';
