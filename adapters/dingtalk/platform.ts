@@ -19,7 +19,7 @@ export const dingtalk = definePlatform({
       { key: 'dingtalk', ms: 1000, max: limits.perApiPerSecond },
       ...(chat.kind === 'group' ? [{ key: `dingtalk:${chat.id}/min`, ms: 60_000, max: limits.perGroupPerMinute }] : []),
     ],
-    history: [{ ms: 60_000 }],
+    historyMs: 60_000,
   }),
   async create(c, rt) {
     if (!dingtalkConfigured(c)) throw new Error('dingtalk: DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are both needed');

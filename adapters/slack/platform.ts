@@ -30,7 +30,7 @@ export const slack = definePlatform({
   ],
   limits: (c) => ({
     windows: (chat) => [{ key: `slack:${chat.id}/s`, ms: 1000, max: c.SLACK_MAX_PER_CHANNEL_PER_SECOND }],
-    history: [{ ms: 1000 }],
+    historyMs: 1000,
   }),
   async create(c, rt) {
     if (!c.SLACK_BOT_TOKEN || !c.SLACK_SIGNING_SECRET) throw new Error('slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are both needed');

@@ -52,7 +52,7 @@ export const telegram = definePlatform({
         ...(isTelegramGroup(chat) ? [{ key: `${id}/min`, ms: 60_000, max: c.TELEGRAM_MAX_PER_GROUP_PER_MINUTE }] : []),
       ];
     },
-    history: [{ ms: 1000 }, { ms: 60_000 }],
+    historyMs: 60_000,
   }),
   async create(c, rt) {
     const token = c.TELEGRAM_BOT_TOKEN;

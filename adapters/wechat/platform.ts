@@ -35,7 +35,7 @@ export const wechat = definePlatform({
       : [],
   limits: (c) => ({
     windows: () => [{ key: 'wechat', ms: 1000, max: c.WECHAT_MAX_PER_SECOND }],
-    history: [{ ms: 1000 }],
+    historyMs: 1000,
     perDay: c.WECHAT_MAX_PER_DAY,
   }),
   async create(c, rt) {

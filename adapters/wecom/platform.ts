@@ -16,7 +16,7 @@ export const wecom = definePlatform({
       name,
       message: '企业微信需要 WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_SECRET、WECOM_TOKEN、WECOM_ENCODING_AES_KEY 五项都填写（不用企业微信就全部留空）',
     })),
-  limits: () => ({ windows: wecomWindows, history: [{ ms: 60_000 }] }),
+  limits: () => ({ windows: wecomWindows, historyMs: 60_000 }),
   async create(c, rt) {
     const [{ createWecomAdapter }, { proxiedFetch }] = await Promise.all([import('./wecom-adapter.js'), import('../proxy.js')]);
     return createWecomAdapter(c, rt.log, {

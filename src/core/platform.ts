@@ -22,13 +22,13 @@ export interface RateWindow {
 export interface DeliveryLimits {
   /** The windows a send to this chat counts in; none: no limit. */
   windows(chat: ChatRef): RateWindow[];
-  /** How far back earlier claims count in those windows: the claims of the last `ms` (every window must be covered). */
-  history: { ms: number }[];
+  /** How far back earlier claims count in those windows, in ms: as long as the longest of them (0: nothing counts). */
+  historyMs: number;
   /** Messages a day on this platform (local midnight to midnight), when it has a daily cap. */
   perDay?: number;
 }
 
-export const NO_LIMITS: DeliveryLimits = { windows: () => [], history: [] };
+export const NO_LIMITS: DeliveryLimits = { windows: () => [], historyMs: 0 };
 
 /** What a platform's factory gets from `npm start`. */
 export interface PlatformRuntime {

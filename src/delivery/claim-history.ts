@@ -47,11 +47,11 @@ export class ClaimHistory {
   async catchUp(db: Tx, now: number, marginMs: number): Promise<void> {
     if (now < this.readThrough) this.forgetAll(); // the clock went back: what is known may lie in its future
     const first = this.readThrough === Number.NEGATIVE_INFINITY;
-    const windows = this.limiter.history(this.platform, now, marginMs);
-    if (windows.length === 0) return;
+    const oldest = this.limiter.historySince(this.platform, now, marginMs);
+    if (!oldest) return;
     // One read for every window: from the oldest instant any of them needs. A claim outside a chat's own windows is
     // recorded too and simply never counts (each window only counts calls inside it).
-    const horizon = Math.min(...windows.map((h) => h.since.getTime()));
+    const horizon = oldest.getTime();
     const since = new Date(Math.max(horizon, this.readThrough - LAG_MS));
     for (const c of await claimsSince(db, [this.platform], since, first ? undefined : this.processId)) {
       const at = c.claimedAt.getTime();

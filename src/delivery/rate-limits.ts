@@ -23,16 +23,16 @@ export class RateLimiter {
 
   constructor(private readonly limits: PlatformLimits) {}
 
-  /** The claims a limiter needs to know about on a platform, each window widened by `marginMs`. */
-  history(platform: string, now: number, marginMs: number): { since: Date }[] {
-    if (!this.hasLimits(platform)) return [];
-    return this.limits[platform]!.history.map((h) => ({ since: new Date(now - h.ms - marginMs) }));
+  /** Since when the claims count that a limiter needs to know about on a platform (its windows widened by `marginMs`). */
+  historySince(platform: string, now: number, marginMs: number): Date | undefined {
+    const ms = this.limits[platform]?.historyMs ?? 0;
+    return ms > 0 ? new Date(now - ms - marginMs) : undefined;
   }
 
   /** Whether this platform has any limit (a platform without one needs no history). */
   hasLimits(platform: string): boolean {
     const l = this.limits[platform];
-    return l !== undefined && (l.history.length > 0 || l.perDay !== undefined);
+    return l !== undefined && (l.historyMs > 0 || l.perDay !== undefined);
   }
 
   private windows(chat: ChatRef): RateWindow[] {

@@ -81,8 +81,7 @@ const sql = (text: string) => Prisma.raw(text);
 /** Runs the first of `jobs` in one transaction, as many as the budget allows; how many it ran (and settled). */
 async function runBatch(db: Db, jobs: Job[]): Promise<number> {
   if (jobs.length === 1) {
-    const [job] = jobs;
-    await withWriteTransaction(db, job!.fn).then(job!.resolve, job!.reject);
+    await alone(db, jobs[0]!);
     return 1;
   }
   let outcomes: Outcome[];
@@ -110,9 +109,14 @@ async function runBatch(db: Db, jobs: Job[]): Promise<number> {
       for (const job of jobs) job.reject(e);
       return jobs.length;
     }
-    for (const job of jobs) await withWriteTransaction(db, job.fn).then(job.resolve, job.reject);
+    for (const job of jobs) await alone(db, job);
     return jobs.length;
   }
   outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
   return outcomes.length;
+}
+
+/** One function in a write transaction of its own; its caller gets the outcome. */
+function alone(db: Db, job: Job): Promise<void> {
+  return withWriteTransaction(db, job.fn).then(job.resolve, job.reject);
 }

@@ -74,7 +74,7 @@ describe('rate limiter', () => {
     expect(count({ platform: 'dingtalk', kind: 'group', id: 'cidXYZ' }, 100, 60_000)).toBe(20);
     const people = Array.from({ length: 25 }, (_, i) => ({ platform: 'dingtalk', kind: 'dm' as const, id: `u${i}` }));
     expect(people.filter((c) => l.waitMs(c, 200_000) === 0 && (l.record(c, 200_000), true))).toHaveLength(20);
-    expect(l.history('wecom', 100_000, 0)).toEqual([{ since: new Date(40_000) }]);
+    expect(l.historySince('wecom', 100_000, 0)).toEqual(new Date(40_000));
   });
 
   it('slack per channel, wechat overall; the console has no limits; calls recorded out of order still count', () => {
