@@ -30,11 +30,26 @@ export interface DirectConnection {
   /** The root's only: the transaction open on the connection now, if any. */
   openTransaction?(): DirectConnection | undefined;
   /**
-   * The root's only: statements in one write transaction of their own; rows each changed. On SQLite run at once (the
-   * connection held from BEGIN IMMEDIATE to COMMIT); on PostgreSQL READ COMMITTED on a pool connection. Durable: its
-   * commit waits until it is on the disk (see WriteDurability).
+   * The root's only: statements in one write transaction of their own; rows each changed, or the rows a `returning`
+   * statement gave. On SQLite run at once (the connection held from BEGIN IMMEDIATE to COMMIT); on PostgreSQL READ
+   * COMMITTED on a pool connection. Durable: its commit waits until it is on the disk (see WriteDurability).
    */
-  batch?(qs: readonly Prisma.Sql[], durability?: WriteDurability): Promise<number[]>;
+  batch?(qs: readonly BatchStatement[], durability?: WriteDurability): Promise<BatchOutcome[]>;
+}
+
+/** A statement of a batch whose rows the caller reads (`… RETURNING`), made by `returning()`. */
+export interface Returning {
+  readonly returning: Prisma.Sql;
+}
+export const returning = (q: Prisma.Sql): Returning => ({ returning: q });
+export type BatchStatement = Prisma.Sql | Returning;
+/** What a batch's statement gave: the rows it changed, or a `returning` statement's rows. */
+export type BatchOutcome = number | Record<string, unknown>[];
+const isReturning = (q: BatchStatement): q is Returning => 'returning' in q;
+
+/** A batch's statement run on a connection: its rows (`returning`) or how many rows it changed. */
+export function runOn(direct: Pick<DirectConnection, 'all' | 'run'>, q: BatchStatement): Promise<BatchOutcome> {
+  return isReturning(q) ? direct.all(q.returning) : direct.run(q);
 }
 
 /**
@@ -138,29 +153,50 @@ export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
  * in the batch wrote. Busy (another process writing): the caller runs it again (retryWhenBusy).
  */
 export async function executeBatch(db: Db, statements: readonly Prisma.Sql[], durability: WriteDurability = 'logged'): Promise<number[]> {
+  return (await executeBatchWithRows(db, statements, durability)) as number[];
+}
+
+/** executeBatch with `returning` statements among the others: their rows in their place. */
+export async function executeBatchWithRows(db: Db, statements: readonly BatchStatement[], durability: WriteDurability = 'logged'): Promise<BatchOutcome[]> {
   if (statements.length === 0) return [];
   const direct = await connectionFor(db);
   if (direct?.batch && (statements.length > 1 || durability === 'durable')) return direct.batch(statements, durability);
-  if (statements.length === 1) return [await executeStatement(db, statements[0]!)];
+  const one = (tx: Tx, q: BatchStatement): Promise<BatchOutcome> =>
+    isReturning(q) ? queryRows<Record<string, unknown>>(tx, q.returning) : executeStatement(tx, q);
+  if (statements.length === 1) return [await one(db, statements[0]!)];
   // READ COMMITTED by name: the PostgreSQL client's level (the SQLite client's type knows only Serializable).
   const level = dialect(db) === 'postgresql' ? { isolationLevel: 'ReadCommitted' as never } : {};
   return db.$transaction(
     async (tx) => {
-      const changed: number[] = [];
-      for (const q of statements) changed.push(await executeStatement(tx, q));
-      return changed;
+      const outcomes: BatchOutcome[] = [];
+      for (const q of statements) outcomes.push(await one(tx, q));
+      return outcomes;
     },
     { maxWait: 60_000, timeout: 30_000, ...level },
   );
 }
 
 /**
+ * A write that several callers' rows can share: callers of one batch with the same `key` are written by one statement
+ * (`statement` of all their rows, in their order, returning what identifies the rows it wrote), and `changed` says
+ * from its rows how many rows each caller's own write changed. On PostgreSQL each statement is a round trip.
+ */
+export interface MultiRow<T> {
+  key: string;
+  row: T;
+  /** At most this many rows in one statement (SQLite binds at most 999 values through Prisma). */
+  maxRows: number;
+  statement(rows: readonly T[]): Prisma.Sql;
+  changed(rows: readonly T[], returned: readonly Record<string, unknown>[]): number[];
+}
+
+/**
  * Runs a statement in a batch with the others asked for in the same turn of the event loop (executeBatch), so that
  * writes arriving together (webhook updates, the results of sends) share one commit; the rows it changed. Resolves
- * once the batch committed. When a batch fails for anything but a busy database, each of its statements is tried on
- * its own, so one bad statement fails only its own caller.
+ * once the batch committed. A MultiRow write shares its statement with the batch's others of its key. When a batch
+ * fails for anything but a busy database, each write is tried on its own, so one bad write fails only its own caller.
  */
-export function executeCoalesced(db: Db, q: Prisma.Sql, durability: WriteDurability = 'logged'): Promise<number> {
+export function executeCoalesced<T>(db: Db, q: Prisma.Sql | MultiRow<T>, durability: WriteDurability = 'logged'): Promise<number> {
   let queues = coalescing.get(db);
   if (!queues) coalescing.set(db, (queues = new Map()));
   const forming = queues;
@@ -174,32 +210,65 @@ export function executeCoalesced(db: Db, q: Prisma.Sql, durability: WriteDurabil
       void flush(db, queue, durability);
     });
   }
-  return new Promise<number>((resolve, reject) => pending.push({ q, resolve, reject }));
+  return new Promise<number>((resolve, reject) => pending.push({ q: q as Prisma.Sql | MultiRow<unknown>, resolve, reject }));
 }
 
 interface Waiting {
-  q: Prisma.Sql;
+  q: Prisma.Sql | MultiRow<unknown>;
   resolve(changed: number): void;
   reject(e: unknown): void;
 }
 /** The batches forming now, per client and durability. */
 const coalescing = new WeakMap<object, Map<WriteDurability, Waiting[]>>();
 
+const isMultiRow = (q: Prisma.Sql | MultiRow<unknown>): q is MultiRow<unknown> => 'key' in q && 'row' in q;
+
+/** A batch's statements for waiting writes: one per MultiRow key (in the place of its first), one per plain statement. */
+function statementsFor(queue: readonly Waiting[]): { statements: BatchStatement[]; outcome(results: readonly BatchOutcome[]): number[] } {
+  const statements: BatchStatement[] = [];
+  /** Each shared statement: where it goes in the batch, and the waiting writes (by index) it writes. */
+  const groups: { at: number; of: MultiRow<unknown>; members: number[] }[] = [];
+  const filling = new Map<string, (typeof groups)[number]>();
+  const place: number[] = [];
+  queue.forEach(({ q }, i) => {
+    if (!isMultiRow(q)) {
+      place[i] = statements.push(q) - 1;
+      return;
+    }
+    const group = filling.get(q.key);
+    if (group && group.members.length < q.maxRows) {
+      group.members.push(i);
+      return;
+    }
+    const fresh = { at: statements.push(undefined as unknown as BatchStatement) - 1, of: q, members: [i] }; // its statement: below
+    groups.push(fresh);
+    filling.set(q.key, fresh);
+  });
+  const rowsOf = (g: (typeof groups)[number]) => g.members.map((i) => (queue[i]!.q as MultiRow<unknown>).row);
+  for (const g of groups) statements[g.at] = returning(g.of.statement(rowsOf(g)));
+  return {
+    statements,
+    outcome(results) {
+      const changed: number[] = queue.map((_, i) => (place[i] === undefined ? 0 : (results[place[i]!] as number)));
+      for (const g of groups) g.of.changed(rowsOf(g), results[g.at] as Record<string, unknown>[]).forEach((n, k) => (changed[g.members[k]!] = n));
+      return changed;
+    },
+  };
+}
+
 async function flush(db: Db, queue: Waiting[], durability: WriteDurability): Promise<void> {
+  const run = async (waiting: readonly Waiting[]) => {
+    const { statements, outcome } = statementsFor(waiting);
+    return outcome(await retryWhenBusy(() => executeBatchWithRows(db, statements, durability)));
+  };
   try {
-    const changed = await retryWhenBusy(() =>
-      executeBatch(
-        db,
-        queue.map((w) => w.q),
-        durability,
-      ),
-    );
+    const changed = await run(queue);
     queue.forEach((w, i) => w.resolve(changed[i]!));
   } catch (e) {
     if (queue.length === 1 || isBusyError(e)) {
       for (const w of queue) w.reject(e);
       return;
     }
-    for (const w of queue) await retryWhenBusy(() => executeBatch(db, [w.q], durability)).then(([n]) => w.resolve(n!), w.reject);
+    for (const w of queue) await run([w]).then(([n]) => w.resolve(n!), w.reject);
   }
 }

@@ -47,14 +47,23 @@ export interface InboundUpdateRow {
  * turn between this process's transactions), so it is committed when this returns, whatever else the process is doing.
  */
 export async function recordUpdate(db: Db, u: { platform: string; updateId: string; chatRef: string; payload: string; at: Date }): Promise<boolean> {
-  // Updates that arrive together (a burst of webhook calls) share one commit; each is answered once it is on the disk:
-  // the platform will not send it again (durable, direct.ts).
-  const inserted = await executeCoalesced(
-    db,
-    Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES (${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0) ON CONFLICT DO NOTHING`,
-    'durable',
-  );
-  return inserted > 0;
+  // Updates that arrive together (a burst of webhook calls) share one commit and one statement; each is answered once
+  // it is on the disk: the platform will not send it again (durable, direct.ts).
+  return (await executeCoalesced(db, { key: 'InboundUpdate', row: u, maxRows: 150, statement: insertUpdates, changed: updatesInserted }, 'durable')) > 0;
+}
+
+type UpdateRow = Parameters<typeof recordUpdate>[1];
+
+/** One INSERT for a burst of updates, returning the ones it recorded (a redelivery is skipped). */
+function insertUpdates(rows: readonly UpdateRow[]): Prisma.Sql {
+  const values = rows.map((u) => Prisma.sql`(${u.platform}, ${u.updateId}, ${u.chatRef}, ${u.payload}, ${u.at}, 0)`);
+  return Prisma.sql`INSERT INTO "InboundUpdate" ("platform", "updateId", "chatRef", "payload", "receivedAt", "attempts") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
+}
+
+/** 1 for each update recorded: the first of its platform and id in the burst, when the database did not have it yet. */
+function updatesInserted(rows: readonly UpdateRow[], returned: readonly Record<string, unknown>[]): number[] {
+  const recorded = new Set(returned.map((r) => `${String(r.platform)}\u0000${String(r.updateId)}`));
+  return rows.map((u) => (recorded.delete(`${u.platform}\u0000${u.updateId}`) ? 1 : 0));
 }
 
 /** The oldest updates not yet handled, in the order they arrived. */

@@ -4,9 +4,9 @@
  */
 import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
-import { executeCoalesced, queryRows } from './direct.js';
+import { executeCoalesced, type MultiRow, queryRows } from './direct.js';
 import { when, whenOrNull } from './raw-rows.js';
-import type { Db, Tx } from './prisma.js';
+import { type Db, dialect, type Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
 export { claim, claimMany, RATE_LIMITED, type ClaimGuard, type ClaimRequest, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
@@ -156,7 +156,35 @@ async function settle(db: Db, t: ClaimToken, set: Prisma.Sql): Promise<boolean> 
 }
 
 export async function markSent(db: Db, t: ClaimToken, at: Date): Promise<boolean> {
-  return settle(db, t, Prisma.sql`"status" = 'sent', "sentAt" = ${at}, "attempts" = "attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL`);
+  const write: MultiRow<Sent> = { key: 'Outbox sent', row: { t, at }, maxRows: 150, statement: (rows) => settleSent(db, rows), changed: settledIds };
+  return (await executeCoalesced(db, write)) > 0; // 0: the claim is no longer ours
+}
+
+interface Sent {
+  t: ClaimToken;
+  at: Date;
+}
+
+/** Sends that went out together, settled by one UPDATE (each only while its claim still holds), returning their ids. */
+function settleSent(db: Db, rows: readonly Sent[]): Prisma.Sql {
+  // PostgreSQL types a CASE of bound values as text: the instants are cast to the column's type there.
+  const instant = dialect(db) === 'postgresql' ? (at: Date) => Prisma.sql`CAST(${at} AS TIMESTAMP(3))` : (at: Date) => Prisma.sql`${at}`;
+  const sentAt = Prisma.join(
+    rows.map(({ t, at }) => Prisma.sql`WHEN ${t.id} THEN ${instant(at)}`),
+    ' ',
+  );
+  const held = Prisma.join(
+    rows.map(({ t }) => Prisma.sql`("id" = ${t.id} AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at})`),
+    ' OR ',
+  );
+  return Prisma.sql`UPDATE "Outbox" SET "status" = 'sent', "sentAt" = CASE "id" ${sentAt} END, "attempts" = "attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL
+    WHERE "id" IN (${Prisma.join(rows.map(({ t }) => t.id))}) AND "status" = 'sending' AND (${held}) RETURNING "id"`;
+}
+
+/** 1 for each send whose row the UPDATE settled (the first of its id, should one be settled twice at once). */
+function settledIds(rows: readonly Sent[], returned: readonly Record<string, unknown>[]): number[] {
+  const settled = new Set(returned.map((r) => Number(r.id)));
+  return rows.map(({ t }) => (settled.delete(t.id) ? 1 : 0));
 }
 
 /** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts (then reported in a digest). */

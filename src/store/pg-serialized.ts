@@ -11,7 +11,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { type DirectConnection, integer, isMarker, markTransaction, untilEnded } from './direct.js';
+import { type BatchOutcome, type BatchStatement, type DirectConnection, integer, isMarker, markTransaction, runOn, untilEnded } from './direct.js';
 
 type Factory = PrismaPg;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -132,16 +132,16 @@ function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: Direc
    * server's default level, taking only the locks its statements take (OWN_LOCKS_ONLY), without the round trip that
    * names the level or Prisma's interactive transaction around it. PostgreSQL syncs each commit already.
    */
-  const batch = async (qs: readonly Prisma.Sql[]): Promise<number[]> => {
-    if (qs.length === 1) return [await root.run(qs[0]!)]; // durable or not: a commit of its own is synced
+  const batch = async (qs: readonly BatchStatement[]): Promise<BatchOutcome[]> => {
+    if (qs.length === 1) return [await runOn(root, qs[0]!)]; // durable or not: a commit of its own is synced
     const tx = await inner.startTransaction(); // BEGIN
     try {
       const on = directOn(tx);
-      const changed: number[] = [];
-      for (const q of qs) changed.push(await on.run(q));
+      const outcomes: BatchOutcome[] = [];
+      for (const q of qs) outcomes.push(await runOn(on, q));
       await tx.executeRaw(statement('COMMIT'));
       await tx.commit();
-      return changed;
+      return outcomes;
     } catch (e) {
       await tx.executeRaw(statement('ROLLBACK')).catch(() => undefined);
       await tx.rollback().catch(() => undefined);

@@ -19,7 +19,7 @@
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { type DirectConnection, integer, isMarker, markTransaction, sqliteValue, untilEnded } from './direct.js';
+import { type BatchOutcome, type DirectConnection, integer, isMarker, markTransaction, sqliteValue, untilEnded } from './direct.js';
 
 type Factory = PrismaBetterSQLite3;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -247,17 +247,17 @@ function directOn(connection: Connection): DirectConnection {
   const values = (q: Prisma.Sql) => q.values.map(sqliteValue);
   /** The connection's own `synchronous` (read once): what a durable batch puts back. */
   let setting: number | undefined;
+  const all = (q: Prisma.Sql) => {
+    const stmt = connection.prepare(q.sql);
+    const cols = typed(q.sql, stmt);
+    const rows = stmt.all(...values(q)) as Record<string, unknown>[];
+    for (const row of rows) for (const [name, convert] of cols) row[name] = convert(row[name]);
+    return rows;
+  };
+  const run = (q: Prisma.Sql) => Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes);
   return {
-    async all(q) {
-      const stmt = connection.prepare(q.sql);
-      const cols = typed(q.sql, stmt);
-      const rows = stmt.all(...values(q)) as Record<string, unknown>[];
-      for (const row of rows) for (const [name, convert] of cols) row[name] = convert(row[name]);
-      return rows;
-    },
-    async run(q) {
-      return Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes);
-    },
+    all: async (q) => all(q),
+    run: async (q) => run(q),
     // The caller takes the turn: nothing else runs on the connection until COMMIT (all of it synchronous).
     async batch(qs, durability = 'logged') {
       // A durable batch's COMMIT syncs the log (direct.ts, WriteDurability); the connection's own setting after it.
@@ -269,9 +269,9 @@ function directOn(connection: Connection): DirectConnection {
       try {
         connection.prepare('BEGIN IMMEDIATE').run();
         try {
-          const changed = qs.map((q) => Number((connection.prepare(q.sql).run(...values(q)) as { changes: number | bigint }).changes));
+          const outcomes = qs.map((q): BatchOutcome => ('returning' in q ? all(q.returning) : run(q)));
           connection.prepare('COMMIT').run();
-          return changed;
+          return outcomes;
         } catch (e) {
           if (connection.inTransaction) connection.prepare('ROLLBACK').run();
           throw e;

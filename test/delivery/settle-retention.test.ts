@@ -134,7 +134,7 @@ describe('outbox retention', () => {
         { scope: 'chat' as const, since: new Date(now.getTime() - 60_000), max: 20 },
       ],
     };
-    const q = claimStatement({ m: { id: 7, attempts: 0, chatRef: 'telegram:group:-1' }, guard }, 'p1', now, 300_000);
+    const q = claimStatement([{ m: { id: 7, attempts: 0, chatRef: 'telegram:group:-1' }, guard }], 'p1', now, 300_000);
     const steps = ((await a.deps.db.$queryRawUnsafe(`EXPLAIN QUERY PLAN ${q.sql}`, ...q.values.map(sqliteValue))) as { detail: string }[]).map((r) => r.detail);
     expect(steps[0]).toMatch(/USING INTEGER PRIMARY KEY/);
     expect(steps.filter((s) => /SEARCH e /.test(s))).toEqual([expect.stringMatching(/Outbox_chatRef_status_idx \(chatRef=\? AND status=\?/)]);
