@@ -13,7 +13,8 @@ import { applyMigrations } from '../../src/store/migrate.js';
 import type { Db } from '../../src/store/prisma.js';
 import * as duty from '../../src/store/duty.repository.js';
 import { historiesOf } from '../../src/store/attendance.repository.js';
-import { openAlertsOfMany, unackedFor } from '../../src/store/alert.repository.js';
+import { openAlertsOfMany, studentsWithOpenAlerts, unackedFor } from '../../src/store/alert.repository.js';
+import { enrolledInClass } from '../../src/store/weekly-count.repository.js';
 import { keysDone, openFailures } from '../../src/store/duty-run.repository.js';
 import { addMarks, addOpenAlerts, bindGroups, buildCounty, takeAttendance, type CountyFixture } from '../helpers/duty-fixtures.js';
 
@@ -102,6 +103,18 @@ describe('EXPLAIN QUERY PLAN of the hot queries', () => {
     await expectIndexed(() => openAlertsOfMany(db, ids()));
     await expectIndexed(async () => (await duty.responsibleForMany(db, [...(await duty.studentsByIds(db, ids())).values()]))!);
     await expectIndexed(() => duty.dmRefsOf(db, [...f.teacherOf.values()]));
+  });
+
+  it('a weekly count or attendance message: its class’s enrolled pupils found by class, not among every enrolled pupil', async () => {
+    for (const call of [() => enrolledInClass(db, f.classes[0]!.id), () => studentsWithOpenAlerts(db, f.classes[0]!.id)]) {
+      const qs = await reads(call);
+      expect(qs.length).toBe(1);
+      const params = JSON.parse(qs[0]!.params) as unknown[];
+      const plan = (await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${qs[0]!.sql}`, ...params)).map((r) => r.detail);
+      expect(plan.filter((d) => /\bStudent\b/.test(d))).toEqual([
+        expect.stringMatching(/^SEARCH Student USING (COVERING )?INDEX Student_classId_status_idx \(classId=\? AND status=\?\)/),
+      ]);
+    }
   });
 
   it('attendance reminder: classes that took attendance on a date', async () => {
