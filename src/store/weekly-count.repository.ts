@@ -13,7 +13,7 @@ import type { Tx } from './prisma.js';
 import { int, text } from './raw-rows.js';
 import type { AttendanceStatus, CountFigures, DateStr } from '../domain/types.js';
 import type { MarkedPupil } from '../domain/weekly-count-checks.js';
-import { queryRows } from './direct.js';
+import { executeStatement, queryRows } from './direct.js';
 
 export async function latestCount(db: Tx, classId: number, week: string) {
   return db.weeklyCount.findFirst({ where: { classId, week }, orderBy: { id: 'desc' } });
@@ -62,22 +62,22 @@ export async function enrolledInClass(db: Tx, classId: number): Promise<number> 
   return int(rows[0]!.n);
 }
 
-export async function addPending(db: Tx, p: { personId: number; chatRef: string; kind: string; payload: unknown; at: Date; expiresAt: Date }): Promise<void> {
-  await db.pendingConfirmation.updateMany({
-    where: { personId: p.personId, chatRef: p.chatRef, resolvedAt: null },
-    data: { resolvedAt: p.at, resolution: 'replaced' },
-  });
-  await db.pendingConfirmation.create({
-    data: { personId: p.personId, chatRef: p.chatRef, kind: p.kind, payload: JSON.stringify(p.payload), createdAt: p.at, expiresAt: p.expiresAt },
-  });
-}
+// The questions about a count (PendingConfirmation) in SQL (direct.ts): a count that differs from the roll or the week's
+// marks, and every count that answers one, are weekly-count messages; Prisma's model queries cost a millisecond each.
 
-export async function openPending(db: Tx, personId: number, chatRef: string, at: Date) {
-  return db.pendingConfirmation.findFirst({ where: { personId, chatRef, resolvedAt: null, expiresAt: { gt: at } }, orderBy: { id: 'desc' } });
+export async function addPending(db: Tx, p: { personId: number; chatRef: string; kind: string; payload: unknown; at: Date; expiresAt: Date }): Promise<void> {
+  await executeStatement(
+    db,
+    Prisma.sql`UPDATE "PendingConfirmation" SET "resolvedAt" = ${p.at}, "resolution" = ${'replaced'} WHERE "personId" = ${p.personId} AND "chatRef" = ${p.chatRef} AND "resolvedAt" IS NULL`,
+  );
+  await executeStatement(
+    db,
+    Prisma.sql`INSERT INTO "PendingConfirmation" ("personId", "chatRef", "kind", "payload", "createdAt", "expiresAt") VALUES (${p.personId}, ${p.chatRef}, ${p.kind}, ${JSON.stringify(p.payload)}, ${p.at}, ${p.expiresAt})`,
+  );
 }
 
 export async function resolvePending(db: Tx, id: number, at: Date, resolution: string): Promise<void> {
-  await db.pendingConfirmation.update({ where: { id }, data: { resolvedAt: at, resolution } });
+  await executeStatement(db, Prisma.sql`UPDATE "PendingConfirmation" SET "resolvedAt" = ${at}, "resolution" = ${resolution} WHERE "id" = ${id}`);
 }
 
 /** Pupils of the class with an absence in force on some day from `from` to `to` (latest mark per pupil and day). */
@@ -104,15 +104,21 @@ export async function markedAbsentBetween(db: Tx, classId: number, from: DateStr
 }
 
 /** The person's open question about a weekly count, from any chat (the details went by DM; the answer may come there). */
-export async function openCountQuestion(db: Tx, personId: number, chatRef: string, at: Date) {
-  const open = { personId, kind: 'weekly_count', resolvedAt: null, expiresAt: { gt: at } };
-  return (
-    (await db.pendingConfirmation.findFirst({ where: { ...open, chatRef }, orderBy: { id: 'desc' } })) ??
-    (await db.pendingConfirmation.findFirst({ where: open, orderBy: { id: 'desc' } }))
-  );
+export async function openCountQuestion(db: Tx, personId: number, chatRef: string, at: Date): Promise<{ id: number; payload: string } | null> {
+  const latest = async (inChat: boolean) => {
+    const rows = await queryRows<{ id: unknown; payload: unknown }>(
+      db,
+      Prisma.sql`SELECT "id", "payload" FROM "PendingConfirmation" WHERE "personId" = ${personId} AND "kind" = ${'weekly_count'} AND "resolvedAt" IS NULL AND "expiresAt" > ${at}${inChat ? Prisma.sql` AND "chatRef" = ${chatRef}` : Prisma.empty} ORDER BY "id" DESC LIMIT 1`,
+    );
+    return rows[0] ? { id: int(rows[0].id), payload: text(rows[0].payload) } : null;
+  };
+  return (await latest(true)) ?? (await latest(false));
 }
 
 /** Closes the person's open questions about weekly counts (a new count was sent instead). */
 export async function closeCountQuestions(db: Tx, personId: number, at: Date, resolution: string): Promise<void> {
-  await db.pendingConfirmation.updateMany({ where: { personId, kind: 'weekly_count', resolvedAt: null }, data: { resolvedAt: at, resolution } });
+  await executeStatement(
+    db,
+    Prisma.sql`UPDATE "PendingConfirmation" SET "resolvedAt" = ${at}, "resolution" = ${resolution} WHERE "personId" = ${personId} AND "kind" = ${'weekly_count'} AND "resolvedAt" IS NULL`,
+  );
 }

@@ -109,6 +109,9 @@ describe('weekly count', () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({ enrolled: roll + 1, present: roll + 1, note: '本周转入1人，学籍还在办', supersedesId: rows[0]!.id });
     expect(await openQuestions()).toBe(0);
+    // the question is closed as answered, not as replaced by the count it led to
+    const question = await app.deps.db.pendingConfirmation.findFirst({ where: { kind: 'weekly_count' }, orderBy: { id: 'desc' } });
+    expect(question).toMatchObject({ resolution: 'confirmed' });
   });
 
   it('a question left unanswered stores nothing, and a corrected count replaces the question', async () => {
