@@ -63,3 +63,8 @@ export const preparations = (): number => prepared;
 export const executedBySql = (): [string, number][] => [...bySql].sort((a, b) => b[1] - a[1]);
 /** Milliseconds spent in SQLite so far by SQL text, most first. */
 export const msBySqlText = (): [string, number][] => [...msBySql].sort((a, b) => b[1] - a[1]);
+/** Forgets the statements tallied by SQL text so far (a bench's setup), keeping the totals. */
+export function forgetTallies(): void {
+  bySql.clear();
+  msBySql.clear();
+}

@@ -49,3 +49,8 @@ export const executions = (): number => executed;
 export const executedBySql = (): [string, number][] => [...bySql].sort((a, b) => b[1] - a[1]);
 /** Milliseconds from sending to the result by SQL text, most first (statements in flight together overlap). */
 export const msBySqlText = (): [string, number][] => [...msBySql].sort((a, b) => b[1] - a[1]);
+/** Forgets the statements tallied by SQL text so far (a bench's setup), keeping the totals. */
+export function forgetTallies(): void {
+  bySql.clear();
+  msBySql.clear();
+}

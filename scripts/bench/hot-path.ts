@@ -16,7 +16,9 @@
  * The emulator sends no secret-token header: a relay in front of both bots adds the project's, so both take the same
  * path. Telegram's own send limits (30 a second, 1 a second per chat) are raised for the bench: they measure
  * Telegram, not this code. Run alone:
- * `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R] [--database-url postgresql://…] [--sql]`
+ * `npx tsx scripts/bench/hot-path.ts [--messages N] [--rounds R] [--database-url postgresql://…] [--students N] [--sql]`
+ * (`--students N`: a generated county of N pupils with a term of attendance instead of the demo county, 22 of its class
+ * teachers writing in on the Monday after; `--sql`: the statements of the measured rounds by count and by time)
  * (`node --cpu-prof --import tsx scripts/bench/hot-path.ts --only bot` for a profile of the bot alone).
  */
 import * as sqliteCounter from './count-executions.js';
@@ -43,6 +45,7 @@ import { telegram } from '../../adapters/telegram/platform.js';
 import type { ChatAdapter } from '../../src/core/chat-port.js';
 import { databaseForDisplay } from '../../src/store/prisma.js';
 import { isPgServerUrl, pgAdmin, pgDatabaseUrl } from './pg-admin.js';
+import { prepareTerm } from './term-attendance.js';
 
 interface EmulatorServer {
   config: { apiURL: string };
@@ -86,6 +89,8 @@ export interface HotPathResult {
 }
 
 const SECRET = 'hot-path-bench-secret-0123';
+/** Class teachers writing in, as many as the demo county has. */
+const DEMO_TEACHERS = 22;
 const ECHO_TOKEN = '111111:ECHO';
 const BOT_TOKEN = '222222:BOT';
 
@@ -233,6 +238,7 @@ async function startProjectBot(
   dir: string,
   databaseUrl: string,
   onClose: (close: () => Promise<void>) => void,
+  students?: number,
 ) {
   const port = await freePort();
   const config = loadConfig({
@@ -247,7 +253,8 @@ async function startProjectBot(
     TELEGRAM_MAX_PER_CHAT_PER_SECOND: '100000',
     TELEGRAM_MAX_PER_GROUP_PER_MINUTE: '100000',
   });
-  const clock = schoolMorningClock('2026-11-18T08:30:00+08:00');
+  // A generated county has a term of attendance up to Friday 2026-11-20: its messages come on the Monday after.
+  const clock = schoolMorningClock(students ? '2026-11-23T08:30:00+08:00' : '2026-11-18T08:30:00+08:00');
   // What has been started, closed in this order whether the bench got through or failed on the way.
   const started: { inbox?: { stop(): Promise<void> }; dispatcher?: { stop(): void; idle(): Promise<void> }; adapter?: ChatAdapter } = {};
   const deps = await createDeps(config, clock);
@@ -258,11 +265,19 @@ async function startProjectBot(
     await started.adapter?.stop();
     await deps.db.$disconnect();
   });
-  await seedDemo(deps.db, clock.now());
-  const teachers = await deps.db.person.findMany({ where: { role: 'class_teacher', active: true }, orderBy: { id: 'asc' } });
-  const students = await deps.db.student.findMany({ select: { classId: true, name: true }, orderBy: { id: 'asc' } });
+  await seedDemo(deps.db, clock.now(), students ? { students, seed: 7 } : undefined);
+  if (students) await prepareTerm(deps, 7);
+  const everyTeacher = await deps.db.person.findMany({ where: { role: 'class_teacher', active: true }, orderBy: { id: 'asc' } });
+  // The demo county's 22 class teachers; in a generated county 22 of them, spread over its schools.
+  const step = Math.max(1, Math.floor(everyTeacher.length / DEMO_TEACHERS));
+  const teachers = everyTeacher.filter((_, i) => i % step === 0).slice(0, DEMO_TEACHERS);
+  const pupils = await deps.db.student.findMany({
+    where: { classId: { in: teachers.map((t) => t.classId!) } },
+    select: { classId: true, name: true },
+    orderBy: { id: 'asc' },
+  });
   const byClass = new Map<number, string[]>();
-  for (const s of students) byClass.set(s.classId, [...(byClass.get(s.classId) ?? []), s.name]);
+  for (const s of pupils) byClass.set(s.classId, [...(byClass.get(s.classId) ?? []), s.name]);
   const chats: Chat[] = [];
   for (const [i, t] of teachers.entries()) {
     const userId = 10_000 + t.id;
@@ -309,7 +324,7 @@ async function benchDatabase(dir: string, server: string | undefined): Promise<{
 }
 
 export async function hotPathBench(
-  opts: { messagesPerChat?: number; rounds?: number; only?: 'echo' | 'bot'; databaseUrl?: string } = {},
+  opts: { messagesPerChat?: number; rounds?: number; only?: 'echo' | 'bot'; databaseUrl?: string; students?: number } = {},
 ): Promise<HotPathResult> {
   // Six rounds each: the first ones warm V8 up (the echo speeds up by more than half from its first round to its sixth).
   const rounds = opts.rounds ?? 6;
@@ -352,7 +367,7 @@ export async function hotPathBench(
     const apiRoot = emu.config.apiURL;
     const echo = await startEcho(apiRoot, relay);
     closers.push(() => echo.close());
-    const bot = await startProjectBot(apiRoot, relay, dir, database.url, (close) => closers.push(close));
+    const bot = await startProjectBot(apiRoot, relay, dir, database.url, (close) => closers.push(close), opts.students);
     const per = opts.messagesPerChat ?? 6;
     const chats = bot.chats.map((c) => ({ ...c, texts: Array.from({ length: per }, (_, k) => c.texts[k % c.texts.length]!) }));
     const result: HotPathResult = {
@@ -373,6 +388,7 @@ export async function hotPathBench(
     const warm = chats.slice(0, 4).map((c) => ({ ...c, texts: c.texts.slice(0, 1) }));
     if (opts.only !== 'bot') await feed(emu, ECHO_TOKEN, warm, replies);
     if (opts.only !== 'echo') await feed(emu, BOT_TOKEN, warm, replies);
+    counter.forgetTallies(); // --sql lists the measured rounds' statements (the echo's rounds run none), not the setup's
     for (let r = 0; r < rounds; r++) {
       if (opts.only !== 'bot') result.echo.push(await feed(emu, ECHO_TOKEN, chats, replies));
       if (opts.only !== 'echo') {
@@ -413,6 +429,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     ...(arg('--rounds') ? { rounds: Number(arg('--rounds')) } : {}),
     ...(only === 'echo' || only === 'bot' ? { only } : {}),
     ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    ...(arg('--students') ? { students: Number(arg('--students')) } : {}),
   });
   console.log(JSON.stringify(r, null, 2));
   if (process.argv.includes('--sql')) {
