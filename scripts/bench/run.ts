@@ -7,9 +7,10 @@
  *   tick p50/p95/max and the whole month's wall time;
  * - the dispatcher draining 2,000 queued messages (claim, send to a no-op adapter, mark sent), messages per second.
  * With `--county N [--keep]`: the county-scale benchmark instead (county.ts).
- * With `--hot [--database-url postgresql://…]`: the inbound hot path instead (hot-path.ts): the Telegram webhook bot
- * against a bare Telegraf echo on the telegram-test-api emulator, messages a second, p50/p95, CPU per message and their
- * ratios; on SQLite, or on a fresh database of that PostgreSQL server (dropped at the end).
+ * With `--hot [--database-url postgresql://…] [--students N]`: the inbound hot path instead (hot-path.ts): the Telegram
+ * webhook bot against a bare Telegraf echo on the telegram-test-api emulator, messages a second, p50/p95, CPU per
+ * message and their ratios; on SQLite, or on a fresh database of that PostgreSQL server (dropped at the end); on the
+ * demo county, or on a generated county of N pupils with a term of attendance.
  * With `--footprint`: the compiled start instead (footprint.ts): time to ready and idle RSS, console only and with
  * Telegram, Slack and WeChat configured against fakes.
  */
@@ -164,7 +165,11 @@ if (process.argv.includes('--hot')) {
   const flag = process.argv.indexOf('--database-url');
   const databaseUrl = flag >= 0 ? process.argv[flag + 1] : undefined;
   if (flag >= 0 && databaseUrl === undefined) throw new Error('--database-url needs a URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres');
-  const hotPath = await hotPathBench(databaseUrl !== undefined ? { databaseUrl } : {});
+  const studentsFlag = process.argv.indexOf('--students');
+  const students = studentsFlag >= 0 ? Number(process.argv[studentsFlag + 1]) : undefined;
+  if (students !== undefined && (!Number.isInteger(students) || students < MIN_STUDENTS || students > MAX_STUDENTS))
+    throw new Error(`--students needs a number of pupils from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --hot --students 60000`);
+  const hotPath = await hotPathBench({ ...(databaseUrl !== undefined ? { databaseUrl } : {}), ...(students !== undefined ? { students } : {}) });
   console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, hotPath }, null, 2));
   process.exit(0);
 }
