@@ -45,7 +45,7 @@ export const returning = (q: Prisma.Sql): Returning => ({ returning: q });
 export type BatchStatement = Prisma.Sql | Returning;
 /** What a batch's statement gave: the rows it changed, or a `returning` statement's rows. */
 export type BatchOutcome = number | Record<string, unknown>[];
-const isReturning = (q: BatchStatement): q is Returning => 'returning' in q;
+export const isReturning = (q: BatchStatement): q is Returning => 'returning' in q;
 
 /** A batch's statement run on a connection: its rows (`returning`) or how many rows it changed. */
 export function runOn(direct: Pick<DirectConnection, 'all' | 'run'>, q: BatchStatement): Promise<BatchOutcome> {
@@ -188,6 +188,15 @@ export interface MultiRow<T> {
   maxRows: number;
   statement(rows: readonly T[]): Prisma.Sql;
   changed(rows: readonly T[], returned: readonly Record<string, unknown>[]): number[];
+}
+
+/**
+ * A MultiRow write's `changed` when its statement returns the key of each row it wrote: 1 for each caller whose key
+ * came back, the first caller only when two in one statement had the same key (the database wrote one row), else 0.
+ */
+export function firstOfEach(asked: readonly string[], returned: readonly string[]): number[] {
+  const written = new Set(returned);
+  return asked.map((key) => (written.delete(key) ? 1 : 0));
 }
 
 /**

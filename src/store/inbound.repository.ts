@@ -3,7 +3,7 @@
  * before the platform is answered and handled after (InboundUpdate).
  */
 import { Prisma } from '../../generated/prisma/client.js';
-import { executeCoalesced, executeStatement, queryRows } from './direct.js';
+import { executeCoalesced, executeStatement, firstOfEach, queryRows } from './direct.js';
 import type { Db, Tx } from './prisma.js';
 import { retryWhenBusy, withWriteTransaction } from './write.js';
 
@@ -62,8 +62,11 @@ function insertUpdates(rows: readonly UpdateRow[]): Prisma.Sql {
 
 /** 1 for each update recorded: the first of its platform and id in the burst, when the database did not have it yet. */
 function updatesInserted(rows: readonly UpdateRow[], returned: readonly Record<string, unknown>[]): number[] {
-  const recorded = new Set(returned.map((r) => `${String(r.platform)}\u0000${String(r.updateId)}`));
-  return rows.map((u) => (recorded.delete(`${u.platform}\u0000${u.updateId}`) ? 1 : 0));
+  const key = (platform: unknown, updateId: unknown) => `${String(platform)}\u0000${String(updateId)}`;
+  return firstOfEach(
+    rows.map((u) => key(u.platform, u.updateId)),
+    returned.map((r) => key(r.platform, r.updateId)),
+  );
 }
 
 /** The oldest updates not yet handled, in the order they arrived. */

@@ -4,7 +4,7 @@
  */
 import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
-import { executeCoalesced, type MultiRow, queryRows } from './direct.js';
+import { executeCoalesced, firstOfEach, type MultiRow, queryRows } from './direct.js';
 import { when, whenOrNull } from './raw-rows.js';
 import { type Db, dialect, type Tx } from './prisma.js';
 import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
@@ -148,12 +148,12 @@ export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]
  * The results of sends that finish together share one commit (executeCoalesced).
  */
 async function settle(db: Db, t: ClaimToken, set: Prisma.Sql): Promise<boolean> {
-  const changed = await executeCoalesced(
-    db,
-    Prisma.sql`UPDATE "Outbox" SET ${set} WHERE "id" = ${t.id} AND "status" = 'sending' AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at}`,
-  );
+  const changed = await executeCoalesced(db, Prisma.sql`UPDATE "Outbox" SET ${set} WHERE "status" = 'sending' AND ${held(t)}`);
   return changed > 0; // 0: the claim is no longer ours
 }
+
+/** This claim's row while the claim still holds (with `"status" = 'sending'`): what every result is written under. */
+const held = (t: ClaimToken): Prisma.Sql => Prisma.sql`"id" = ${t.id} AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at}`;
 
 export async function markSent(db: Db, t: ClaimToken, at: Date): Promise<boolean> {
   const write: MultiRow<Sent> = { key: 'Outbox sent', row: { t, at }, maxRows: 150, statement: (rows) => settleSent(db, rows), changed: settledIds };
@@ -173,18 +173,20 @@ function settleSent(db: Db, rows: readonly Sent[]): Prisma.Sql {
     rows.map(({ t, at }) => Prisma.sql`WHEN ${t.id} THEN ${instant(at)}`),
     ' ',
   );
-  const held = Prisma.join(
-    rows.map(({ t }) => Prisma.sql`("id" = ${t.id} AND "claimedBy" = ${t.by} AND "claimedAt" = ${t.at})`),
+  const stillHeld = Prisma.join(
+    rows.map(({ t }) => Prisma.sql`(${held(t)})`),
     ' OR ',
   );
   return Prisma.sql`UPDATE "Outbox" SET "status" = 'sent', "sentAt" = CASE "id" ${sentAt} END, "attempts" = "attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL
-    WHERE "id" IN (${Prisma.join(rows.map(({ t }) => t.id))}) AND "status" = 'sending' AND (${held}) RETURNING "id"`;
+    WHERE "id" IN (${Prisma.join(rows.map(({ t }) => t.id))}) AND "status" = 'sending' AND (${stillHeld}) RETURNING "id"`;
 }
 
 /** 1 for each send whose row the UPDATE settled (the first of its id, should one be settled twice at once). */
 function settledIds(rows: readonly Sent[], returned: readonly Record<string, unknown>[]): number[] {
-  const settled = new Set(returned.map((r) => Number(r.id)));
-  return rows.map(({ t }) => (settled.delete(t.id) ? 1 : 0));
+  return firstOfEach(
+    rows.map(({ t }) => String(t.id)),
+    returned.map((r) => String(r.id)),
+  );
 }
 
 /** A failure: counted as an attempt, retried from `retryAt`, or dead when out of attempts (then reported in a digest). */

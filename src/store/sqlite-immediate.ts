@@ -19,7 +19,7 @@
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { type BatchOutcome, type DirectConnection, integer, isMarker, markTransaction, sqliteValue, untilEnded } from './direct.js';
+import { type BatchOutcome, type DirectConnection, integer, isMarker, isReturning, markTransaction, sqliteValue, untilEnded } from './direct.js';
 
 type Factory = PrismaBetterSQLite3;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -269,7 +269,7 @@ function directOn(connection: Connection): DirectConnection {
       try {
         connection.prepare('BEGIN IMMEDIATE').run();
         try {
-          const outcomes = qs.map((q): BatchOutcome => ('returning' in q ? all(q.returning) : run(q)));
+          const outcomes = qs.map((q): BatchOutcome => (isReturning(q) ? all(q.returning) : run(q)));
           connection.prepare('COMMIT').run();
           return outcomes;
         } catch (e) {
