@@ -65,11 +65,8 @@ export async function enrolledInClass(db: Tx, classId: number): Promise<number> 
 // The questions about a count (PendingConfirmation) in SQL (direct.ts): a count that differs from the roll or the week's
 // marks, and every count that answers one, are weekly-count messages; Prisma's model queries cost a millisecond each.
 
+/** A new open question. The caller closes the ones it replaces first (closeCountQuestions: the person's, in any chat). */
 export async function addPending(db: Tx, p: { personId: number; chatRef: string; kind: string; payload: unknown; at: Date; expiresAt: Date }): Promise<void> {
-  await executeStatement(
-    db,
-    Prisma.sql`UPDATE "PendingConfirmation" SET "resolvedAt" = ${p.at}, "resolution" = ${'replaced'} WHERE "personId" = ${p.personId} AND "chatRef" = ${p.chatRef} AND "resolvedAt" IS NULL`,
-  );
   await executeStatement(
     db,
     Prisma.sql`INSERT INTO "PendingConfirmation" ("personId", "chatRef", "kind", "payload", "createdAt", "expiresAt") VALUES (${p.personId}, ${p.chatRef}, ${p.kind}, ${JSON.stringify(p.payload)}, ${p.at}, ${p.expiresAt})`,
@@ -105,14 +102,13 @@ export async function markedAbsentBetween(db: Tx, classId: number, from: DateStr
 
 /** The person's open question about a weekly count, from any chat (the details went by DM; the answer may come there). */
 export async function openCountQuestion(db: Tx, personId: number, chatRef: string, at: Date): Promise<{ id: number; payload: string } | null> {
-  const latest = async (inChat: boolean) => {
-    const rows = await queryRows<{ id: unknown; payload: unknown }>(
-      db,
-      Prisma.sql`SELECT "id", "payload" FROM "PendingConfirmation" WHERE "personId" = ${personId} AND "kind" = ${'weekly_count'} AND "resolvedAt" IS NULL AND "expiresAt" > ${at}${inChat ? Prisma.sql` AND "chatRef" = ${chatRef}` : Prisma.empty} ORDER BY "id" DESC LIMIT 1`,
-    );
-    return rows[0] ? { id: int(rows[0].id), payload: text(rows[0].payload) } : null;
-  };
-  return (await latest(true)) ?? (await latest(false));
+  // The latest asked in this chat, else the latest asked anywhere.
+  const rows = await queryRows<{ id: unknown; payload: unknown }>(
+    db,
+    Prisma.sql`SELECT "id", "payload" FROM "PendingConfirmation" WHERE "personId" = ${personId} AND "kind" = ${'weekly_count'} AND "resolvedAt" IS NULL AND "expiresAt" > ${at}
+      ORDER BY CASE WHEN "chatRef" = ${chatRef} THEN 0 ELSE 1 END, "id" DESC LIMIT 1`,
+  );
+  return rows[0] ? { id: int(rows[0].id), payload: text(rows[0].payload) } : null;
 }
 
 /** Closes the person's open questions about weekly counts (a new count was sent instead). */
