@@ -150,11 +150,18 @@ async function dispatcher() {
   });
 }
 
-const countyFlag = process.argv.indexOf('--county');
-if (countyFlag >= 0) {
-  const max = Number(process.argv[countyFlag + 1]);
-  if (!Number.isInteger(max) || max < MIN_STUDENTS || max > MAX_STUDENTS)
-    throw new Error(`--county needs a number of students from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --county 60000`);
+/** The number of pupils after `flag` (a county's size), or undefined without the flag; one out of range is refused. */
+function pupilsAfter(flag: string, example: string): number | undefined {
+  const i = process.argv.indexOf(flag);
+  if (i < 0) return undefined;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < MIN_STUDENTS || n > MAX_STUDENTS)
+    throw new Error(`${flag} needs a number of students from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- ${example}`);
+  return n;
+}
+
+const max = pupilsAfter('--county', '--county 60000');
+if (max !== undefined) {
   await countyBench(max, { keep: process.argv.includes('--keep') });
   process.exit(0);
 }
@@ -165,10 +172,7 @@ if (process.argv.includes('--hot')) {
   const flag = process.argv.indexOf('--database-url');
   const databaseUrl = flag >= 0 ? process.argv[flag + 1] : undefined;
   if (flag >= 0 && databaseUrl === undefined) throw new Error('--database-url needs a URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres');
-  const studentsFlag = process.argv.indexOf('--students');
-  const students = studentsFlag >= 0 ? Number(process.argv[studentsFlag + 1]) : undefined;
-  if (students !== undefined && (!Number.isInteger(students) || students < MIN_STUDENTS || students > MAX_STUDENTS))
-    throw new Error(`--students needs a number of pupils from ${MIN_STUDENTS} to ${MAX_STUDENTS}, e.g. npm run bench -- --hot --students 60000`);
+  const students = pupilsAfter('--students', '--hot --students 60000');
   const hotPath = await hotPathBench({ ...(databaseUrl !== undefined ? { databaseUrl } : {}), ...(students !== undefined ? { students } : {}) });
   console.log(JSON.stringify({ machine: `${os.cpus().length} cpu, node ${process.version}`, hotPath }, null, 2));
   process.exit(0);
