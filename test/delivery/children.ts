@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopStarted } from '../helpers/compiled-start.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,7 +32,4 @@ export function spawnPump(id: string, apiRoot: string, token: string, env: Recor
   return { id, proc, ready, exited, log };
 }
 
-export async function kill(c: Child, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill(signal);
-  await c.exited;
-}
+export const kill = (c: Child, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => stopStarted(c, signal);

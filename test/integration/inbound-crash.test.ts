@@ -4,16 +4,13 @@
  * time started again on the same SQLite file. Every message must be handled exactly once — none lost with a killed
  * batch, none handled twice after it — and answered.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { FakeTelegramApi } from '../fakes/telegram-api.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { buildIfStale, type Started, startCompiled, stopStarted } from '../helpers/compiled-start.js';
 import { bindAccount } from '../../src/store/account.repository.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = '77:CRASH';
 const PER_TEACHER = 30;
 /** Kill when this share of the messages has been handled (committed), then start again. */
@@ -21,49 +18,39 @@ const KILL_AT = [0.2, 0.45, 0.7];
 
 let app: TestApp;
 let api: FakeTelegramApi;
-let child: ChildProcess | undefined;
-const output: string[] = [];
+let child: Started | undefined;
+/** Every start's output, in order. */
+const starts: Started[] = [];
+const output = () => starts.map((s) => s.output()).join('');
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, stdio: 'ignore' });
+  buildIfStale();
   app = await makeApp({ now: '2026-11-18T09:00:00+08:00' });
   api = await new FakeTelegramApi(TOKEN).start();
 });
 
 afterAll(async () => {
-  child?.kill('SIGKILL');
+  if (child) await stopStarted(child);
   await api?.stop();
   await app?.close();
 });
 
-function start(): ChildProcess {
-  const proc = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: app.deps.config.DATABASE_URL,
-      REPORTS_DIR: app.deps.config.REPORTS_DIR,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: api.apiRoot,
-      // Telegram's send limits would make this a test of waiting.
-      TELEGRAM_MAX_PER_SECOND: '10000',
-      TELEGRAM_MAX_PER_CHAT_PER_SECOND: '10000',
-      TELEGRAM_MAX_PER_GROUP_PER_MINUTE: '10000',
-      // A killed process's claims hold their chats until the lease runs out (as crash-fanout.test.ts).
-      OUTBOX_LEASE_SECONDS: '10',
-      OUTBOX_SEND_TIMEOUT_SECONDS: '5',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function start(): Started {
+  const started = startCompiled({
+    DATABASE_URL: app.deps.config.DATABASE_URL,
+    REPORTS_DIR: app.deps.config.REPORTS_DIR,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    // Telegram's send limits would make this a test of waiting.
+    TELEGRAM_MAX_PER_SECOND: '10000',
+    TELEGRAM_MAX_PER_CHAT_PER_SECOND: '10000',
+    TELEGRAM_MAX_PER_GROUP_PER_MINUTE: '10000',
+    // A killed process's claims hold their chats until the lease runs out (as crash-fanout.test.ts).
+    OUTBOX_LEASE_SECONDS: '10',
+    OUTBOX_SEND_TIMEOUT_SECONDS: '5',
   });
-  proc.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  return proc;
-}
-
-async function killNow(proc: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  proc.kill('SIGKILL');
-  await exited;
+  starts.push(started);
+  return started;
 }
 
 describe('inbound handling killed mid-stream', () => {
@@ -83,22 +70,22 @@ describe('inbound handling killed mid-stream', () => {
       child = start();
       await waitFor(async () => (await handled()) >= Math.floor(total * share), {
         timeoutMs: 60_000,
-        what: () => `${Math.floor(total * share)} handled (only ${last}); output: ${output.join('').slice(-1500)}`,
+        what: () => `${Math.floor(total * share)} handled (only ${last}); output: ${output().slice(-1500)}`,
       });
-      await killNow(child);
+      await stopStarted(child);
       atKill.push(await handled());
     }
     child = start();
     await waitFor(async () => (await handled()) === total && (await db.inboundUpdate.count({ where: { handledAt: null } })) === 0, {
       timeoutMs: 90_000,
-      what: () => `all ${total} handled (${last}); output: ${output.join('').slice(-1500)}`,
+      what: () => `all ${total} handled (${last}); output: ${output().slice(-1500)}`,
     });
     // Answered: every chat got at least one reply per message (one sent again is possible if it was in flight at a kill).
     await waitFor(() => teachers.every((t) => api.received.filter((c) => c.chat_id === String(userOf(t.id)) && c.answer === 'ok').length >= PER_TEACHER), {
       timeoutMs: 60_000,
       what: () => `every chat answered ${PER_TEACHER} times (${api.received.length} sends)`,
     });
-    await killNow(child);
+    await stopStarted(child);
     child = undefined;
     console.log(`inbound-crash: ${total} messages, handled when killed: ${atKill.join(', ')}; replies sent ${api.received.length}`);
 
@@ -106,6 +93,6 @@ describe('inbound handling killed mid-stream', () => {
     expect(await db.inboundUpdate.count({ where: { platform: 'telegram' } })).toBe(total);
     expect(await handled()).toBe(total);
     for (const t of teachers) expect(await db.outbox.count({ where: { chatRef: `telegram:dm:${userOf(t.id)}` } })).toBe(PER_TEACHER);
-    expect(output.join('')).not.toMatch(/没有记录成功|failed:/);
+    expect(output()).not.toMatch(/没有记录成功|failed:/);
   });
 });
