@@ -15,7 +15,7 @@ import { claim, finish, keysDone } from '../store/duty-run.repository.js';
 import { escalateAlert, openAlertsWithRecipients, outboxStatuses, visitedSince } from '../store/duty.repository.js';
 import { peopleWithRole, studentById, type StudentFull } from '../store/org.repository.js';
 import { addRecipient, recipientsOf } from '../store/alert.repository.js';
-import { sendToPerson } from '../services/messenger.js';
+import { sendToPerson, sendToPersonNow } from '../services/messenger.js';
 import { ackButton } from '../services/absence-alerts.js';
 import { dayLabel, studentLine } from '../services/format.js';
 import type { Tx } from '../store/prisma.js';
@@ -159,7 +159,7 @@ async function escalate(deps: Deps, tx: Tx, level: Level, alertIds: number[], ke
     const text = [head, ...list.map((x) => `· ${x.line}`), `请督促包保责任人立即入户家访。确认收到请回复：收到 ${list.map((x) => x.alertId).join('、')}`].join(
       '\n',
     );
-    const outboxId = await sendToPerson(tx, now, officialId, text, {
+    const outboxId = await sendToPersonNow(tx, now, officialId, text, {
       kind: 'alert_escalation',
       dutyKey: key,
       urgent: true,

@@ -1,5 +1,6 @@
 /** Chat accounts bound to people. Append-only: a binding is revoked, never deleted or rewritten. */
 import type { Tx } from './prisma.js';
+import { writeKept } from './deferred-rows.js';
 
 export interface RevokedAccount {
   platform: string;
@@ -21,6 +22,7 @@ export async function bindAccount(db: Tx, personId: number, platform: string, ac
   await db.chatAccount.updateMany({ where: { personId, platform, revokedAt: null }, data: { revokedAt: at } });
   await db.chatAccount.create({ data: { platform, accountId, personId, boundAt: at } });
   // Messages for the person still waiting for the old accounts go to the new one instead (a lost phone gets nothing).
+  if (others.length > 0) await writeKept(db);
   for (const o of others) {
     await db.outbox.updateMany({
       where: { chatRef: `${platform}:dm:${o.accountId}`, personId, status: { in: ['pending', 'failed'] } },

@@ -130,8 +130,16 @@ async function connectionFor(db: Tx): Promise<DirectConnection | undefined> {
   return transactions.get(db) ?? undefined;
 }
 
+const hooks = new WeakMap<Tx, (q: Prisma.Sql) => Promise<void>>();
+
+/** Something to do before each statement on `tx` through queryRows or executeStatement (deferred-rows.ts). */
+export function beforeStatements(tx: Tx, hook: (q: Prisma.Sql) => Promise<void>): void {
+  hooks.set(tx, hook);
+}
+
 /** The rows of a query: on the driver when the client is served directly, through Prisma otherwise. */
 export async function queryRows<T>(db: Tx, q: Prisma.Sql): Promise<T[]> {
+  await hooks.get(db)?.(q);
   const direct = await connectionFor(db);
   if (!direct) return db.$queryRaw<T[]>(q);
   return (await direct.all(q)) as T[];
@@ -139,6 +147,7 @@ export async function queryRows<T>(db: Tx, q: Prisma.Sql): Promise<T[]> {
 
 /** Runs a statement: on the driver when the client is served directly, through Prisma otherwise; rows changed. */
 export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
+  await hooks.get(db)?.(q);
   const direct = await connectionFor(db);
   if (!direct) return db.$executeRaw(q);
   return direct.run(q);

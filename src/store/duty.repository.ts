@@ -4,6 +4,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { CASE_STATES } from '../domain/dropout-case.js';
 import { studentsFull, type StudentFull } from './student-full.js';
 import { queryRows } from './direct.js';
+import { writeKept } from './deferred-rows.js';
 
 export type ClassRow = Awaited<ReturnType<typeof classesWithTeachers>>[number];
 
@@ -156,6 +157,7 @@ export async function openAlertsWithRecipients(db: Tx) {
 }
 
 export async function outboxStatuses(db: Tx, ids: number[]): Promise<Map<number, string>> {
+  await writeKept(db);
   const rows = await db.outbox.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
   return new Map(rows.map((r) => [r.id, r.status]));
 }

@@ -4,6 +4,7 @@
  * carry no chat (case events, register changes) take it from the audit line the router wrote in the same instant.
  */
 import type { Tx } from './prisma.js';
+import { writeKept } from './deferred-rows.js';
 
 export interface HistoryRow {
   at: Date;
@@ -108,6 +109,7 @@ export async function classDayHistory(tx: Tx, classId: number, date: string, wee
 async function withChats(tx: Tx, rows: HistoryRow[]): Promise<HistoryRow[]> {
   const missing = rows.filter((r) => r.chatRef === null && r.byId > 0);
   if (missing.length) {
+    await writeKept(tx);
     const lines = await tx.auditLog.findMany({
       where: {
         actorId: { in: [...new Set(missing.map((r) => r.byId))] },

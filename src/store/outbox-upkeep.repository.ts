@@ -2,6 +2,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx, Db } from './prisma.js';
 import { queryRows } from './direct.js';
+import { writeKept } from './deferred-rows.js';
 
 export const DELIVERY_REPORT = 'delivery_report';
 
@@ -54,6 +55,7 @@ export async function lastDigestAt(db: Tx): Promise<Date | null> {
  * one gets the rows.
  */
 export async function takeUnreportedDead(tx: Tx, at: Date): Promise<DeadRow[]> {
+  await writeKept(tx);
   const n = await tx.outbox.updateMany({ where: { status: 'dead', deadReportedAt: null, kind: { not: DELIVERY_REPORT } }, data: { deadReportedAt: at } });
   if (n.count === 0) return [];
   return tx.outbox.findMany({ where: { status: 'dead', deadReportedAt: at, kind: { not: DELIVERY_REPORT } }, select: DEAD_COLUMNS, orderBy: { id: 'asc' } });

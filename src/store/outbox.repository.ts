@@ -4,6 +4,7 @@
  */
 import { Prisma, type Outbox } from '../../generated/prisma/client.js';
 import { insertRowsReturning } from './bulk-insert.js';
+import { insertLater, writeKept } from './deferred-rows.js';
 import { executeCoalesced, firstOfEach, type MultiRow, queryRows } from './direct.js';
 import { when, whenOrNull } from './raw-rows.js';
 import { type Db, dialect, type Tx } from './prisma.js';
@@ -47,6 +48,20 @@ export async function enqueue(db: Tx, at: Date, m: NewMessage): Promise<number> 
 }
 
 const OUTBOX_COLUMNS = ['createdAt', 'chatRef', 'personId', 'text', 'buttons', 'attachment', 'kind', 'dutyKey', 'urgent', 'notBefore'] as const;
+
+/**
+ * One message whose id nobody needs (a reply): in a shared write transaction written with the others' at its end
+ * (deferred-rows.ts), at once otherwise.
+ */
+export async function enqueueLater(db: Tx, at: Date, m: NewMessage): Promise<void> {
+  const r = row(at, m);
+  await insertLater(
+    db,
+    'Outbox',
+    OUTBOX_COLUMNS,
+    OUTBOX_COLUMNS.map((c) => r[c]),
+  );
+}
 
 /** Many messages in multi-row inserts (a duty's fan-out: one statement per chunk, not per message); ids in the order given. */
 export async function enqueueMany(db: Tx, at: Date, ms: readonly NewMessage[]): Promise<number[]> {
@@ -264,10 +279,12 @@ export async function claimCountSince(db: Tx, platform: string, since: Date): Pr
  */
 export async function cancelPending(db: Tx, ids: number[]): Promise<number> {
   if (ids.length === 0) return 0;
+  await writeKept(db);
   const r = await db.outbox.updateMany({ where: { id: { in: ids }, status: { in: ['pending', 'failed'] } }, data: { status: 'cancelled' } });
   return r.count;
 }
 
 export async function statusOf(db: Tx, ids: number[]) {
+  await writeKept(db);
   return db.outbox.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, personId: true } });
 }

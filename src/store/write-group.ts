@@ -18,6 +18,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Prisma } from '../../generated/prisma/client.js';
+import { deferRows } from './deferred-rows.js';
 import { executeStatement } from './direct.js';
 import type { Db, Tx } from './prisma.js';
 import { isBusyError, withWriteTransaction } from './write.js';
@@ -89,19 +90,26 @@ async function runBatch(db: Db, jobs: Job[]): Promise<number> {
     outcomes = await withWriteTransaction(db, async (tx) => {
       const done: Outcome[] = [];
       const started = performance.now();
+      // Replies and audit lines: one multi-row INSERT per table for the batch, before COMMIT.
+      const later = deferRows(tx);
       for (const [i, job] of jobs.entries()) {
         if (i > 0 && performance.now() - started > BATCH_BUDGET_MS) break;
         // Not released: the commit releases them all, and each release would be a round trip on PostgreSQL.
         const name = `kcbx_shared_${i}`;
         await executeStatement(tx, sql(`SAVEPOINT ${name}`));
+        later.begin();
         try {
-          done.push({ ok: true, value: await job.fn(tx) });
+          const value = await job.fn(tx);
+          later.finished();
+          done.push({ ok: true, value });
         } catch (error) {
           // Undo this one only; when even that fails the transaction is unusable and the batch fails (each alone then).
           await executeStatement(tx, sql(`ROLLBACK TO SAVEPOINT ${name}`));
+          later.undone();
           done.push({ ok: false, error });
         }
       }
+      await later.writeAll();
       return done;
     });
   } catch (e) {

@@ -13,7 +13,7 @@ import { platformNamed } from '../../adapters/registry.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { drainOutbox } from '../../src/delivery/dispatcher.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
-import { sendToChat, sendToPerson } from '../../src/services/messenger.js';
+import { sendToChat, sendToPerson, sendToPersonNow } from '../../src/services/messenger.js';
 
 /** One message as the platform received it from the adapter. */
 export interface Delivered {
@@ -170,7 +170,7 @@ export function platformContract(h: PlatformHarness): void {
     it.skipIf(!h.rateLimitNext)("the platform's “too many requests” pauses delivery for its retry-after, without counting an attempt", async () => {
       const principal = await person('T0009');
       const seconds = h.rateLimitNext!();
-      const id = await sendToPerson(app.deps.db, app.clock.now(), principal.id, '契约测试：限流');
+      const id = await sendToPersonNow(app.deps.db, app.clock.now(), principal.id, '契约测试：限流');
       const r = await deliver();
       expect(r.rateLimited).toEqual([{ platform: h.name, seconds }]);
       expect(await app.deps.db.outbox.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 0 });
@@ -186,7 +186,7 @@ export function platformContract(h: PlatformHarness): void {
     it('an error the platform was not expected to give fails the message (backoff, reason kept), not the process', async () => {
       const principal = await person('T0009');
       h.failNext();
-      const id = await sendToPerson(app.deps.db, app.clock.now(), principal.id, '契约测试：出错');
+      const id = await sendToPersonNow(app.deps.db, app.clock.now(), principal.id, '契约测试：出错');
       const r = await deliver();
       expect(r.failed).toBe(1);
       const row = await app.deps.db.outbox.findUniqueOrThrow({ where: { id } });

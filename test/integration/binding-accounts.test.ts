@@ -4,7 +4,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { handleIncoming } from '../../src/core/router.js';
 import { createInviteCode } from '../../src/core/commands/binding.js';
 import { createDeps } from '../../src/app.js';
-import { sendToPerson } from '../../src/services/messenger.js';
+import { sendToPersonNow } from '../../src/services/messenger.js';
 import { dmRefsOf } from '../../src/store/duty.repository.js';
 
 let app: TestApp;
@@ -36,7 +36,7 @@ describe('a new account replaces the old one on that platform', () => {
     expect(await replyTo('500', '我是谁')).toContain('T0012');
     // Inside a transaction only its tx may be used: the id is read before it.
     const teacher = await personId('T0012');
-    const waiting = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), teacher, '尚未送达的私信'));
+    const waiting = await app.deps.db.$transaction(async (tx) => sendToPersonNow(tx, app.clock.now(), teacher, '尚未送达的私信'));
 
     const out = await dm('501', `绑定 ${await code('T0012')}`);
     expect(out.find((o) => o.chatRef === 'telegram:dm:501')!.text).toContain('原来绑定的账号已停用');
@@ -55,7 +55,7 @@ describe('a new account replaces the old one on that platform', () => {
 
   it('direct messages to the person go to the current account only', async () => {
     const teacher = await personId('T0012');
-    const outId = await app.deps.db.$transaction(async (tx) => sendToPerson(tx, app.clock.now(), teacher, '测试私信'));
+    const outId = await app.deps.db.$transaction(async (tx) => sendToPersonNow(tx, app.clock.now(), teacher, '测试私信'));
     expect((await app.deps.db.outbox.findUniqueOrThrow({ where: { id: outId } })).chatRef).toBe('telegram:dm:501');
     // the duties' batch lookup (alerts, reminders, digests) agrees: never the revoked account
     expect((await dmRefsOf(app.deps.db, [teacher])).get(teacher)).toBe('telegram:dm:501');
