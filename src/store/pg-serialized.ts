@@ -11,6 +11,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { prepareRepeated } from './pg-prepared.js';
 import { type BatchOutcome, type BatchStatement, type DirectConnection, integer, isMarker, markTransaction, runOn, untilEnded } from './direct.js';
 
 type Factory = PrismaPg;
@@ -198,7 +199,13 @@ export function serializedPg(
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serialized(await factory.connect(), lockTimeoutMs, (d) => (direct = d)),
+    connect: async () => {
+      const adapter = await factory.connect();
+      // The adapter's pool (its `client`), before it opens a connection.
+      if (!prepareRepeated((adapter as unknown as { client?: unknown }).client))
+        throw new Error('PostgreSQL adapter without its pool: statements cannot be prepared');
+      return serialized(adapter, lockTimeoutMs, (d) => (direct = d));
+    },
     direct: () => direct,
   };
 }
