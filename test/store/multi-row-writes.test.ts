@@ -9,6 +9,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { executeBatchWithRows, executeCoalesced, type MultiRow, returning } from '../../src/store/direct.js';
 import { recordUpdate } from '../../src/store/inbound.repository.js';
+import { openDatabase } from '../../src/store/prisma.js';
 import { claimMany, enqueue, markSent } from '../../src/store/outbox.repository.js';
 import { claimStatement } from '../../src/store/outbox-claim.repository.js';
 
@@ -57,6 +58,26 @@ describe('multi-row writes', () => {
     expect(burst).toEqual([true, false, true, false, true]);
     const rows = await db.inboundUpdate.findMany({ where: { platform: 'telegram' }, orderBy: { id: 'asc' }, select: { updateId: true, payload: true } });
     expect(rows.map((r) => r.updateId)).toEqual(['100', '101', '102', '103']);
+  });
+
+  it('two replicas given the same burst at once (two clients of one database, as a redelivery reaching the other replica): each update recorded once, one told so', async () => {
+    const first = app.deps.db;
+    const second = await openDatabase(app.deps.config.DATABASE_URL);
+    try {
+      const update = (updateId: string) => ({ platform: 'slack', updateId, chatRef: 'slack:dm:U1', payload: `{"u":"${updateId}"}`, at });
+      const ids = Array.from({ length: 60 }, (_, i) => `E${i}`);
+      // Both receive every update, in opposite orders, all at once: each process's burst shares its statements.
+      const [a, b] = await Promise.all([
+        Promise.all(ids.map((id) => recordUpdate(first, update(id)))),
+        Promise.all([...ids].reverse().map((id) => recordUpdate(second, update(id)))),
+      ]);
+      const told = ids.map((_, i) => Number(a[i]) + Number(b[ids.length - 1 - i]!));
+      expect(told).toEqual(ids.map(() => 1));
+      const rows = await first.inboundUpdate.findMany({ where: { platform: 'slack' }, select: { updateId: true } });
+      expect(rows.map((r) => r.updateId).sort()).toEqual([...ids].sort());
+    } finally {
+      await second.$disconnect();
+    }
   });
 
   it('sends settled together: one UPDATE, each at its own instant, and a claim that is no longer held changes nothing', async () => {
