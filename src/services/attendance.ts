@@ -16,7 +16,7 @@ import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { addMark, classMarkRowsOn, currentMark, isStatement, markClassTaken } from '../store/attendance.repository.js';
-import { studentsWithOpenAlerts } from '../store/alert.repository.js';
+import { alertedUnmarkedOn } from '../store/alert.repository.js';
 import { applyLadderMany, type LadderOutcome } from './absence-alerts.js';
 
 export interface MarkRequest {
@@ -96,9 +96,8 @@ export async function recordAttendance(
   }
   if (r.takesClass) {
     await markClassTaken(tx, r.classId, r.date, r.reporterId, r.chatRef, at);
-    const marked = await classMarkRowsOn(tx, r.classId, r.date);
-    for (const id of await studentsWithOpenAlerts(tx, r.classId)) {
-      if (!listed.has(id) && !marked.has(id)) out.push({ studentId: id, status: 'present', kind: 'implicit' });
+    for (const id of await alertedUnmarkedOn(tx, r.classId, r.date)) {
+      if (!listed.has(id)) out.push({ studentId: id, status: 'present', kind: 'implicit' });
     }
   }
   // the ladder again for every pupil whose day changed (a past day filled in re-runs it too), set-based

@@ -1,6 +1,7 @@
 /** Absence alerts and who was told. */
 import { Prisma, type Alert } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
+import type { DateStr } from '../domain/types.js';
 import { insertRows, insertRowsReturning } from './bulk-insert.js';
 import { ALERT_COLUMNS, alertRow, columns, int, type Raw } from './raw-rows.js';
 import { queryRows } from './direct.js';
@@ -31,11 +32,16 @@ export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): P
   return out;
 }
 
-/** Enrolled students of a class with at least one open alert. */
-export async function studentsWithOpenAlerts(db: Tx, classId: number): Promise<number[]> {
+/**
+ * Enrolled students of a class with at least one open alert and no attendance mark on `date`: those the class's
+ * attendance taken that day counts as present without a word. One statement (it used to be the open alerts, then the
+ * class's marks of the day).
+ */
+export async function alertedUnmarkedOn(db: Tx, classId: number, date: DateStr): Promise<number[]> {
   const rows = await queryRows<{ studentId: unknown }>(
     db,
-    Prisma.sql`SELECT DISTINCT "studentId" FROM "Alert" WHERE "status" = 'open' AND "studentId" IN (SELECT "id" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled') ORDER BY "studentId" ASC`,
+    Prisma.sql`SELECT DISTINCT "studentId" FROM "Alert" WHERE "status" = 'open' AND "studentId" IN (SELECT "id" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled')
+      AND NOT EXISTS (SELECT 1 FROM "AttendanceMark" m WHERE m."studentId" = "Alert"."studentId" AND m."date" = ${date}) ORDER BY "studentId" ASC`,
   );
   return rows.map((r) => int(r.studentId));
 }

@@ -17,7 +17,7 @@ import {
   markClassTaken,
   takenDaysOf,
 } from '../../src/store/attendance.repository.js';
-import { createAlerts, closeAlert, openAlertsOf, openAlertsOfMany, studentsWithOpenAlerts } from '../../src/store/alert.repository.js';
+import { createAlerts, closeAlert, openAlertsOf, openAlertsOfMany, alertedUnmarkedOn } from '../../src/store/alert.repository.js';
 import { findStudents, studentById } from '../../src/store/org.repository.js';
 import { studentsByIds } from '../../src/store/duty.repository.js';
 import { enrolledInClass, markedAbsentBetween } from '../../src/store/weekly-count.repository.js';
@@ -148,20 +148,29 @@ describe('hot path SQL reads match the model API', () => {
     const reference = new Map<number, unknown[]>(ids.map((id) => [id, []]));
     for (const r of await db.alert.findMany({ where: { studentId: { in: ids }, status: 'open' }, orderBy: { id: 'asc' } })) reference.get(r.studentId)!.push(r);
     same(many, reference);
+    // p3 has a mark on the day (the class's attendance counts only the alerted pupils without one as present).
+    const day = '2026-10-02';
+    await addMark(db, { studentId: p3!.id, date: day, status: 'sick', reportedById: reporter, chatRef: 'test:dm:1', at });
     for (const classId of [classA, classB]) {
-      const enrolled = (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id);
-      const rows = await db.alert.findMany({
-        where: { status: 'open', studentId: { in: enrolled } },
-        select: { studentId: true },
-        distinct: ['studentId'],
-        orderBy: { studentId: 'asc' },
-      });
-      same(
-        await studentsWithOpenAlerts(db, classId),
-        rows.map((r) => r.studentId),
-      );
+      for (const date of [day, '2026-10-01', '2026-11-18']) {
+        const enrolled = (await db.student.findMany({ where: { classId, status: 'enrolled' }, select: { id: true } })).map((s) => s.id);
+        const marked = (await db.attendanceMark.findMany({ where: { date, studentId: { in: enrolled } }, select: { studentId: true } })).map(
+          (m) => m.studentId,
+        );
+        const rows = await db.alert.findMany({
+          where: { status: 'open', studentId: { in: enrolled.filter((id) => !marked.includes(id)) } },
+          select: { studentId: true },
+          distinct: ['studentId'],
+          orderBy: { studentId: 'asc' },
+        });
+        same(
+          await alertedUnmarkedOn(db, classId, date),
+          rows.map((r) => r.studentId),
+        );
+      }
     }
-    expect(await studentsWithOpenAlerts(db, classA)).toStrictEqual([p1!.id, p3!.id].sort((a, b) => a - b));
+    expect(await alertedUnmarkedOn(db, classA, '2026-10-01')).toStrictEqual([p1!.id, p3!.id].sort((a, b) => a - b));
+    expect(await alertedUnmarkedOn(db, classA, day)).toStrictEqual([p1!.id]);
     await db.student.update({ where: { id: p4!.id }, data: { status: 'enrolled' } });
   });
 
