@@ -4,7 +4,7 @@
  * A school day with neither is unknown for the pupil (domain/absence.ts).
  */
 import { Prisma, type AttendanceMark } from '../../generated/prisma/client.js';
-import type { Tx } from './prisma.js';
+import { dialect, type Tx } from './prisma.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { columns, int, MARK_COLUMNS, markRow, text, type Raw } from './raw-rows.js';
 import { executeStatement, queryRows } from './direct.js';
@@ -81,13 +81,21 @@ function pupilsOf(classId: number): Prisma.Sql {
   return Prisma.sql`SELECT "id" FROM "Student" WHERE "classId" = ${classId}`;
 }
 
-/** Records that the class's attendance was taken that day (once: a second report the same day adds no row). */
+/**
+ * Records that the class's attendance was taken that day (once: a second report the same day adds no row). One
+ * statement: the row is inserted only where the class has none for the day (the write lock makes the check and the
+ * insert one step).
+ */
 export async function markClassTaken(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Promise<void> {
-  const taken = await queryRows<unknown>(db, Prisma.sql`SELECT "id" FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date} LIMIT 1`);
-  if (taken.length > 0) return;
+  // In a SELECT list PostgreSQL cannot tell a bound value's type from the column it goes to, as it does in VALUES.
+  const row =
+    dialect(db) === 'postgresql'
+      ? Prisma.sql`CAST(${classId} AS INTEGER), CAST(${date} AS TEXT), CAST(${personId} AS INTEGER), CAST(${chatRef} AS TEXT), CAST(${at} AS TIMESTAMP(3))`
+      : Prisma.sql`${classId}, ${date}, ${personId}, ${chatRef}, ${at}`;
   await executeStatement(
     db,
-    Prisma.sql`INSERT INTO "ClassAttendance" ("classId", "date", "reportedById", "chatRef", "recordedAt") VALUES (${classId}, ${date}, ${personId}, ${chatRef}, ${at})`,
+    Prisma.sql`INSERT INTO "ClassAttendance" ("classId", "date", "reportedById", "chatRef", "recordedAt") SELECT ${row}
+      WHERE NOT EXISTS (SELECT 1 FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date})`,
   );
 }
 
