@@ -15,8 +15,7 @@
 import type { Tx } from '../store/prisma.js';
 import type { Deps } from './deps.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
-import { addMark, classMarkRowsOn, currentMark, isStatement, markClassTaken } from '../store/attendance.repository.js';
-import { alertedUnmarkedOn } from '../store/alert.repository.js';
+import { addMark, classMarkRowsOn, currentMark, isStatement, takeClassAttendance } from '../store/attendance.repository.js';
 import { applyLadderMany, type LadderOutcome } from './absence-alerts.js';
 
 export interface MarkRequest {
@@ -95,8 +94,7 @@ export async function recordAttendance(
     }
   }
   if (r.takesClass) {
-    await markClassTaken(tx, r.classId, r.date, r.reporterId, r.chatRef, at);
-    for (const id of await alertedUnmarkedOn(tx, r.classId, r.date)) {
+    for (const id of await takeClassAttendance(tx, r.classId, r.date, r.reporterId, r.chatRef, at)) {
       if (!listed.has(id)) out.push({ studentId: id, status: 'present', kind: 'implicit' });
     }
   }

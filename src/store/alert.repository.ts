@@ -38,12 +38,14 @@ export async function openAlertsOfMany(db: Tx, studentIds: readonly number[]): P
  * class's marks of the day).
  */
 export async function alertedUnmarkedOn(db: Tx, classId: number, date: DateStr): Promise<number[]> {
-  const rows = await queryRows<{ studentId: unknown }>(
-    db,
-    Prisma.sql`SELECT DISTINCT "studentId" FROM "Alert" WHERE "status" = 'open' AND "studentId" IN (SELECT "id" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled')
-      AND NOT EXISTS (SELECT 1 FROM "AttendanceMark" m WHERE m."studentId" = "Alert"."studentId" AND m."date" = ${date}) ORDER BY "studentId" ASC`,
-  );
+  const rows = await queryRows<{ studentId: unknown }>(db, alertedUnmarkedQuery(classId, date));
   return rows.map((r) => int(r.studentId));
+}
+
+/** alertedUnmarkedOn's query (attendance.repository.ts sends it with the class's attendance on PostgreSQL). */
+export function alertedUnmarkedQuery(classId: number, date: DateStr): Prisma.Sql {
+  return Prisma.sql`SELECT DISTINCT "studentId" FROM "Alert" WHERE "status" = 'open' AND "studentId" IN (SELECT "id" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled')
+      AND NOT EXISTS (SELECT 1 FROM "AttendanceMark" m WHERE m."studentId" = "Alert"."studentId" AND m."date" = ${date}) ORDER BY "studentId" ASC`;
 }
 
 export interface NewAlert {

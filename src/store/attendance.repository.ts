@@ -8,6 +8,7 @@ import { dialect, type Tx } from './prisma.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { columns, int, MARK_COLUMNS, markRow, text, type Raw } from './raw-rows.js';
 import { executeStatement, queryRows } from './direct.js';
+import { alertedUnmarkedOn, alertedUnmarkedQuery } from './alert.repository.js';
 
 export interface MarkInput {
   studentId: number;
@@ -87,16 +88,34 @@ function pupilsOf(classId: number): Prisma.Sql {
  * insert one step).
  */
 export async function markClassTaken(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Promise<void> {
+  await executeStatement(db, classTakenInsert(db, classId, date, personId, chatRef, at));
+}
+
+function classTakenInsert(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Prisma.Sql {
   // In a SELECT list PostgreSQL cannot tell a bound value's type from the column it goes to, as it does in VALUES.
   const row =
     dialect(db) === 'postgresql'
       ? Prisma.sql`CAST(${classId} AS INTEGER), CAST(${date} AS TEXT), CAST(${personId} AS INTEGER), CAST(${chatRef} AS TEXT), CAST(${at} AS TIMESTAMP(3))`
       : Prisma.sql`${classId}, ${date}, ${personId}, ${chatRef}, ${at}`;
-  await executeStatement(
+  return Prisma.sql`INSERT INTO "ClassAttendance" ("classId", "date", "reportedById", "chatRef", "recordedAt") SELECT ${row}
+      WHERE NOT EXISTS (SELECT 1 FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date})`;
+}
+
+/**
+ * A class teacher's attendance for the class that day: records it taken (markClassTaken) and returns the pupils it
+ * counts as present without a word (alertedUnmarkedOn). On PostgreSQL one round trip under the write lock: the insert
+ * goes as a data-modifying WITH, which runs whether or not the query reads it (the query does not read its table).
+ */
+export async function takeClassAttendance(db: Tx, classId: number, date: DateStr, personId: number, chatRef: string, at: Date): Promise<number[]> {
+  if (dialect(db) !== 'postgresql') {
+    await markClassTaken(db, classId, date, personId, chatRef, at);
+    return alertedUnmarkedOn(db, classId, date);
+  }
+  const rows = await queryRows<{ studentId: unknown }>(
     db,
-    Prisma.sql`INSERT INTO "ClassAttendance" ("classId", "date", "reportedById", "chatRef", "recordedAt") SELECT ${row}
-      WHERE NOT EXISTS (SELECT 1 FROM "ClassAttendance" WHERE "classId" = ${classId} AND "date" = ${date})`,
+    Prisma.sql`WITH "taken" AS (${classTakenInsert(db, classId, date, personId, chatRef, at)}) ${alertedUnmarkedQuery(classId, date)}`,
   );
+  return rows.map((r) => int(r.studentId));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   historiesOf,
   historyOf,
   markClassTaken,
+  takeClassAttendance,
   takenDaysOf,
 } from '../../src/store/attendance.repository.js';
 import { createAlerts, closeAlert, openAlertsOf, openAlertsOfMany, alertedUnmarkedOn } from '../../src/store/alert.repository.js';
@@ -171,6 +172,14 @@ describe('hot path SQL reads match the model API', () => {
     }
     expect(await alertedUnmarkedOn(db, classA, '2026-10-01')).toStrictEqual([p1!.id, p3!.id].sort((a, b) => a - b));
     expect(await alertedUnmarkedOn(db, classA, day)).toStrictEqual([p1!.id]);
+    // Taking the class's attendance (one statement on PostgreSQL): recorded once, the same pupils as the two steps.
+    for (const date of [day, '2026-10-01']) {
+      const expected = await alertedUnmarkedOn(db, classA, date);
+      same(await takeClassAttendance(db, classA, date, reporter, 'tg:take', at), expected);
+      same(await takeClassAttendance(db, classA, date, reporter, 'tg:again', at), expected);
+      const taken = await db.classAttendance.findMany({ where: { classId: classA, date }, select: { chatRef: true, recordedAt: true } });
+      expect(taken).toStrictEqual([{ chatRef: 'tg:take', recordedAt: at }]);
+    }
     await db.student.update({ where: { id: p4!.id }, data: { status: 'enrolled' } });
   });
 
