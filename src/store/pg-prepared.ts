@@ -10,6 +10,9 @@
  * - at most PREPARED_PER_CONNECTION different texts a connection, the first ones seen. Multi-row INSERTs differ by
  *   their number of rows, and each name stays on the connection (and in the server's session) until it closes; the
  *   rest go unnamed, as before.
+ * - not those that take every column (`SELECT *`, `RETURNING *`): a prepared statement's result columns are fixed,
+ *   so after another replica's migration adds a column the server would refuse it on this connection ("cached plan
+ *   must not change result type") until the connection closed.
  * A name is the text's number on its connection, so one name is never given two texts.
  */
 
@@ -29,6 +32,9 @@ interface PoolLike {
   on(event: 'connect', listener: (client: ClientLike) => void): unknown;
 }
 
+/** `SELECT *`, `t.*`, `RETURNING *`: result columns that follow the table's. */
+const EVERY_COLUMN = /(SELECT|RETURNING|\.|,)\s*\*/i;
+
 const isPool = (v: unknown): v is PoolLike => typeof v === 'object' && v !== null && typeof (v as { on?: unknown }).on === 'function';
 
 /** The statement with its connection's name for its text, when it gets one. */
@@ -36,7 +42,7 @@ function named(names: Map<string, string>, config: unknown, values: unknown): un
   if (typeof config !== 'object' || config === null) return config;
   const c = config as QueryConfig;
   const bound = values ?? c.values;
-  if (typeof c.text !== 'string' || c.name !== undefined || !Array.isArray(bound) || bound.length === 0) return config;
+  if (typeof c.text !== 'string' || c.name !== undefined || !Array.isArray(bound) || bound.length === 0 || EVERY_COLUMN.test(c.text)) return config;
   let name = names.get(c.text);
   if (name === undefined) {
     if (names.size >= PREPARED_PER_CONNECTION) return config;

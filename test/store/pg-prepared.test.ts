@@ -1,7 +1,7 @@
 /**
  * PostgreSQL statements with bound values go as named (prepared) statements (pg-prepared.ts): a connection parses each
- * text once; a statement without values (several in one text, like the write lock's) goes as before; a connection
- * names at most PREPARED_PER_CONNECTION texts. The naming is checked on a stand-in pool; the "pg" project also checks
+ * text once; a statement without values (several in one text, like the write lock's) or taking every column (`SELECT *`)
+ * goes as before; a connection names at most PREPARED_PER_CONNECTION texts. The naming is checked on a stand-in pool; the "pg" project also checks
  * that the server keeps the statements a transaction ran, and what they give.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,12 @@ describe('prepared statements on PostgreSQL', () => {
     a.run({ text: select, values: [2] }, [2]);
     a.run({ text: 'SET LOCAL lock_timeout = 10; SELECT pg_advisory_xact_lock(1)', values: [] }, []);
     a.run('BEGIN');
-    expect(a.sent.map(nameOf)).toEqual(['kcbx_0', 'kcbx_1', 'kcbx_0', undefined, undefined]);
+    // Every column (the table's, which a migration may change): left unnamed; COUNT(*) is not that.
+    a.run({ text: 'SELECT * FROM "AttendanceMark" WHERE "id" > $1' }, [1]);
+    a.run({ text: 'SELECT m.* FROM "AttendanceMark" m WHERE "id" > $1' }, [1]);
+    a.run({ text: 'INSERT INTO "Outbox" ("text") VALUES ($1) RETURNING *' }, ['x']);
+    a.run({ text: 'SELECT COUNT(*) AS "n" FROM "Student" WHERE "classId" = $1' }, [1]);
+    expect(a.sent.map(nameOf)).toEqual(['kcbx_0', 'kcbx_1', 'kcbx_0', undefined, undefined, undefined, undefined, undefined, 'kcbx_2']);
     // What the driver is asked stays as given, with the name added.
     expect(a.sent[0]!.config).toEqual({ text: select, values: [1], rowMode: 'array', name: 'kcbx_0' });
     // Another connection has its own names.
