@@ -28,13 +28,16 @@ interface Row {
 /** The tables whose rows may wait, as a statement names them. */
 const NAMES = ['"Outbox"', '"AuditLog"'] as const;
 
-class Kept {
+/** The rows a shared transaction keeps: write-group.ts marks each handling's start and end, and writes them before COMMIT. */
+export class Deferral {
   /** Rows of handlings that finished, not written yet. */
   private done: Row[] = [];
   /** Rows of the handling running now. */
   private current: Row[] = [];
   /** Rows of finished handlings written while the current one runs: its rollback undoes them. */
   private writtenInCurrent: Row[] = [];
+
+  constructor(private readonly tx: Tx) {}
 
   begin(): void {
     this.current = [];
@@ -62,17 +65,22 @@ class Kept {
     return this.done.length === 0 && this.current.length === 0;
   }
 
-  /** Writes every kept row, in the order kept: one statement per table (and per chunk of bound values). */
-  async write(tx: Tx): Promise<void> {
+  /** Writes every kept row, in the order kept: one statement per table (and per chunk of bound values); none kept, none. */
+  async write(): Promise<void> {
+    if (this.empty) return;
     const rows = [...this.done, ...this.current];
     this.writtenInCurrent.push(...this.done);
     this.done = [];
     this.current = [];
     const byTable = new Map<string, Row[]>();
-    for (const r of rows) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
+    for (const r of rows) {
+      const list = byTable.get(r.table);
+      if (list) list.push(r);
+      else byTable.set(r.table, [r]);
+    }
     for (const [table, list] of byTable)
       await insertRows(
-        tx,
+        this.tx,
         table,
         list[0]!.columns,
         list.map((r) => r.values),
@@ -80,42 +88,27 @@ class Kept {
   }
 }
 
-const kept = new WeakMap<Tx, Kept>();
-
-/** The shared transaction's handle: write-group.ts marks each handling's start and end, and writes the rows before COMMIT. */
-export interface Deferral {
-  begin(): void;
-  finished(): void;
-  undone(): void;
-  writeAll(): Promise<void>;
-}
+const kept = new WeakMap<Tx, Deferral>();
 
 /** Rows for `tx` wait from now until it writes them (write-group.ts, for the length of one shared transaction). */
 export function deferRows(tx: Tx): Deferral {
-  const k = new Kept();
-  kept.set(tx, k);
+  const d = new Deferral(tx);
+  kept.set(tx, d);
+  // `empty` first: the statement's text is built only when there is something to write.
   beforeStatements(tx, async (q) => {
-    if (!k.empty && NAMES.some((n) => q.sql.includes(n))) await k.write(tx);
+    if (!d.empty && NAMES.some((n) => q.sql.includes(n))) await d.write();
   });
-  return {
-    begin: () => k.begin(),
-    finished: () => k.finished(),
-    undone: () => k.undone(),
-    writeAll: async () => {
-      if (!k.empty) await k.write(tx);
-    },
-  };
+  return d;
 }
 
 /** One row: kept until the shared transaction's end when `tx` is one, written now otherwise. */
 export async function insertLater(tx: Tx, table: string, columns: readonly string[], values: Value[]): Promise<void> {
-  const k = kept.get(tx);
-  if (k) k.add({ table, columns, values });
+  const d = kept.get(tx);
+  if (d) d.add({ table, columns, values });
   else await insertRows(tx, table, columns, [values]);
 }
 
 /** Writes the rows kept for `tx`, before a statement that does not pass through direct.ts reads or changes their tables. */
 export async function writeKept(tx: Tx): Promise<void> {
-  const k = kept.get(tx);
-  if (k && !k.empty) await k.write(tx);
+  await kept.get(tx)?.write();
 }

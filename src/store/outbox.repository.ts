@@ -54,22 +54,19 @@ const OUTBOX_COLUMNS = ['createdAt', 'chatRef', 'personId', 'text', 'buttons', '
  * (deferred-rows.ts), at once otherwise.
  */
 export async function enqueueLater(db: Tx, at: Date, m: NewMessage): Promise<void> {
-  const r = row(at, m);
-  await insertLater(
-    db,
-    'Outbox',
-    OUTBOX_COLUMNS,
-    OUTBOX_COLUMNS.map((c) => r[c]),
-  );
+  await insertLater(db, 'Outbox', OUTBOX_COLUMNS, values(at, m));
 }
 
 /** Many messages in multi-row inserts (a duty's fan-out: one statement per chunk, not per message); ids in the order given. */
 export async function enqueueMany(db: Tx, at: Date, ms: readonly NewMessage[]): Promise<number[]> {
-  const rows = ms.map((m) => {
-    const r = row(at, m);
-    return OUTBOX_COLUMNS.map((c) => r[c]);
-  });
+  const rows = ms.map((m) => values(at, m));
   return (await insertRowsReturning<{ id: number }>(db, 'Outbox', OUTBOX_COLUMNS, rows, ['id'])).map((r) => r.id);
+}
+
+/** A message's row as the values of OUTBOX_COLUMNS, in their order. */
+function values(at: Date, m: NewMessage) {
+  const r = row(at, m);
+  return OUTBOX_COLUMNS.map((c) => r[c]);
 }
 
 export interface DeliverableQuery {

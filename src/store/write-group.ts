@@ -109,7 +109,7 @@ async function runBatch(db: Db, jobs: Job[]): Promise<number> {
           done.push({ ok: false, error });
         }
       }
-      await later.writeAll();
+      await later.write();
       return done;
     });
   } catch (e) {
