@@ -18,7 +18,6 @@ import {
   markFailed,
   markRateLimited,
   markSent,
-  rateLimitPauses,
   type ClaimGuard,
   type ClaimToken,
 } from '../store/outbox.repository.js';
@@ -35,7 +34,7 @@ export type DeliveryEvent =
   | { type: 'lostClaim'; id: number; outcome: string }
   | { type: 'error'; id: number; error: string };
 
-type Row = Awaited<ReturnType<typeof deliverable>>[number];
+type Row = Awaited<ReturnType<typeof deliverable>>['rows'][number];
 
 const PAGE = 200;
 /** A pass that has waited this long for places ends; the next reads pauses, windows and the outbox afresh. */
@@ -94,13 +93,18 @@ export class PlatformPump {
     const { db, clock, o, platform } = this;
     const start = clock.now();
     if (this.pausedUntil > start.getTime()) return 0;
-    const paused = (await rateLimitPauses(db, [platform], start)).get(platform);
-    if (paused) {
-      this.pausedUntil = paused.getTime();
-      return 0;
-    }
     const concurrency = Math.max(1, o.concurrency[platform] ?? 1);
     const quiet = o.quietHours !== null && inWindow(localParts(start, o.timeZone).minutes, o.quietHours) ? { holdUrgent: o.holdUrgent } : null;
+    const read = (afterId: number) => deliverable(db, { platform, now: clock.now(), leaseMs: o.leaseMs, quiet, afterId, limit: PAGE });
+    // The first page first: a pass with nothing due reads nothing else (a pass runs after every message handled).
+    const first = await read(0);
+    if (first.rows.length === 0) return 0;
+    if (first.pausedUntil) {
+      // another process's 429, or this one's from before a restart
+      this.pausedUntil = Math.max(this.pausedUntil, first.pausedUntil.getTime());
+      return 0;
+    }
+    let page = first.rows;
     const history = this.history;
     if (history) await history.catchUp(db, start.getTime(), o.rateMarginMs);
     const limited = history?.limiter;
@@ -110,11 +114,8 @@ export class PlatformPump {
     /** Chats whose next message waits this pass (held, refused, failed): their later messages wait behind it. */
     const blocked = new Set<string>();
     let claimed = 0;
-    let afterId = 0;
-    for (;;) {
-      const page = await deliverable(db, { platforms: [platform], now: clock.now(), leaseMs: o.leaseMs, quiet, afterId, limit: PAGE });
-      if (page.length === 0) break;
-      afterId = page.at(-1)!.id;
+    while (page.length > 0) {
+      const afterId = page.at(-1)!.id;
       let next = 0;
       while (next < page.length) {
         // full: wait for a place rather than read the page again; a long pass ends so the next one reads afresh
@@ -186,6 +187,7 @@ export class PlatformPump {
         }
       }
       if (page.length < PAGE) break;
+      page = (await read(afterId)).rows;
     }
     return claimed;
   }

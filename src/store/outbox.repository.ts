@@ -70,8 +70,8 @@ function values(at: Date, m: NewMessage) {
 }
 
 export interface DeliverableQuery {
-  /** Only these platforms (the running ones, not paused): messages for others wait without starving these. */
-  platforms: readonly string[];
+  /** Only this platform's messages (each platform's pump reads its own): others wait without starving it. */
+  platform: string;
   now: Date;
   /** A claim older than this is a process that died while sending. */
   leaseMs: number;
@@ -131,24 +131,39 @@ function outboxRow(r: RawOutbox): Outbox {
   };
 }
 
+/** A page of what is due on a platform, and the platform's 429 pause read in the same statement. */
+export interface DeliverablePage {
+  rows: Outbox[];
+  /**
+   * When the platform may be called again after a 429 that has not run out yet (read from the outbox, so the pause
+   * holds across rounds, restarts and processes); null when it is not paused. Only known with rows: a pass with
+   * nothing due has nothing to hold back.
+   */
+  pausedUntil: Date | null;
+}
+
 /**
  * Messages that may be delivered now, oldest first: pending or failed and due again, not held (notBefore), and
  * messages left "sending" by a process that died (its claim older than the lease). Read on every delivery pass:
- * written as SQL (no Prisma query to build), with the same conditions as claim()'s.
+ * written as SQL (no Prisma query to build), with the same conditions as claim()'s. Each row also carries the
+ * platform's pause (an uncorrelated subquery, evaluated once per statement): a pass used to read it with a statement
+ * of its own first, and still does nothing more when the page comes back empty.
  */
-export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Outbox[]> {
-  if (q.platforms.length === 0) return [];
+export async function deliverable(db: Tx, q: DeliverableQuery): Promise<DeliverablePage> {
   const leaseCut = new Date(q.now.getTime() - q.leaseMs);
   const quiet = q.quiet ? (q.quiet.holdUrgent ? Prisma.sql` AND "kind" = 'reply'` : Prisma.sql` AND ("kind" = 'reply' OR "urgent" = ${true})`) : Prisma.empty;
-  const rows = await queryRows<RawOutbox>(
+  const ofPlatform = refsLike([`${q.platform}:`]);
+  const rows = await queryRows<RawOutbox & { kcbxPausedUntil: unknown }>(
     db,
-    Prisma.sql`SELECT ${Prisma.raw(OUTBOX_ALL.map((c) => `"${c}"`).join(', '))} FROM "Outbox"
-      WHERE "id" > ${q.afterId ?? 0} AND ${refsLike(q.platforms.map((p) => `${p}:`))}
+    Prisma.sql`SELECT ${Prisma.raw(OUTBOX_ALL.map((c) => `"${c}"`).join(', '))},
+      (SELECT max("nextAttemptAt") FROM "Outbox" WHERE "status" = 'failed' AND "lastError" LIKE ${`${RATE_LIMITED}%`} AND "nextAttemptAt" > ${q.now} AND ${ofPlatform}) AS "kcbxPausedUntil"
+      FROM "Outbox"
+      WHERE "id" > ${q.afterId ?? 0} AND ${ofPlatform}
       AND (("status" IN ('pending', 'failed') AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.now})) OR ("status" = 'sending' AND "claimedAt" < ${leaseCut}))
       AND ("notBefore" IS NULL OR "notBefore" <= ${q.now})${quiet}
       ORDER BY "id" ASC LIMIT ${q.limit ?? 500}`,
   );
-  return rows.map(outboxRow);
+  return { rows: rows.map(outboxRow), pausedUntil: rows.length ? whenOrNull(rows[0]!.kcbxPausedUntil) : null };
 }
 
 /**
@@ -210,29 +225,9 @@ export async function markFailed(db: Db, t: ClaimToken, error: string, dead: boo
   );
 }
 
-/** The platform said 429: not an attempt, just later; the row is also the platform's pause (see rateLimitPauses). */
+/** The platform said 429: not an attempt, just later; the row is also the platform's pause (see deliverable). */
 export async function markRateLimited(db: Db, t: ClaimToken, retryAfterSeconds: number, retryAt: Date): Promise<boolean> {
   return settle(db, t, Prisma.sql`"status" = 'failed', "lastError" = ${`${RATE_LIMITED}: retry after ${retryAfterSeconds}s`}, "nextAttemptAt" = ${retryAt}`);
-}
-
-/**
- * Platforms paused by a 429 that has not run out yet, with the instant each may be called again: read from the
- * outbox, so the pause holds across rounds, restarts and processes.
- */
-export async function rateLimitPauses(db: Tx, platforms: readonly string[], now: Date): Promise<Map<string, Date>> {
-  const paused = new Map<string, Date>();
-  if (platforms.length === 0) return paused;
-  // Read on every delivery pass: written as SQL (no Prisma query to build), as claim() is.
-  const rows = await queryRows<{ chatRef: string; nextAttemptAt: Date | string }>(
-    db,
-    Prisma.sql`SELECT "chatRef", "nextAttemptAt" FROM "Outbox" WHERE "status" = 'failed' AND "lastError" LIKE ${`${RATE_LIMITED}%`} AND "nextAttemptAt" > ${now} AND ${refsLike(platforms.map((p) => `${p}:`))}`,
-  );
-  for (const r of rows) {
-    const platform = r.chatRef.slice(0, r.chatRef.indexOf(':'));
-    const at = new Date(r.nextAttemptAt);
-    if (!paused.has(platform) || paused.get(platform)! < at) paused.set(platform, at);
-  }
-  return paused;
 }
 
 /** Chat refs starting with one of the prefixes (as Prisma's startsWith: LIKE, its wildcards escaped). */
