@@ -47,6 +47,15 @@ function due(o: string, now: Date, leaseCut: Date): Prisma.Sql {
     OR (${c('status')} = 'sending' AND ${c('claimedAt')} < ${leaseCut}))`;
 }
 
+/**
+ * Rows (alias `p`) that hold the platform's 429 pause at `now`: a message it refused, due again after the pause. What a
+ * claim checks (none may exist) and what a delivery pass reads with its page (outbox.repository.ts, deliverable).
+ */
+export function pausing(p: string, platform: string, now: Date): Prisma.Sql {
+  const c = (col: string) => Prisma.raw(`${p}."${col}"`);
+  return Prisma.sql`${c('status')} = 'failed' AND ${c('nextAttemptAt')} > ${now} AND ${c('lastError')} LIKE ${`${RATE_LIMITED}%`} AND ${c('chatRef')} LIKE ${`${platform}:%`}`;
+}
+
 /** A message to claim, as it was read, with what its claim must check. */
 export interface ClaimRequest {
   m: { id: number; attempts: number; chatRef: string };
@@ -128,9 +137,7 @@ export function claimStatement(wanted: readonly ClaimRequest[], by: string, now:
   ];
   if (guard) {
     const platformRefs = `${guard.platform}:%`;
-    conditions.push(
-      Prisma.sql`NOT EXISTS (SELECT 1 FROM "Outbox" p WHERE p."status" = 'failed' AND p."nextAttemptAt" > ${now} AND p."lastError" LIKE ${`${RATE_LIMITED}%`} AND p."chatRef" LIKE ${platformRefs})`,
-    );
+    conditions.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "Outbox" p WHERE ${pausing('p', guard.platform, now)})`);
     // Each platform window once, with room for as many claims as there are messages it applies to.
     const needed = new Map<string, { w: ClaimWindow; n: number }>();
     for (const { guard: g } of wanted) {

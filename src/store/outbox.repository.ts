@@ -8,7 +8,7 @@ import { insertLater, writeKept } from './deferred-rows.js';
 import { executeCoalesced, firstOfEach, type MultiRow, queryRows } from './direct.js';
 import { when, whenOrNull } from './raw-rows.js';
 import { type Db, dialect, type Tx } from './prisma.js';
-import { RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
+import { pausing, RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
 export { claim, claimMany, RATE_LIMITED, type ClaimGuard, type ClaimRequest, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
 
@@ -152,13 +152,12 @@ export interface DeliverablePage {
 export async function deliverable(db: Tx, q: DeliverableQuery): Promise<DeliverablePage> {
   const leaseCut = new Date(q.now.getTime() - q.leaseMs);
   const quiet = q.quiet ? (q.quiet.holdUrgent ? Prisma.sql` AND "kind" = 'reply'` : Prisma.sql` AND ("kind" = 'reply' OR "urgent" = ${true})`) : Prisma.empty;
-  const ofPlatform = refsLike([`${q.platform}:`]);
   const rows = await queryRows<RawOutbox & { kcbxPausedUntil: unknown }>(
     db,
     Prisma.sql`SELECT ${Prisma.raw(OUTBOX_ALL.map((c) => `"${c}"`).join(', '))},
-      (SELECT max("nextAttemptAt") FROM "Outbox" WHERE "status" = 'failed' AND "lastError" LIKE ${`${RATE_LIMITED}%`} AND "nextAttemptAt" > ${q.now} AND ${ofPlatform}) AS "kcbxPausedUntil"
+      (SELECT max(p."nextAttemptAt") FROM "Outbox" p WHERE ${pausing('p', q.platform, q.now)}) AS "kcbxPausedUntil"
       FROM "Outbox"
-      WHERE "id" > ${q.afterId ?? 0} AND ${ofPlatform}
+      WHERE "id" > ${q.afterId ?? 0} AND ${refsLike([`${q.platform}:`])}
       AND (("status" IN ('pending', 'failed') AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.now})) OR ("status" = 'sending' AND "claimedAt" < ${leaseCut}))
       AND ("notBefore" IS NULL OR "notBefore" <= ${q.now})${quiet}
       ORDER BY "id" ASC LIMIT ${q.limit ?? 500}`,
