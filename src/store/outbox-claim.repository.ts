@@ -40,8 +40,11 @@ export interface ClaimToken {
   at: Date;
 }
 
-/** Due at `now` (alias `o`): pending or failed and not backing off, or left "sending" by a process that died. */
-function due(o: string, now: Date, leaseCut: Date): Prisma.Sql {
+/**
+ * Due at `now` (alias `o`): pending or failed and not backing off, or left "sending" by a process that died. What a
+ * claim checks and what a delivery pass's page reads (outbox.repository.ts, deliverable).
+ */
+export function due(o: string, now: Date, leaseCut: Date): Prisma.Sql {
   const c = (col: string) => Prisma.raw(`${o}."${col}"`);
   return Prisma.sql`((${c('status')} IN ('pending', 'failed') AND (${c('nextAttemptAt')} IS NULL OR ${c('nextAttemptAt')} <= ${now}))
     OR (${c('status')} = 'sending' AND ${c('claimedAt')} < ${leaseCut}))`;

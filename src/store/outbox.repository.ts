@@ -8,7 +8,7 @@ import { insertLater, writeKept } from './deferred-rows.js';
 import { executeCoalesced, firstOfEach, type MultiRow, queryRows } from './direct.js';
 import { when, whenOrNull } from './raw-rows.js';
 import { type Db, dialect, type Tx } from './prisma.js';
-import { pausing, RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
+import { due, pausing, RATE_LIMITED, type ClaimToken } from './outbox-claim.repository.js';
 
 export { claim, claimMany, RATE_LIMITED, type ClaimGuard, type ClaimRequest, type ClaimToken, type ClaimWindow } from './outbox-claim.repository.js';
 
@@ -145,7 +145,7 @@ export interface DeliverablePage {
 /**
  * Messages that may be delivered now, oldest first: pending or failed and due again, not held (notBefore), and
  * messages left "sending" by a process that died (its claim older than the lease). Read on every delivery pass:
- * written as SQL (no Prisma query to build), with the same conditions as claim()'s. Each row also carries the
+ * written as SQL (no Prisma query to build), due as claim() has it (`due`). Each row also carries the
  * platform's pause (an uncorrelated subquery, evaluated once per statement): a pass used to read it with a statement
  * of its own first, and still does nothing more when the page comes back empty.
  */
@@ -158,7 +158,7 @@ export async function deliverable(db: Tx, q: DeliverableQuery): Promise<Delivera
       (SELECT max(p."nextAttemptAt") FROM "Outbox" p WHERE ${pausing('p', q.platform, q.now)}) AS "kcbxPausedUntil"
       FROM "Outbox"
       WHERE "id" > ${q.afterId ?? 0} AND ${refsLike([`${q.platform}:`])}
-      AND (("status" IN ('pending', 'failed') AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.now})) OR ("status" = 'sending' AND "claimedAt" < ${leaseCut}))
+      AND ${due('"Outbox"', q.now, leaseCut)}
       AND ("notBefore" IS NULL OR "notBefore" <= ${q.now})${quiet}
       ORDER BY "id" ASC LIMIT ${q.limit ?? 500}`,
   );

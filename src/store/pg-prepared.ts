@@ -42,10 +42,10 @@ function named(names: Map<string, string>, config: unknown, values: unknown): un
   if (typeof config !== 'object' || config === null) return config;
   const c = config as QueryConfig;
   const bound = values ?? c.values;
-  if (typeof c.text !== 'string' || c.name !== undefined || !Array.isArray(bound) || bound.length === 0 || EVERY_COLUMN.test(c.text)) return config;
-  let name = names.get(c.text);
+  if (typeof c.text !== 'string' || c.name !== undefined || !Array.isArray(bound) || bound.length === 0) return config;
+  let name = names.get(c.text); // a text seen before was checked then
   if (name === undefined) {
-    if (names.size >= PREPARED_PER_CONNECTION) return config;
+    if (names.size >= PREPARED_PER_CONNECTION || EVERY_COLUMN.test(c.text)) return config;
     name = `kcbx_${names.size}`;
     names.set(c.text, name);
   }
