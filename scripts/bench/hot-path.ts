@@ -69,6 +69,11 @@ export interface SideResult {
    * machine shared with other work.
    */
   cpuMsPerMessage: number;
+  /**
+   * The main thread's busy share over the round (node's event-loop utilization, 0–1): near 1 the thread's own work
+   * bounds the round; well below it the round waits (on the database's answers, say) with the thread idle.
+   */
+  mainThreadBusy: number;
 }
 
 export interface HotPathResult {
@@ -161,6 +166,7 @@ async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: 
   const before = new Map(chats.map((c) => [c.chatId, replies.get(`${token}|${c.chatId}`)?.length ?? 0]));
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   await Promise.all(
     chats.map(async (c) => {
       const times: number[] = [];
@@ -185,6 +191,7 @@ async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: 
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
   const latencies: number[] = [];
   let extra = 0;
   for (const c of chats) {
@@ -202,6 +209,7 @@ async function feed(emu: EmulatorServer, token: string, chats: Chat[], replies: 
     p95Ms: Math.round(pct(latencies, 95) * 10) / 10,
     extraReplies: extra,
     cpuMsPerMessage: Math.round(((cpu.user + cpu.system) / 1000 / total) * 10) / 10,
+    mainThreadBusy: Math.round(elu.utilization * 100) / 100,
   };
 }
 
