@@ -1,8 +1,11 @@
 /**
  * The inbox worker handles different chats at the same time and each chat's updates in the order they came, marks
- * what it handled in one statement per round, and records a redelivered update once.
+ * what it handled in one statement for many, records a redelivered update once, and takes what is accepted while
+ * others are in hand at once (no rounds).
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createInbox } from '../../src/core/inbox.js';
 import { handleIncoming, type HandleResult } from '../../src/core/router.js';
@@ -93,4 +96,103 @@ describe('inbox lanes', () => {
     expect(await app.deps.db.outbox.count()).toBe(replies);
     expect(await app.deps.db.inboundUpdate.count({ where: { handledAt: null } })).toBe(0);
   });
+
+  it("an update accepted while another chat's slow handling is in hand is handled without waiting for it", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: string[] = [];
+    const inbox = createInbox(
+      app.deps,
+      async (m) => {
+        if (m.accountId === 'slow') await gate; // a county report drawn inside a handling, say
+        seen.push(`${m.accountId}${m.text}`);
+      },
+      { lanes: 4, log: () => undefined },
+    );
+    inbox.start();
+    try {
+      await inbox.accept(msg('slow', 1));
+      await inbox.accept(msg('quick', 1));
+      await waitFor(() => seen.includes('quick1'), { what: 'quick1 handled while slow1 is in hand' });
+      await inbox.accept(msg('quick', 2));
+      await waitFor(() => seen.includes('quick2'), { what: 'quick2, accepted later, handled while slow1 is still in hand' });
+      expect(seen).toEqual(['quick1', 'quick2']);
+      release();
+      await waitFor(() => seen.includes('slow1'), { what: 'slow1 handled once released' });
+    } finally {
+      release();
+      await inbox.stop();
+    }
+    expect(await app.deps.db.inboundUpdate.count({ where: { handledAt: null } })).toBe(0);
+  });
+
+  it('property: whatever the arrivals, lanes and failures, each update is handled once, each chat in order, within the lanes', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          // The chat of each arrival, in arrival order (the k-th arrival of a chat is its update k).
+          arrivals: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 40 }),
+          lanes: fc.integer({ min: 1, max: 4 }),
+          // Arrivals that fail the first time they are handled, and pauses (turns of the event loop) per handling.
+          failing: fc.array(fc.nat(39), { maxLength: 6 }),
+          turns: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 10 }),
+          // Accept the next arrival without waiting for the previous one's answer this often (a burst).
+          burst: fc.boolean(),
+        }),
+        async ({ arrivals, lanes, failing, turns, burst }) => {
+          run++;
+          const seq = new Map<number, number>();
+          const updates = arrivals.map((c) => {
+            const n = (seq.get(c) ?? 0) + 1;
+            seq.set(c, n);
+            return msg(`r${run}c${c}`, n);
+          });
+          const failOnce = new Set(failing.filter((i) => i < updates.length).map((i) => updates[i]!.platformMessageId!));
+          const done = new Map<string, number[]>();
+          const inHand = new Set<string>();
+          let atOnce = 0;
+          let mostAtOnce = 0;
+          const problems: string[] = [];
+          let k = 0;
+          const inbox = createInbox(
+            app.deps,
+            async (m) => {
+              if (inHand.has(m.accountId)) problems.push(`two of ${m.accountId} at once`);
+              inHand.add(m.accountId);
+              mostAtOnce = Math.max(mostAtOnce, ++atOnce);
+              try {
+                for (let i = 0; i < turns[k++ % turns.length]!; i++) await new Promise((r) => setImmediate(r));
+                if (failOnce.delete(m.platformMessageId!)) throw new Error('boom');
+                done.set(m.accountId, [...(done.get(m.accountId) ?? []), Number(m.text)]);
+              } finally {
+                inHand.delete(m.accountId);
+                atOnce--;
+              }
+            },
+            { lanes, pollMs: 20, log: () => undefined },
+          );
+          inbox.start();
+          try {
+            const accepted: Promise<void>[] = [];
+            for (const u of updates) {
+              const a = inbox.accept(u);
+              accepted.push(a);
+              if (!burst) await a;
+            }
+            await Promise.all(accepted);
+            const handledCount = () => [...done.values()].reduce((n, l) => n + l.length, 0);
+            await waitFor(() => handledCount() === updates.length, { what: () => `every update handled (${handledCount()} of ${updates.length})` });
+          } finally {
+            await inbox.stop();
+          }
+          expect(problems).toEqual([]);
+          expect(mostAtOnce).toBeLessThanOrEqual(lanes);
+          for (const [c, n] of seq) expect(done.get(`r${run}c${c}`)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+          expect(await app.deps.db.inboundUpdate.count({ where: { handledAt: null } })).toBe(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
