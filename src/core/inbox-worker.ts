@@ -113,6 +113,12 @@ export function createInboxWorker(
     return rows.length >= limit && added > 0;
   }
 
+  const waitingCount = () => {
+    let n = 0;
+    for (const list of waiting.values()) n += list.length;
+    return n;
+  };
+
   /** Forgets what waits of a chat (read again, in order, once it is tried again). */
   function setAside(chat: string): void {
     for (const r of waiting.get(chat) ?? []) held.delete(r.id);
@@ -157,8 +163,9 @@ export function createInboxWorker(
     const lanes = new Set<Promise<void>>();
     try {
       let more = false;
-      // Read when a kick says something new was recorded, or when the last read was full and few chats are left waiting.
-      const mayRead = () => !stopped && lanes.size < o.lanes && (kicked || (more && ready.length < o.lanes));
+      // Read when a kick says something new was recorded, or when the last read was full and few chats are left
+      // waiting; not while a read's worth waits already (each read skips what is held: a burst is read in pieces).
+      const mayRead = () => !stopped && lanes.size < o.lanes && (kicked || (more && ready.length < o.lanes)) && waitingCount() < o.batch;
       let read = true;
       for (;;) {
         if (read) {
