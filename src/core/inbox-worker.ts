@@ -38,9 +38,9 @@ export interface InboxWorkerOptions {
 const DEFAULTS: InboxWorkerOptions = { lanes: 24, batch: 200, maxAttempts: 5, pollMs: 30_000, keepDays: 7 };
 
 /** A chat whose update failed is left alone this long (or until the worker is idle) before its update is tried again. */
-export const RETRY_AFTER_MS = 1000;
+const RETRY_AFTER_MS = 1000;
 
-/** Handled updates are marked in the database once this many are waiting to be (and whenever the worker is idle). */
+/** Handled updates are marked in the database by the next read once this many wait to be (and whenever the worker is idle). */
 const MARK_EVERY = 50;
 
 export function createInboxWorker(
