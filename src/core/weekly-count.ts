@@ -53,7 +53,8 @@ export async function handleCountText(ctx: Ctx, classId: number, text: string): 
     await ctx.reply(`这条周统计没有记录：${reading.reason ?? ''}`);
     return true;
   }
-  const roll = await counts.enrolledInClass(ctx.tx, classId);
+  const monday = addDays(ctx.today, 1 - weekday(ctx.today));
+  const { enrolled: roll, marked } = await counts.rollAndAbsences(ctx.tx, classId, monday, ctx.today);
   let figures = reading.figures;
   if (reading.outcome === 'all-present') {
     if (roll === 0) {
@@ -62,8 +63,6 @@ export async function handleCountText(ctx: Ctx, classId: number, text: string): 
     }
     figures = { enrolled: roll, present: roll };
   }
-  const monday = addDays(ctx.today, 1 - weekday(ctx.today));
-  const marked = await counts.markedAbsentBetween(ctx.tx, classId, monday, ctx.today);
   const check = checkAgainstRegister(figures, roll, marked);
   const example = roll > 1 ? `应到${roll} 实到${roll - 1} 病假1` : EXAMPLE;
   if (check.refusal) {

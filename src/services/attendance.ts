@@ -53,6 +53,8 @@ export async function recordAttendance(
     today: DateStr;
     marks: MarkRequest[];
     mode: RecordMode;
+    /** `whole_day`: the class's marks that day (classMarkRowsOn) when the caller read them in this transaction already. */
+    dayMarks?: Awaited<ReturnType<typeof classMarkRowsOn>>;
     takesClass: boolean;
     reporterId: number;
     reporterName: string;
@@ -87,7 +89,9 @@ export async function recordAttendance(
     }
   }
   if (r.mode === 'whole_day') {
-    for (const [studentId, mark] of await classMarkRowsOn(tx, r.classId, r.date)) {
+    // Read before any mark above was written: a caller's read (dayMarks) is as good only when there were none.
+    const dayMarks = r.dayMarks && r.marks.length === 0 ? r.dayMarks : await classMarkRowsOn(tx, r.classId, r.date);
+    for (const [studentId, mark] of dayMarks) {
       if (listed.has(studentId) || mark.status === 'present') continue;
       await write({ studentId, status: 'present', note: '缺勤名单未列，记为到校' });
       out.push({ studentId, status: 'present', previous: mark.status as AttendanceStatus, kind: 'now_present' });

@@ -56,12 +56,6 @@ export async function countsInForce(db: Tx, classIds: number[], weeks: string[])
   return [...latest.values()];
 }
 
-export async function enrolledInClass(db: Tx, classId: number): Promise<number> {
-  // SQL (raw-rows.ts): a weekly count message reads it. COUNT is a bigint on PostgreSQL.
-  const rows = await queryRows<{ n: unknown }>(db, Prisma.sql`SELECT COUNT(*) AS "n" FROM "Student" WHERE "classId" = ${classId} AND "status" = 'enrolled'`);
-  return int(rows[0]!.n);
-}
-
 // The questions about a count (PendingConfirmation) in SQL (direct.ts): a count that differs from the roll or the week's
 // marks, and every count that answers one, are weekly-count messages; Prisma's model queries cost a millisecond each.
 
@@ -77,27 +71,34 @@ export async function resolvePending(db: Tx, id: number, at: Date, resolution: s
   await executeStatement(db, Prisma.sql`UPDATE "PendingConfirmation" SET "resolvedAt" = ${at}, "resolution" = ${resolution} WHERE "id" = ${id}`);
 }
 
-/** Pupils of the class with an absence in force on some day from `from` to `to` (latest mark per pupil and day). */
-export async function markedAbsentBetween(db: Tx, classId: number, from: DateStr, to: DateStr): Promise<MarkedPupil[]> {
-  // SQL (raw-rows.ts): a weekly count message reads it.
-  const pupils = (
-    await queryRows<{ id: unknown; name: unknown }>(db, Prisma.sql`SELECT "id", "name" FROM "Student" WHERE "classId" = ${classId} ORDER BY "id" ASC`)
-  ).map((p) => ({ id: int(p.id), name: text(p.name) }));
-  const byDay = new Map<string, AttendanceStatus>();
-  for (let i = 0; i < pupils.length; i += 500) {
-    const rows = await queryRows<{ studentId: unknown; date: unknown; status: unknown }>(
-      db,
-      Prisma.sql`SELECT "studentId", "date", "status" FROM "AttendanceMark" WHERE "studentId" IN (${Prisma.join(pupils.slice(i, i + 500).map((p) => p.id))}) AND "date" >= ${from} AND "date" <= ${to} ORDER BY "id" ASC`,
-    );
-    for (const r of rows) byDay.set(`${int(r.studentId)}|${text(r.date)}`, text(r.status) as AttendanceStatus);
+/**
+ * What a weekly count is checked against, in one statement (a weekly count message reads it): how many of the class's
+ * pupils are enrolled, and its pupils (whatever their status) with an absence in force on some day from `from` to `to`
+ * (latest mark per pupil and day).
+ */
+export async function rollAndAbsences(db: Tx, classId: number, from: DateStr, to: DateStr): Promise<{ enrolled: number; marked: MarkedPupil[] }> {
+  // SQL (raw-rows.ts): each pupil once with no mark in the days, else once per mark, in the order the marks were made.
+  const rows = await queryRows<{ id: unknown; name: unknown; status: unknown; date: unknown; mark: unknown }>(
+    db,
+    Prisma.sql`SELECT s."id" AS "id", s."name" AS "name", s."status" AS "status", m."date" AS "date", m."status" AS "mark" FROM "Student" s
+      LEFT JOIN "AttendanceMark" m ON m."studentId" = s."id" AND m."date" >= ${from} AND m."date" <= ${to}
+      WHERE s."classId" = ${classId} ORDER BY s."id" ASC, m."id" ASC`,
+  );
+  const pupils = new Map<number, { name: string; enrolled: boolean; byDay: Map<string, AttendanceStatus> }>();
+  for (const r of rows) {
+    const id = int(r.id);
+    let p = pupils.get(id);
+    if (!p) pupils.set(id, (p = { name: text(r.name), enrolled: text(r.status) === 'enrolled', byDay: new Map() }));
+    if (r.date !== null) p.byDay.set(text(r.date), text(r.mark) as AttendanceStatus);
   }
-  const statuses = new Map<number, AttendanceStatus[]>();
-  for (const [key, status] of byDay) {
-    if (status === 'present') continue;
-    const id = Number(key.slice(0, key.indexOf('|')));
-    statuses.set(id, [...(statuses.get(id) ?? []), status]);
+  let enrolled = 0;
+  const marked: MarkedPupil[] = [];
+  for (const p of pupils.values()) {
+    if (p.enrolled) enrolled++;
+    const statuses = [...p.byDay.values()].filter((s) => s !== 'present');
+    if (statuses.length > 0) marked.push({ name: p.name, statuses });
   }
-  return pupils.filter((p) => statuses.has(p.id)).map((p) => ({ name: p.name, statuses: statuses.get(p.id)! }));
+  return { enrolled, marked };
 }
 
 /** The person's open question about a weekly count, from any chat (the details went by DM; the answer may come there). */

@@ -14,7 +14,7 @@ import { recordAttendance, type Recorded, type RecordMode } from '../../services
 import { findClassOfSchool, placeInClass } from '../../services/placement.js';
 import { ATTENDANCE_LABELS, type AttendanceStatus, type DateStr } from '../../domain/types.js';
 import { LADDER_STEP_LABELS } from '../../domain/absence.js';
-import { classMarksOn } from '../../store/attendance.repository.js';
+import { classMarkRowsOn } from '../../store/attendance.repository.js';
 import { dayLabel } from '../../services/format.js';
 import { applyReturnToCase } from '../../services/cases.js';
 import { studentNamesByIds } from '../../store/student.repository.js';
@@ -210,7 +210,8 @@ export const allPresent: CommandDef = {
     const classId = ownClass(ctx);
     const { date = ctx.today } = await readArgs(ctx, ALL_PRESENT_ARGS, args, '今天全到 或 全到 11-20');
     checkAttendanceDate(ctx, date, '今天全到');
-    const absentNow = [...(await classMarksOn(ctx.tx, classId, date)).values()].filter((s) => s !== 'present').length;
+    const dayMarks = await classMarkRowsOn(ctx.tx, classId, date);
+    const absentNow = [...dayMarks.values()].filter((m) => m.status !== 'present').length;
     if (absentNow > 0)
       refuse(
         `${dayLabel(date)}已登记 ${absentNow} 名学生缺勤，不能再记“全到”。如果他们其实到校了，请逐个更正，或发当天完整的缺勤名单。`,
@@ -222,6 +223,7 @@ export const allPresent: CommandDef = {
       today: ctx.today,
       marks: [],
       mode: 'whole_day',
+      dayMarks,
       takesClass: true,
       reporterId: ctx.person.id,
       reporterName: ctx.person.name,
