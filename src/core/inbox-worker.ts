@@ -11,7 +11,7 @@
  * the lanes idle at its end, and the messages that came meanwhile waiting for it.
  *
  * Handled updates are marked so in one statement for many, not one transaction each. Handled but not yet marked when
- * the process dies: handled again at the next start, where the router's dedup (firstDelivery, written in the
+ * the process dies: handled again at the next start, where the router's dedup (InboundMessage, written in the
  * handling's own transaction) makes it a no-op.
  */
 import type { Incoming } from './chat-port.js';

@@ -2,7 +2,7 @@
  * The inbox port: an adapter hands each update to `accept`, which records it durably and returns, so the platform
  * gets its answer at once (a webhook's 200, a long poll's next offset); a worker handles the recorded updates after,
  * in order per chat (inbox-worker.ts). Recorded but not handled before a crash: handled at the next start. Redelivered:
- * recorded once, and the router's own dedup (firstDelivery) keeps a second handling from doing anything.
+ * recorded once, and the router's own dedup (InboundMessage, write-group.ts) keeps a second handling from doing anything.
  */
 import type { Incoming } from './chat-port.js';
 import { formatChatRef } from './chat-port.js';

@@ -12,11 +12,11 @@ import { ROLE_LABELS } from '../domain/types.js';
 import type { Deps } from '../services/deps.js';
 import { sendToChat, sendToPerson } from '../services/messenger.js';
 import { audit } from '../store/chat.repository.js';
-import { firstDelivery, firstDeliveryAt } from '../store/inbound.repository.js';
+import type { Delivery } from '../store/inbound.repository.js';
 import { peopleByHandle, toActor, type PersonRow } from '../store/org.repository.js';
 import { openOrgView, type OrgView } from '../store/org-cache.js';
 import type { Tx } from '../store/prisma.js';
-import { withSharedWriteTransaction } from '../store/write-group.js';
+import { type JobStart, withSharedWriteTransaction } from '../store/write-group.js';
 import { Refusal, refuse, type Ctx } from './context.js';
 import { matchCommand, type CommandDef } from './registry.js';
 import { COMMANDS } from './commands/index.js';
@@ -63,7 +63,7 @@ export async function handleIncoming(deps: Deps, msg: Incoming, log: (line: stri
     const text = wellFormed(msg.action ? (actionText(msg.action) ?? '') : msg.text)
       .replace(/\u3000/g, ' ')
       .trim();
-    const result = await withSharedWriteTransaction(deps.db, (tx) => route(deps, tx, msg, text, chatRef, state));
+    const result = await withSharedWriteTransaction(deps.db, (tx, start) => route(deps, tx, start, msg, text, chatRef, state), deliveryOf(deps, msg));
     state.org?.publish();
     return result;
   } catch (e) {
@@ -89,23 +89,31 @@ const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) :
 
 /** The transaction rolled back: a refusal changes nothing but the answer (and the once-per-group privacy hint). */
 async function answerRefusal(deps: Deps, msg: Incoming, chatRef: string, state: Handling, e: Refusal): Promise<HandleResult> {
-  await withSharedWriteTransaction(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    if (msg.platformMessageId && !(await firstDelivery(tx, msg.platform, msg.platformMessageId, now))) return;
-    await sendRefusal(tx, now, msg.chat, chatRef, state.person, state.seen, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);
-    await adviseOnce(tx, now, chatRef, state.seen);
-  });
+  await withSharedWriteTransaction(
+    deps.db,
+    async (tx, start) => {
+      const now = deps.clock.now();
+      if (start.first === false) return;
+      await sendRefusal(tx, now, msg.chat, chatRef, state.person, state.seen, e.example ? `${e.reason}\n正确示例：${e.example}` : e.reason);
+      await adviseOnce(tx, now, chatRef, state.seen);
+    },
+    deliveryOf(deps, msg),
+  );
   return { handled: 'refused', ...(e.command ? { command: e.command } : {}) };
 }
 
-async function route(deps: Deps, tx: Tx, msg: Incoming, text: string, chatRef: string, state: Handling): Promise<HandleResult> {
+/** The message, to be recorded as handled in the transaction that handles it (one without a platform id: never a duplicate). */
+function deliveryOf(deps: Deps, msg: Incoming): Delivery | undefined {
+  return msg.platformMessageId ? { platform: msg.platform, messageId: msg.platformMessageId, at: deps.clock.now() } : undefined;
+}
+
+async function route(deps: Deps, tx: Tx, start: JobStart, msg: Incoming, text: string, chatRef: string, state: Handling): Promise<HandleResult> {
   const now = deps.clock.now();
   state.org = undefined; // a run of this transaction before (busy, run again) shares nothing
-  // Recorded in the same transaction: a message whose handling failed is not marked as seen.
-  const delivery = msg.platformMessageId ? await firstDeliveryAt(tx, msg.platform, msg.platformMessageId, now) : undefined;
-  if (delivery && !delivery.first) return { handled: 'duplicate' };
+  // Recorded in the same transaction (write-group.ts): a message whose handling failed is not marked as seen.
+  if (start.first === false) return { handled: 'duplicate' };
   if (longerThan(text, MAX_TEXT_CHARS)) return tooLong(tx, now, msg, text, chatRef);
-  const org = (state.org = await openOrgView(deps.db, tx, delivery?.first ? { version: delivery.orgVersion } : undefined));
+  const org = (state.org = await openOrgView(deps.db, tx, { version: start.orgVersion }));
   const person = await resolveSender(tx, org, msg);
   if (person) state.person = person;
   const match = matchCommand(COMMANDS, text);

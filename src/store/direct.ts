@@ -27,6 +27,11 @@ export interface DirectConnection {
   all(q: Prisma.Sql): Promise<Record<string, unknown>[]>;
   /** Runs one statement; how many rows it changed. */
   run(q: Prisma.Sql): Promise<number>;
+  /**
+   * A transaction's only: statements without values, in order, in one round trip where the database allows it
+   * (PostgreSQL's simple query); the rows of the last. Its values as the driver gives them: integers and text.
+   */
+  script?(sqls: readonly string[]): Promise<Record<string, unknown>[]>;
   /** The root's only: the transaction open on the connection now, if any. */
   openTransaction?(): DirectConnection | undefined;
   /**
@@ -98,7 +103,12 @@ export function markTransaction(token: string, direct: DirectConnection): void {
 export function untilEnded(direct: DirectConnection, isOpen: () => boolean): DirectConnection {
   const whileOpen = <T>(run: () => Promise<T>): Promise<T> =>
     isOpen() ? run() : Promise.reject(new Error('direct statement after its transaction ended (Transaction already closed)'));
-  return { all: (q) => whileOpen(() => direct.all(q)), run: (q) => whileOpen(() => direct.run(q)) };
+  const script = direct.script?.bind(direct);
+  return {
+    all: (q) => whileOpen(() => direct.all(q)),
+    run: (q) => whileOpen(() => direct.run(q)),
+    ...(script ? { script: (sqls: readonly string[]) => whileOpen(() => script(sqls)) } : {}),
+  };
 }
 
 /** An integer from the driver (a bigint from SQLite, a string from PostgreSQL's int8) as a number when it is safe. */
@@ -151,6 +161,21 @@ export async function executeStatement(db: Tx, q: Prisma.Sql): Promise<number> {
   const direct = await connectionFor(db);
   if (!direct) return db.$executeRaw(q);
   return direct.run(q);
+}
+
+/**
+ * Statements without values (`before`, then `q`) on a transaction's client, in one round trip where the database
+ * allows it; the rows of `q`, which should give integers and text only (PostgreSQL's simple query gives values as its
+ * driver parses text). Each on its own where the client is not served directly.
+ */
+export async function queryRowsAfter<T>(db: Tx, before: readonly string[], q: string): Promise<T[]> {
+  const hook = hooks.get(db);
+  // A hook reads a statement's text only.
+  if (hook) for (const sql of [...before, q]) await hook({ sql, values: [] } as unknown as Prisma.Sql);
+  const direct = await connectionFor(db);
+  if (direct?.script) return (await direct.script([...before, q])) as T[];
+  for (const sql of before) await db.$executeRawUnsafe(sql);
+  return db.$queryRawUnsafe<T[]>(q);
 }
 
 /**

@@ -8,16 +8,10 @@ import type { Db, Tx } from './prisma.js';
 import { retryWhenBusy, withWriteTransaction } from './write.js';
 
 /**
- * Records the message; false when it was seen before. One statement (`INSERT … ON CONFLICT DO NOTHING`, SQLite and
- * PostgreSQL alike): the hot path pays for every statement, and a conflict does not abort a PostgreSQL transaction.
- */
-export async function firstDelivery(db: Tx, platform: string, messageId: string, at: Date): Promise<boolean> {
-  return (await firstDeliveryAt(db, platform, messageId, at)).first;
-}
-
-/**
- * firstDelivery, and in the same statement the organisation's version (org-cache.ts) as this transaction sees it:
- * the router's two reads before anything else, in one.
+ * Records the message; not first when it was seen before. One statement (`INSERT … ON CONFLICT DO NOTHING`, SQLite
+ * and PostgreSQL alike: the hot path pays for every statement, and a conflict does not abort a PostgreSQL
+ * transaction), which also reads the organisation's version (org-cache.ts) as this transaction sees it: a handling's
+ * two reads before anything else, in one (write-group.ts, for a handling in a transaction of its own).
  */
 export async function firstDeliveryAt(
   db: Tx,
@@ -32,6 +26,37 @@ export async function firstDeliveryAt(
   if (rows.length === 0) return { first: false };
   const v = rows[0]!.orgVersion;
   return { first: true, orgVersion: v === null ? undefined : Number(v) };
+}
+
+/** A message to be handled once: its platform, the platform's id for it, and when it arrived. */
+export interface Delivery {
+  platform: string;
+  messageId: string;
+  at: Date;
+}
+
+const deliveryKey = (platform: unknown, messageId: unknown) => `${String(platform)}\u0000${String(messageId)}`;
+
+/**
+ * Records several messages in one statement (a shared write transaction's, write-group.ts); for each, true when it
+ * was not seen before: the first of its platform and id among them, when the database did not have it yet.
+ */
+export async function firstDeliveries(db: Tx, deliveries: readonly Delivery[]): Promise<boolean[]> {
+  if (deliveries.length === 0) return [];
+  const values = deliveries.map((d) => Prisma.sql`(${d.platform}, ${d.messageId}, ${d.at})`);
+  const rows = await queryRows<{ platform: unknown; messageId: unknown }>(
+    db,
+    Prisma.sql`INSERT INTO "InboundMessage" ("platform", "messageId", "receivedAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING RETURNING "platform", "messageId"`,
+  );
+  return firstOfEach(
+    deliveries.map((d) => deliveryKey(d.platform, d.messageId)),
+    rows.map((r) => deliveryKey(r.platform, r.messageId)),
+  ).map((n) => n === 1);
+}
+
+/** Forgets that a message was seen (its handling failed after firstDeliveries recorded it): a resend is handled. */
+export async function forgetDelivery(db: Tx, d: Pick<Delivery, 'platform' | 'messageId'>): Promise<void> {
+  await executeStatement(db, Prisma.sql`DELETE FROM "InboundMessage" WHERE "platform" = ${d.platform} AND "messageId" = ${d.messageId}`);
 }
 
 export interface InboundUpdateRow {
@@ -93,7 +118,7 @@ export async function markUpdateFailed(db: Db, id: number, error: string, at: Da
   );
 }
 
-/** Forgets updates handled before `before` (a redelivery after that is still handled once: see firstDelivery). */
+/** Forgets updates handled before `before` (a redelivery after that is still handled once: see firstDeliveries). */
 export async function pruneHandledUpdates(db: Db, before: Date): Promise<number> {
   const r = await withWriteTransaction(db, (tx) => tx.inboundUpdate.deleteMany({ where: { handledAt: { lt: before } } }));
   return r.count;

@@ -10,7 +10,7 @@
  * it read at its start: a lookup made after the transaction itself changed those tables (a binding) is never kept,
  * because that commit moved the version, and a rolled-back transaction publishes nothing.
  */
-import { Prisma } from '../../generated/prisma/client.js';
+import { queryRowsAfter } from './direct.js';
 import type { Tx } from './prisma.js';
 import { personById, type PersonRow } from './org.repository.js';
 import { activePersonIdOf } from './account.repository.js';
@@ -53,8 +53,16 @@ function sharedFor(db: object): SharedOrgCache {
 }
 
 /** The organisation's version as this transaction sees it (undefined on a database without the row: no caching). */
-export async function orgVersion(tx: Tx): Promise<number | undefined> {
-  const rows = await tx.$queryRaw<{ version: number | bigint }[]>(Prisma.sql`SELECT "version" FROM "OrgVersion" WHERE "id" = 1`);
+export function orgVersion(tx: Tx): Promise<number | undefined> {
+  return orgVersionAfter(tx, []);
+}
+
+/**
+ * orgVersion, read after `before` (statements without values, e.g. a savepoint) in the same round trip where the
+ * database allows it (direct.ts).
+ */
+export async function orgVersionAfter(tx: Tx, before: readonly string[]): Promise<number | undefined> {
+  const rows = await queryRowsAfter<{ version: number | bigint | string }>(tx, before, 'SELECT "version" FROM "OrgVersion" WHERE "id" = 1');
   return rows[0] ? Number(rows[0].version) : undefined;
 }
 

@@ -80,6 +80,33 @@ function directOn(q: Pick<Adapter, 'queryRaw' | 'executeRaw'>): DirectConnection
   };
 }
 
+/** The adapter's transaction's pg client, as simpleScript uses it. */
+interface SimpleResult {
+  rows: Record<string, unknown>[];
+  fields: { name: string; dataTypeID: number }[];
+}
+interface SimpleClient {
+  query(text: string): Promise<SimpleResult | SimpleResult[]>;
+}
+
+/** PostgreSQL's int8 (COUNT, bigint columns): text from the driver, a number here as direct.ts gives integers. */
+const INT8_OID = 20;
+
+/**
+ * Statements without values in one simple query (one round trip; PostgreSQL runs them in order and stops at the first
+ * that fails): the rows of the last, integers as numbers. The pg client answers a query of several statements with
+ * one result each, which the adapter's queryRaw does not take.
+ */
+async function simpleScript(client: SimpleClient, sqls: readonly string[]): Promise<Record<string, unknown>[]> {
+  // An error as the driver gives it (its SQLSTATE in `code`, which busy.ts reads).
+  const results = await client.query(sqls.join('; '));
+  const last = Array.isArray(results) ? results[results.length - 1] : results;
+  if (!last) return [];
+  const int8 = last.fields.filter((f) => f.dataTypeID === INT8_OID).map((f) => f.name);
+  for (const row of last.rows) for (const name of int8) if (row[name] !== null) row[name] = integer(row[name] as string);
+  return last.rows;
+}
+
 /**
  * A transaction that finds itself for direct.ts (the marker, answered here without a round trip) and says when it has
  * ended, so a direct statement for it afterwards fails instead of running elsewhere; with its direct statements.
@@ -96,7 +123,9 @@ function directTransaction(tx: Transaction, ended: () => void): { tx: Transactio
   };
   const queryRaw = (q: Query) => inTurn(() => tx.queryRaw(q));
   const executeRaw = (q: Query) => inTurn(() => tx.executeRaw(q));
-  const mine = untilEnded(directOn({ queryRaw, executeRaw }), () => open);
+  const client = (tx as unknown as { client?: SimpleClient }).client;
+  const script = client && typeof client.query === 'function' ? (sqls: readonly string[]) => inTurn(() => simpleScript(client, sqls)) : undefined;
+  const mine = untilEnded({ ...directOn({ queryRaw, executeRaw }), ...(script ? { script } : {}) }, () => open);
   const end = () => {
     if (open) ended();
     open = false;

@@ -258,6 +258,12 @@ function directOn(connection: Connection): DirectConnection {
   return {
     all: async (q) => all(q),
     run: async (q) => run(q),
+    // In process, no round trips to save: one after another. A transaction's client only (direct.ts).
+    script: async (sqls) => {
+      sqls.slice(0, -1).forEach((sql) => connection.prepare(sql).run());
+      const last = sqls[sqls.length - 1];
+      return last === undefined ? [] : all({ sql: last, values: [] } as unknown as Prisma.Sql);
+    },
     // The caller takes the turn: nothing else runs on the connection until COMMIT (all of it synchronous).
     async batch(qs, durability = 'logged') {
       // A durable batch's COMMIT syncs the log (direct.ts, WriteDurability); the connection's own setting after it.

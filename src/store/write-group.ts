@@ -15,11 +15,19 @@
  * run again, as for withWriteTransaction. A database that stays busy fails every caller of the batch with the busy
  * error, as it would have failed each of them alone; so does a batch that Prisma ended at its timeout (30 s), which
  * counts as busy (write.ts runs it again first): BATCH_BUDGET_MS keeps batches far from it.
+ *
+ * What each function learns at its start (JobStart), in as few round trips as the batch allows: whether the message it
+ * handles is new (its Delivery recorded for it, all of the batch's in one statement before the first savepoint) and
+ * the organisation's version as its own statements will see it (org-cache.ts; read with its savepoint, one round trip
+ * on PostgreSQL). A delivery recorded for a function whose writes are undone, or that the batch had no time for, is
+ * forgotten again before COMMIT, as if it had been written under its savepoint: a resend of that message is handled.
  */
 import { performance } from 'node:perf_hooks';
 import { Prisma } from '../../generated/prisma/client.js';
 import { deferRows } from './deferred-rows.js';
 import { executeStatement } from './direct.js';
+import { type Delivery, firstDeliveries, firstDeliveryAt, forgetDelivery } from './inbound.repository.js';
+import { orgVersion, orgVersionAfter } from './org-cache.js';
 import type { Db, Tx } from './prisma.js';
 import { isBusyError, withWriteTransaction } from './write.js';
 
@@ -35,8 +43,19 @@ export const MAX_BATCH = 24;
  */
 export const BATCH_BUDGET_MS = 1000;
 
+/** What a function of a shared transaction learns at its start. */
+export interface JobStart {
+  /** Its delivery's message is new (recorded now, in this transaction); false when seen before; undefined without one. */
+  first: boolean | undefined;
+  /** The organisation's version as its transaction sees it (org-cache.ts); undefined for a message seen before. */
+  orgVersion: number | undefined;
+}
+
+type JobFn<T> = (tx: Tx, start: JobStart) => Promise<T>;
+
 interface Job {
-  fn: (tx: Tx) => Promise<unknown>;
+  fn: JobFn<unknown>;
+  delivery: Delivery | undefined;
   resolve(value: unknown): void;
   reject(e: unknown): void;
 }
@@ -49,13 +68,16 @@ interface Group {
 }
 const groups = new WeakMap<object, Group>();
 
-/** A write transaction (withWriteTransaction's, with its defaults), shared with the others asked for at the same time. */
-export function withSharedWriteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * A write transaction (withWriteTransaction's, with its defaults), shared with the others asked for at the same time.
+ * With a delivery, the message is recorded as handled in it (JobStart.first: false when it was seen before).
+ */
+export function withSharedWriteTransaction<T>(db: Db, fn: JobFn<T>, delivery?: Delivery): Promise<T> {
   let group = groups.get(db);
   if (!group) groups.set(db, (group = { waiting: [], running: false }));
   const g = group;
   return new Promise<T>((resolve, reject) => {
-    g.waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    g.waiting.push({ fn, delivery, resolve: resolve as (v: unknown) => void, reject });
     if (!g.running) {
       g.running = true;
       // The ones asked for in this turn of the event loop join the first batch.
@@ -90,25 +112,52 @@ async function runBatch(db: Db, jobs: Job[]): Promise<number> {
     outcomes = await withWriteTransaction(db, async (tx) => {
       const done: Outcome[] = [];
       const started = performance.now();
+      // Every delivery of the batch in one statement; `recorded`: the ones this transaction holds now.
+      const withDelivery = jobs.filter((j) => j.delivery);
+      const firsts = await firstDeliveries(
+        tx,
+        withDelivery.map((j) => j.delivery!),
+      );
+      const recorded = new Map(withDelivery.map((j, k) => [j, firsts[k]!]));
+      /** Deliveries forgotten in this transaction: another function with one of them records it anew. */
+      const forgotten = new Set<string>();
+      const key = (d: Delivery) => `${d.platform}\u0000${d.messageId}`;
+      const forget = async (job: Job) => {
+        if (!recorded.get(job)) return;
+        recorded.set(job, false);
+        forgotten.add(key(job.delivery!));
+        await forgetDelivery(tx, job.delivery!);
+      };
       // Replies and audit lines: one multi-row INSERT per table for the batch, before COMMIT.
       const later = deferRows(tx);
+      let ran = 0;
       for (const [i, job] of jobs.entries()) {
         if (i > 0 && performance.now() - started > BATCH_BUDGET_MS) break;
+        ran++;
         // Not released: the commit releases them all, and each release would be a round trip on PostgreSQL.
         const name = `kcbx_shared_${i}`;
-        await executeStatement(tx, sql(`SAVEPOINT ${name}`));
+        if (job.delivery && recorded.get(job) === false && forgotten.has(key(job.delivery))) {
+          // Seen before only because a function before it in this batch had it: that one's writes were undone.
+          forgotten.delete(key(job.delivery));
+          recorded.set(job, (await firstDeliveries(tx, [job.delivery]))[0]!);
+        }
+        const first = job.delivery ? recorded.get(job)! : undefined;
+        const version = await orgVersionAfter(tx, [`SAVEPOINT ${name}`]);
         later.begin();
         try {
-          const value = await job.fn(tx);
+          const value = await job.fn(tx, { first, orgVersion: first === false ? undefined : version });
           later.finished();
           done.push({ ok: true, value });
         } catch (error) {
           // Undo this one only; when even that fails the transaction is unusable and the batch fails (each alone then).
           await executeStatement(tx, sql(`ROLLBACK TO SAVEPOINT ${name}`));
           later.undone();
+          await forget(job);
           done.push({ ok: false, error });
         }
       }
+      // The ones left for the next batch record their deliveries there.
+      for (const job of jobs.slice(ran)) await forget(job);
       await later.write();
       return done;
     });
@@ -126,5 +175,10 @@ async function runBatch(db: Db, jobs: Job[]): Promise<number> {
 
 /** One function in a write transaction of its own; its caller gets the outcome. */
 function alone(db: Db, job: Job): Promise<void> {
-  return withWriteTransaction(db, job.fn).then(job.resolve, job.reject);
+  return withWriteTransaction(db, async (tx) => {
+    // The delivery and the version in one statement (inbound.repository.ts).
+    if (!job.delivery) return job.fn(tx, { first: undefined, orgVersion: await orgVersion(tx) });
+    const d = await firstDeliveryAt(tx, job.delivery.platform, job.delivery.messageId, job.delivery.at);
+    return job.fn(tx, d.first ? { first: true, orgVersion: d.orgVersion } : { first: false, orgVersion: undefined });
+  }).then(job.resolve, job.reject);
 }
