@@ -35,7 +35,8 @@ export interface Delivery {
   at: Date;
 }
 
-const deliveryKey = (platform: unknown, messageId: unknown) => `${String(platform)}\u0000${String(messageId)}`;
+/** A platform's id for a message or an update as one key (the tables' unique keys: platform and id). */
+export const platformKey = (platform: unknown, id: unknown) => `${String(platform)}\u0000${String(id)}`;
 
 /**
  * Records several messages in one statement (a shared write transaction's, write-group.ts); for each, true when it
@@ -49,8 +50,8 @@ export async function firstDeliveries(db: Tx, deliveries: readonly Delivery[]): 
     Prisma.sql`INSERT INTO "InboundMessage" ("platform", "messageId", "receivedAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING RETURNING "platform", "messageId"`,
   );
   return firstOfEach(
-    deliveries.map((d) => deliveryKey(d.platform, d.messageId)),
-    rows.map((r) => deliveryKey(r.platform, r.messageId)),
+    deliveries.map((d) => platformKey(d.platform, d.messageId)),
+    rows.map((r) => platformKey(r.platform, r.messageId)),
   ).map((n) => n === 1);
 }
 
@@ -87,10 +88,9 @@ function insertUpdates(rows: readonly UpdateRow[]): Prisma.Sql {
 
 /** 1 for each update recorded: the first of its platform and id in the burst, when the database did not have it yet. */
 function updatesInserted(rows: readonly UpdateRow[], returned: readonly Record<string, unknown>[]): number[] {
-  const key = (platform: unknown, updateId: unknown) => `${String(platform)}\u0000${String(updateId)}`;
   return firstOfEach(
-    rows.map((u) => key(u.platform, u.updateId)),
-    returned.map((r) => key(r.platform, r.updateId)),
+    rows.map((u) => platformKey(u.platform, u.updateId)),
+    returned.map((r) => platformKey(r.platform, r.updateId)),
   );
 }
 

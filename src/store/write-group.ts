@@ -26,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { Prisma } from '../../generated/prisma/client.js';
 import { deferRows } from './deferred-rows.js';
 import { executeStatement } from './direct.js';
-import { type Delivery, firstDeliveries, firstDeliveryAt, forgetDelivery } from './inbound.repository.js';
+import { type Delivery, firstDeliveries, firstDeliveryAt, forgetDelivery, platformKey } from './inbound.repository.js';
 import { orgVersion, orgVersionAfter } from './org-cache.js';
 import type { Db, Tx } from './prisma.js';
 import { isBusyError, withWriteTransaction } from './write.js';
@@ -121,7 +121,7 @@ async function runBatch(db: Db, jobs: Job[]): Promise<number> {
       const recorded = new Map(withDelivery.map((j, k) => [j, firsts[k]!]));
       /** Deliveries forgotten in this transaction: another function with one of them records it anew. */
       const forgotten = new Set<string>();
-      const key = (d: Delivery) => `${d.platform}\u0000${d.messageId}`;
+      const key = (d: Delivery) => platformKey(d.platform, d.messageId);
       const forget = async (job: Job) => {
         if (!recorded.get(job)) return;
         recorded.set(job, false);
