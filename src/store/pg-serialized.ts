@@ -13,6 +13,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { prepareRepeated } from './pg-prepared.js';
 import { type BatchOutcome, type BatchStatement, type DirectConnection, integer, isMarker, markTransaction, runOn, untilEnded } from './direct.js';
+import { runScript, type ScriptPool } from './pg-script.js';
 
 type Factory = PrismaPg;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -160,10 +161,14 @@ function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: Direc
   /**
    * Statements in one transaction of their own on a pool connection (direct.ts's executeBatch): READ COMMITTED, the
    * server's default level, taking only the locks its statements take (OWN_LOCKS_ONLY), without the round trip that
-   * names the level or Prisma's interactive transaction around it. PostgreSQL syncs each commit already.
+   * names the level or Prisma's interactive transaction around it. PostgreSQL syncs each commit already. As one
+   * simple query (pg-script.ts: one round trip, its values written in) unless a value cannot be written in.
    */
+  const pool = (inner as unknown as { client?: ScriptPool }).client;
   const batch = async (qs: readonly BatchStatement[]): Promise<BatchOutcome[]> => {
     if (qs.length === 1) return [await runOn(root, qs[0]!)]; // durable or not: a commit of its own is synced
+    const script = pool ? await runScript(pool, qs) : undefined;
+    if (script) return script;
     const tx = await inner.startTransaction(); // BEGIN
     try {
       const on = directOn(tx);
