@@ -2,11 +2,25 @@
 import type { Ctx } from './context.js';
 import { refuse } from './context.js';
 import { canSeeStudent } from '../domain/org.js';
-import { findStudents, placeOf, type StudentFull } from '../store/org.repository.js';
+import { findStudents, findStudentsWithMark, placeOf, type DayMark, type StudentFull } from '../store/org.repository.js';
 import type { DateStr } from '../domain/types.js';
 
 /** One student by name or 学籍号 tail, in the sender's scope; refuses (without naming anyone else) otherwise. */
 export async function resolveStudent(ctx: Ctx, token: string, example: string): Promise<StudentFull> {
+  return pickStudent(ctx, token, example, (where) => findStudents(ctx.tx, where, token));
+}
+
+/** resolveStudent with the student's mark in force on `date`, read in the same statement (for 缺勤). */
+export async function resolveStudentWithMark(ctx: Ctx, token: string, example: string, date: DateStr): Promise<StudentFull & { dayMark: DayMark }> {
+  return pickStudent(ctx, token, example, (where) => findStudentsWithMark(ctx.tx, where, token, date));
+}
+
+async function pickStudent<T extends StudentFull>(
+  ctx: Ctx,
+  token: string,
+  example: string,
+  find: (where: { classId?: number; schoolId?: number; villageId?: number }) => Promise<T[]>,
+): Promise<T> {
   const a = ctx.actor;
   const where =
     a.role === 'class_teacher' || a.role === 'subject_teacher'
@@ -16,7 +30,7 @@ export async function resolveStudent(ctx: Ctx, token: string, example: string): 
         : a.role === 'village'
           ? { villageId: a.villageId ?? -1 }
           : {};
-  const found = (await findStudents(ctx.tx, where, token)).filter((s) => canSeeStudent(a, placeOf(s)));
+  const found = (await find(where)).filter((s) => canSeeStudent(a, placeOf(s)));
   if (found.length === 0) refuse(`在您负责的范围内没有找到学生“${token}”。请核对姓名，或用学籍号后几位。`, example);
   if (found.length > 1) {
     const list =

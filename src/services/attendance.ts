@@ -17,6 +17,7 @@ import type { Deps } from './deps.js';
 import type { AttendanceStatus, DateStr } from '../domain/types.js';
 import { addMark, classMarkRowsOn, currentMark, isStatement, takeClassAttendance } from '../store/attendance.repository.js';
 import { applyLadderMany, type LadderOutcome } from './absence-alerts.js';
+import type { DayMark } from '../store/org.repository.js';
 
 export interface MarkRequest {
   studentId: number;
@@ -52,6 +53,11 @@ export async function recordAttendance(
     date: DateStr;
     today: DateStr;
     marks: MarkRequest[];
+    /**
+     * The listed pupils' marks in force on `date` (null: none), when the caller read them in this transaction before
+     * anything was written (resolveStudentWithMark): not read again. A pupil not in it is read here.
+     */
+    marksRead?: ReadonlyMap<number, DayMark>;
     mode: RecordMode;
     /** `whole_day`: the class's marks that day (classMarkRowsOn) when the caller read them in this transaction already. */
     dayMarks?: Awaited<ReturnType<typeof classMarkRowsOn>>;
@@ -75,8 +81,11 @@ export async function recordAttendance(
       at,
     });
 
+  const unread = new Map(r.marksRead);
   for (const m of r.marks) {
-    const prev = await currentMark(tx, m.studentId, r.date);
+    // a pupil listed twice is read again the second time: the first may have written
+    const prev = unread.has(m.studentId) ? unread.get(m.studentId)! : await currentMark(tx, m.studentId, r.date);
+    unread.delete(m.studentId);
     const previous = prev ? (prev.status as AttendanceStatus) : undefined;
     const stated = prev !== null && isStatement(prev);
     if (previous === m.status && (stated || m.status !== 'present')) {

@@ -1,7 +1,7 @@
 /** Organisation lookups: people, students and where they sit on both responsibility lines. */
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from './prisma.js';
-import { studentsFull, type StudentFull } from './student-full.js';
+import { studentsFull, studentsFullWithMark, type DayMark, type StudentFull } from './student-full.js';
 import type { Actor, StudentPlace } from '../domain/org.js';
 import type { Role } from '../domain/types.js';
 import { activePersonIdOf } from './account.repository.js';
@@ -47,7 +47,7 @@ export async function personByAccount(db: Tx, platform: string, accountId: strin
   return personId !== undefined ? db.person.findUnique({ where: { id: personId } }) : null;
 }
 
-export type { StudentFull } from './student-full.js';
+export type { DayMark, StudentFull } from './student-full.js';
 
 /** The student with class, school, village and town (one SQL statement: student-full.ts). */
 export async function studentById(db: Tx, id: number): Promise<StudentFull | null> {
@@ -65,17 +65,29 @@ export function placeOf(s: StudentFull): StudentPlace {
 }
 
 /** Students matching a name or 学籍号 (or its last digits), enrolled, within the given classes or school. */
-export async function findStudents(db: Tx, where: { classId?: number; schoolId?: number; villageId?: number }, token: string): Promise<StudentFull[]> {
+export async function findStudents(db: Tx, where: StudentScope, token: string): Promise<StudentFull[]> {
+  return findBy((condition) => studentsFull(db, condition), where, token);
+}
+
+/** findStudents, each with the mark in force on `date` (studentsFullWithMark): one statement for both. */
+export async function findStudentsWithMark(db: Tx, where: StudentScope, token: string, date: string): Promise<(StudentFull & { dayMark: DayMark })[]> {
+  return findBy((condition) => studentsFullWithMark(db, condition, date), where, token);
+}
+
+type StudentScope = { classId?: number; schoolId?: number; villageId?: number };
+
+/** By name in the scope, else by 学籍号 tail when the token looks like one. */
+async function findBy<T>(read: (condition: Prisma.Sql) => Promise<T[]>, where: StudentScope, token: string): Promise<T[]> {
   const scope = [
     ...(where.classId !== undefined ? [Prisma.sql`"s"."classId" = ${where.classId}`] : []),
     ...(where.schoolId !== undefined ? [Prisma.sql`"c"."schoolId" = ${where.schoolId}`] : []),
     ...(where.villageId !== undefined ? [Prisma.sql`"s"."villageId" = ${where.villageId}`] : []),
   ];
-  const byName = await studentsFull(db, Prisma.join([...scope, Prisma.sql`"s"."name" = ${token}`], ' AND '));
+  const byName = await read(Prisma.join([...scope, Prisma.sql`"s"."name" = ${token}`], ' AND '));
   if (byName.length > 0) return byName;
   if (/^[A-Za-z]?\d{4,}$/.test(token)) {
     // As the model API's endsWith: LIKE '%token' (the token has no LIKE wildcards: letters and digits only).
-    return studentsFull(db, Prisma.join([...scope, Prisma.sql`"s"."studentNo" LIKE ${`%${token}`}`], ' AND '));
+    return read(Prisma.join([...scope, Prisma.sql`"s"."studentNo" LIKE ${`%${token}`}`], ' AND '));
   }
   return [];
 }

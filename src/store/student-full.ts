@@ -31,8 +31,8 @@ const SCHOOL = ['id', 'countyId', 'townId', 'name', 'kind'] as const;
 const VILLAGE = ['id', 'townId', 'name'] as const;
 const TOWN = ['id', 'countyId', 'name'] as const;
 
-const SELECT = Prisma.sql`SELECT ${columns(STUDENT, 's', 's_')}, ${columns(CLASS, 'c', 'c_')}, ${columns(SCHOOL, 'h', 'h_')}, ${columns(VILLAGE, 'v', 'v_')}, ${columns(TOWN, 't', 't_')}
-  FROM "Student" "s" JOIN "SchoolClass" "c" ON "c"."id" = "s"."classId" JOIN "School" "h" ON "h"."id" = "c"."schoolId"
+const COLUMNS = Prisma.sql`${columns(STUDENT, 's', 's_')}, ${columns(CLASS, 'c', 'c_')}, ${columns(SCHOOL, 'h', 'h_')}, ${columns(VILLAGE, 'v', 'v_')}, ${columns(TOWN, 't', 't_')}`;
+const FROM = Prisma.sql`FROM "Student" "s" JOIN "SchoolClass" "c" ON "c"."id" = "s"."classId" JOIN "School" "h" ON "h"."id" = "c"."schoolId"
   JOIN "Village" "v" ON "v"."id" = "s"."villageId" JOIN "Town" "t" ON "t"."id" = "v"."townId"`;
 
 function full(r: Record<string, unknown>): StudentFull {
@@ -70,6 +70,23 @@ function full(r: Record<string, unknown>): StudentFull {
 
 /** Students matching `where` (a condition on "s", the student, and "c", the class), by id. */
 export async function studentsFull(db: Tx, where: Prisma.Sql): Promise<StudentFull[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, Prisma.sql`${SELECT} WHERE ${where} ORDER BY "s"."id" ASC`);
+  const rows = await queryRows<Record<string, unknown>>(db, Prisma.sql`SELECT ${COLUMNS} ${FROM} WHERE ${where} ORDER BY "s"."id" ASC`);
   return rows.map(full);
+}
+
+/** A student's mark in force on a day, as far as recording attendance asks (attendance.ts): null when none. */
+export type DayMark = { status: string; note: string | null } | null;
+
+/**
+ * studentsFull, each with the mark in force on `date` (the day's latest, as currentMark reads it) in the same
+ * statement: a 缺勤 naming a pupil read the pupil, then the pupil's day, one round trip each.
+ */
+export async function studentsFullWithMark(db: Tx, where: Prisma.Sql, date: string): Promise<(StudentFull & { dayMark: DayMark })[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    Prisma.sql`SELECT ${COLUMNS}, "m"."status" AS "m_status", "m"."note" AS "m_note" ${FROM}
+      LEFT JOIN "AttendanceMark" "m" ON "m"."id" = (SELECT max("x"."id") FROM "AttendanceMark" "x" WHERE "x"."studentId" = "s"."id" AND "x"."date" = ${date})
+      WHERE ${where} ORDER BY "s"."id" ASC`,
+  );
+  return rows.map((r) => ({ ...full(r), dayMark: r.m_status == null ? null : { status: text(r.m_status), note: textOrNull(r.m_note) } }));
 }

@@ -15,6 +15,7 @@ import * as duty from '../../src/store/duty.repository.js';
 import { historiesOf } from '../../src/store/attendance.repository.js';
 import { openAlertsOfMany, alertedUnmarkedOn, unackedFor } from '../../src/store/alert.repository.js';
 import { rollAndAbsences } from '../../src/store/weekly-count.repository.js';
+import { findStudentsWithMark } from '../../src/store/org.repository.js';
 import { keysDone, openFailures } from '../../src/store/duty-run.repository.js';
 import { addMarks, addOpenAlerts, bindGroups, buildCounty, takeAttendance, type CountyFixture } from '../helpers/duty-fixtures.js';
 
@@ -128,6 +129,20 @@ describe('EXPLAIN QUERY PLAN of the hot queries', () => {
     expect(plan.filter((d) => /^(SEARCH|SCAN) /.test(d))).toEqual([
       expect.stringMatching(/^SEARCH s USING (COVERING )?INDEX Student_classId\w* \(classId=\?\)/),
       expect.stringMatching(/^SEARCH m USING INDEX AttendanceMark_studentId_date\w* \(studentId=\? AND date>\? AND date<\?\)/),
+    ]);
+  });
+
+  it('a 缺勤 naming a pupil: the pupil found by class and name, and the pupil’s day by pupil and day, in one read', async () => {
+    const pupil = await db.student.findFirstOrThrow({ where: { id: ids()[0]! } });
+    const call = () => findStudentsWithMark(db, { classId: pupil.classId }, pupil.name, DAY);
+    await expectIndexed(call);
+    const qs = await reads(call);
+    expect(qs.length).toBe(1);
+    const plan = (await planOf(qs[0]!)).filter((d) => /^(SEARCH|SCAN) /.test(d));
+    expect(plan.filter((d) => /^SEARCH [smx] /.test(d))).toEqual([
+      expect.stringMatching(/^SEARCH s USING INDEX Student_\w+ \((classId=\? AND name=\?|name=\?|classId=\?)/),
+      expect.stringMatching(/^SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/),
+      expect.stringMatching(/^SEARCH x USING (COVERING )?INDEX AttendanceMark_studentId_date\w* \(studentId=\? AND date=\?\)/),
     ]);
   });
 

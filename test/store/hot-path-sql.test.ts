@@ -19,7 +19,7 @@ import {
   takenDaysOf,
 } from '../../src/store/attendance.repository.js';
 import { createAlerts, closeAlert, openAlertsOf, openAlertsOfMany, alertedUnmarkedOn } from '../../src/store/alert.repository.js';
-import { findStudents, studentById } from '../../src/store/org.repository.js';
+import { findStudents, findStudentsWithMark, studentById } from '../../src/store/org.repository.js';
 import { studentsByIds } from '../../src/store/duty.repository.js';
 import { rollAndAbsences } from '../../src/store/weekly-count.repository.js';
 import { hasUnreportedDead, DELIVERY_REPORT } from '../../src/store/outbox-upkeep.repository.js';
@@ -234,8 +234,18 @@ describe('hot path SQL reads match the model API', () => {
             ? await db.student.findMany({ where: { ...scope, studentNo: { endsWith: token } }, include, orderBy: { id: 'asc' } })
             : [];
         same(await findStudents(db, where, token), expected);
+        // with each one's mark in force on a day (none; two, the later in force; another day's only)
+        for (const date of ['2026-11-17', '2026-11-18', '2026-11-19']) {
+          const withMarks = [];
+          for (const s of expected) {
+            const m = await db.attendanceMark.findFirst({ where: { studentId: s.id, date }, orderBy: { id: 'desc' } });
+            withMarks.push({ ...s, dayMark: m ? { status: m.status, note: m.note } : null });
+          }
+          same(await findStudentsWithMark(db, where, token, date), withMarks);
+        }
       }
     expect((await findStudents(db, {}, p.name)).length).toBe(2);
+    expect((await findStudentsWithMark(db, {}, p.name, '2026-11-18')).map((s) => s.dayMark)).toEqual([{ status: 'personal', note: null }, null]);
   });
 
   it('the roll and the week’s absences of a class', async () => {

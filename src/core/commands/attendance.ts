@@ -7,7 +7,7 @@ import { refuse } from '../context.js';
 import type { CommandDef } from '../registry.js';
 import { TEACHERS } from '../registry.js';
 import { dateWord, parseAbsenceList, statusWord, tokens } from '../parse-args.js';
-import { checkAttendanceDate, resolveStudent } from '../resolve.js';
+import { checkAttendanceDate, resolveStudent, resolveStudentWithMark } from '../resolve.js';
 import { readArgs, type ArgSpec } from '../args.js';
 import { ATTENDANCE_SET } from '../../domain/labels.js';
 import { recordAttendance, type Recorded, type RecordMode } from '../../services/attendance.js';
@@ -18,6 +18,7 @@ import { classMarkRowsOn } from '../../store/attendance.repository.js';
 import { dayLabel } from '../../services/format.js';
 import { applyReturnToCase } from '../../services/cases.js';
 import { studentNamesByIds } from '../../store/student.repository.js';
+import type { DayMark } from '../../store/org.repository.js';
 
 const ABSENT_EXAMPLE = '缺勤 张三 病假 李四 旷课';
 const LIST_EXAMPLE = '缺勤名单 张三 病假 李四 旷课';
@@ -101,15 +102,18 @@ async function absenceMarks(ctx: Ctx, args: string, example: string) {
   checkAttendanceDate(ctx, date, example);
   const names = new Map<number, string>();
   const marks = [];
+  // each pupil's day, read with the pupil: recordAttendance need not read it again
+  const dayMarks = new Map<number, DayMark>();
   for (const it of items) {
-    const s = await resolveStudent(ctx, it.name, example);
+    const s = await resolveStudentWithMark(ctx, it.name, example, date);
     onRoll(s, example);
     if (names.has(s.id)) refuse(`“${it.name}”写了两次。`, example);
     if (it.status === 'present') refuse(`缺勤里不能写“到校”；学生到校了请用：更正 ${it.name} 到校`, example);
     names.set(s.id, s.name);
+    dayMarks.set(s.id, s.dayMark);
     marks.push({ studentId: s.id, status: it.status, ...(it.unstated ? { note: '未注明原因' } : {}) });
   }
-  return { date, names, marks, unstated: items.some((i) => i.unstated) };
+  return { date, names, marks, dayMarks, unstated: items.some((i) => i.unstated) };
 }
 
 function counted(rec: Recorded[], names: Map<number, string>): string {
@@ -128,13 +132,14 @@ function counted(rec: Recorded[], names: Map<number, string>): string {
 
 async function reportAbsences(ctx: Ctx, args: string, mode: RecordMode, example: string): Promise<void> {
   const classId = ownClass(ctx);
-  const { date, names, marks, unstated } = await absenceMarks(ctx, args, example);
+  const { date, names, marks, dayMarks, unstated } = await absenceMarks(ctx, args, example);
   const takesClass = ctx.actor.role === 'class_teacher';
   const rec = await recordAttendance(ctx.deps, ctx.tx, {
     classId,
     date,
     today: ctx.today,
     marks,
+    marksRead: dayMarks,
     mode,
     takesClass,
     reporterId: ctx.person.id,
