@@ -55,17 +55,12 @@ export function inlined(q: Prisma.Sql): string | undefined {
   return text;
 }
 
-interface Field {
-  name: string;
-  dataTypeID: number;
-}
 interface SimpleResult {
   rowCount: number | null;
   rows: Record<string, unknown>[];
-  fields: Field[];
 }
-/** The pool of Prisma's PostgreSQL adapter (pg's Pool), as far as this uses it. */
-export interface ScriptPool {
+/** A pg client or pool (Prisma's PostgreSQL adapter's), as far as a simple query uses it. */
+export interface SimpleClient {
   query(config: { text: string; types: { getTypeParser(oid: number): (v: string) => unknown } }): Promise<SimpleResult | SimpleResult[]>;
 }
 
@@ -90,7 +85,7 @@ export function parserOf(oid: number): (v: string) => unknown {
     case BOOL:
       return (v) => v === 't';
     case INT8:
-      return (v) => integer(v);
+      return integer;
     case INT2:
     case INT4:
     case FLOAT4:
@@ -105,20 +100,25 @@ export function parserOf(oid: number): (v: string) => unknown {
   }
 }
 
+/** A simple query (values, if any, written in): one result per statement, values parsed by parserOf. */
+export async function simpleQuery(client: SimpleClient, text: string): Promise<SimpleResult[]> {
+  const answer = await client.query({ text, types: { getTypeParser: parserOf } });
+  return Array.isArray(answer) ? answer : [answer];
+}
+
 /**
  * The batch as one simple query in one implicit transaction, or undefined when a value cannot be written in (the
  * caller runs it statement by statement). Each statement's outcome as runOn gives it: the rows of a `returning`
  * one, the rows the others changed.
  */
-export async function runScript(pool: ScriptPool, qs: readonly BatchStatement[]): Promise<BatchOutcome[] | undefined> {
+export async function runScript(pool: SimpleClient, qs: readonly BatchStatement[]): Promise<BatchOutcome[] | undefined> {
   const texts: string[] = [];
   for (const q of qs) {
     const text = inlined(isReturning(q) ? q.returning : q);
     if (text === undefined) return undefined;
     texts.push(text);
   }
-  const answer = await pool.query({ text: texts.join(';\n'), types: { getTypeParser: parserOf } });
-  const results = Array.isArray(answer) ? answer : [answer];
+  const results = await simpleQuery(pool, texts.join(';\n'));
   if (results.length !== qs.length) throw new Error(`batch of ${qs.length} statement(s) answered with ${results.length} result(s)`);
   return qs.map((q, i) => (isReturning(q) ? results[i]!.rows : (results[i]!.rowCount ?? 0)));
 }

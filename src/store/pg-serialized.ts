@@ -13,7 +13,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { prepareRepeated } from './pg-prepared.js';
 import { type BatchOutcome, type BatchStatement, type DirectConnection, integer, isMarker, markTransaction, runOn, untilEnded } from './direct.js';
-import { runScript, type ScriptPool } from './pg-script.js';
+import { runScript, simpleQuery, type SimpleClient } from './pg-script.js';
 
 type Factory = PrismaPg;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
@@ -81,31 +81,14 @@ function directOn(q: Pick<Adapter, 'queryRaw' | 'executeRaw'>): DirectConnection
   };
 }
 
-/** The adapter's transaction's pg client, as simpleScript uses it. */
-interface SimpleResult {
-  rows: Record<string, unknown>[];
-  fields: { name: string; dataTypeID: number }[];
-}
-interface SimpleClient {
-  query(text: string): Promise<SimpleResult | SimpleResult[]>;
-}
-
-/** PostgreSQL's int8 (COUNT, bigint columns): text from the driver, a number here as direct.ts gives integers. */
-const INT8_OID = 20;
-
 /**
  * Statements without values in one simple query (one round trip; PostgreSQL runs them in order and stops at the first
- * that fails): the rows of the last, integers as numbers. The pg client answers a query of several statements with
- * one result each, which the adapter's queryRaw does not take.
+ * that fails): the rows of the last, values as pg-script.ts parses them (integers as numbers). The pg client answers
+ * a query of several statements with one result each, which the adapter's queryRaw does not take.
  */
 async function simpleScript(client: SimpleClient, sqls: readonly string[]): Promise<Record<string, unknown>[]> {
   // An error as the driver gives it (its SQLSTATE in `code`, which busy.ts reads).
-  const results = await client.query(sqls.join('; '));
-  const last = Array.isArray(results) ? results[results.length - 1] : results;
-  if (!last) return [];
-  const int8 = last.fields.filter((f) => f.dataTypeID === INT8_OID).map((f) => f.name);
-  for (const row of last.rows) for (const name of int8) if (row[name] !== null) row[name] = integer(row[name] as string);
-  return last.rows;
+  return (await simpleQuery(client, sqls.join('; '))).at(-1)?.rows ?? [];
 }
 
 /**
@@ -164,7 +147,7 @@ function serialized(inner: Adapter, lockTimeoutMs: number, serve: (direct: Direc
    * names the level or Prisma's interactive transaction around it. PostgreSQL syncs each commit already. As one
    * simple query (pg-script.ts: one round trip, its values written in) unless a value cannot be written in.
    */
-  const pool = (inner as unknown as { client?: ScriptPool }).client;
+  const pool = (inner as unknown as { client?: SimpleClient }).client;
   const batch = async (qs: readonly BatchStatement[]): Promise<BatchOutcome[]> => {
     if (qs.length === 1) return [await runOn(root, qs[0]!)]; // durable or not: a commit of its own is synced
     const script = pool ? await runScript(pool, qs) : undefined;

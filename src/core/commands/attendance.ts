@@ -103,17 +103,17 @@ async function absenceMarks(ctx: Ctx, args: string, example: string) {
   const names = new Map<number, string>();
   const marks = [];
   // each pupil's day, read with the pupil: recordAttendance need not read it again
-  const dayMarks = new Map<number, DayMark>();
+  const marksRead = new Map<number, DayMark>();
   for (const it of items) {
     const s = await resolveStudentWithMark(ctx, it.name, example, date);
     onRoll(s, example);
     if (names.has(s.id)) refuse(`“${it.name}”写了两次。`, example);
     if (it.status === 'present') refuse(`缺勤里不能写“到校”；学生到校了请用：更正 ${it.name} 到校`, example);
     names.set(s.id, s.name);
-    dayMarks.set(s.id, s.dayMark);
+    marksRead.set(s.id, s.dayMark);
     marks.push({ studentId: s.id, status: it.status, ...(it.unstated ? { note: '未注明原因' } : {}) });
   }
-  return { date, names, marks, dayMarks, unstated: items.some((i) => i.unstated) };
+  return { date, names, marks, marksRead, unstated: items.some((i) => i.unstated) };
 }
 
 function counted(rec: Recorded[], names: Map<number, string>): string {
@@ -132,14 +132,14 @@ function counted(rec: Recorded[], names: Map<number, string>): string {
 
 async function reportAbsences(ctx: Ctx, args: string, mode: RecordMode, example: string): Promise<void> {
   const classId = ownClass(ctx);
-  const { date, names, marks, dayMarks, unstated } = await absenceMarks(ctx, args, example);
+  const { date, names, marks, marksRead, unstated } = await absenceMarks(ctx, args, example);
   const takesClass = ctx.actor.role === 'class_teacher';
   const rec = await recordAttendance(ctx.deps, ctx.tx, {
     classId,
     date,
     today: ctx.today,
     marks,
-    marksRead: dayMarks,
+    marksRead,
     mode,
     takesClass,
     reporterId: ctx.person.id,
