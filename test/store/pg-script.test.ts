@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { Prisma } from '../../generated/prisma/client.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { onPostgres } from '../helpers/pg.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { executeBatchWithRows, returning } from '../../src/store/direct.js';
 import { inlined, parserOf, quoteLiteral } from '../../src/store/pg-script.js';
 
@@ -89,8 +90,14 @@ describe.runIf(onPostgres())('a batch as one simple query (PostgreSQL)', () => {
     const db = app.deps.db;
     const at = new Date('2026-11-18T00:30:00Z');
     const lock = Prisma.sql`SELECT pg_advisory_xact_lock(${4242}::int4, hashtext(${'script-test'}))`;
-    const holder = executeBatchWithRows(db, [lock, insert(at, 'locked', 'first'), Prisma.sql`SELECT pg_sleep(${0.3})`]);
-    await new Promise((r) => setTimeout(r, 100));
+    const holder = executeBatchWithRows(db, [lock, insert(at, 'locked', 'first'), Prisma.sql`SELECT pg_sleep(${1})`]);
+    // the holder has the lock (not a guess at how long that takes): the batch below waits for its commit
+    await waitFor(
+      async () =>
+        (await db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS "n" FROM pg_locks WHERE "locktype" = 'advisory' AND "granted" AND "classid" = 4242`)[0]!
+          .n > 0,
+      { what: "the holder's advisory lock" },
+    );
     const [, seen] = await executeBatchWithRows(db, [lock, returning(Prisma.sql`SELECT COUNT(*) AS "n" FROM "AuditLog" WHERE "action" = ${'locked'}`)]);
     await holder;
     expect(seen).toEqual([{ n: 1 }]);
